@@ -1,0 +1,1 @@
+"""Archive importer: reader (bytes -> text), parser (text -> dataclasses), loader (-> models)."""

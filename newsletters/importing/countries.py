@@ -1,0 +1,174 @@
+"""The five Central Asian countries the newsletters cover, and phone-number tidying.
+
+Pure standard library on purpose: the parser must stay importable without Django or
+third-party packages, so the few numbering rules needed here are written out by hand
+instead of pulling in ``phonenumbers``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str  # ISO 3166-1 alpha-2
+    name: str
+    calling_code: str  # E.164 country calling code, without "+"
+    trunk_prefix: str  # dialled before national numbers inside the country
+    names: tuple[str, ...]  # spellings met in the archive, typos included
+    adjectives: tuple[str, ...]
+
+
+COUNTRIES: tuple[Country, ...] = (
+    Country(
+        "KZ", "Kazakhstan", "7", "8",
+        ("Kazakhstan", "Kazakstan", "Qazaqstan", "Republic of Kazakhstan"),
+        ("Kazakh", "Kazakhstani"),
+    ),
+    Country(
+        "KG", "Kyrgyzstan", "996", "0",
+        ("Kyrgyzstan", "Kyrgystan", "Kirgizstan", "Kyrgyz Republic", "Kirghizia"),
+        ("Kyrgyz",),
+    ),
+    Country(
+        "TJ", "Tajikistan", "992", "8",
+        ("Tajikistan", "Tajkistan", "Tadjikistan", "Tajikstan", "Republic of Tajikistan"),
+        ("Tajik",),
+    ),
+    Country(
+        "TM", "Turkmenistan", "993", "8",
+        ("Turkmenistan", "Turkmenstan"),
+        ("Turkmen",),
+    ),
+    Country(
+        "UZ", "Uzbekistan", "998", "8",
+        ("Uzbekistan", "Uzbekstan", "Republic of Uzbekistan"),
+        ("Uzbek",),
+    ),
+)
+
+BY_CODE: dict[str, Country] = {c.code: c for c in COUNTRIES}
+
+_NAME_TO_CODE: dict[str, str] = {}
+for _c in COUNTRIES:
+    for _n in (*_c.names, *_c.adjectives):
+        _NAME_TO_CODE[_n.lower()] = _c.code
+
+# Longest spellings first so "Kyrgyz Republic" wins over "Kyrgyz".
+_ALL_SPELLINGS = sorted(_NAME_TO_CODE, key=len, reverse=True)
+_MENTION_RE = re.compile(
+    r"\b(" + "|".join(re.escape(s) for s in _ALL_SPELLINGS) + r")(?:['’]s)?\b",
+    re.IGNORECASE,
+)
+_NAME_ONLY_RE = re.compile(
+    r"\b("
+    + "|".join(
+        re.escape(n) for n in sorted({n for c in COUNTRIES for n in c.names}, key=len, reverse=True)
+    )
+    + r")(?:['’]s)?\b",
+    re.IGNORECASE,
+)
+
+
+def country_code(word: str) -> str | None:
+    """Alpha-2 code for a country name, typo or adjective ("TAJKISTAN", "Kazakhstan's")."""
+    key = re.sub(r"['’]s$", "", word.strip().strip(":*.,").strip()).lower()
+    return _NAME_TO_CODE.get(key)
+
+
+def find_countries(text: str, *, adjectives: bool = False) -> list[str]:
+    """Codes of the countries named in ``text``, in order of first mention, no repeats.
+
+    Adjectives are off by default because "70 Kyrgyz migrants" in a story about
+    Kazakhstan does not make the story a Kyrgyz one.
+    """
+    regex = _MENTION_RE if adjectives else _NAME_ONLY_RE
+    found: list[str] = []
+    for m in regex.finditer(text):
+        code = _NAME_TO_CODE[m.group(1).lower()]
+        if code not in found:
+            found.append(code)
+    return found
+
+
+def mention_positions(text: str) -> list[tuple[int, str]]:
+    """(offset, code) of every country mention, adjectives and possessives included."""
+    return [(m.start(), _NAME_TO_CODE[m.group(1).lower()]) for m in _MENTION_RE.finditer(text)]
+
+
+def _calling_code_of(digits: str) -> str | None:
+    for c in sorted(COUNTRIES, key=lambda c: len(c.calling_code), reverse=True):
+        if digits.startswith(c.calling_code):
+            return c.calling_code
+    return None
+
+
+def normalise_phone(number_as_printed: str, country_code: str | None) -> str | None:
+    """E.164 form ("+992918853434") of a printed number, or None when it is not dialable
+    from abroad (short national hotlines such as 11616, 1899, 189) or makes no sense.
+
+    Printed "+" numbers that lack the country code ("+ 918-85-34-34" under Tajikistan)
+    get the code of the country they are listed under.
+    """
+    printed = number_as_printed.strip()
+    digits = re.sub(r"\D", "", printed)
+    if not digits:
+        return None
+    country = BY_CODE.get(country_code or "")
+    if printed.startswith("+"):
+        if _calling_code_of(digits) is None:
+            if country is None:
+                return None
+            digits = country.calling_code + digits
+        e164 = "+" + digits
+    elif digits.startswith("00"):
+        e164 = "+" + digits[2:]
+    elif country is None:
+        return None
+    elif (
+        country.trunk_prefix
+        and digits.startswith(country.trunk_prefix)
+        and len(digits) >= 9
+    ):
+        # Domestic form with trunk prefix: "8 8000 8000 15" in Kazakhstan.
+        e164 = "+" + country.calling_code + digits[len(country.trunk_prefix):]
+    elif digits.startswith(country.calling_code) and len(digits) >= 10:
+        e164 = "+" + digits
+    else:
+        # Bare short numbers are national hotlines that only work inside the country.
+        return None
+    return e164 if 8 <= len(e164) - 1 <= 15 else None
+
+
+def tidy_phone(number_as_printed: str, country_code: str | None) -> str:
+    """The number as printed, tidied for display but not reformatted beyond need.
+
+    Rules: "+ 996 312 641364" loses the space after "+"; a "+" number whose digit groups
+    run the country code into the area code ("+ 99871 276 94 44") is re-split after the
+    code ("+998 71 276 94 44"); a "+" number printed without its country code
+    ("+ 918-85-34-34" under TJ) gets it ("+992 918 85 34 34"); hyphens between groups
+    become spaces in "+" numbers; an unbroken "+992900800800" and domestic numbers
+    ("8 8000 8000 15", "0800 0000189") stay as printed apart from extra spaces.
+    """
+    printed = re.sub(r"\s+", " ", number_as_printed.strip().rstrip(";,."))
+    if not printed.startswith("+"):
+        return printed
+    groups = [g for g in re.split(r"[\s\-–]+", printed[1:].strip()) if g]
+    if len(groups) <= 1:
+        return "+" + "".join(groups)
+    digits = "".join(groups)
+    cc = _calling_code_of(digits)
+    if cc is None:
+        country = BY_CODE.get(country_code or "")
+        return "+" + (country.calling_code + " " if country else "") + " ".join(groups)
+    rest: list[str] = []
+    need = len(cc)
+    for g in groups:
+        if need >= len(g):
+            need -= len(g)
+            continue
+        rest.append(g[need:])
+        need = 0
+    return "+" + cc + " " + " ".join(rest)
