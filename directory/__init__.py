@@ -1,0 +1,1 @@
+"""The directory: countries, mission offices and their e-mails, staff contacts, hotlines."""

@@ -1,0 +1,54 @@
+"""Admin for the directory, filterable by country."""
+
+from django.contrib import admin
+
+from .models import Country, Hotline, Office, OfficeEmail, Person
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "slug"]
+    search_fields = ["name", "code"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class OfficeEmailInline(admin.TabularInline):
+    model = OfficeEmail
+    fields = ["address", "position"]
+    extra = 1
+
+
+@admin.register(Office)
+class OfficeAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "email_list", "last_seen_in"]
+    list_filter = ["country"]
+    list_select_related = ["country", "last_seen_in"]
+    search_fields = ["name", "emails__address"]
+    autocomplete_fields = ["last_seen_in"]
+    inlines = [OfficeEmailInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("emails")
+
+    @admin.display(description="e-mails")
+    def email_list(self, obj):
+        return ", ".join(e.address for e in obj.emails.all())
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "role", "country", "email", "last_seen_in"]
+    list_filter = ["country"]
+    list_select_related = ["country", "last_seen_in"]
+    search_fields = ["name", "role", "email", "phones"]
+    autocomplete_fields = ["last_seen_in"]
+
+
+@admin.register(Hotline)
+class HotlineAdmin(admin.ModelAdmin):
+    list_display = ["number", "e164", "country", "note", "last_seen_in"]
+    list_filter = ["country"]
+    list_select_related = ["country", "last_seen_in"]
+    search_fields = ["number", "e164", "note"]
+    autocomplete_fields = ["last_seen_in"]
+    fields = ["country", "number", "e164", "note", "position", "last_seen_in"]

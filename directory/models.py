@@ -1,0 +1,152 @@
+"""Directory models: Country, Office (with its e-mail addresses), Person, Hotline.
+
+Each e-mail address, person and hotline number is stored once, however many issues
+print it; `last_seen_in` remembers the latest issue that confirmed it.
+"""
+
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.text import slugify
+
+from .phones import digits_key, tel_href, to_e164
+
+
+class Country(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    code = models.CharField(
+        "ISO 3166 alpha-2 code", max_length=2, unique=True, help_text="Two capital letters: KZ"
+    )
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[A-Z]{2}$"), name="country_code_alpha2"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.code = (self.code or "").upper()
+        if not self.slug:
+            self.slug = slugify(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("directory:country", kwargs={"slug": self.slug})
+
+
+class SeenInIssue(models.Model):
+    """Abstract: the latest issue that printed this entry."""
+
+    last_seen_in = models.ForeignKey(
+        "newsletters.Issue",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The latest issue that printed this entry.",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Office(SeenInIssue):
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="offices")
+    name = models.CharField(max_length=200)
+    website = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["country__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "name"], name="office_unique_per_country"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.country.code})"
+
+
+class OfficeEmail(models.Model):
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="emails")
+    address = models.EmailField(unique=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "address"]
+        verbose_name = "e-mail address"
+        verbose_name_plural = "e-mail addresses"
+
+    def __str__(self):
+        return self.address
+
+    def save(self, *args, **kwargs):
+        self.address = self.address.strip().lower()
+        super().save(*args, **kwargs)
+
+
+class Person(SeenInIssue):
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=300, blank=True)
+    country = models.ForeignKey(
+        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="people"
+    )
+    phones = models.TextField(blank=True, help_text="One number per line, as printed.")
+    email = models.EmailField(blank=True)
+
+    class Meta:
+        ordering = ["country__name", "name"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), condition=~models.Q(email=""), name="person_unique_email"
+            ),
+            models.UniqueConstraint(fields=["name", "country"], name="person_unique_name"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.role}" if self.role else self.name
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def phone_list(self) -> list[str]:
+        return [line.strip() for line in self.phones.splitlines() if line.strip()]
+
+
+class Hotline(SeenInIssue):
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="hotlines")
+    number = models.CharField("number as printed", max_length=40)
+    e164 = models.CharField(
+        "E.164", max_length=20, blank=True, help_text="Filled in automatically where possible."
+    )
+    digits = models.CharField(max_length=20, unique=True, editable=False)
+    note = models.CharField(max_length=200, blank=True, help_text="For example: landlines")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["country__name", "position", "number"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(digits=""), name="hotline_has_digits"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} ({self.country.code})" if self.country_id else self.number
+
+    def save(self, *args, **kwargs):
+        self.number = self.number.strip()
+        self.digits = digits_key(self.number)
+        if not self.e164 and self.country_id:
+            self.e164 = to_e164(self.number, self.country.code)
+        super().save(*args, **kwargs)
+
+    @property
+    def tel(self) -> str:
+        return tel_href(self.number, self.e164)

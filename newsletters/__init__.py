@@ -1,0 +1,1 @@
+"""The publication: series, issues, sections, stories, photos and key figures."""

@@ -1,0 +1,262 @@
+"""Publication models: Series, Issue, Section, Story, Photo, KeyFigure.
+
+Publishing follows Wagtail's fields in spirit: an issue is a draft or published, and a
+published issue with a future `go_live_at` stays hidden until then, so scheduling
+needs no cron job.
+"""
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .querysets import IssueQuerySet, StoryQuerySet
+
+
+def unique_slug(base: str, taken, max_length: int = 200) -> str:
+    """`base` slugified, with -2, -3... appended until `taken(slug)` is False."""
+    root = (slugify(base) or "item")[: max_length - 6].strip("-") or "item"
+    slug, n = root, 1
+    while taken(slug):
+        n += 1
+        slug = f"{root}-{n}"
+    return slug
+
+
+class Series(models.Model):
+    title = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "series"
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(
+                self.title, lambda s: Series.objects.filter(slug=s).exclude(pk=self.pk).exists()
+            )
+        super().save(*args, **kwargs)
+
+
+class Issue(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="issues")
+    number = models.PositiveIntegerField(null=True, blank=True, validators=[MinValueValidator(1)])
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    publication_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    go_live_at = models.DateTimeField(
+        "go-live time",
+        null=True,
+        blank=True,
+        help_text="A published issue stays hidden from the public until this time.",
+    )
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    summary = models.TextField(blank=True)
+    cover_image = models.ImageField(upload_to="covers/%Y/", blank=True)
+
+    source_name = models.CharField(
+        max_length=300, blank=True, help_text="The archive file this issue was imported from."
+    )
+    source_hash = models.CharField(max_length=64, blank=True, help_text="SHA-256 of that file.")
+    import_warnings = models.JSONField(default=list, blank=True)
+    edited_in_admin = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Set when staff save the issue: a re-import then no longer overwrites it.",
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publication_date", "-number", "-pk"]
+        get_latest_by = "publication_date"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "number"],
+                condition=models.Q(number__isnull=False),
+                name="issue_unique_number_in_series",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["draft", "published"]), name="issue_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "publication_date"])]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(
+                self.title, lambda s: Issue.objects.filter(slug=s).exclude(pk=self.pk).exists()
+            )
+        if self.status == self.Status.PUBLISHED and self.first_published_at is None:
+            self.first_published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("newsletters:issue", kwargs={"slug": self.slug})
+
+    @property
+    def is_live(self) -> bool:
+        """What the public sees: published and due."""
+        return self.status == self.Status.PUBLISHED and (
+            self.go_live_at is None or self.go_live_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.go_live_at is not None
+            and self.go_live_at > timezone.now()
+        )
+
+    def publish(self, at=None):
+        self.status = self.Status.PUBLISHED
+        self.go_live_at = at
+        self.save()
+
+    def unpublish(self):
+        self.status = self.Status.DRAFT
+        self.save()
+
+
+class Section(models.Model):
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="sections")
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, editable=False)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["issue", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "slug"], name="section_unique_slug"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(
+                self.title,
+                lambda s: Section.objects.filter(issue_id=self.issue_id, slug=s)
+                .exclude(pk=self.pk)
+                .exists(),
+            )
+        super().save(*args, **kwargs)
+
+    @property
+    def anchor(self) -> str:
+        return f"section-{self.slug}"
+
+
+class Story(models.Model):
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="stories")
+    # Kept equal to section.issue so story slugs are unique per issue in the database.
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="stories", editable=False
+    )
+    title = models.CharField(max_length=300, blank=True)
+    slug = models.SlugField(max_length=200, blank=True)
+    body = models.TextField("body (Markdown)", blank=True)
+    position = models.PositiveIntegerField(default=0)
+    countries = models.ManyToManyField("directory.Country", blank=True, related_name="stories")
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["section", "position", "pk"]
+        verbose_name_plural = "stories"
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "slug"], name="story_unique_slug_in_issue"),
+            models.CheckConstraint(condition=~models.Q(slug=""), name="story_slug_present"),
+        ]
+
+    def __str__(self):
+        return self.title or f"Untitled story in {self.section}"
+
+    def save(self, *args, **kwargs):
+        self.issue_id = self.section.issue_id
+        if not self.slug:
+            base = self.title or f"{self.section.title} story"
+            self.slug = unique_slug(
+                base,
+                lambda s: Story.objects.filter(issue_id=self.issue_id, slug=s)
+                .exclude(pk=self.pk)
+                .exists(),
+            )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(
+            "newsletters:story", kwargs={"issue_slug": self.issue.slug, "slug": self.slug}
+        )
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.section.title
+
+    @property
+    def anchor(self) -> str:
+        return f"story-{self.slug}"
+
+
+class Photo(models.Model):
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(
+        upload_to="photos/%Y/%m/",
+        blank=True,
+        help_text="Imported archive photos may have a caption only, until an image is added.",
+    )
+    caption = models.CharField(max_length=500, blank=True)
+    credit = models.CharField(max_length=200, blank=True)
+    alt_text = models.CharField(
+        max_length=300, blank=True, help_text="What the photo shows, for people who cannot see it."
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["story", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(image="", caption=""), name="photo_image_or_caption"
+            ),
+        ]
+
+    def __str__(self):
+        return self.caption or self.alt_text or f"Photo {self.pk}"
+
+
+class KeyFigure(models.Model):
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="key_figures")
+    label = models.CharField(max_length=200, help_text="For example: COVID-19 registered cases")
+    value = models.BigIntegerField()
+    unit = models.CharField(max_length=50, blank=True, help_text="For example: people")
+    note = models.CharField(max_length=300, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["issue", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "label"], name="keyfigure_unique_label"),
+        ]
+
+    def __str__(self):
+        unit = f" {self.unit}" if self.unit else ""
+        return f"{self.label}: {self.value:,}{unit}"

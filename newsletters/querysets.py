@@ -1,0 +1,75 @@
+"""Querysets: what the public may see, and the prefetching a page needs."""
+
+from datetime import date
+
+from django.db import models
+from django.db.models import Prefetch, Q, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+
+class IssueQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """Published issues whose go-live time, if any, has come."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(go_live_at__isnull=True) | Q(go_live_at__lte=now), status=self.model.Status.PUBLISHED
+        )
+
+    def visible_to(self, user):
+        """Staff preview everything; everyone else sees published issues only."""
+        if user is not None and user.is_active and user.is_staff:
+            return self.all()
+        return self.published()
+
+    def with_sort_keys(self):
+        # Undated or unnumbered issues sort as the oldest of their kind.
+        return self.annotate(
+            sort_date=Coalesce("publication_date", Value(date.min)),
+            sort_number=Coalesce("number", Value(0)),
+        )
+
+    def newest_first(self):
+        return self.with_sort_keys().order_by("-sort_date", "-sort_number", "-pk")
+
+    def older_than(self, issue):
+        d, n = issue.publication_date or date.min, issue.number or 0
+        return (
+            self.with_sort_keys()
+            .filter(
+                Q(sort_date__lt=d)
+                | Q(sort_date=d, sort_number__lt=n)
+                | Q(sort_date=d, sort_number=n, pk__lt=issue.pk)
+            )
+            .order_by("-sort_date", "-sort_number", "-pk")
+        )
+
+    def newer_than(self, issue):
+        d, n = issue.publication_date or date.min, issue.number or 0
+        return (
+            self.with_sort_keys()
+            .filter(
+                Q(sort_date__gt=d)
+                | Q(sort_date=d, sort_number__gt=n)
+                | Q(sort_date=d, sort_number=n, pk__gt=issue.pk)
+            )
+            .order_by("sort_date", "sort_number", "pk")
+        )
+
+    def with_contents(self):
+        """Everything an issue page shows, in a fixed number of queries."""
+        from .models import Section, Story
+
+        stories = Story.objects.prefetch_related("photos", "countries").order_by("position", "pk")
+        sections = Section.objects.prefetch_related(Prefetch("stories", queryset=stories))
+        return self.select_related("series").prefetch_related(
+            Prefetch("sections", queryset=sections.order_by("position", "pk")),
+            "key_figures",
+        )
+
+
+class StoryQuerySet(models.QuerySet):
+    def published(self, now=None):
+        from .models import Issue
+
+        return self.filter(issue__in=Issue.objects.published(now))
