@@ -70,6 +70,11 @@ class Issue(models.Model):
     )
     source_hash = models.CharField(max_length=64, blank=True, help_text="SHA-256 of that file.")
     import_warnings = models.JSONField(default=list, blank=True)
+    directory_snapshot = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The directory as this issue printed it: offices, hotlines and people.",
+    )
     edited_in_admin = models.BooleanField(
         default=False,
         editable=False,
