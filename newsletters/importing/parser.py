@@ -122,8 +122,10 @@ class ParseError(ValueError):
 MONTHS = {
     m: i
     for i, m in enumerate(
-        "january february march april may june july august september october november december"
-        .split(),
+        [
+            "january", "february", "march", "april", "may", "june", "july", "august",
+            "september", "october", "november", "december",
+        ],
         start=1,
     )
 }
@@ -722,11 +724,10 @@ def _is_plain_heading(block: Block, prev: Block | None, nxt: Block | None) -> bo
         return False
     if not plain[:1].isalpha():
         return False
-    if prev is not None and (
+    # After "...three areas:" or mid-sentence, a short line is the rest of the text.
+    return prev is None or not (
         prev.text.rstrip().endswith(":") or (plain[:1].islower() and not _ends_sentence(prev.text))
-    ):
-        return False
-    return True
+    )
 
 
 def classify_blocks(blocks: list[Block]) -> list[Item]:
@@ -780,7 +781,8 @@ def _caption_items(block: Block) -> list[Item]:
         return [Item("caption", _plain(block.lines[0])), Item("para", join_lines(block.lines[1:]))]
     text = block.text
     m = re.match(r"^(.+?[.!?])\s+(?=[A-Z])(.*)$", text, re.S)
-    if m and len(m.group(1).split()) >= 3 and not re.search(r"\bphotos?\b", m.group(2), re.IGNORECASE):
+    talks_of_photo = m and re.search(r"\bphotos?\b", m.group(2), re.IGNORECASE)
+    if m and len(m.group(1).split()) >= 3 and not talks_of_photo:
         return [Item("caption", _plain(m.group(1))), Item("para", m.group(2))]
     return [Item("caption", _plain(text))]
 
