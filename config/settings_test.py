@@ -14,3 +14,4 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+STATIC_ROOT = tempfile.mkdtemp(prefix="newsletters-test-static-")

@@ -94,6 +94,7 @@ class Issue(models.Model):
                 fields=["series", "number"],
                 condition=models.Q(number__isnull=False),
                 name="issue_unique_number_in_series",
+                violation_error_message="This series already has an issue with this number.",
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=["draft", "published"]), name="issue_status_valid"
@@ -189,8 +190,11 @@ class Story(models.Model):
         ordering = ["section", "position", "pk"]
         verbose_name_plural = "stories"
         constraints = [
-            models.UniqueConstraint(fields=["issue", "slug"], name="story_unique_slug_in_issue"),
-            models.CheckConstraint(condition=~models.Q(slug=""), name="story_slug_present"),
+            models.UniqueConstraint(
+                fields=["issue", "slug"],
+                name="story_unique_slug_in_issue",
+                violation_error_message="Another story in this issue already has this slug.",
+            ),
         ]
 
     def __str__(self):
@@ -240,7 +244,9 @@ class Photo(models.Model):
         ordering = ["story", "position", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(image="", caption=""), name="photo_image_or_caption"
+                condition=~models.Q(image="", caption=""),
+                name="photo_image_or_caption",
+                violation_error_message="A photo needs an image or at least a caption.",
             ),
         ]
 
@@ -259,7 +265,11 @@ class KeyFigure(models.Model):
     class Meta:
         ordering = ["issue", "position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["issue", "label"], name="keyfigure_unique_label"),
+            models.UniqueConstraint(
+                fields=["issue", "label"],
+                name="keyfigure_unique_label",
+                violation_error_message="This issue already has a key figure with this label.",
+            ),
         ]
 
     def __str__(self):
