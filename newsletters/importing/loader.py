@@ -317,7 +317,7 @@ def _merge_directory(plan: _DirectoryPlan, issue: Issue, countries: dict[str, Co
         number = _clip(parsed.number, Hotline, "number")
         note = _clip(parsed.note, Hotline, "note")
         country = countries[parsed.country.upper()]
-        e164 = _clip(getattr(parsed, "e164", None) or to_e164(number, country.code), Hotline, "e164")
+        e164 = _clip(parsed.e164 or to_e164(number, country.code), Hotline, "e164")
         if row is None:
             new_hotlines.append(
                 Hotline(
@@ -457,9 +457,11 @@ def find_existing(parsed: ParsedIssue, series: Series | None, source_name: str) 
         condition |= Q(series=series, number=parsed.number)
     candidates = list(Issue.objects.filter(condition).select_related("series")[:2])
     for candidate in candidates:  # a series/number match wins over a file-name match
-        if series is not None and candidate.series_id == series.pk and parsed.number:
-            if candidate.number == parsed.number:
-                return candidate
+        if series is not None and (candidate.series_id, candidate.number) == (
+            series.pk,
+            parsed.number,
+        ):
+            return candidate
     return candidates[0] if candidates else None
 
 
