@@ -1,0 +1,205 @@
+"""Reader: decoding, limits and zip safety, on real files built in tmp_path."""
+
+import zipfile
+
+import pytest
+
+from newsletters.importing.reader import (
+    DecodeError,
+    Limits,
+    SourceError,
+    SourceText,
+    decode,
+    iter_sources,
+    read_bytes,
+)
+
+RUSSIAN = "Торговля людьми существует. Останови ее! Горячая линия 11616."
+FRENCH = "Le séminaire a réuni des représentants de la société civile à Almaty."
+
+
+def test_decode_utf8():
+    assert decode("Jalal-Abad — №4".encode()) == "Jalal-Abad — №4"
+
+
+def test_decode_strips_utf8_bom():
+    assert decode(b"\xef\xbb\xbfHello") == "Hello"
+
+
+def test_decode_utf16_boms():
+    assert decode("\ufeffПривет".encode("utf-16-le")) == "Привет"
+    assert decode("\ufeffПривет".encode("utf-16-be")) == "Привет"
+
+
+def test_decode_cp1251_is_chosen_for_cyrillic():
+    assert decode(RUSSIAN.encode("cp1251")) == RUSSIAN
+
+
+def test_decode_cp1252_is_chosen_for_western_text():
+    assert decode(FRENCH.encode("cp1252")) == FRENCH
+
+
+def test_decode_refuses_control_characters():
+    with pytest.raises(DecodeError):
+        decode(b"\x01\x02\x03\x04\x05\x06\x07" * 20)
+
+
+def test_decode_keeps_crlf_for_the_parser_to_normalise():
+    assert decode(b"a\r\nb\rc") == "a\r\nb\rc"
+
+
+def test_read_bytes_empty_and_whitespace():
+    assert read_bytes("x.txt", b"") == SourceError("x.txt", "file is empty")
+    assert read_bytes("x.txt", b" \n\r\n") == SourceError("x.txt", "file is empty")
+
+
+def test_read_bytes_binary():
+    result = read_bytes("x.txt", b"%PDF-1.4\x00\x00\x01")
+    assert result == SourceError("x.txt", "binary file (contains NUL bytes)")
+
+
+def test_read_bytes_too_big():
+    result = read_bytes("big.txt", b"a" * 2_200_000, Limits(max_file_bytes=2 * 1024 * 1024))
+    assert isinstance(result, SourceError)
+    assert result.message == "file is 2.1 MB, over the 2.0 MB limit"
+
+
+def test_read_bytes_keeps_raw_for_hashing():
+    raw = RUSSIAN.encode("cp1251")
+    result = read_bytes("r.txt", raw)
+    assert isinstance(result, SourceText)
+    assert result.raw == raw and result.text == RUSSIAN
+
+
+def test_files_folders_and_unknown_paths(tmp_path):
+    (tmp_path / "b.md").write_text("## B\n\nText.", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_bytes(RUSSIAN.encode("cp1251"))
+    (tmp_path / "sub" / "photo.jpg").write_bytes(b"\xff\xd8")
+    (tmp_path / ".hidden.txt").write_text("secret")
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    results = list(iter_sources([tmp_path, tmp_path / "notes.pdf", tmp_path / "missing.txt"]))
+    labels = [r.path for r in results]
+    assert labels == [
+        str(tmp_path / "b.md"),
+        str(tmp_path / "sub" / "a.txt"),
+        str(tmp_path / "notes.pdf"),
+        str(tmp_path / "missing.txt"),
+    ]
+    assert isinstance(results[1], SourceText) and results[1].text == RUSSIAN
+    assert "unsupported file type '.pdf'" in results[2].message
+    assert results[3].message == "no such file or folder"
+
+
+def test_big_file_refused_before_reading(tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"a" * 3000)
+    (result,) = iter_sources([big], Limits(max_file_bytes=1000))
+    assert isinstance(result, SourceError) and "over the" in result.message
+
+
+def test_iter_sources_is_lazy(tmp_path):
+    (tmp_path / "a.txt").write_text("one")
+    gen = iter_sources([tmp_path])
+    assert next(gen).text == "one"
+
+
+def _zip(path, entries):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries:
+            zf.writestr(name, data)
+    return path
+
+
+def test_zip_entries_are_labelled_and_filtered(tmp_path):
+    archive = _zip(
+        tmp_path / "archive.zip",
+        [
+            ("inner/b.txt", "Bee"),
+            ("inner/a.md", "Ay"),
+            ("inner/image.png", b"\x89PNG"),
+            ("__MACOSX/inner/._a.md", b"\x00\x05"),
+            ("inner/.DS_Store", b"\x00"),
+        ],
+    )
+    results = list(iter_sources([archive]))
+    assert [(r.path, r.text) for r in results] == [
+        (f"{archive}:inner/a.md", "Ay"),
+        (f"{archive}:inner/b.txt", "Bee"),
+    ]
+
+
+def test_zip_path_traversal_entries_are_refused_not_read(tmp_path):
+    archive = _zip(
+        tmp_path / "evil.zip",
+        [("../evil.txt", "x"), ("/etc/passwd.txt", "x"), ("ok.txt", "fine")],
+    )
+    results = list(iter_sources([archive]))
+    errors = [r for r in results if isinstance(r, SourceError)]
+    assert {e.message for e in errors} == {
+        "zip entry '../evil.txt' escapes the archive folder",
+        "zip entry '/etc/passwd.txt' escapes the archive folder",
+    }
+    assert [r.text for r in results if isinstance(r, SourceText)] == ["fine"]
+    assert not (tmp_path.parent / "evil.txt").exists()
+
+
+def test_zip_with_too_many_entries(tmp_path):
+    archive = _zip(tmp_path / "many.zip", [(f"{i}.txt", "x") for i in range(12)])
+    (result,) = iter_sources([archive], Limits(max_zip_entries=10))
+    assert result == SourceError(str(archive), "zip has 12 entries, over the limit of 10")
+
+
+def test_zip_bomb_of_zeros_is_refused_from_declared_sizes(tmp_path):
+    archive = tmp_path / "bomb.zip"
+    chunk = b"0" * (1024 * 1024)
+    with (
+        zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf,
+        zf.open("bomb.txt", "w", force_zip64=True) as fh,
+    ):
+        for _ in range(101):
+            fh.write(chunk)
+    assert archive.stat().st_size < 1024 * 1024  # small on disk, 101 MB inside
+    (result,) = iter_sources([archive])
+    assert result == SourceError(str(archive), "zip expands to more than 100.0 MB")
+
+
+def test_zip_entry_over_file_limit(tmp_path):
+    archive = _zip(tmp_path / "big.zip", [("big.txt", "a" * 5000)])
+    (result,) = iter_sources([archive], Limits(max_file_bytes=1000))
+    assert isinstance(result, SourceError) and "over the" in result.message
+
+
+def _lie_about_size(archive, real_size, fake_size):
+    # Rewrite the uncompressed size in both the local header and the central directory.
+    data = bytearray(archive.read_bytes())
+    real = real_size.to_bytes(4, "little")
+    fake = fake_size.to_bytes(4, "little")
+    count = data.count(real)
+    assert count >= 2
+    archive.write_bytes(bytes(data).replace(real, fake))
+
+
+def test_zip_with_lying_sizes_is_capped_while_reading(tmp_path):
+    archive = _zip(tmp_path / "liar.zip", [("liar.txt", "z" * 300_000)])
+    _lie_about_size(archive, 300_000, 10)
+    with zipfile.ZipFile(archive) as zf:
+        assert zf.infolist()[0].file_size == 10  # the header now lies
+    (result,) = iter_sources([archive], Limits(max_file_bytes=1000, max_zip_bytes=2000))
+    # Never more than the declared 10 bytes are trusted: the CRC check then fails.
+    assert isinstance(result, SourceError)
+    assert result.path == f"{archive}:liar.txt"
+
+
+def test_zip_total_budget_enforced_while_reading(tmp_path):
+    archive = _zip(tmp_path / "two.zip", [("a.txt", "a" * 800), ("b.txt", "b" * 800)])
+    results = list(iter_sources([archive], Limits(max_zip_bytes=1200)))
+    # The declared total (1600) is already over the limit: refused before reading anything.
+    assert results == [SourceError(str(archive), "zip expands to more than 1.2 KB")]
+
+
+def test_not_a_zip(tmp_path):
+    archive = tmp_path / "broken.zip"
+    archive.write_bytes(b"this is not a zip")
+    (result,) = iter_sources([archive])
+    assert isinstance(result, SourceError) and "not a readable zip" in result.message
