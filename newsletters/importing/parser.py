@@ -344,8 +344,10 @@ def join_lines(lines: list[str]) -> str:
             continue
         if not out:
             out = line
-        elif LIST_ITEM_RE.match(line):
-            out += "\n" + line
+        elif LIST_ITEM_RE.match(line) or (
+            FIGURE_LINE_RE.match(_plain(line)) and FIGURE_LINE_RE.match(_plain(out.split("\n")[-1]))
+        ):
+            out += "\n" + line  # list items and "1,377 hotline calls" figure lines
         else:
             out = _join_two(out, line, " ")
     return out
@@ -481,9 +483,10 @@ def _is_hotline_sentence(text: str) -> bool:
     plain = _plain(text)
     if not re.search(r"hotline", plain, re.IGNORECASE) or len(plain.split()) > 60:
         return False
-    return bool(re.search(r"receive calls|call", plain, re.I)) or (
-        len(PHONE_IN_TEXT_RE.findall(plain)) >= 2
-    )
+    numbers = len(PHONE_IN_TEXT_RE.findall(plain))
+    if not numbers or not mention_positions(plain):
+        return False  # "Hotline calls received" in a figure block is no directory entry
+    return bool(re.search(r"receive calls|call", plain, re.I)) or numbers >= 2
 
 
 _HOTLINE_NOTES = ("national hotline", "emergency cell number", "cell number", "hotline")
@@ -638,7 +641,8 @@ CLICK_RE = re.compile(
 )
 TOC_RE = re.compile(r"^\W*in this (?:edition|issue)\W*$", re.IGNORECASE)
 FOOTNOTE_RE = re.compile(r"^\s*(?:<sup>\s*\d+\s*</sup>|\[\^\d+\]:?)")
-PAGE_NUMBER_RE = re.compile(r"^\W*(?:page\s+)?\d{1,3}\W*$", re.IGNORECASE)
+# Bare, not bold: "**386**" is a key figure, "3" alone on a line is a page number.
+PAGE_NUMBER_RE = re.compile(r"^(?:page\s+)?\d{1,3}$", re.IGNORECASE)
 
 
 def _toc_entry(block: Block) -> bool:
@@ -664,7 +668,7 @@ def drop_boilerplate(blocks: list[Block]) -> tuple[list[Block], list[str]]:
             continue
         if block.md_level is None and FOOTNOTE_RE.match(block.lines[0]):
             warnings.append(f"footnote dropped: '{_shorten(plain)}'")
-        elif FOLLOW_RE.match(plain) or CLICK_RE.match(plain) or PAGE_NUMBER_RE.match(plain):
+        elif FOLLOW_RE.match(plain) or CLICK_RE.match(plain) or PAGE_NUMBER_RE.match(block.text):
             pass
         else:
             kept.append(block)
@@ -934,11 +938,17 @@ def clean_inline(text: str, where: str, warnings: list[str]) -> str:
 
 
 def _mission_countries(title: str, body: str) -> list[str]:
+    """Countries a story is about: named in its title, or the missions acting in it ("IOM
+    Kazakhstan"), or, failing both, the countries its text names if there are one or two
+    (a story naming all five is regional, not about each of them)."""
     codes = find_countries(title)
     for m in re.finditer(r"\bIOM[\s-]+([A-Z][a-z]+)", body):
         code = country_code(m.group(1))
         if code and code not in codes:
             codes.append(code)
+    if not codes:
+        named = find_countries(body)
+        codes = named if len(named) <= 2 else []
     return codes
 
 
