@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 
+from .admin_import import import_urls
 from .models import Issue, KeyFigure, Photo, Section, Series, Story
 
 
@@ -116,6 +117,10 @@ class IssueAdmin(admin.ModelAdmin):
             return "None"
         items = format_html_join("", "<li>{}</li>", ((w,) for w in obj.import_warnings))
         return format_html("<ul>{}</ul>", items)
+
+    def get_urls(self):
+        # The archive import pages live under the issue list: /admin/newsletters/issue/import/
+        return import_urls(self) + super().get_urls()
 
     def save_model(self, request, obj, form, change):
         obj.edited_in_admin = True

@@ -1,0 +1,266 @@
+"""The admin's "Import archive" page: upload, preview (a dry run), confirm.
+
+Upload -> the files are checked by a form, stored server-side under
+`import-uploads/<token>/` in the default storage, and a dry run of the importer shows
+what each file would give. Confirm -> the same files are imported for real, deleted,
+and the editor lands on the issue list with a summary. The browser only ever holds the
+random token; the stored paths live in the session, so a form cannot point the importer
+at a file of its choosing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+import shutil
+import tempfile
+from collections import Counter
+from pathlib import Path, PurePath
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.http import HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
+from django.urls import path, reverse
+from django.utils.text import get_valid_filename
+from django.views.generic import FormView
+
+from .importing.loader import import_sources, limits_from_settings
+from .importing.reader import TEXT_SUFFIXES, iter_sources, read_bytes
+
+SESSION_KEY = "newsletters_import"
+UPLOAD_DIR = "import-uploads"
+UPLOAD_KEY_PATTERN = r"^[A-Za-z0-9_-]{20,64}$"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A FileField that accepts several files and cleans to a list of them."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,.md,.zip"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        one = super().clean
+        if isinstance(data, list | tuple):
+            return [one(item, initial) for item in data] or [one(None, initial)]
+        return [one(data, initial)]
+
+
+class ImportArchiveForm(forms.Form):
+    files = MultipleFileField(
+        label="Archive files",
+        help_text="Text issues (.txt, .md) or .zip archives of them; several at once.",
+    )
+    series = forms.CharField(
+        required=False,
+        max_length=200,
+        help_text="Series name for files that do not print one.",
+    )
+    publish = forms.BooleanField(
+        required=False, help_text="Publish the imported issues now (default: drafts to review)."
+    )
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        problems = []
+        for upload in files:
+            suffix = PurePath(upload.name).suffix.lower()
+            if suffix == ".zip":
+                limit = settings.IMPORT_MAX_ZIP_BYTES
+            elif suffix in TEXT_SUFFIXES:
+                limit = settings.IMPORT_MAX_FILE_BYTES
+            else:
+                problems.append(f"{upload.name}: not a .txt, .md or .zip file.")
+                continue
+            if upload.size > limit:
+                problems.append(
+                    f"{upload.name}: {filesizeformat(upload.size)}, "
+                    f"over the {filesizeformat(limit)} limit."
+                )
+        if problems:
+            raise forms.ValidationError(problems)
+        return files
+
+
+class ConfirmImportForm(forms.Form):
+    token = forms.RegexField(regex=UPLOAD_KEY_PATTERN, widget=forms.HiddenInput)
+
+    def __init__(self, *args, session=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session = session
+
+    def clean_token(self):
+        token = self.cleaned_data["token"]
+        pending = (self.session.get(SESSION_KEY) or {}) if self.session is not None else {}
+        if pending.get("token") != token:
+            raise forms.ValidationError(
+                "This import is no longer waiting for confirmation. Upload the files again."
+            )
+        self.pending = pending
+        return token
+
+
+# --- stored uploads ------------------------------------------------------------------
+
+
+def _store_uploads(files) -> dict:
+    token = secrets.token_urlsafe(24)
+    stored = []
+    for index, upload in enumerate(files):
+        safe = get_valid_filename(PurePath(upload.name).name) or "upload"
+        name = default_storage.save(f"{UPLOAD_DIR}/{token}/{index:03d}-{safe}", upload)
+        stored.append({"label": PurePath(upload.name).name, "stored": name})
+    return {"token": token, "files": stored}
+
+
+def _discard(pending: dict | None) -> None:
+    for item in (pending or {}).get("files", []):
+        # Only names this module wrote, under its own folder, are ever deleted.
+        name = item.get("stored", "")
+        if name.startswith(f"{UPLOAD_DIR}/") and ".." not in PurePath(name).parts:
+            default_storage.delete(name)
+
+
+def _sources(pending: dict):
+    """The stored uploads as reader sources, labelled with the names the editor gave them."""
+    limits = limits_from_settings()
+    for item in pending["files"]:
+        label, name = item["label"], item["stored"]
+        if not label.lower().endswith(".zip"):
+            with default_storage.open(name, "rb") as fh:
+                raw = fh.read(limits.max_file_bytes + 1)
+            yield read_bytes(label, raw, limits)
+            continue
+        # The zip reader works on a path: copy to a private temporary folder first.
+        with tempfile.TemporaryDirectory(prefix="newsletters-import-") as tmp:
+            local = Path(tmp) / "upload.zip"
+            with default_storage.open(name, "rb") as src, local.open("wb") as dst:
+                shutil.copyfileobj(src, dst)
+            prefix = str(local)
+            for source in iter_sources([local], limits):
+                yield dataclasses.replace(source, path=label + source.path[len(prefix) :])
+
+
+# --- views ---------------------------------------------------------------------------
+
+
+class _ImportViewMixin:
+    model_admin = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.model_admin.has_add_permission(request):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        opts = self.model_admin.model._meta
+        context = {
+            **self.model_admin.admin_site.each_context(self.request),
+            "opts": opts,
+            "app_label": opts.app_label,
+            "title": "Import archive",
+            "changelist_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+        }
+        return super().get_context_data(**{**context, **kwargs})
+
+
+class ImportArchiveView(_ImportViewMixin, FormView):
+    """Upload form; a valid upload answers with the preview of a dry run."""
+
+    form_class = ImportArchiveForm
+    template_name = "admin/newsletters/import_archive.html"
+
+    def form_valid(self, form):
+        _discard(self.request.session.get(SESSION_KEY))  # one pending import per session
+        pending = _store_uploads(form.cleaned_data["files"])
+        pending["series"] = form.cleaned_data["series"].strip()
+        pending["publish"] = form.cleaned_data["publish"]
+        self.request.session[SESSION_KEY] = pending
+        reports = list(
+            import_sources(
+                _sources(pending),
+                series=pending["series"] or None,
+                publish=pending["publish"],
+                dry_run=True,
+                preview_directory=True,
+            )
+        )
+        context = self.get_context_data(
+            form=form,
+            reports=reports,
+            pending=pending,
+            confirm_form=ConfirmImportForm(initial={"token": pending["token"]}),
+            title="Import archive: preview",
+            error_count=sum(r.status == "error" for r in reports),
+            importable=sum(
+                r.status == "ok" and r.outcome in ("created", "updated") for r in reports
+            ),
+        )
+        return self.render_to_response(context)
+
+
+class ImportConfirmView(_ImportViewMixin, FormView):
+    """Runs the previewed import for real, then back to the issue list."""
+
+    form_class = ConfirmImportForm
+    template_name = "admin/newsletters/import_archive.html"
+    http_method_names = ["post"]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "session": self.request.session}
+
+    def form_invalid(self, form):
+        context = self.get_context_data(form=ImportArchiveForm(), confirm_errors=form.errors)
+        return self.render_to_response(context, status=400)
+
+    def form_valid(self, form):
+        pending = form.pending
+        counts: Counter = Counter()
+        try:
+            for report in import_sources(
+                _sources(pending),
+                series=pending.get("series") or None,
+                publish=bool(pending.get("publish")),
+            ):
+                if report.status == "error":
+                    counts["errors"] += 1
+                    messages.error(self.request, f"{report.path}: {report.error}")
+                    continue
+                counts[report.outcome] += 1
+                if report.outcome == "skipped":
+                    messages.warning(self.request, f"{report.path}: {report.result.message}")
+        finally:
+            _discard(pending)
+            self.request.session.pop(SESSION_KEY, None)
+        messages.success(
+            self.request,
+            f"Import finished: {counts['created']} created, {counts['updated']} updated, "
+            f"{counts['unchanged']} unchanged, {counts['skipped']} skipped, "
+            f"{counts['errors']} with errors.",
+        )
+        return HttpResponseRedirect(reverse("admin:newsletters_issue_changelist"))
+
+
+def import_urls(model_admin) -> list:
+    """URL patterns for IssueAdmin.get_urls()."""
+    site = model_admin.admin_site
+    return [
+        path(
+            "import/",
+            site.admin_view(ImportArchiveView.as_view(model_admin=model_admin)),
+            name="newsletters_issue_import",
+        ),
+        path(
+            "import/confirm/",
+            site.admin_view(ImportConfirmView.as_view(model_admin=model_admin)),
+            name="newsletters_issue_import_confirm",
+        ),
+    ]
