@@ -726,8 +726,8 @@ def _is_plain_heading(block: Block, prev: Block | None, nxt: Block | None) -> bo
         return len(words) <= 30
     if len(block.lines) != 1 or len(words) > 6 or re.search(r"[.,;:]$", plain):
         return False
-    if not plain[:1].isalpha():
-        return False
+    if not plain[:1].isalpha() or words[-1].lower() in FUNCTION_WORDS:
+        return False  # "migrants back to" is a sentence cut by a page break
     # After "...three areas:" or mid-sentence, a short line is the rest of the text.
     return prev is None or not (
         prev.text.rstrip().endswith(":") or (plain[:1].islower() and not _ends_sentence(prev.text))
