@@ -14,4 +14,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# The test client speaks plain HTTP; production redirects to HTTPS (config/settings.py).
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
 STATIC_ROOT = tempfile.mkdtemp(prefix="newsletters-test-static-")
