@@ -1,0 +1,200 @@
+"""Benchmark: import a synthetic archive of 2,000 invented issues into a fresh SQLite DB.
+
+Writes the archive (the seeds' two styles: Markdown-ish and plain text, all content
+invented) into a temporary folder, then for 500, 1,000 and 2,000 files runs a worker
+process on its own freshly migrated database and prints files per second and peak
+memory. Each size runs in its own process so `ru_maxrss` is that import's peak alone;
+flat figures across sizes show the import streams. Target: >= 100 files/s.
+
+    python bench/import_archive.py            # all three sizes
+    python bench/import_archive.py --worker DIR N   # (internal) one measured import
+"""
+
+import datetime
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SIZES = (500, 1000, 2000)
+TARGET_FILES_PER_SECOND = 100
+COUNTRIES = ["KAZAKHSTAN", "KYRGYZSTAN", "TAJIKISTAN", "TURKMENISTAN", "UZBEKISTAN"]
+TOWNS = ["Zharkyn", "Tash-Bulak", "Karasu", "Ak-Dala", "Sarybel", "Koktal"]
+TOPICS = ["seasonal workers", "returning families", "border officers", "village councils",
+          "shelter volunteers", "bus drivers"]  # fmt: skip
+
+
+def _paragraph(rng: random.Random) -> str:
+    town, topic, country = rng.choice(TOWNS), rng.choice(TOPICS), rng.choice(COUNTRIES).title()
+    return (
+        f"In {town}, {country}, partners met {rng.randint(10, 400)} {topic} to talk about "
+        f"safe migration, contracts and health insurance. The sessions ran for "
+        f"{rng.randint(2, 9)} days and ended with a plan for the next season."
+    )
+
+
+def issue_text(n: int, rng: random.Random) -> str:
+    """One invented issue; odd numbers in the Markdown style, even ones in plain text."""
+    series = "STEPPE MIGRATION DIGEST" if n % 3 else "NORTHERN ROADS BULLETIN"
+    date = datetime.date(2000, 1, 1) + datetime.timedelta(days=7 * n)
+    header = f"{series}, ISSUE {n}, {date:%d/%m/%Y} ● ●"
+    country = rng.choice(COUNTRIES)
+    emails = "\n".join(f"{c}: digest-{c.lower()[:2]}@example.org" for c in COUNTRIES[:3])
+    figures = f"{rng.randint(1000, 9999):,}"
+    if n % 2:
+        return f"""# {header}
+
+## DIRECT ASSISTANCE
+
+{_paragraph(rng)}
+
+{_paragraph(rng)}
+
+Photo of a meeting in {rng.choice(TOWNS)}
+
+## {country}: {rng.choice(TOPICS).title()} trained in {rng.choice(TOWNS)}
+
+{_paragraph(rng)}
+
+## PARTNERSHIP IN ACTION
+
+{_paragraph(rng)}
+
+IOM missions in Central Asia have assisted **{figures}** vulnerable migrants.
+
+Kazakhstan's (11616) and Kyrgyzstan's national hotline (1899) continue to receive calls.
+
+Contact IOM missions in Central Asia:
+
+{emails}
+"""
+    return f"""
+
+
+DIRECT ASSISTANCE
+
+
+
+{rng.choice(TOPICS).upper()} GET HELP IN {rng.choice(TOWNS).upper()}
+
+{_paragraph(rng)}
+
+Photo of a workshop in {rng.choice(TOWNS)}
+
+
+
+
+PARTNERSHIP IN ACTION
+
+{_paragraph(rng)}
+
+{header}
+
+{_paragraph(rng)}
+
+COVID-19 in Central Asia: {figures} registered cases, {rng.randint(10, 999)} deaths.
+
+Kazakhstan's (11616) and Kyrgyzstan's national hotline (1899) as well as emergency cell
+number in Tajikistan +992900800800 continue to receive calls.
+
+Contact IOM missions in Central Asia:
+
+{emails}
+"""
+
+
+def write_archive(root: Path, count: int = max(SIZES)) -> None:
+    """Files in chunks of 500 (root/0, root/1...) so a size N is the first N/500 chunks."""
+    rng = random.Random(2024)  # fixed seed: the same archive every run
+    for n in range(1, count + 1):
+        folder = root / str((n - 1) // 500)
+        folder.mkdir(parents=True, exist_ok=True)
+        suffix = ".md" if n % 2 else ".txt"
+        (folder / f"issue-{n:05d}{suffix}").write_text(issue_text(n, rng), "utf-8")
+
+
+def _env(db: Path) -> dict:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "SECRET_KEY": "bench-only-not-a-secret",
+        "DEBUG": "0",  # DEBUG would record every query in memory
+        "DATABASE_URL": f"sqlite:///{db}",
+    }
+
+
+def _rss_mb() -> float:
+    # ru_maxrss is in kilobytes on Linux.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def worker(root: Path, size: int) -> None:
+    """One measured import, in its own process: prints a JSON line of figures."""
+    sys.path.insert(0, str(REPO))
+    import django
+
+    django.setup()
+    from newsletters.importing.loader import import_sources
+
+    folders = sorted(root.iterdir(), key=lambda p: int(p.name))[: size // 500]
+    rss_before = _rss_mb()
+    counts: dict[str, int] = {}
+    first_error = None
+    start = time.perf_counter()
+    for report in import_sources(folders):
+        key = report.outcome or "error"
+        counts[key] = counts.get(key, 0) + 1
+        if report.error and first_error is None:
+            first_error = f"{report.path}: {report.error}"
+    seconds = time.perf_counter() - start
+    files = sum(counts.values())
+    print(json.dumps({
+        "files": files, "seconds": seconds, "files_per_second": files / seconds,
+        "rss_before_mb": rss_before, "peak_rss_mb": _rss_mb(), "outcomes": counts,
+        "first_error": first_error,
+    }))  # fmt: skip
+
+
+def main() -> int:
+    print("import_archive: synthetic archive of invented issues -> fresh SQLite database")
+    with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
+        root = Path(tmp) / "archive"
+        write_archive(root)
+        results = []
+        for size in SIZES:
+            db = Path(tmp) / f"bench-{size}.sqlite3"
+            env = _env(db)
+            subprocess.run(
+                [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+                cwd=REPO, env=env, check=True,
+            )  # fmt: skip
+            done = subprocess.run(
+                [sys.executable, __file__, "--worker", str(root), str(size)],
+                cwd=REPO, env=env, check=True, capture_output=True, text=True,
+            )  # fmt: skip
+            figures = json.loads(done.stdout.strip().splitlines()[-1])
+            results.append(figures)
+            if figures["first_error"]:
+                print(f"  first error: {figures['first_error']}")
+            print(
+                f"  {figures['files']:>5} files: {figures['files_per_second']:7.1f} files/s "
+                f"({figures['seconds']:.1f} s), peak RSS {figures['peak_rss_mb']:.0f} MB "
+                f"(before import {figures['rss_before_mb']:.0f} MB), outcomes {figures['outcomes']}"
+            )
+    slowest = min(r["files_per_second"] for r in results)
+    verdict = "met" if slowest >= TARGET_FILES_PER_SECOND else "NOT met"
+    print(f"  target >= {TARGET_FILES_PER_SECOND} files/s: {verdict} (slowest {slowest:.1f})")
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--worker":
+        worker(Path(sys.argv[2]), int(sys.argv[3]))
+    else:
+        sys.exit(main())
