@@ -24,6 +24,17 @@ demo: $(INSTALLED)
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
 
+# Production: DEBUG off, whitenoise serving compressed hashed static files, gunicorn.
+# Needs SECRET_KEY; reads DATABASE_URL, REDIS_URL, ALLOWED_HOSTS, WEB_CONCURRENCY, BIND
+# and the SECURE_* variables listed in config/settings.py. Over plain HTTP on your own
+# machine: make serve SECRET_KEY=... SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0
+serve: $(INSTALLED)
+	@test -n "$(SECRET_KEY)" || { echo "make serve: set SECRET_KEY (a long random string)" >&2; exit 2; }
+	mkdir -p var
+	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v 0
+	DEBUG=0 $(BIN)/python manage.py migrate --noinput
+	DEBUG=0 $(BIN)/gunicorn -c config/gunicorn.conf.py
+
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 
