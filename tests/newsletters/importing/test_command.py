@@ -190,3 +190,20 @@ def test_load_demo_twice_creates_nothing_new(counts):
     call_command("load_demo", stdout=StringIO())
     assert counts() == before
     assert User.objects.filter(username="demo").count() == 1
+
+
+class _Terminal(StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_bar_only_on_a_terminal(write_issue, tmp_path):
+    write_issue("a/1.md", 1)
+    write_issue("a/2.md", 2)
+    terminal, out = _Terminal(), StringIO()
+    call_command("import_newsletters", str(tmp_path / "a"), stdout=out, stderr=terminal)
+    assert "\r[" in terminal.getvalue() and "2/2" in terminal.getvalue()
+    assert "\r" not in out.getvalue()
+    plain = StringIO()
+    call_command("import_newsletters", str(tmp_path / "a"), stdout=StringIO(), stderr=plain)
+    assert plain.getvalue() == ""
