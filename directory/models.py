@@ -1,13 +1,16 @@
 """Directory models: Country, Office (with its e-mail addresses), Person, Hotline.
 
 Each e-mail address, person and hotline number is stored once, however many issues
-print it; `last_seen_in` remembers the latest issue that confirmed it.
+print it; `last_seen_in` remembers the latest issue that confirmed it. Every save through
+the admin or a spreadsheet import keeps a revision (django-simple-history); the archive
+importer's bulk writes do not, by design of bulk_create/bulk_update.
 """
 
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
 from .phones import digits_key, tel_href, to_e164
 
@@ -18,6 +21,8 @@ class Country(models.Model):
         "ISO 3166 alpha-2 code", max_length=2, unique=True, help_text="Two capital letters: KZ"
     )
     slug = models.SlugField(max_length=100, unique=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -62,6 +67,8 @@ class Office(SeenInIssue):
     name = models.CharField(max_length=200)
     website = models.URLField(blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["country__name", "name"]
         constraints = [
@@ -76,6 +83,8 @@ class OfficeEmail(models.Model):
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="emails")
     address = models.EmailField(unique=True)
     position = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "address"]
@@ -98,6 +107,8 @@ class Person(SeenInIssue):
     )
     phones = models.TextField(blank=True, help_text="One number per line, as printed.")
     email = models.EmailField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["country__name", "name"]
@@ -130,6 +141,8 @@ class Hotline(SeenInIssue):
     digits = models.CharField(max_length=20, unique=True, editable=False)
     note = models.CharField(max_length=200, blank=True, help_text="For example: landlines")
     position = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["country__name", "position", "number"]

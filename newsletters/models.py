@@ -3,14 +3,22 @@
 Publishing follows Wagtail's fields in spirit: an issue is a draft or published, and a
 published issue with a future `go_live_at` stays hidden until then, so scheduling
 needs no cron job.
+
+Every save of an issue, section, story, photo and key figure keeps a revision
+(django-simple-history), with who made it when the change came through a request.
+Publishing is a permission of its own (`newsletters.publish_issue`), held by the
+Publisher group and not by the Editor group (see newsletters/roles.py).
 """
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
+from .images import delete_renditions, make_renditions, validate_photo
 from .querysets import IssueQuerySet, StoryQuerySet
 
 
@@ -70,6 +78,12 @@ class Issue(models.Model):
     )
     source_hash = models.CharField(max_length=64, blank=True, help_text="SHA-256 of that file.")
     import_warnings = models.JSONField(default=list, blank=True)
+    dismissed_warnings = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Import warnings an editor has read and dismissed, kept for the record.",
+    )
     directory_snapshot = models.JSONField(
         default=dict,
         blank=True,
@@ -85,10 +99,13 @@ class Issue(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = IssueQuerySet.as_manager()
+    # updated_at changes on every save and says nothing a revision does not say already.
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-publication_date", "-number", "-pk"]
         get_latest_by = "publication_date"
+        permissions = [("publish_issue", "Can publish, unpublish and schedule issues")]
         constraints = [
             models.UniqueConstraint(
                 fields=["series", "number"],
@@ -141,12 +158,24 @@ class Issue(models.Model):
         self.status = self.Status.DRAFT
         self.save()
 
+    def dismiss_warnings(self):
+        """Move the import warnings out of sight, keeping them in `dismissed_warnings`."""
+        self.dismissed_warnings = [*self.dismissed_warnings, *self.import_warnings]
+        self.import_warnings = []
+        self.save(update_fields=["import_warnings", "dismissed_warnings", "updated_at"])
+
+    def word_count(self) -> int:
+        """Words in the titles and bodies of this issue's stories."""
+        return sum(story.word_count() for story in self.stories.all())
+
 
 class Section(models.Model):
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="sections")
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, editable=False)
     position = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["issue", "position", "pk"]
@@ -185,6 +214,7 @@ class Story(models.Model):
     countries = models.ManyToManyField("directory.Country", blank=True, related_name="stories")
 
     objects = StoryQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["section", "position", "pk"]
@@ -221,6 +251,9 @@ class Story(models.Model):
     def display_title(self) -> str:
         return self.title or self.section.title
 
+    def word_count(self) -> int:
+        return len(self.title.split()) + len(self.body.split())
+
     @property
     def anchor(self) -> str:
         return f"story-{self.slug}"
@@ -231,6 +264,7 @@ class Photo(models.Model):
     image = models.ImageField(
         upload_to="photos/%Y/%m/",
         blank=True,
+        validators=[validate_photo],
         help_text="Imported archive photos may have a caption only, until an image is added.",
     )
     caption = models.CharField(max_length=500, blank=True)
@@ -239,6 +273,10 @@ class Photo(models.Model):
         max_length=300, blank=True, help_text="What the photo shows, for people who cannot see it."
     )
     position = models.PositiveIntegerField(default=0)
+    # {"source": <image name they were made from>, "files": [{"width", "height", "name"}]}
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["renditions"])
 
     class Meta:
         ordering = ["story", "position", "pk"]
@@ -253,6 +291,47 @@ class Photo(models.Model):
     def __str__(self):
         return self.caption or self.alt_text or f"Photo {self.pk}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Renditions are made once per original: only when the image is new or replaced.
+        current = self.image.name if self.image else None
+        if self.renditions.get("source") == current:
+            return
+        old, storage = self.renditions, self.image.storage
+        self.renditions = make_renditions(self.image) if current else {}
+        type(self).objects.filter(pk=self.pk).update(renditions=self.renditions)
+        delete_renditions(old, storage)
+
+    def clean(self):
+        super().clean()
+        if self.image and not self.alt_text.strip():
+            raise ValidationError(
+                {"alt_text": "Describe what the photo shows: alt text is required with an image."}
+            )
+
+    @property
+    def rendition_files(self) -> list[dict]:
+        return self.renditions.get("files", []) if self.image else []
+
+    @property
+    def srcset(self) -> str:
+        """The renditions for an <img srcset>, with their storage URLs."""
+        from django.core.files.storage import default_storage
+
+        return ", ".join(
+            f"{default_storage.url(f['name'])} {f['width']}w" for f in self.rendition_files
+        )
+
+    @property
+    def src(self) -> str:
+        """A middle-sized rendition for browsers without srcset; else the original."""
+        from django.core.files.storage import default_storage
+
+        files = self.rendition_files
+        if not files:
+            return self.image.url
+        return default_storage.url(files[min(1, len(files) - 1)]["name"])
+
 
 class KeyFigure(models.Model):
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="key_figures")
@@ -261,6 +340,8 @@ class KeyFigure(models.Model):
     unit = models.CharField(max_length=50, blank=True, help_text="For example: people")
     note = models.CharField(max_length=300, blank=True)
     position = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["issue", "position", "pk"]
