@@ -190,8 +190,10 @@ def run_scenario(log=print) -> dict:
                 results["down_health"] = get(f"{base}/healthz")
                 status, headers, _ = results["down"]
                 h_status, _, h_body = results["down_health"]
-                log(f"database stopped:  GET / -> {status}, "
-                    f"Retry-After {headers.get('Retry-After')}; /healthz -> {h_status} {h_body}")
+                log(
+                    f"database stopped:  GET / -> {status}, "
+                    f"Retry-After {headers.get('Retry-After')}; /healthz -> {h_status} {h_body}"
+                )
                 log(f"  (answered {time.monotonic() - t_down:.2f} s after the stop)")
                 cluster.start()
                 t_up = time.monotonic()

@@ -140,9 +140,7 @@ def test_project_templates_have_no_inline_scripts():
 
 
 def admin_login(client, username, password):
-    return client.post(
-        "/admin/login/?next=/admin/", {"username": username, "password": password}
-    )
+    return client.post("/admin/login/?next=/admin/", {"username": username, "password": password})
 
 
 @pytest.mark.django_db
@@ -158,9 +156,7 @@ def test_sixth_login_is_refused_even_with_the_right_password(staff_user):
 
 
 @pytest.mark.django_db
-def test_few_failures_do_not_lock_out_and_lockout_is_per_username(
-    staff_user, django_user_model
-):
+def test_few_failures_do_not_lock_out_and_lockout_is_per_username(staff_user, django_user_model):
     django_user_model.objects.create_superuser("other", "other@example.org", "pw2")
     client = Client()
     for _ in range(4):
