@@ -100,6 +100,18 @@ def limits_from_settings() -> Limits:
     )
 
 
+class BatchCache:
+    """Countries and series already committed, shared by the files of one batch.
+
+    Only rows known to be in the database outside any rolled-back transaction go in:
+    rows a file creates are added after its transaction succeeded.
+    """
+
+    def __init__(self):
+        self.countries: dict[str, Country] = {}
+        self.series: dict[str, Series] = {}
+
+
 # --- small helpers -------------------------------------------------------------------
 
 
@@ -198,7 +210,9 @@ def _story_codes(parsed: ParsedIssue) -> set[str]:
     }
 
 
-def _plan_directory(directory: ParsedDirectory, story_codes: Iterable[str]) -> _DirectoryPlan:
+def _plan_directory(
+    directory: ParsedDirectory, story_codes: Iterable[str], cache: BatchCache | None = None
+) -> _DirectoryPlan:
     """Match every parsed entry with its row, in one query per kind of entry."""
     warnings: list[str] = []
     codes = {c.upper() for c in story_codes}
@@ -206,7 +220,12 @@ def _plan_directory(directory: ParsedDirectory, story_codes: Iterable[str]) -> _
         codes.add(item.country.upper())
     codes.update(p.country.upper() for p in directory.people if p.country)
     codes = {c for c in codes if len(c) == 2 and c.isalpha() and c.isascii()}
-    known = {c.code: c for c in Country.objects.filter(code__in=codes)}
+    known = dict(cache.countries) if cache else {}
+    if codes - known.keys():
+        for country in Country.objects.filter(code__in=codes - known.keys()).order_by():
+            known[country.code] = country
+            if cache is not None:
+                cache.countries[country.code] = country
     countries = {code: known.get(code) for code in sorted(codes)}
 
     emails: dict[str, tuple[str, OfficeEmail | None]] = {}
@@ -231,7 +250,7 @@ def _plan_directory(directory: ParsedDirectory, story_codes: Iterable[str]) -> _
             if offices[office.country.code] is None:
                 offices[office.country.code] = office
     if emails:
-        for row in OfficeEmail.objects.filter(address__in=list(emails)):
+        for row in OfficeEmail.objects.filter(address__in=list(emails)).order_by():
             emails[row.address] = (emails[row.address][0], row)
 
     hotlines: dict[str, tuple[object, Hotline | None]] = {}
@@ -242,8 +261,11 @@ def _plan_directory(directory: ParsedDirectory, story_codes: Iterable[str]) -> _
         elif key not in hotlines:
             hotlines[key] = (hotline, None)
     if hotlines:
-        for row in Hotline.objects.filter(digits__in=list(hotlines)).select_related(
-            "last_seen_in"
+        # order_by(): the default ordering joins Country for nothing.
+        for row in (
+            Hotline.objects.filter(digits__in=list(hotlines))
+            .select_related("last_seen_in")
+            .order_by()
         ):
             hotlines[row.digits] = (hotlines[row.digits][0], row)
 
@@ -260,7 +282,8 @@ def _plan_directory(directory: ParsedDirectory, story_codes: Iterable[str]) -> _
         condition = Q(email__in=[e for _, e, _ in people if e]) | Q(
             name__in=[p.name.strip() for p, _, _ in people]
         )
-        for row in Person.objects.filter(condition).select_related("country", "last_seen_in"):
+        people_rows = Person.objects.filter(condition).select_related("country", "last_seen_in")
+        for row in people_rows.order_by():
             if row.email:
                 by_email[row.email.lower()] = row
             by_name[(row.name, row.country.code if row.country else None)] = row
@@ -312,7 +335,7 @@ def _merge_directory(plan: _DirectoryPlan, issue: Issue, countries: dict[str, Co
         OfficeEmail.objects.bulk_create(new_emails)
 
     # Hotlines: one row per number (its digits); printed form and note follow the newest.
-    new_hotlines, changed_hotlines = [], []
+    new_hotlines, changed_hotlines, confirmed_hotlines = [], [], []
     for position, (key, (parsed, row)) in enumerate(plan.hotlines.items()):
         number = _clip(parsed.number, Hotline, "number")
         note = _clip(parsed.note, Hotline, "note")
@@ -326,12 +349,14 @@ def _merge_directory(plan: _DirectoryPlan, issue: Issue, countries: dict[str, Co
                 )  # fmt: skip
             )
         elif _is_newer(issue, row.last_seen_in):
-            row.last_seen_in = issue
-            row.number = number
             # A later issue that prints the bare number keeps the note an earlier one gave.
-            row.note = note or row.note
-            row.e164 = e164 or row.e164
-            changed_hotlines.append(row)
+            fields = (number, note or row.note, e164 or row.e164)
+            if fields == (row.number, row.note, row.e164):
+                confirmed_hotlines.append(row.pk)  # the common case: one cheap UPDATE
+            else:
+                row.number, row.note, row.e164 = fields
+                row.last_seen_in = issue
+                changed_hotlines.append(row)
         elif not row.note and note:
             row.note = note
             changed_hotlines.append(row)
@@ -339,9 +364,11 @@ def _merge_directory(plan: _DirectoryPlan, issue: Issue, countries: dict[str, Co
         Hotline.objects.bulk_create(new_hotlines)
     if changed_hotlines:
         Hotline.objects.bulk_update(changed_hotlines, ["last_seen_in", "number", "note", "e164"])
+    if confirmed_hotlines:
+        Hotline.objects.filter(pk__in=confirmed_hotlines).update(last_seen_in=issue)
 
     # People: matched by e-mail, else by name and country.
-    new_people, changed_people = [], []
+    new_people, changed_people, confirmed_people = [], [], []
     for parsed, email, row in plan.people:
         country = countries.get(parsed.country.upper()) if parsed.country else None
         phones = _clip("\n".join(p.strip() for p in parsed.phones if p.strip()), Person, "phones")
@@ -357,14 +384,22 @@ def _merge_directory(plan: _DirectoryPlan, issue: Issue, countries: dict[str, Co
                 )
             )
         elif _is_newer(issue, row.last_seen_in):
-            row.last_seen_in = issue
-            row.role = _clip(parsed.role, Person, "role") or row.role
-            row.phones = phones or row.phones
-            row.email = row.email or email or ""
-            row.country = row.country or country
-            changed_people.append(row)
+            fields = (
+                _clip(parsed.role, Person, "role") or row.role,
+                phones or row.phones,
+                row.email or email or "",
+                row.country or country,
+            )
+            if fields == (row.role, row.phones, row.email, row.country):
+                confirmed_people.append(row.pk)
+            else:
+                row.role, row.phones, row.email, row.country = fields
+                row.last_seen_in = issue
+                changed_people.append(row)
     if new_people:
         Person.objects.bulk_create(new_people)
+    if confirmed_people:
+        Person.objects.filter(pk__in=confirmed_people).update(last_seen_in=issue)
     if changed_people:
         Person.objects.bulk_update(
             changed_people, ["last_seen_in", "role", "phones", "email", "country"]
@@ -472,6 +507,7 @@ def load_issue(
     source_hash: str,
     publish: bool = False,
     dry_run: bool = False,
+    cache: BatchCache | None = None,
 ) -> LoadResult:
     """Write one parsed issue (all of it or, on any error, nothing), or say why not.
 
@@ -482,11 +518,16 @@ def load_issue(
     series_title = _clip(parsed.series, Series, "title")
     source_name = _clip(source_name, Issue, "source_name")
 
-    same = Issue.objects.filter(source_hash=source_hash).select_related("series").first()
+    same = next(
+        iter(Issue.objects.filter(source_hash=source_hash).select_related("series").order_by()[:1]),
+        None,
+    )
     if same is not None:
         return LoadResult("unchanged", same, f"unchanged: {_describe(same)} has this exact file")
 
-    series = Series.objects.filter(title=series_title).first()
+    series = cache.series.get(series_title) if cache else None
+    if series is None:
+        series = Series.objects.filter(title=series_title).order_by().first()
     existing = find_existing(parsed, series, source_name)
     if existing is not None and (existing.edited_in_admin or existing.status != "draft"):
         why = "was edited in the admin" if existing.edited_in_admin else "is published"
@@ -520,13 +561,16 @@ def load_issue(
             issue.status = Issue.Status.PUBLISHED
         issue.save()
 
-        plan = _plan_directory(parsed.directory, _story_codes(parsed))
+        plan = _plan_directory(parsed.directory, _story_codes(parsed), cache)
         countries = _ensure_countries(plan)
         _write_contents(issue, parsed, countries)
         _merge_directory(plan, issue, countries)
         if plan.warnings:
             issue.import_warnings = [*issue.import_warnings, *plan.warnings]
             Issue.objects.filter(pk=issue.pk).update(import_warnings=issue.import_warnings)
+    if cache is not None:  # committed: safe to remember for the next files
+        cache.series[series_title] = series
+        cache.countries.update(countries)
     return LoadResult(verb, issue, f"{verb}: {_describe(issue)}")
 
 
@@ -560,14 +604,15 @@ def import_sources(
     the new/known directory entries to each report (the admin preview shows them).
     """
     limits = limits or limits_from_settings()
+    cache = BatchCache()
     for source in _iter_texts(sources, limits):
-        report = _import_one(source, series, publish, dry_run, preview_directory)
+        report = _import_one(source, series, publish, dry_run, preview_directory, cache)
         if on_file is not None:
             on_file(report)
         yield report
 
 
-def _import_one(source, series, publish, dry_run, preview_directory) -> FileReport:
+def _import_one(source, series, publish, dry_run, preview_directory, cache) -> FileReport:
     if isinstance(source, SourceError):
         return FileReport(source.path, "error", error=source.message)
     try:
@@ -582,9 +627,10 @@ def _import_one(source, series, publish, dry_run, preview_directory) -> FileRepo
             source_hash=source_hash(source.raw),
             publish=publish,
             dry_run=dry_run,
+            cache=cache,
         )
         if preview_directory:
-            plan = _plan_directory(parsed.directory, _story_codes(parsed))
+            plan = _plan_directory(parsed.directory, _story_codes(parsed), cache)
             report.directory_changes = plan.changes()
     except ParseError as exc:
         return FileReport(source.path, "error", error=str(exc), parsed=None)
