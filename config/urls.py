@@ -3,9 +3,14 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from config.health import healthz
+from directory.api import directory as directory_api
+from newsletters.caching import public_page
+from newsletters.sitemaps import SITEMAPS
 
 admin.site.site_header = "Newsletter CMS"
 admin.site.site_title = "Newsletter CMS"
@@ -15,6 +20,18 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("directory/", include("directory.urls")),
+    path("api/directory/", public_page(directory_api), name="api_directory"),
+    path(
+        "sitemap.xml",
+        public_page(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
     path("", include("newsletters.urls")),
 ]
 

@@ -6,3 +6,9 @@ class NewslettersConfig(AppConfig):
     name = "newsletters"
     verbose_name = "Newsletters"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The public page cache follows both apps' models; one place connects them all.
+        from .signals import connect_signals
+
+        connect_signals()

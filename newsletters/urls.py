@@ -1,14 +1,29 @@
-"""URL routes of the public publication pages."""
+"""URL routes of the public publication pages, feeds and API.
+
+`public_page` adds ETag/Last-Modified, 304s and the anonymous page cache.
+"""
 
 from django.urls import path
 
-from . import views
+from . import api, views
+from .caching import public_page
+from .feeds import AtomIssuesFeed, RssIssuesFeed
 
 app_name = "newsletters"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("issues/", views.IssueListView.as_view(), name="issue_list"),
-    path("issues/<slug:slug>/", views.IssueDetailView.as_view(), name="issue"),
-    path("issues/<slug:issue_slug>/<slug:slug>/", views.StoryDetailView.as_view(), name="story"),
+    path("", public_page(views.HomeView.as_view()), name="home"),
+    path("issues/", public_page(views.IssueListView.as_view()), name="issue_list"),
+    path("issues/<slug:slug>/", public_page(views.IssueDetailView.as_view()), name="issue"),
+    path(
+        "issues/<slug:issue_slug>/<slug:slug>/",
+        public_page(views.StoryDetailView.as_view()),
+        name="story",
+    ),
+    path("search/", public_page(views.SearchView.as_view()), name="search"),
+    path("figures/", public_page(views.FiguresView.as_view()), name="figures"),
+    path("feed/", public_page(RssIssuesFeed()), name="feed_rss"),
+    path("feed/atom/", public_page(AtomIssuesFeed()), name="feed_atom"),
+    path("api/issues/", public_page(api.issue_list), name="api_issue_list"),
+    path("api/issues/<slug:slug>/", public_page(api.issue_detail), name="api_issue"),
 ]

@@ -1,12 +1,26 @@
-"""Public pages of the publication: home, archive, issue and story."""
+"""Public pages of the publication: home, archive, issue, story, search and figures."""
+
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, TemplateView
+from django_filters.views import FilterView
 
 from directory.models import Hotline
 
+from .charts import figure_trends
+from .filters import IssueFilter
 from .models import Issue, Story
+from .search import MAX_QUERY_LENGTH, attach_snippets, clean_query, search_stories
+from .snapshot import snapshot_countries
+
+
+def query_string_without_page(request) -> str:
+    """The current query string minus `page`, for pagination links that keep filters."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 class HomeView(TemplateView):
@@ -16,16 +30,28 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["issue"] = Issue.objects.published().with_contents().newest_first().first()
         context["hotlines"] = Hotline.objects.select_related("country")
+        context["charts"] = figure_trends()
         return context
 
 
-class IssueListView(ListView):
+class IssueListView(FilterView):
+    """The archive; an invalid filter value shows the form error and no issues."""
+
     template_name = "newsletters/issue_list.html"
     context_object_name = "issues"
+    filterset_class = IssueFilter
     paginate_by = settings.ISSUES_PER_PAGE
 
     def get_queryset(self):
         return Issue.objects.published().select_related("series").newest_first()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["query_string"] = query_string_without_page(self.request)
+        context["filtered"] = any(
+            self.request.GET.get(name) for name in IssueFilter.base_filters
+        )
+        return context
 
 
 class IssueDetailView(DetailView):
@@ -40,6 +66,8 @@ class IssueDetailView(DetailView):
         published = Issue.objects.published().filter(series_id=self.object.series_id)
         context["older"] = published.older_than(self.object).only("slug", "title").first()
         context["newer"] = published.newer_than(self.object).only("slug", "title").first()
+        context["snapshot"] = snapshot_countries(self.object.directory_snapshot)
+        context["canonical_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
         return context
 
 
@@ -59,3 +87,33 @@ class StoryDetailView(DetailView):
         )
         story.issue = issue
         return story
+
+
+class SearchView(ListView):
+    """Results for `q`; the query logic lives in newsletters/search.py."""
+
+    template_name = "newsletters/search.html"
+    context_object_name = "results"
+    paginate_by = 10
+
+    def get_queryset(self):
+        self.query = clean_query(self.request.GET.get("q", ""))
+        return search_stories(self.query)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        attach_snippets(context["results"], self.query)
+        context["query"] = self.query
+        context["max_query_length"] = MAX_QUERY_LENGTH
+        # The cleaned query, not the raw one: pagination links stay short and tidy.
+        context["query_string"] = urlencode({"q": self.query}) if self.query else ""
+        return context
+
+
+class FiguresView(TemplateView):
+    template_name = "newsletters/figures.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["charts"] = figure_trends()
+        return context

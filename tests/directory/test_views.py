@@ -22,7 +22,7 @@ def test_directory_lists_hotlines_emails_and_people(client):
     assert 'href="mailto:mission0-kg@example.org"' in html
     assert "Person 0 KG</strong>, Programme officer" in html
     assert 'href="tel:+77001112233"' in html
-    assert "Last confirmed in Bulletin 7" in html
+    assert f'Last confirmed in <a href="{issue.get_absolute_url()}">Bulletin 7</a>' in html
     # Hotlines come before the staff of the country.
     assert html.index("tel:1899") < html.index("Person 0 KG")
 

@@ -1,0 +1,127 @@
+"""Key-figure trends across issues, as SVG geometry the template draws.
+
+`figure_trends()` reads every key figure of the published issues in one query and keeps
+the labels that appear in at least two issues. `TrendChart` holds plain numbers and
+strings (points, ticks, labels) so the template only writes them into <svg> elements,
+with a <title>, a <desc> and a text table beside the chart for people and machines
+that do not see it.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.text import slugify
+
+from .models import Issue, KeyFigure
+
+WIDTH, HEIGHT = 640, 260
+LEFT, RIGHT, TOP, BOTTOM = 72, 24, 16, 56
+
+
+@dataclass
+class Point:
+    x: float
+    y: float
+    value: int
+    issue_title: str
+    issue_url: str
+    date_label: str
+
+
+@dataclass
+class Tick:
+    position: float
+    label: str
+
+
+@dataclass
+class TrendChart:
+    label: str
+    unit: str
+    slug: str
+    points: list[Point] = field(default_factory=list)
+    y_ticks: list[Tick] = field(default_factory=list)
+    x_ticks: list[Tick] = field(default_factory=list)
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT
+    right: int = WIDTH - RIGHT
+    top: int = TOP
+    bottom: int = HEIGHT - BOTTOM
+
+    @property
+    def polyline(self) -> str:
+        return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
+
+    @property
+    def description(self) -> str:
+        first, last = self.points[0], self.points[-1]
+        unit = f" {self.unit}" if self.unit else ""
+        change = "held"
+        if last.value != first.value:
+            change = "rose" if last.value > first.value else "fell"
+        return (
+            f"{self.label} in {len(self.points)} issues: {intcomma(first.value)}{unit} in "
+            f"{first.issue_title}, {change} to {intcomma(last.value)}{unit} in {last.issue_title}."
+        )
+
+
+def nice_ceiling(value: int) -> int:
+    """The smallest 1, 2, 2.5 or 5 times a power of ten that is at least `value`."""
+    if value <= 0:
+        return 1
+    magnitude = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 2.5, 5, 10):
+        if step * magnitude >= value:
+            return int(math.ceil(step * magnitude))
+    return int(10 * magnitude)
+
+
+def build_chart(label: str, unit: str, figures: list[KeyFigure]) -> TrendChart:
+    """A chart of `figures` (one per issue, oldest first), evenly spaced by issue."""
+    chart = TrendChart(label=label, unit=unit, slug=slugify(label) or "figure")
+    top_value = nice_ceiling(max(f.value for f in figures))
+    floor_value = min(0, min(f.value for f in figures))
+    span = (top_value - floor_value) or 1
+    plot_w, plot_h = chart.right - chart.left, chart.bottom - chart.top
+    n = len(figures)
+    for i, figure in enumerate(figures):
+        issue = figure.issue
+        x = chart.left + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
+        y = chart.bottom - plot_h * (figure.value - floor_value) / span
+        date = issue.publication_date.strftime("%b %Y") if issue.publication_date else ""
+        chart.points.append(
+            Point(x, y, figure.value, issue.title, issue.get_absolute_url(), date)
+        )
+    for fraction in (0, 0.5, 1):
+        value = floor_value + span * fraction
+        chart.y_ticks.append(Tick(chart.bottom - plot_h * fraction, intcomma(round(value))))
+    # Label the first and last issues, and the middle one when there is room.
+    shown = sorted({0, n - 1, (n - 1) // 2} if n > 2 else set(range(n)))
+    for i in shown:
+        point = chart.points[i]
+        chart.x_ticks.append(Tick(point.x, point.date_label or f"#{i + 1}"))
+    return chart
+
+
+def figure_trends(min_issues: int = 2) -> list[TrendChart]:
+    """Charts for every label found in at least `min_issues` published issues (one query)."""
+    figures = (
+        KeyFigure.objects.filter(issue__in=Issue.objects.published())
+        .select_related("issue")
+        .only(
+            "label", "value", "unit", "issue__title", "issue__slug",
+            "issue__publication_date", "issue__number",
+        )  # fmt: skip
+        .order_by("issue__publication_date", "issue__number", "issue__pk")
+    )
+    by_label: dict[str, list[KeyFigure]] = {}
+    for figure in figures:
+        by_label.setdefault(figure.label.strip().casefold(), []).append(figure)
+    charts = []
+    for group in by_label.values():
+        if len({f.issue_id for f in group}) >= min_issues:
+            charts.append(build_chart(group[-1].label, group[-1].unit, group))
+    charts.sort(key=lambda c: c.label.casefold())
+    return charts

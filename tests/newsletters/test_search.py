@@ -1,0 +1,166 @@
+"""Search: what it finds, what it hides, how it ranks and highlights, on both databases."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from newsletters.models import Issue, Photo
+from newsletters.search import clean_query, render_snippet, search_stories
+from tests.factories import make_issue, make_story
+
+pytestmark = pytest.mark.django_db
+
+on_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+on_sqlite = pytest.mark.skipif(connection.vendor == "postgresql", reason="the SQLite fallback")
+
+
+def result_titles(client, q, **params):
+    response = client.get("/search/", {"q": q, **params})
+    assert response.status_code == 200
+    return re.findall(r'<h2><a href="[^"]+">([^<]+)</a></h2>', response.content.decode())
+
+
+def test_finds_words_in_titles_bodies_issue_titles_and_captions(client):
+    issue = make_issue(title="Spring bulletin")
+    make_story(issue, title="Shoemakers of Kostanay", body="A new trade.")
+    make_story(issue, title="Training day", body="Border guards learned about referral.")
+    captioned = make_story(issue, title="Field visit", body="Nothing to see.")
+    Photo.objects.create(story=captioned, caption="Volunteers unloading blankets")
+    other = make_issue(title="Harvest edition")
+    make_story(other, title="Quiet story", body="Plain text.")
+
+    assert result_titles(client, "shoemakers") == ["Shoemakers of Kostanay"]
+    assert result_titles(client, "referral") == ["Training day"]
+    assert result_titles(client, "blankets") == ["Field visit"]
+    assert result_titles(client, "harvest") == ["Quiet story"]
+    assert result_titles(client, "xylophone") == []
+
+
+def test_all_words_must_match(client):
+    issue = make_issue()
+    make_story(issue, title="Hotline launched", body="The hotline in Dushanbe answers calls.")
+    make_story(issue, title="Hotline anniversary", body="Ten years in Bishkek.")
+    assert sorted(result_titles(client, "hotline")) == ["Hotline anniversary", "Hotline launched"]
+    assert result_titles(client, "hotline Dushanbe") == ["Hotline launched"]
+
+
+def test_results_link_to_the_story_permalink_and_its_place_in_the_issue(client):
+    issue = make_issue()
+    story = make_story(issue, title="Shoemakers of Kostanay", body="Leather and thread.")
+    html = client.get("/search/", {"q": "leather"}).content.decode()
+    assert f'href="/issues/{issue.slug}/{story.slug}/"' in html
+    assert f'href="/issues/{issue.slug}/#story-{story.slug}"' in html
+    assert "1 story found for “leather”" in html
+
+
+def test_drafts_and_scheduled_issues_are_never_searched(client, staff_client):
+    import datetime
+
+    from django.utils import timezone
+
+    make_story(make_issue(status=Issue.Status.DRAFT), title="Draft secret", body="zebra")
+    later = timezone.now() + datetime.timedelta(days=1)
+    make_story(make_issue(go_live_at=later), title="Scheduled secret", body="zebra")
+    make_story(make_issue(), title="Public zebra", body="zebra")
+    assert result_titles(client, "zebra") == ["Public zebra"]
+    # Staff search the public archive too: search is not a preview tool.
+    assert result_titles(staff_client, "zebra") == ["Public zebra"]
+
+
+def test_snippet_highlights_and_escapes_story_text(client):
+    make_story(make_issue(), title="Markup", body="Before <b>bold</b> & the word giraffe here.")
+    html = client.get("/search/", {"q": "giraffe"}).content.decode()
+    snippet = re.search(r'<p class="snippet">(.*?)</p>', html).group(1)
+    assert "<mark>giraffe</mark>" in snippet
+    # PostgreSQL's headline drops tags, the fallback escapes them: never raw markup.
+    assert "<b>" not in snippet and "bold" in snippet and "&amp; the word" in snippet
+
+
+def test_render_snippet_only_lets_balanced_markers_through():
+    raw = "a \x02<script>\x03 b \x02 c <i>"
+    assert render_snippet(raw) == "a <mark>&lt;script&gt;</mark> b  c &lt;i&gt;"
+
+
+def test_pagination_keeps_the_query(client):
+    issue = make_issue()
+    for n in range(13):
+        make_story(issue, title=f"Otter story {n}", body="otter")
+    first = client.get("/search/", {"q": "otter"}).content.decode()
+    assert len(re.findall(r'<h2><a href="', first)) == 10
+    assert 'href="?q=otter&amp;page=2"' in first
+    assert len(result_titles(client, "otter", page=2)) == 3
+    assert client.get("/search/", {"q": "otter", "page": 3}).status_code == 404
+
+
+def test_empty_and_wordless_queries_show_the_form(client):
+    make_story(make_issue(), title="Anything")
+    for q in ("", "   ", "!!! ---"):
+        response = client.get("/search/", {"q": q})
+        assert response.status_code == 200
+        assert 'id="search-q"' in response.content.decode()
+        assert result_titles(client, q) == []
+
+
+def test_query_is_capped_and_cleaned():
+    assert len(clean_query("a" * 10_000)) == 200
+    assert clean_query("  two\x00\n words ") == "two words"
+
+
+def test_search_query_count_is_constant(client):
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/search/", {"q": "needle"}).status_code == 200
+        return len(ctx.captured_queries)
+
+    issue = make_issue()
+    make_story(issue, title="Needle one", body="needle")
+    small = queries()
+    for n in range(3):
+        other = make_issue()
+        for m in range(8):
+            story = make_story(other, title=f"Needle {n}.{m}", body="needle in hay")
+            Photo.objects.create(story=story, caption="needle photo")
+    assert queries() == small
+    assert small <= 6
+
+
+@on_postgres
+def test_postgres_ranks_title_matches_above_body_and_caption_matches(client):
+    issue = make_issue()
+    captioned = make_story(issue, title="Photo story", body="Nothing here.")
+    Photo.objects.create(story=captioned, caption="A lighthouse at dusk")
+    make_story(issue, title="Other", body="We visited the lighthouse on Tuesday.")
+    make_story(issue, title="The lighthouse keepers", body="A story about keepers.")
+    assert result_titles(client, "lighthouse") == ["The lighthouse keepers", "Other", "Photo story"]
+
+
+@on_postgres
+def test_postgres_uses_stemming_and_headline(client):
+    make_story(make_issue(), title="Trainings", body="Officers were trained in identification.")
+    html = client.get("/search/", {"q": "training"}).content.decode()
+    assert "Trainings" in html
+    assert "<mark>trained</mark>" in html
+
+
+@on_postgres
+def test_postgres_query_can_use_the_gin_index():
+    make_story(make_issue(), title="Indexed", body="words")
+    sql, params = search_stories("words").values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)  # noqa: S608 - Django-built SQL
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "newsletters_story_search_gin" in plan
+    assert "newsletters_issue_title_search_gin" in plan
+    assert "newsletters_photo_caption_search_gin" in plan
+
+
+@on_sqlite
+def test_sqlite_fallback_is_case_insensitive_and_newest_first(client):
+    make_story(make_issue(number=1, title="Old"), title="Early Tulips", body="tulips")
+    make_story(make_issue(number=2, title="New"), title="Late tulips", body="TULIPS")
+    assert result_titles(client, "TuLiPs") == ["Late tulips", "Early Tulips"]
+    html = client.get("/search/", {"q": "tulips"}).content.decode()
+    assert "<mark>TULIPS</mark>" in html
