@@ -1,13 +1,31 @@
-"""Admin for authoring issues: sections inline, stories per section, photos per story."""
+"""Admin for authoring issues: sections inline, stories per section, photos per story.
 
+Roles: only users with `newsletters.publish_issue` (the Publisher group) see the publish
+actions and may change an issue's status or go-live time; for everyone else those fields
+are read-only and `save_model` keeps the stored values whatever a request sends.
+Revisions: every model here has a history page (django-simple-history) with restore,
+and a page comparing two revisions (newsletters/admin_views.py).
+"""
+
+from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.db.models import Count, Prefetch
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
+from import_export.admin import ImportExportMixin
 
 from .admin_import import import_urls
+from .admin_views import HistoryAdmin, issue_tool_urls
+from .exporting import export_response
+from .images import validate_photo
 from .models import Issue, KeyFigure, Photo, Section, Series, Story
+from .resources import KeyFigureResource
+from .roles import can_publish
+
+PUBLISHING_FIELDS = ("status", "go_live_at")
 
 
 @admin.register(Series)
@@ -40,20 +58,32 @@ class YearFilter(admin.SimpleListFilter):
 
 class SectionInline(admin.TabularInline):
     model = Section
-    fields = ["title", "position", "story_count"]
-    readonly_fields = ["story_count"]
+    fields = ["title", "position", "story_count", "word_count"]
+    readonly_fields = ["story_count", "word_count"]
     extra = 0
     show_change_link = True
     ordering = ["position", "pk"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(num_stories=Count("stories"))
+        stories = Story.objects.only("pk", "section_id", "title", "body")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(num_stories=Count("stories"))
+            .prefetch_related(Prefetch("stories", queryset=stories))
+        )
 
     @admin.display(description="stories")
     def story_count(self, obj):
         if obj.pk is None:
             return "-"
         return obj.num_stories
+
+    @admin.display(description="words")
+    def word_count(self, obj):
+        if obj.pk is None:
+            return "-"
+        return sum(story.word_count() for story in obj.stories.all())
 
 
 class KeyFigureInline(admin.TabularInline):
@@ -64,9 +94,10 @@ class KeyFigureInline(admin.TabularInline):
 
 
 @admin.register(Issue)
-class IssueAdmin(admin.ModelAdmin):
+class IssueAdmin(HistoryAdmin):
     list_display = [
         "title", "series", "number", "publication_date", "state", "section_count", "story_count",
+        "word_count",
     ]  # fmt: skip
     list_filter = ["series", "status", YearFilter]
     list_select_related = ["series"]
@@ -75,10 +106,13 @@ class IssueAdmin(admin.ModelAdmin):
     date_hierarchy = "publication_date"
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SectionInline, KeyFigureInline]
-    actions = ["publish", "unpublish"]
-    readonly_fields = ["first_published_at", "source_name", "source_hash", "warnings_list"]
+    actions = ["publish", "unpublish", "start_next_issue", "export_markdown", "export_json"]
+    readonly_fields = [
+        "first_published_at", "source_name", "source_hash", "warnings_list", "contents",
+    ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["series", "number", "title", "slug", "publication_date", "summary"]}),
+        ("Contents", {"fields": ["contents"]}),
         ("Publishing", {"fields": ["status", "go_live_at", "first_published_at"]}),
         ("Cover", {"fields": ["cover_image"], "classes": ["collapse"]}),
         (
@@ -88,6 +122,7 @@ class IssueAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
+        stories = Story.objects.only("pk", "issue_id", "title", "body")
         return (
             super()
             .get_queryset(request)
@@ -95,7 +130,33 @@ class IssueAdmin(admin.ModelAdmin):
                 num_sections=Count("sections", distinct=True),
                 num_stories=Count("stories", distinct=True),
             )
+            # Word counts are counted in Python: one query for all bodies on the page.
+            .prefetch_related(Prefetch("stories", queryset=stories))
         )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not can_publish(request.user):
+            fields += PUBLISHING_FIELDS
+        return fields
+
+    def has_publish_permission(self, request):
+        return can_publish(request.user)
+
+    @admin.display(description="words")
+    def word_count(self, obj):
+        return obj.word_count()
+
+    @admin.display(description="stories and words")
+    def contents(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        stories, words = len(obj.stories.all()), obj.word_count()
+        return format_html(
+            '<span class="issue-counts">{} {}, {} {}</span>',
+            stories, "story" if stories == 1 else "stories",
+            f"{words:,}", "word" if words == 1 else "words",
+        )  # fmt: skip
 
     @admin.display(description="sections", ordering="num_sections")
     def section_count(self, obj):
@@ -120,13 +181,20 @@ class IssueAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         # The archive import pages live under the issue list: /admin/newsletters/issue/import/
-        return import_urls(self) + super().get_urls()
+        return import_urls(self) + issue_tool_urls(self) + super().get_urls()
 
     def save_model(self, request, obj, form, change):
         obj.edited_in_admin = True
+        if not can_publish(request.user):
+            # Whatever the request (a crafted POST, a restored revision), status and go-live
+            # time stay as stored; a new issue starts as a draft.
+            stored = Issue.objects.filter(pk=obj.pk).values(*PUBLISHING_FIELDS).first()
+            stored = stored or {"status": Issue.Status.DRAFT, "go_live_at": None}
+            for field, value in stored.items():
+                setattr(obj, field, value)
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="Publish selected issues now")
+    @admin.action(description="Publish selected issues now", permissions=["publish"])
     def publish(self, request, queryset):
         count = 0
         for issue in queryset:
@@ -138,7 +206,7 @@ class IssueAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description="Unpublish selected issues (back to draft)")
+    @admin.action(description="Unpublish selected issues (back to draft)", permissions=["publish"])
     def unpublish(self, request, queryset):
         count = 0
         for issue in queryset:
@@ -150,10 +218,37 @@ class IssueAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
+    @admin.action(description="Start the next issue from the selected one", permissions=["add"])
+    def start_next_issue(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request, "Select exactly one issue to start the next one from.", messages.ERROR
+            )
+            return None
+        source = queryset.select_related("series").get()
+        issue = source.start_next()
+        issue._history_user = request.user
+        self.message_user(
+            request,
+            f"Draft “{issue}” started with {issue.sections.count()} sections and "
+            f"{issue.key_figures.count()} key figures to fill in.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:newsletters_issue_change", args=[issue.pk]))
+
+    @admin.action(description="Export selected issues as Markdown", permissions=["view"])
+    def export_markdown(self, request, queryset):
+        return export_response(queryset, "md")
+
+    @admin.action(description="Export selected issues as JSON", permissions=["view"])
+    def export_json(self, request, queryset):
+        return export_response(queryset, "json")
+
 
 class StoryInline(admin.StackedInline):
     model = Story
     fields = ["title", "slug", "body", "countries", "position"]
+    classes = ["story-inline"]
     extra = 0
     show_change_link = True
     filter_horizontal = ["countries"]
@@ -161,13 +256,19 @@ class StoryInline(admin.StackedInline):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(HistoryAdmin):
     list_display = ["title", "issue", "position"]
+    list_editable = ["position"]
     list_select_related = ["issue"]
     list_filter = ["issue__series"]
     search_fields = ["title", "issue__title"]
     autocomplete_fields = ["issue"]
     inlines = [StoryInline]
+
+    class Media:
+        # Counts the stories' words as one types (no inline script: the CSP forbids it).
+        js = ["admin-extra/word-count.js"]
+        css = {"all": ["admin-extra/admin-extra.css"]}
 
     def view_on_site(self, obj):
         return obj.issue.get_absolute_url() + f"#{obj.anchor}"
@@ -177,14 +278,61 @@ class SectionAdmin(admin.ModelAdmin):
         Issue.objects.filter(pk=obj.issue_id).update(edited_in_admin=True)
 
 
+class PhotoImageField(forms.ImageField):
+    """Our checks (format, bytes, pixels) run before Django's own image check, so a bomb
+    or a GIF gets a message saying what is wrong rather than a generic one."""
+
+    def to_python(self, data):
+        if data not in self.empty_values:
+            validate_photo(data)
+        return super().to_python(data)
+
+
+class PhotoForm(forms.ModelForm):
+    image = PhotoImageField(
+        required=False,
+        help_text="JPEG, PNG or WebP. Smaller copies for phones are made on save.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
+    class Meta:
+        model = Photo
+        fields = ["image", "caption", "alt_text", "credit", "position"]
+
+
 class PhotoInline(admin.TabularInline):
     model = Photo
+    form = PhotoForm
     fields = ["image", "caption", "alt_text", "credit", "position"]
     extra = 0
 
 
+@admin.register(Photo)
+class PhotoAdmin(HistoryAdmin):
+    form = PhotoForm
+    list_display = ["__str__", "story", "has_image", "position"]
+    list_select_related = ["story"]
+    search_fields = ["caption", "alt_text", "credit"]
+    autocomplete_fields = ["story"]
+    fields = ["story", "image", "caption", "alt_text", "credit", "position"]
+
+    @admin.display(description="image", boolean=True)
+    def has_image(self, obj):
+        return bool(obj.image)
+
+
+@admin.register(KeyFigure)
+class KeyFigureAdmin(ImportExportMixin, HistoryAdmin):
+    resource_classes = [KeyFigureResource]
+    list_display = ["label", "value", "unit", "note", "issue", "position"]
+    list_select_related = ["issue"]
+    list_filter = ["issue__series", "label"]
+    search_fields = ["label", "issue__title", "issue__slug"]
+    autocomplete_fields = ["issue"]
+
+
 @admin.register(Story)
-class StoryAdmin(admin.ModelAdmin):
+class StoryAdmin(HistoryAdmin):
     list_display = ["__str__", "section", "issue", "position"]
     list_select_related = ["section", "issue"]
     list_filter = ["issue__series", "countries"]
@@ -193,6 +341,10 @@ class StoryAdmin(admin.ModelAdmin):
     filter_horizontal = ["countries"]
     fields = ["section", "title", "slug", "body", "countries", "position"]
     inlines = [PhotoInline]
+
+    class Media:
+        js = ["admin-extra/word-count.js"]
+        css = {"all": ["admin-extra/admin-extra.css"]}
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

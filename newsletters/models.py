@@ -168,6 +168,35 @@ class Issue(models.Model):
         """Words in the titles and bodies of this issue's stories."""
         return sum(story.word_count() for story in self.stories.all())
 
+    def start_next(self) -> "Issue":
+        """A draft of the next number in this series: the same sections, no stories yet,
+        and this issue's key figures as labels to fill in (value 0, noted as such)."""
+        from django.db import transaction
+        from django.db.models import Max
+
+        with transaction.atomic():
+            last = Issue.objects.filter(series_id=self.series_id).aggregate(n=Max("number"))["n"]
+            number = (last or 0) + 1
+            issue = Issue.objects.create(
+                series_id=self.series_id,
+                number=number,
+                title=f"{self.series.title} — Issue {number}",
+                status=self.Status.DRAFT,
+                edited_in_admin=True,
+            )
+            for section in self.sections.order_by("position", "pk"):
+                Section.objects.create(issue=issue, title=section.title, position=section.position)
+            for figure in self.key_figures.order_by("position", "pk"):
+                KeyFigure.objects.create(
+                    issue=issue,
+                    label=figure.label,
+                    value=0,
+                    unit=figure.unit,
+                    note=KeyFigure.TO_FILL_IN,
+                    position=figure.position,
+                )
+        return issue
+
 
 class Section(models.Model):
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="sections")
@@ -334,6 +363,9 @@ class Photo(models.Model):
 
 
 class KeyFigure(models.Model):
+    # The note of a figure copied by "Start next issue" whose value is still to come.
+    TO_FILL_IN = "to fill in"
+
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="key_figures")
     label = models.CharField(max_length=200, help_text="For example: COVID-19 registered cases")
     value = models.BigIntegerField()

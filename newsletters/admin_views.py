@@ -1,0 +1,138 @@
+"""Admin pages beyond Django's own: comparing two revisions, dismissing import warnings,
+and downloading an issue as Markdown or JSON.
+
+History and restore come from django-simple-history's SimpleHistoryAdmin; `HistoryAdmin`
+adds a compare page to it (two revisions chosen on the history page, the fields that
+differ listed side by side) and works for every model that keeps revisions.
+"""
+
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+from simple_history.admin import SimpleHistoryAdmin
+
+from .exporting import export_response
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """SimpleHistoryAdmin plus /<id>/history/compare/?old=<revision>&new=<revision>."""
+
+    object_history_list_template = "admin/history/object_history_list.html"
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/history/compare/",
+                self.admin_site.admin_view(self.history_compare_view),
+                name=f"{opts.app_label}_{opts.model_name}_history_compare",
+            ),
+            *super().get_urls(),
+        ]
+
+    def history_compare_view(self, request, object_id):
+        object_id = unquote(object_id)
+        history = self.model.history.filter(pk=object_id)
+        obj = self.get_queryset(request).filter(pk=object_id).first()
+        if obj is None:
+            latest = history.order_by("-history_date").first()
+            if latest is None:
+                raise Http404
+            obj = latest.instance
+        if not self.has_view_history_or_change_history_permission(request, obj):
+            raise PermissionDenied
+        ids = [request.GET.get("old", ""), request.GET.get("new", "")]
+        if not all(i.isdigit() for i in ids):
+            messages.error(request, "Choose two revisions to compare.")
+            return HttpResponseRedirect(self._history_url(object_id))
+        records = {r.history_id: r for r in history.filter(history_id__in=ids)}
+        try:
+            old, new = (records[int(i)] for i in ids)
+        except KeyError as exc:
+            raise Http404("No such revision of this object.") from exc
+        if old.history_date > new.history_date:
+            old, new = new, old
+        delta = new.diff_against(old, foreign_keys_are_objs=True)
+        opts = self.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Compare revisions: {obj}",
+            "object": obj,
+            "opts": opts,
+            "app_label": opts.app_label,
+            "old": old,
+            "new": new,
+            "changes": [
+                {
+                    "field": opts.get_field(change.field).verbose_name,
+                    "old": change.old,
+                    "new": change.new,
+                }
+                for change in delta.changes
+            ],
+            "history_url": self._history_url(object_id),
+            "revert_disabled": self.revert_disabled(request, obj),
+        }
+        return TemplateResponse(request, "admin/history/compare.html", context)
+
+    def _history_url(self, object_id):
+        opts = self.model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[object_id])
+
+
+# --- issue tools ---------------------------------------------------------------------
+
+
+def _issue_for(model_admin, request, object_id, *, change: bool):
+    issue = get_object_or_404(model_admin.model, pk=unquote(object_id))
+    allowed = (
+        model_admin.has_change_permission(request, issue)
+        if change
+        else model_admin.has_view_or_change_permission(request, issue)
+    )
+    if not allowed:
+        raise PermissionDenied
+    return issue
+
+
+def issue_tool_urls(model_admin) -> list:
+    """URL patterns for IssueAdmin.get_urls(): dismiss warnings, export."""
+
+    @require_POST
+    def dismiss_warnings(request, object_id):
+        issue = _issue_for(model_admin, request, object_id, change=True)
+        count = len(issue.import_warnings)
+        issue._history_user = request.user
+        issue.dismiss_warnings()
+        messages.success(request, f"{count} import warning{'s' if count != 1 else ''} dismissed.")
+        return HttpResponseRedirect(reverse("admin:newsletters_issue_change", args=[issue.pk]))
+
+    def export(request, object_id, fmt):
+        issue = _issue_for(model_admin, request, object_id, change=False)
+        return export_response(model_admin.model.objects.filter(pk=issue.pk), fmt)
+
+    site = model_admin.admin_site
+    return [
+        path(
+            "<path:object_id>/dismiss-warnings/",
+            site.admin_view(dismiss_warnings),
+            name="newsletters_issue_dismiss_warnings",
+        ),
+        path(
+            "<path:object_id>/export.md",
+            site.admin_view(export),
+            {"fmt": "md"},
+            name="newsletters_issue_export_md",
+        ),
+        path(
+            "<path:object_id>/export.json",
+            site.admin_view(export),
+            {"fmt": "json"},
+            name="newsletters_issue_export_json",
+        ),
+    ]
