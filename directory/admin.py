@@ -1,12 +1,27 @@
-"""Admin for the directory, filterable by country."""
+"""Admin for the directory, filterable by country, with revisions and spreadsheets.
+
+Every page has a history (restore, compare: newsletters.admin_views.HistoryAdmin) and
+Import/Export buttons (django-import-export: CSV, XLSX, JSON, with a preview before
+anything is written; see directory/resources.py for how rows are matched).
+"""
 
 from django.contrib import admin
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, JSON, XLSX
+
+from newsletters.admin_views import HistoryAdmin
 
 from .models import Country, Hotline, Office, OfficeEmail, Person
+from .resources import CountryResource, HotlineResource, OfficeResource, PersonResource
+
+
+class SpreadsheetAdmin(ImportExportMixin, HistoryAdmin):
+    formats = [CSV, XLSX, JSON]
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(SpreadsheetAdmin):
+    resource_classes = [CountryResource]
     list_display = ["name", "code", "slug"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"slug": ["name"]}
@@ -19,7 +34,8 @@ class OfficeEmailInline(admin.TabularInline):
 
 
 @admin.register(Office)
-class OfficeAdmin(admin.ModelAdmin):
+class OfficeAdmin(SpreadsheetAdmin):
+    resource_classes = [OfficeResource]
     list_display = ["name", "country", "email_list", "last_seen_in"]
     list_filter = ["country"]
     list_select_related = ["country", "last_seen_in"]
@@ -36,7 +52,8 @@ class OfficeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(SpreadsheetAdmin):
+    resource_classes = [PersonResource]
     list_display = ["name", "role", "country", "email", "last_seen_in"]
     list_filter = ["country"]
     list_select_related = ["country", "last_seen_in"]
@@ -45,7 +62,8 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Hotline)
-class HotlineAdmin(admin.ModelAdmin):
+class HotlineAdmin(SpreadsheetAdmin):
+    resource_classes = [HotlineResource]
     list_display = ["number", "e164", "country", "note", "last_seen_in"]
     list_filter = ["country"]
     list_select_related = ["country", "last_seen_in"]

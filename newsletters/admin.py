@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, JSON, XLSX
 
 from .admin_import import import_urls
 from .admin_views import HistoryAdmin, issue_tool_urls
@@ -324,6 +325,7 @@ class PhotoAdmin(HistoryAdmin):
 @admin.register(KeyFigure)
 class KeyFigureAdmin(ImportExportMixin, HistoryAdmin):
     resource_classes = [KeyFigureResource]
+    formats = [CSV, XLSX, JSON]
     list_display = ["label", "value", "unit", "note", "issue", "position"]
     list_select_related = ["issue"]
     list_filter = ["issue__series", "label"]
