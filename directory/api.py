@@ -34,7 +34,7 @@ def directory(request):
                 "offices": [
                     {
                         "name": o.name,
-                        "website": o.website,
+                        "website": o.website_href,
                         "emails": [e.address for e in o.emails.all()],
                         "last_confirmed_in": _seen(request, o),
                     }

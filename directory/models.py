@@ -78,6 +78,13 @@ class Office(SeenInIssue):
     def __str__(self):
         return f"{self.name} ({self.country.code})"
 
+    @property
+    def website_href(self) -> str:
+        """The website as a link target, only when it is http(s): spreadsheet imports and
+        the ORM skip URLField validation, and a javascript: URL must never become a link."""
+        url = (self.website or "").strip()
+        return url if url.lower().startswith(("http://", "https://")) else ""
+
 
 class OfficeEmail(models.Model):
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="emails")

@@ -6,6 +6,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from .models import Issue
 
@@ -24,9 +25,10 @@ class RssIssuesFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        # Plain text: the feed framework escapes it, so imported text cannot inject markup.
+        # Readers treat an RSS description (and Atom's summary type="html") as HTML once the
+        # XML is decoded, so the plain-text summary is HTML-escaped here, not only XML-escaped.
         number = f", issue {item.number}" if item.number else ""
-        return item.summary or f"{item.series.title}{number}"
+        return escape(item.summary or f"{item.series.title}{number}")
 
     def item_pubdate(self, item):
         if item.publication_date:
