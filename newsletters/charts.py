@@ -124,4 +124,9 @@ def figure_trends(min_issues: int = 2) -> list[TrendChart]:
         if len({f.issue_id for f in group}) >= min_issues:
             charts.append(build_chart(group[-1].label, group[-1].unit, group))
     charts.sort(key=lambda c: c.label.casefold())
+    seen: set[str] = set()
+    for chart in charts:  # element ids must stay unique on the page
+        while chart.slug in seen:
+            chart.slug += "-2"
+        seen.add(chart.slug)
     return charts

@@ -1,0 +1,96 @@
+"""Key-figure trends: which labels get a chart, the SVG geometry, the page and queries."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from newsletters.charts import figure_trends, nice_ceiling
+from newsletters.models import Issue, KeyFigure
+from tests.factories import make_issue, make_series
+
+pytestmark = pytest.mark.django_db
+
+
+def add_figures(issue, **values):
+    for label, value in values.items():
+        KeyFigure.objects.create(issue=issue, label=label.replace("_", " "), value=value)
+
+
+@pytest.fixture
+def three_issues():
+    series = make_series()
+    issues = [
+        make_issue(series=series, number=n, title=f"Issue {n}",
+                   publication_date=datetime.date(2021, n, 1))  # fmt: skip
+        for n in (1, 2, 3)
+    ]
+    add_figures(issues[0], Migrants_assisted=100, Only_once=5)
+    add_figures(issues[1], Migrants_assisted=250)
+    add_figures(issues[2], Migrants_assisted=400)
+    add_figures(make_issue(series=series, number=4, status=Issue.Status.DRAFT),
+                Migrants_assisted=999_999, Only_once=7)  # fmt: skip
+    return issues
+
+
+def test_only_labels_in_several_published_issues_get_a_chart(three_issues):
+    (chart,) = figure_trends()
+    assert chart.label == "Migrants assisted"
+    assert [p.value for p in chart.points] == [100, 250, 400]  # the draft's value is left out
+    assert [p.issue_title for p in chart.points] == ["Issue 1", "Issue 2", "Issue 3"]
+
+
+def test_geometry_scales_into_the_plot_area(three_issues):
+    (chart,) = figure_trends()
+    xs = [p.x for p in chart.points]
+    ys = [p.y for p in chart.points]
+    assert xs[0] == chart.left and xs[-1] == chart.right
+    assert ys == sorted(ys, reverse=True)  # larger values higher up
+    assert ys[-1] == pytest.approx(chart.bottom - (chart.bottom - chart.top) * 400 / 500)
+    assert [t.label for t in chart.y_ticks] == ["0", "250", "500"]
+    assert [t.label for t in chart.x_ticks] == ["Jan 2021", "Feb 2021", "Mar 2021"]
+    assert chart.description.startswith(
+        "Migrants assisted in 3 issues: 100 in Issue 1, rose to 400"
+    )
+
+
+def test_nice_ceiling():
+    assert [nice_ceiling(v) for v in (0, 7, 400, 7801, 330_528)] == [1, 10, 500, 10000, 500000]
+
+
+def test_figures_page_draws_accessible_svg_with_a_table(client, three_issues):
+    html = client.get("/figures/").content.decode()
+    assert '<svg class="trend-chart" viewBox="0 0 640 260" role="img"' in html
+    title = '<title id="trend-migrants-assisted-title">Migrants assisted across issues</title>'
+    assert title in html
+    assert "<desc id=\"trend-migrants-assisted-desc\">" in html
+    assert re.search(r'<polyline class="line" points="72\.0,[\d.]+ 344\.0,[\d.]+ 616\.0,', html)
+    assert "<th scope=\"row\"><a href=\"/issues/issue-2/\">Issue 2</a>" in html
+    assert "<td>250</td>" in html
+    assert "<script" not in html
+    assert "Only once" not in html
+
+
+def test_home_shows_the_trends(client, three_issues):
+    html = client.get("/").content.decode()
+    assert "Key figures over time" in html and 'role="img"' in html
+
+
+def test_figures_page_without_trends(client):
+    html = client.get("/figures/").content.decode()
+    assert "No key figure has been reported in more than one published issue yet." in html
+
+
+def test_figures_query_count_is_constant(client, three_issues):
+    def queries(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    small = queries("/figures/"), queries("/")
+    series = make_series()
+    for n in range(10, 30):
+        add_figures(make_issue(series=series, number=n), Migrants_assisted=n, Deaths=n, Cases=n)
+    assert (queries("/figures/"), queries("/")) == small
