@@ -37,7 +37,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     def history_compare_view(self, request, object_id):
         object_id = unquote(object_id)
-        history = self.model.history.filter(pk=object_id)
+        # On a historical model `pk` is the revision id; the object's own id is the attname.
+        history = self.model.history.filter(**{self.model._meta.pk.attname: object_id})
         obj = self.get_queryset(request).filter(pk=object_id).first()
         if obj is None:
             latest = history.order_by("-history_date").first()
