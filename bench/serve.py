@@ -36,14 +36,15 @@ REQUESTS = 2000
 CONCURRENCY = 50
 WORKERS = 3
 
-WORDS = (
+_VOCABULARY = (
     "migrants assistance partners counsellors hotline border officers training shelter "
     "returning families seasonal workers contracts safety villages district mission "
     "trafficking victims support health insurance bus station women entrepreneurs loans "
     "savings group community school teachers leaflets campaign radio youth employment "
     "remittances labour market skills recognition consular services documents passports "
     "volunteers social workers psychologists referral mechanism cooperation ministry"
-).split()
+)
+WORDS = _VOCABULARY.split()
 COUNTRIES = [("KZ", "Kazakhstan"), ("KG", "Kyrgyzstan"), ("TJ", "Tajikistan"),
              ("TM", "Turkmenistan"), ("UZ", "Uzbekistan")]  # fmt: skip
 SECTIONS = ["Direct Assistance", "Partnership in Action", "Safe Journeys", "Homecoming"]
@@ -266,9 +267,7 @@ def main() -> int:
             }
             for paths in pages.values():  # warm: fill the page cache, start the workers
                 load(port, paths, 20, 4)
-            rows = {
-                name: load(port, paths, REQUESTS, CONCURRENCY) for name, paths in pages.items()
-            }
+            rows = {name: load(port, paths, REQUESTS, CONCURRENCY) for name, paths in pages.items()}
             issue_paths = [f"/issues/{slug}/" for slug in slugs]
             flush_cache()
             rows["issue uncached, c=1"] = load(port, issue_paths, len(issue_paths), 1)
