@@ -167,6 +167,11 @@ class Hotline(SeenInIssue):
             self.e164 = to_e164(self.number, self.country.code)
         super().save(*args, **kwargs)
 
+    def clean(self):
+        super().clean()
+        # Validation (full_clean, spreadsheet imports) checks constraints on digits.
+        self.digits = digits_key(self.number.strip())
+
     @property
     def tel(self) -> str:
         return tel_href(self.number, self.e164)

@@ -7,8 +7,10 @@ Unchanged rows are skipped (`skip_unchanged`, which needs `skip_diff = False`), 
 importing the same sheet twice writes nothing and adds no revision.
 """
 
-from import_export import fields, resources
-from import_export.widgets import ForeignKeyWidget
+from django.utils.text import slugify
+from import_export import fields
+
+from newsletters.resources import AllOrNothingResource, NaturalKeyWidget, WholeNumberWidget
 
 from .models import Country, Hotline, Office, OfficeEmail, Person
 from .phones import digits_key
@@ -26,7 +28,7 @@ def _country_field(**kwargs):
     return fields.Field(
         attribute="country",
         column_name="country",
-        widget=ForeignKeyWidget(Country, field="code"),
+        widget=NaturalKeyWidget(Country, "code", "country with the ISO code"),
         **kwargs,
     )
 
@@ -36,7 +38,20 @@ def _cell(row, name) -> str:
     return "" if value is None else str(value).strip()
 
 
-class CountryResource(resources.ModelResource):
+class DirectoryResource(AllOrNothingResource):
+    """Empty cells come back from XLSX and JSON as None; text fields want ""."""
+
+    text_columns: tuple[str, ...] = ()
+
+    def before_import_row(self, row, **kwargs):
+        for name in self.text_columns:
+            if name in row:
+                row[name] = _cell(row, name)
+
+
+class CountryResource(DirectoryResource):
+    text_columns = ("code", "name")
+
     class Meta(_Options):
         model = Country
         fields = ("code", "name")
@@ -44,11 +59,19 @@ class CountryResource(resources.ModelResource):
         import_id_fields = ("code",)
 
     def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
         if "code" in row:
-            row["code"] = _cell(row, "code").upper()
+            row["code"] = row["code"].upper()
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        # Country.save() would fill it, but validation (before saving) needs it already.
+        if not instance.slug:
+            instance.slug = slugify(instance.name)
 
 
-class OfficeResource(resources.ModelResource):
+class OfficeResource(DirectoryResource):
+    text_columns = ("name", "website", "emails")
     country = _country_field()
     # Written by after_save_instance: the addresses are rows of their own table.
     emails = fields.Field(column_name="emails", attribute=None)
@@ -79,8 +102,10 @@ class OfficeResource(resources.ModelResource):
         return stored == self._row_emails(row)
 
     def after_save_instance(self, instance, row, **kwargs):
-        if "emails" not in row or self._is_dry_run(kwargs) and not self._is_using_transactions(
-            kwargs
+        if (
+            "emails" not in row
+            or self._is_dry_run(kwargs)
+            and not self._is_using_transactions(kwargs)
         ):
             return
         wanted = self._row_emails(row)
@@ -91,7 +116,8 @@ class OfficeResource(resources.ModelResource):
             )
 
 
-class PersonResource(resources.ModelResource):
+class PersonResource(DirectoryResource):
+    text_columns = ("name", "role", "phones", "email")
     country = _country_field()
 
     class Meta(_Options):
@@ -115,13 +141,18 @@ class PersonResource(resources.ModelResource):
         ).first()
 
     def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
         # Stored in lower case (Person.save): compared the same way, or every row "changes".
         if "email" in row:
-            row["email"] = _cell(row, "email").lower()
+            row["email"] = row["email"].lower()
 
 
-class HotlineResource(resources.ModelResource):
+class HotlineResource(DirectoryResource):
+    text_columns = ("number", "e164", "note")
     country = _country_field()
+    position = fields.Field(
+        attribute="position", column_name="position", widget=WholeNumberWidget()
+    )
 
     class Meta(_Options):
         model = Hotline
@@ -135,7 +166,3 @@ class HotlineResource(resources.ModelResource):
     def get_instance(self, instance_loader, row):
         digits = digits_key(_cell(row, "number"))
         return Hotline.objects.filter(digits=digits).first() if digits else None
-
-    def before_import_row(self, row, **kwargs):
-        if "number" in row:
-            row["number"] = _cell(row, "number")

@@ -90,8 +90,11 @@ def test_crafted_change_form_post_by_editor_cannot_publish_or_schedule(editor):
     response = editor.post(
         reverse("admin:newsletters_issue_change", args=[issue.pk]),
         _change_data(
-            issue, title="Draft one, edited", status="published",
-            go_live_at_0="2030-01-01", go_live_at_1="10:00:00",
+            issue,
+            title="Draft one, edited",
+            status="published",
+            go_live_at_0="2030-01-01",
+            go_live_at_1="10:00:00",
         ),  # fmt: skip
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -117,7 +120,9 @@ def test_issue_added_by_editor_is_a_draft_whatever_is_posted(editor):
         reverse("admin:newsletters_issue_add"),
         {
             **_change_data(make_issue(series=series, number=1), status="published"),
-            "number": "2", "title": "New one", "slug": "new-one",
+            "number": "2",
+            "title": "New one",
+            "slug": "new-one",
         },  # fmt: skip
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -150,9 +155,7 @@ def test_publisher_schedules_through_the_form(publisher):
     issue = make_issue(status=Issue.Status.DRAFT)
     response = publisher.post(
         reverse("admin:newsletters_issue_change", args=[issue.pk]),
-        _change_data(
-            issue, status="published", go_live_at_0="2030-01-01", go_live_at_1="10:00:00"
-        ),
+        _change_data(issue, status="published", go_live_at_0="2030-01-01", go_live_at_1="10:00:00"),
     )
     assert response.status_code == 302
     issue.refresh_from_db()
