@@ -256,8 +256,19 @@ class StoryInline(admin.StackedInline):
     ordering = ["position", "pk"]
 
 
+class MarksIssueEdited:
+    """Saving part of an issue in the admin protects the issue from a re-import."""
+
+    def issue_id_of(self, obj):
+        return obj.issue_id
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        Issue.objects.filter(pk=self.issue_id_of(obj)).update(edited_in_admin=True)
+
+
 @admin.register(Section)
-class SectionAdmin(HistoryAdmin):
+class SectionAdmin(MarksIssueEdited, HistoryAdmin):
     list_display = ["title", "issue", "position"]
     list_editable = ["position"]
     list_select_related = ["issue"]
@@ -273,10 +284,6 @@ class SectionAdmin(HistoryAdmin):
 
     def view_on_site(self, obj):
         return obj.issue.get_absolute_url() + f"#{obj.anchor}"
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        Issue.objects.filter(pk=obj.issue_id).update(edited_in_admin=True)
 
 
 class PhotoImageField(forms.ImageField):
@@ -309,7 +316,7 @@ class PhotoInline(admin.TabularInline):
 
 
 @admin.register(Photo)
-class PhotoAdmin(HistoryAdmin):
+class PhotoAdmin(MarksIssueEdited, HistoryAdmin):
     form = PhotoForm
     list_display = ["__str__", "story", "has_image", "position"]
     list_select_related = ["story"]
@@ -321,9 +328,12 @@ class PhotoAdmin(HistoryAdmin):
     def has_image(self, obj):
         return bool(obj.image)
 
+    def issue_id_of(self, obj):
+        return obj.story.issue_id
+
 
 @admin.register(KeyFigure)
-class KeyFigureAdmin(ImportExportMixin, HistoryAdmin):
+class KeyFigureAdmin(MarksIssueEdited, ImportExportMixin, HistoryAdmin):
     resource_classes = [KeyFigureResource]
     formats = [CSV, XLSX, JSON]
     list_display = ["label", "value", "unit", "note", "issue", "position"]
@@ -334,7 +344,7 @@ class KeyFigureAdmin(ImportExportMixin, HistoryAdmin):
 
 
 @admin.register(Story)
-class StoryAdmin(HistoryAdmin):
+class StoryAdmin(MarksIssueEdited, HistoryAdmin):
     list_display = ["__str__", "section", "issue", "position"]
     list_select_related = ["section", "issue"]
     list_filter = ["issue__series", "countries"]
@@ -347,7 +357,3 @@ class StoryAdmin(HistoryAdmin):
     class Media:
         js = ["admin-extra/word-count.js"]
         css = {"all": ["admin-extra/admin-extra.css"]}
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        Issue.objects.filter(pk=obj.issue_id).update(edited_in_admin=True)

@@ -30,6 +30,7 @@ from django.views.generic import FormView
 
 from .importing.loader import import_sources, limits_from_settings
 from .importing.reader import TEXT_SUFFIXES, iter_sources, read_bytes
+from .roles import can_publish
 
 SESSION_KEY = "newsletters_import"
 UPLOAD_DIR = "import-uploads"
@@ -67,6 +68,12 @@ class ImportArchiveForm(forms.Form):
     publish = forms.BooleanField(
         required=False, help_text="Publish the imported issues now (default: drafts to review)."
     )
+
+    def __init__(self, *args, can_publish=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_publish:
+            # Editors import drafts only: publishing is the Publisher role's.
+            del self.fields["publish"]
 
     def clean_files(self):
         files = self.cleaned_data["files"]
@@ -178,11 +185,16 @@ class ImportArchiveView(_ImportViewMixin, FormView):
     form_class = ImportArchiveForm
     template_name = "admin/newsletters/import_archive.html"
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "can_publish": can_publish(self.request.user)}
+
     def form_valid(self, form):
         _discard(self.request.session.get(SESSION_KEY))  # one pending import per session
         pending = _store_uploads(form.cleaned_data["files"])
         pending["series"] = form.cleaned_data["series"].strip()
-        pending["publish"] = form.cleaned_data["publish"]
+        pending["publish"] = bool(form.cleaned_data.get("publish")) and can_publish(
+            self.request.user
+        )
         self.request.session[SESSION_KEY] = pending
         reports = list(
             import_sources(
@@ -228,7 +240,7 @@ class ImportConfirmView(_ImportViewMixin, FormView):
             for report in import_sources(
                 _sources(pending),
                 series=pending.get("series") or None,
-                publish=bool(pending.get("publish")),
+                publish=bool(pending.get("publish")) and can_publish(self.request.user),
             ):
                 if report.status == "error":
                     counts["errors"] += 1

@@ -74,9 +74,15 @@ class Issue(models.Model):
     cover_image = models.ImageField(upload_to="covers/%Y/", blank=True)
 
     source_name = models.CharField(
-        max_length=300, blank=True, help_text="The archive file this issue was imported from."
+        max_length=300,
+        blank=True,
+        db_index=True,
+        help_text="The archive file this issue was imported from.",
     )
-    source_hash = models.CharField(max_length=64, blank=True, help_text="SHA-256 of that file.")
+    # Indexed: every imported file is looked up by its hash and its name.
+    source_hash = models.CharField(
+        max_length=64, blank=True, db_index=True, help_text="SHA-256 of that file."
+    )
     import_warnings = models.JSONField(default=list, blank=True)
     dismissed_warnings = models.JSONField(
         default=list,

@@ -162,3 +162,24 @@ def test_admin_requires_staff(client):
     response = client.get(reverse("admin:newsletters_issue_changelist"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_saving_a_photo_or_key_figure_protects_the_issue_from_reimport(staff_client):
+    from newsletters.models import Photo
+
+    issue = fill_issue(make_issue())
+    photo = Photo.objects.filter(story__issue=issue).first()
+    Issue.objects.filter(pk=issue.pk).update(edited_in_admin=False)
+    url = reverse("admin:newsletters_photo_change", args=[photo.pk])
+    data = {"story": photo.story_id, "caption": "New caption", "alt_text": "", "credit": ""}
+    response = staff_client.post(url, {**data, "position": "0"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Issue.objects.get(pk=issue.pk).edited_in_admin is True
+
+    Issue.objects.filter(pk=issue.pk).update(edited_in_admin=False)
+    figure = issue.key_figures.first()
+    url = reverse("admin:newsletters_keyfigure_change", args=[figure.pk])
+    data = {"issue": issue.pk, "label": figure.label, "value": "5", "unit": "", "note": ""}
+    response = staff_client.post(url, {**data, "position": "0"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Issue.objects.get(pk=issue.pk).edited_in_admin is True

@@ -170,3 +170,42 @@ def test_editor_may_edit_the_directory_but_not_delete_issues(editor):
     response = editor.post(delete_url, {"post": "yes"})
     assert response.status_code == 403
     assert Issue.objects.filter(pk=issue.pk).exists()
+
+
+def test_editor_import_makes_drafts_even_with_a_crafted_publish_field(editor, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from newsletters.admin_import import SESSION_KEY
+    from tests.newsletters.importing.conftest import issue_text
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    page = editor.get(reverse("admin:newsletters_issue_import")).content.decode()
+    assert 'name="publish"' not in page
+    upload = SimpleUploadedFile("digest-8.md", issue_text(8).encode(), content_type="text/plain")
+    response = editor.post(
+        reverse("admin:newsletters_issue_import"), {"files": [upload], "publish": "on"}
+    )
+    assert response.status_code == 200
+    editor.post(
+        reverse("admin:newsletters_issue_import_confirm"),
+        {"token": editor.session[SESSION_KEY]["token"]},
+    )
+    issue = Issue.objects.get(number=8)
+    assert issue.status == Issue.Status.DRAFT
+    assert not Issue.objects.published().exists()
+
+
+def test_publisher_import_may_publish(publisher, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from newsletters.admin_import import SESSION_KEY
+    from tests.newsletters.importing.conftest import issue_text
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    upload = SimpleUploadedFile("digest-9.md", issue_text(9).encode(), content_type="text/plain")
+    publisher.post(reverse("admin:newsletters_issue_import"), {"files": [upload], "publish": "on"})
+    publisher.post(
+        reverse("admin:newsletters_issue_import_confirm"),
+        {"token": publisher.session[SESSION_KEY]["token"]},
+    )
+    assert Issue.objects.get(number=9).status == Issue.Status.PUBLISHED
