@@ -16,7 +16,8 @@ from django.utils.text import slugify
 from .models import Issue, KeyFigure
 
 WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 72, 24, 16, 56
+# Room on the right for the last x label, which is centred on the last point.
+LEFT, RIGHT, TOP, BOTTOM = 72, 48, 16, 56
 
 
 @dataclass
