@@ -24,6 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 TEXT_SUFFIXES = (".txt", ".md")
+# Archives and folders often carry a README or LICENSE beside the issues; those are
+# not issues, so a folder or zip walk passes over them (a file named outright is read).
+NOT_ISSUE_STEMS = frozenset(
+    {"readme", "license", "licence", "changelog", "contributing", "authors"}
+)
 
 
 @dataclass
@@ -64,9 +69,7 @@ def _mb(n: int) -> str:
 
 
 def _check_controls(text: str) -> str:
-    controls = sum(
-        1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f\v"
-    )
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f\v")
     # A stray control character happens in PDF conversions; many mean it is not text.
     if controls > max(3, len(text) // 100):
         raise DecodeError(f"not text: {controls} control characters")
@@ -80,7 +83,7 @@ def decode(raw: bytes) -> str:
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
             try:
-                return _check_controls(raw[len(bom):].decode(encoding))
+                return _check_controls(raw[len(bom) :].decode(encoding))
             except UnicodeDecodeError as exc:
                 raise DecodeError(f"cannot decode text as {encoding} despite its BOM") from exc
     try:
@@ -89,8 +92,8 @@ def decode(raw: bytes) -> str:
         pass
     letters = sum(1 for b in raw if 0x41 <= b <= 0x5A or 0x61 <= b <= 0x7A or b >= 0xC0)
     high_letters = sum(1 for b in raw if b >= 0xC0)
-    order = ("cp1251", "cp1252") if letters and high_letters / letters >= 0.3 else (
-        "cp1252", "cp1251"
+    order = (
+        ("cp1251", "cp1252") if letters and high_letters / letters >= 0.3 else ("cp1252", "cp1251")
     )
     for encoding in order:
         try:
@@ -123,6 +126,11 @@ def _is_text_name(name: str) -> bool:
     return name.lower().endswith(TEXT_SUFFIXES)
 
 
+def _is_issue_candidate(name: str) -> bool:
+    """A text file found in a folder or zip that may hold an issue."""
+    return _is_text_name(name) and PurePosixPath(name).stem.lower() not in NOT_ISSUE_STEMS
+
+
 def _read_file(path: Path, limits: Limits) -> SourceText | SourceError:
     label = str(path)
     try:
@@ -147,9 +155,7 @@ def _unsafe_member(name: str) -> bool:
 
 
 def _hidden_member(name: str) -> bool:
-    return any(
-        part.startswith(".") or part == "__MACOSX" for part in PurePosixPath(name).parts
-    )
+    return any(part.startswith(".") or part == "__MACOSX" for part in PurePosixPath(name).parts)
 
 
 def _iter_zip(path: Path, limits: Limits) -> Iterator[SourceText | SourceError]:
@@ -177,7 +183,7 @@ def _iter_zip(path: Path, limits: Limits) -> Iterator[SourceText | SourceError]:
             if _unsafe_member(name):
                 yield SourceError(entry, f"zip entry '{name}' escapes the archive folder")
                 continue
-            if info.is_dir() or _hidden_member(name) or not _is_text_name(name):
+            if info.is_dir() or _hidden_member(name) or not _is_issue_candidate(name):
                 continue
             if info.file_size > limits.max_file_bytes:
                 yield SourceError(
@@ -204,7 +210,7 @@ def iter_sources(
     paths: Iterable[str | Path], limits: Limits = Limits()
 ) -> Iterator[SourceText | SourceError]:
     """Yield the text (or the problem) of every .txt/.md file named, inside a folder
-    (recursively, sorted, hidden files skipped) or inside a .zip archive."""
+    (recursively, sorted, hidden files and READMEs skipped) or inside a .zip archive."""
     for given in paths:
         path = Path(given)
         if not path.exists():
@@ -214,7 +220,7 @@ def iter_sources(
                 relative = child.relative_to(path)
                 if any(part.startswith(".") for part in relative.parts):
                     continue
-                if child.is_file() and _is_text_name(child.name):
+                if child.is_file() and _is_issue_candidate(child.name):
                     yield _read_file(child, limits)
         elif path.suffix.lower() == ".zip":
             yield from _iter_zip(path, limits)

@@ -203,3 +203,20 @@ def test_not_a_zip(tmp_path):
     archive.write_bytes(b"this is not a zip")
     (result,) = iter_sources([archive])
     assert isinstance(result, SourceError) and "not a readable zip" in result.message
+
+
+def test_readme_and_licence_beside_issues_are_not_issues(tmp_path):
+    (tmp_path / "README.md").write_text("# About this archive\n\nFive issues.\n")
+    (tmp_path / "LICENSE.txt").write_text("CC BY 4.0\n")
+    (tmp_path / "issue-1.md").write_text("# Bulletin, Issue 1, 01/02/2021\n\nText.\n")
+    zipped = tmp_path / "archive.zip"
+    with zipfile.ZipFile(zipped, "w") as archive:
+        archive.writestr("issues/readme.md", "About")
+        archive.writestr("issues/issue-2.txt", "Bulletin, Issue 2, 01/03/2021")
+    labels = [source.path for source in iter_sources([tmp_path])]
+    assert labels == [str(tmp_path / "issue-1.md")]
+    assert [s.path for s in iter_sources([zipped])] == [f"{zipped}:issues/issue-2.txt"]
+    # A README named outright is read like any file.
+    assert [s.path for s in iter_sources([tmp_path / "README.md"])] == [
+        str(tmp_path / "README.md")
+    ]
