@@ -70,7 +70,7 @@ def test_only_get(client):
 def test_real_redis_cache_is_healthy(client):
     redis_up = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.ResilientRedisCache",
             "LOCATION": "redis://127.0.0.1:6379/9",
             "KEY_PREFIX": "tests-health",
         }
@@ -79,3 +79,19 @@ def test_real_redis_cache_is_healthy(client):
         response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"database": "ok", "cache": "ok"}
+
+
+@pytest.mark.django_db
+def test_site_keeps_answering_when_redis_is_down_and_health_says_so(client):
+    from tests.factories import fill_issue, make_issue
+
+    issue = fill_issue(make_issue())
+    resilient = {
+        "default": {**REDIS_DOWN["default"], "BACKEND": "config.cache.ResilientRedisCache"}
+    }
+    with override_settings(CACHES=resilient):
+        for url in ("/", "/issues/", issue.get_absolute_url(), "/directory/"):
+            assert client.get(url).status_code == 200, url
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"database": "ok", "cache": "error"}
