@@ -195,28 +195,23 @@ class IssueAdmin(HistoryAdmin):
                 setattr(obj, field, value)
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="Publish selected issues now", permissions=["publish"])
-    def publish(self, request, queryset):
+    def _change_each(self, request, queryset, change, singular, plural):
         count = 0
         for issue in queryset:
-            issue.publish()
+            change(issue)
             count += 1
-        self.message_user(
-            request,
-            ngettext("%d issue published.", "%d issues published.", count) % count,
-            messages.SUCCESS,
+        self.message_user(request, ngettext(singular, plural, count) % count, messages.SUCCESS)
+
+    @admin.action(description="Publish selected issues now", permissions=["publish"])
+    def publish(self, request, queryset):
+        self._change_each(
+            request, queryset, Issue.publish, "%d issue published.", "%d issues published."
         )
 
     @admin.action(description="Unpublish selected issues (back to draft)", permissions=["publish"])
     def unpublish(self, request, queryset):
-        count = 0
-        for issue in queryset:
-            issue.unpublish()
-            count += 1
-        self.message_user(
-            request,
-            ngettext("%d issue unpublished.", "%d issues unpublished.", count) % count,
-            messages.SUCCESS,
+        self._change_each(
+            request, queryset, Issue.unpublish, "%d issue unpublished.", "%d issues unpublished."
         )
 
     @admin.action(description="Start the next issue from the selected one", permissions=["add"])

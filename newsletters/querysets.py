@@ -33,27 +33,24 @@ class IssueQuerySet(models.QuerySet):
         return self.with_sort_keys().order_by("-sort_date", "-sort_number", "-pk")
 
     def older_than(self, issue):
-        d, n = issue.publication_date or date.min, issue.number or 0
-        return (
-            self.with_sort_keys()
-            .filter(
-                Q(sort_date__lt=d)
-                | Q(sort_date=d, sort_number__lt=n)
-                | Q(sort_date=d, sort_number=n, pk__lt=issue.pk)
-            )
-            .order_by("-sort_date", "-sort_number", "-pk")
-        )
+        return self._beside(issue, newer=False)
 
     def newer_than(self, issue):
+        return self._beside(issue, newer=True)
+
+    def _beside(self, issue, *, newer):
+        """Issues after (or before) `issue` in date, number, pk order, nearest first."""
         d, n = issue.publication_date or date.min, issue.number or 0
+        op = "gt" if newer else "lt"
+        sign = "" if newer else "-"
         return (
             self.with_sort_keys()
             .filter(
-                Q(sort_date__gt=d)
-                | Q(sort_date=d, sort_number__gt=n)
-                | Q(sort_date=d, sort_number=n, pk__gt=issue.pk)
+                Q(**{f"sort_date__{op}": d})
+                | Q(sort_date=d, **{f"sort_number__{op}": n})
+                | Q(sort_date=d, sort_number=n, **{f"pk__{op}": issue.pk})
             )
-            .order_by("sort_date", "sort_number", "pk")
+            .order_by(f"{sign}sort_date", f"{sign}sort_number", f"{sign}pk")
         )
 
     def with_contents(self):
