@@ -151,7 +151,19 @@ IMPORT_MAX_ZIP_BYTES = int(os.environ.get("IMPORT_MAX_ZIP_BYTES", 100 * 1024 * 1
 PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", 10 * 1024 * 1024))
 PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", 40_000_000))
 
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+# Uploaded photos are served by Django (config/media.py) unless a web server or object
+# storage in front does it: set SERVE_MEDIA=0 then.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+
+# The spreadsheet preview keeps the uploaded sheet between preview and confirm: in the
+# shared cache when there is one (every worker sees it), else in media storage (never
+# served: config/media.py serves only image folders). The local-memory cache would lose
+# it whenever the confirm lands on another worker.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = (
+    "import_export.tmp_storages.CacheStorage"
+    if REDIS_URL
+    else "import_export.tmp_storages.MediaStorage"
+)
 
 ISSUES_PER_PAGE = 12
 

@@ -1,13 +1,15 @@
 """Root URL routes."""
 
+import re
+
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 
 from config.health import healthz
+from config.media import serve_media
 from directory.api import directory as directory_api
 from newsletters.caching import public_page
 from newsletters.sitemaps import SITEMAPS
@@ -35,8 +37,10 @@ urlpatterns = [
     path("", include("newsletters.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA:
+    urlpatterns.insert(
+        0, re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", serve_media)
+    )
 
 # Database errors raised outside a view still get the plain 503 page, not a 500.
 handler500 = "config.middleware.server_error"
