@@ -1,5 +1,9 @@
 """Invalidate the public page cache whenever anything a visitor can see changes.
 
+A bump increments the version in the shared cache (atomically, so concurrent saves in
+several processes never lose one); every process's next request sees it, recomputes
+the cached state with one query, and renders its pages afresh (newsletters/caching.py).
+
 Bumped twice: at once, so the change is visible on the next request in this process,
 and again on commit, so a page rendered by another request while the transaction was
 still open (showing the old data under the new version) is not served afterwards.
