@@ -1,11 +1,15 @@
 """Searching published stories by their title, body, issue title and photo captions.
 
-PostgreSQL: full-text search. A story's own vector (title weight A, body weight B) is
-the expression that migration 0002 indexes with GIN, character for character, so the
-planner can use it; issue titles and captions match through their own indexed vectors.
-Ranking adds the captions (C) and the issue title (D). Snippets come from
-SearchHeadline with private markers, which `render_snippet` turns into <mark> only after
-escaping everything else.
+PostgreSQL: full-text search over the stored `search_vector` column of migration 0006
+(title weight A, body weight B), computed when a story is written, so no query rebuilds
+it. Issue titles and captions match through their own indexed expressions. Matching is
+done in one query that takes candidates from each GIN index with a LIMIT: at most
+RESULT_CAP stories are ranked, those with the words in their title first, and a larger
+match is reported as "more than RESULT_CAP" rather than counted, because ranking or
+counting every match of a common word costs seconds. Ranking adds the captions (C) and
+the issue title (D) for those candidates only. Snippets come from SearchHeadline with
+private markers, which `render_snippet` turns into <mark> only after escaping
+everything else.
 
 Other databases (SQLite): every word must appear somewhere (icontains, AND-ed), newest
 issues first, and a snippet is cut around the first match in Python.
@@ -19,9 +23,13 @@ from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVector,
+    SearchVectorCombinable,
+    SearchVectorField,
 )
 from django.db import connection
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -33,6 +41,9 @@ CONFIG = "english"
 # Control characters: never typed in a search box, and escape() leaves them alone.
 START, STOP = "\x02", "\x03"
 SNIPPET_CHARS = 220
+# PostgreSQL ranks at most this many stories per query; more matches are counted as
+# "more than RESULT_CAP". Ranking all 56,751 stories with a common word took seconds.
+RESULT_CAP = 1000
 
 
 def clean_query(raw) -> str:
@@ -46,15 +57,60 @@ def query_words(q: str) -> list[str]:
     return words[:MAX_WORDS]
 
 
-def story_vector() -> SearchVector:
-    # Must stay identical to the expression indexed in migrations/0002_search_index.py.
-    return SearchVector("title", weight="A", config=CONFIG) + SearchVector(
-        "body", weight="B", config=CONFIG
-    )
+class StoredVector(SearchVectorCombinable, RawSQL):
+    """The story's stored `search_vector` column (migration 0006), outer query only.
+
+    Not a model field, so SQLite and the historical models never see it; it can be
+    combined with SearchVector (captions, issue title) for ranking.
+    """
+
+    config = None  # the column was built with 'english' (CONFIG) already
+
+    def __init__(self):
+        super().__init__(
+            '"newsletters_story"."search_vector"', [], output_field=SearchVectorField()
+        )
+
+
+# The story's title alone: identical to the index expression of migration 0006.
+TITLE_VECTOR_SQL = "to_tsvector('english'::regconfig, COALESCE(s.title, ''))"
+QUERY_SQL = "websearch_to_tsquery('english'::regconfig, %(q)s)"
+LIVE_SQL = "i.status = %(published)s AND (i.go_live_at IS NULL OR i.go_live_at <= %(now)s)"
+# Candidate stories, each source read through its own GIN index and cut at LIMIT, so a
+# word found in half the archive costs no more than a rare one. Stories whose title
+# has the words come first (tier 0), then the others (tier 1). A source cut at cap + 1
+# rows means more than `cap` stories match; otherwise the union is every match.
+CANDIDATES_SQL = f"""
+WITH found AS (
+  (SELECT s.id, 0 AS tier FROM newsletters_story s
+     JOIN newsletters_issue i ON i.id = s.issue_id
+    WHERE {TITLE_VECTOR_SQL} @@ {QUERY_SQL} AND {LIVE_SQL} LIMIT %(cap)s)
+  UNION ALL
+  (SELECT s.id, 1 FROM newsletters_story s
+     JOIN newsletters_issue i ON i.id = s.issue_id
+    WHERE s.search_vector @@ {QUERY_SQL} AND {LIVE_SQL} LIMIT %(over)s)
+  UNION ALL
+  (SELECT s.id, 1 FROM newsletters_issue i
+     JOIN newsletters_story s ON s.issue_id = i.id
+    WHERE to_tsvector('english'::regconfig, COALESCE(i.title, '')) @@ {QUERY_SQL}
+      AND {LIVE_SQL} LIMIT %(over)s)
+  UNION ALL
+  (SELECT s.id, 1 FROM newsletters_photo p
+     JOIN newsletters_story s ON s.id = p.story_id
+     JOIN newsletters_issue i ON i.id = s.issue_id
+    WHERE to_tsvector('english'::regconfig, COALESCE(p.caption, '')) @@ {QUERY_SQL}
+      AND {LIVE_SQL} LIMIT %(over)s)
+)
+SELECT id FROM found GROUP BY id ORDER BY min(tier), id LIMIT %(over)s
+"""  # noqa: S608 - constants only; the query text is a parameter
 
 
 def search_stories(q: str) -> QuerySet:
-    """Published stories matching `q`, best first, each with `snippet_raw` (markers inside)."""
+    """Published stories matching `q`, best first, each with `snippet_raw` (markers inside).
+
+    `more_than` on the returned queryset is RESULT_CAP when more stories matched than
+    were ranked (PostgreSQL only), else None: the page then says "more than 1,000".
+    """
     q = clean_query(q)
     base = (
         Story.objects.published()
@@ -65,28 +121,35 @@ def search_stories(q: str) -> QuerySet:
         )  # fmt: skip
     )
     if not query_words(q):
-        return base.none()
-    if connection.vendor == "postgresql":
-        return _postgres_search(base, q)
-    return _fallback_search(base, q)
+        results = base.none()
+    elif connection.vendor == "postgresql":
+        results = _postgres_search(base, q)
+    else:
+        results = _fallback_search(base, q)
+    if not hasattr(results, "more_than"):
+        results.more_than = None
+    return results
+
+
+def _candidate_ids(q: str, cap: int) -> tuple[list[int], bool]:
+    """At most `cap` ids of matching live stories, and whether more than `cap` match."""
+    params = {
+        "q": q,
+        "published": Issue.Status.PUBLISHED,
+        "now": timezone.now(),
+        "cap": cap,
+        "over": cap + 1,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(CANDIDATES_SQL, params)
+        ids = [row[0] for row in cursor.fetchall()]
+    return ids[:cap], len(ids) > cap
 
 
 def _postgres_search(base: QuerySet, q: str) -> QuerySet:
     query = SearchQuery(q, search_type="websearch", config=CONFIG)
-    # One indexed lookup per source, united: an OR across tables would keep the planner
-    # from using any of the three GIN indexes.
-    by_story = Story.objects.annotate(v=story_vector()).filter(v=query).values("pk")
-    by_issue = Story.objects.filter(
-        issue__in=Issue.objects.annotate(v=SearchVector("title", config=CONFIG))
-        .filter(v=query)
-        .values("pk")
-    ).values("pk")
-    by_caption = (
-        Photo.objects.annotate(v=SearchVector("caption", config=CONFIG))
-        .filter(v=query)
-        .values("story_id")
-    )
-    matching = by_story.order_by().union(by_issue.order_by(), by_caption.order_by())
+    ids, capped = _candidate_ids(q, RESULT_CAP)
+    # Captions rank only for the candidates (at most RESULT_CAP rows), never per match.
     captions = Subquery(
         Photo.objects.filter(story=OuterRef("pk"))
         .order_by()
@@ -96,14 +159,15 @@ def _postgres_search(base: QuerySet, q: str) -> QuerySet:
         output_field=TextField(),
     )
     rank_vector = (
-        story_vector()
+        StoredVector()
         + SearchVector(captions, weight="C", config=CONFIG)
         + SearchVector("issue__title", weight="D", config=CONFIG)
     )
-    return (
-        base.filter(pk__in=matching)
+    results = (
+        base.filter(pk__in=ids)
         .annotate(
             rank=SearchRank(rank_vector, query),
+            # Computed after ORDER BY ... LIMIT: only for the page shown.
             snippet_raw=SearchHeadline(
                 "body",
                 query,
@@ -118,6 +182,8 @@ def _postgres_search(base: QuerySet, q: str) -> QuerySet:
         )
         .order_by("-rank", F("issue__publication_date").desc(nulls_last=True), "pk")
     )
+    results.more_than = RESULT_CAP if capped else None
+    return results
 
 
 def _fallback_search(base: QuerySet, q: str) -> QuerySet:
@@ -174,4 +240,3 @@ def render_snippet(raw: str) -> SafeString:
     # Safe: every character of the story text went through escape() above; the only
     # markup is the <mark> pairs added here.
     return mark_safe(marked)  # noqa: S308
-

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from newsletters.models import Issue, Photo
-from newsletters.search import clean_query, render_snippet, search_stories
+from newsletters.search import clean_query, render_snippet
 from tests.factories import make_issue, make_story
 
 pytestmark = pytest.mark.django_db
@@ -145,16 +145,77 @@ def test_postgres_uses_stemming_and_headline(client):
 
 
 @on_postgres
-def test_postgres_query_can_use_the_gin_index():
+def test_postgres_candidate_sources_can_use_their_gin_indexes():
+    # Each source of newsletters.search.CANDIDATES_SQL, with its WHERE clause as written
+    # there: on a few rows the planner would start from the issues instead.
+    from newsletters.search import CANDIDATES_SQL, QUERY_SQL, TITLE_VECTOR_SQL
+
     make_story(make_issue(), title="Indexed", body="words")
-    sql, params = search_stories("words").values("pk").query.sql_with_params()
+    sources = {
+        "newsletters_story_search_vector_gin": ("newsletters_story s", "s.search_vector"),
+        "newsletters_story_title_search_gin": ("newsletters_story s", TITLE_VECTOR_SQL),
+        "newsletters_issue_title_search_gin": (
+            "newsletters_issue i",
+            "to_tsvector('english'::regconfig, COALESCE(i.title, ''))",
+        ),
+        "newsletters_photo_caption_search_gin": (
+            "newsletters_photo p",
+            "to_tsvector('english'::regconfig, COALESCE(p.caption, ''))",
+        ),
+    }
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)  # noqa: S608 - Django-built SQL
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "newsletters_story_search_gin" in plan
-    assert "newsletters_issue_title_search_gin" in plan
-    assert "newsletters_photo_caption_search_gin" in plan
+        for index, (table, vector) in sources.items():
+            assert f"{vector} @@ {QUERY_SQL}" in CANDIDATES_SQL
+            sql = f"EXPLAIN SELECT 1 FROM {table} WHERE {vector} @@ {QUERY_SQL}"  # noqa: S608
+            cursor.execute(sql, {"q": "words"})
+            assert index in "\n".join(row[0] for row in cursor.fetchall())
+
+
+@on_postgres
+def test_postgres_stored_vector_follows_title_and_body_changes():
+    story = make_story(make_issue(), title="Pelicans", body="A colony of flamingos.")
+
+    def vector():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT search_vector::text FROM newsletters_story WHERE id = %s", [story.pk]
+            )
+            return cursor.fetchone()[0]
+
+    assert "'pelican':1A" in vector() and "'flamingo'" in vector()
+    story.title, story.body = "Herons", "Storks nesting."
+    story.save()
+    assert "'heron':1A" in vector() and "'stork'" in vector()
+    assert "pelican" not in vector() and "flamingo" not in vector()
+
+
+@on_postgres
+def test_postgres_ranks_a_title_match_above_body_matches(client):
+    issue = make_issue()
+    make_story(issue, title="Other", body="Walrus walrus walrus, the walrus again.")
+    make_story(issue, title="Walrus", body="Nothing else.")
+    assert result_titles(client, "walrus") == ["Walrus", "Other"]
+
+
+@on_postgres
+def test_postgres_caps_broad_searches_and_says_so(client, monkeypatch):
+    from newsletters import search
+
+    monkeypatch.setattr(search, "RESULT_CAP", 5)
+    issue = make_issue()
+    for n in range(4):
+        make_story(issue, title=f"Body only {n}", body="penguin")
+    for n in range(4):
+        make_story(issue, title=f"Penguin {n}", body="Walking.")
+    html = client.get("/search/", {"q": "penguin"}).content.decode()
+    assert "More than 5 stories found for “penguin”: 5 of them are ranked here" in html
+    titles = result_titles(client, "penguin")
+    assert len(titles) == 5
+    # Title matches are taken first when the candidates are cut.
+    assert sorted(titles[:4]) == [f"Penguin {n}" for n in range(4)]
+    exact = client.get("/search/", {"q": "walking"}).content.decode()
+    assert "4 stories found for “walking”" in exact and "More than" not in exact
 
 
 @on_sqlite
