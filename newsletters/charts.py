@@ -92,9 +92,7 @@ def build_chart(label: str, unit: str, figures: list[KeyFigure]) -> TrendChart:
         x = chart.left + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
         y = chart.bottom - plot_h * (figure.value - floor_value) / span
         date = issue.publication_date.strftime("%b %Y") if issue.publication_date else ""
-        chart.points.append(
-            Point(x, y, figure.value, issue.title, issue.get_absolute_url(), date)
-        )
+        chart.points.append(Point(x, y, figure.value, issue.title, issue.get_absolute_url(), date))
     for fraction in (0, 0.5, 1):
         value = floor_value + span * fraction
         chart.y_ticks.append(Tick(chart.bottom - plot_h * fraction, intcomma(round(value))))
@@ -106,15 +104,27 @@ def build_chart(label: str, unit: str, figures: list[KeyFigure]) -> TrendChart:
     return chart
 
 
-def figure_trends(min_issues: int = 2) -> list[TrendChart]:
-    """Charts for every label found in at least `min_issues` published issues (one query)."""
+def figure_trends(min_issues: int = 2, last: int | None = None) -> list[TrendChart]:
+    """Charts for every label found in at least `min_issues` published issues (one query).
+
+    With `last`, only the latest `last` issues are drawn: the home page stays light on a
+    phone however long the archive grows, and /figures/ shows the whole history.
+    """
+    issues = Issue.objects.published()
+    if last is not None:
+        issues = issues.newest_first().values("pk")[:last]
     figures = (
-        KeyFigure.objects.filter(issue__in=Issue.objects.published())
+        KeyFigure.objects.filter(issue__in=issues)
         .select_related("issue")
         .only(
-            "label", "value", "unit", "issue__title", "issue__slug",
-            "issue__publication_date", "issue__number",
-        )  # fmt: skip
+            "label",
+            "value",
+            "unit",
+            "issue__title",
+            "issue__slug",
+            "issue__publication_date",
+            "issue__number",
+        )
         .order_by("issue__publication_date", "issue__number", "issue__pk")
     )
     by_label: dict[str, list[KeyFigure]] = {}

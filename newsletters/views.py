@@ -15,6 +15,9 @@ from .models import Issue, Story
 from .search import MAX_QUERY_LENGTH, attach_snippets, clean_query, search_stories
 from .snapshot import snapshot_countries
 
+# The home page draws the key figures of the latest issues only; /figures/ has them all.
+HOME_TREND_ISSUES = 12
+
 
 def query_string_without_page(request) -> str:
     """The current query string minus `page`, for pagination links that keep filters."""
@@ -30,7 +33,7 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["issue"] = Issue.objects.published().with_contents().newest_first().first()
         context["hotlines"] = Hotline.objects.select_related("country")
-        context["charts"] = figure_trends()
+        context["charts"] = figure_trends(last=HOME_TREND_ISSUES)
         return context
 
 
@@ -48,9 +51,7 @@ class IssueListView(FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["query_string"] = query_string_without_page(self.request)
-        context["filtered"] = any(
-            self.request.GET.get(name) for name in IssueFilter.base_filters
-        )
+        context["filtered"] = any(self.request.GET.get(name) for name in IssueFilter.base_filters)
         return context
 
 

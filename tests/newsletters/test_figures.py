@@ -23,8 +23,9 @@ def add_figures(issue, **values):
 def three_issues():
     series = make_series()
     issues = [
-        make_issue(series=series, number=n, title=f"Issue {n}",
-                   publication_date=datetime.date(2021, n, 1))  # fmt: skip
+        make_issue(
+            series=series, number=n, title=f"Issue {n}", publication_date=datetime.date(2021, n, 1)
+        )  # fmt: skip
         for n in (1, 2, 3)
     ]
     add_figures(issues[0], Migrants_assisted=100, Only_once=5)
@@ -65,9 +66,9 @@ def test_figures_page_draws_accessible_svg_with_a_table(client, three_issues):
     assert '<svg class="trend-chart" viewBox="0 0 640 260" role="img"' in html
     title = '<title id="trend-migrants-assisted-title">Migrants assisted across issues</title>'
     assert title in html
-    assert "<desc id=\"trend-migrants-assisted-desc\">" in html
+    assert '<desc id="trend-migrants-assisted-desc">' in html
     assert re.search(r'<polyline class="line" points="72\.0,[\d.]+ 332\.0,[\d.]+ 592\.0,', html)
-    assert "<th scope=\"row\"><a href=\"/issues/issue-2/\">Issue 2</a>" in html
+    assert '<th scope="row"><a href="/issues/issue-2/">Issue 2</a>' in html
     assert "<td>250</td>" in html
     assert "<script" not in html
     assert "Only once" not in html
@@ -94,3 +95,25 @@ def test_figures_query_count_is_constant(client, three_issues):
     for n in range(10, 30):
         add_figures(make_issue(series=series, number=n), Migrants_assisted=n, Deaths=n, Cases=n)
     assert (queries("/figures/"), queries("/")) == small
+
+
+def test_home_page_charts_only_the_latest_issues_and_figures_page_all(client):
+    from newsletters.views import HOME_TREND_ISSUES
+
+    series = make_series()
+    total = HOME_TREND_ISSUES + 5
+    for n in range(1, total + 1):
+        issue = make_issue(
+            series=series,
+            number=n,
+            publication_date=datetime.date(2020, 1, 1) + datetime.timedelta(days=30 * n),
+        )
+        add_figures(issue, Migrants_assisted=n * 10)
+    (home_chart,) = figure_trends(last=HOME_TREND_ISSUES)
+    assert [p.value for p in home_chart.points] == [n * 10 for n in range(6, total + 1)]
+    (full_chart,) = figure_trends()
+    assert len(full_chart.points) == total
+    home = client.get("/").content.decode()
+    figures = client.get("/figures/").content.decode()
+    assert home.count("<circle") == HOME_TREND_ISSUES
+    assert figures.count("<circle") == total
