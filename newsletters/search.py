@@ -11,6 +11,17 @@ the issue title (D) for those candidates only. Snippets come from SearchHeadline
 private markers, which `render_snippet` turns into <mark> only after escaping
 everything else.
 
+Phrase queries ("referral mechanism", or hyphenated words, which websearch_to_tsquery
+also turns into phrases) are slow through GIN: it stores no word positions, so every
+story holding all the words is read again to check the phrase (about 31,000 rows and
+120 ms at 100,000 stories, bench/search.py). Where migration 0007 built a RUM index
+(the optional `rum` extension, which stores positions), a phrase query takes its story
+candidates from that index, ordered by its rank (`<=>`, the only way to make the planner
+choose it over GIN), and no row is rechecked. Other queries keep the GIN source even
+then: ordering every match by rank made broad queries several times slower (5 -> 30 ms
+for one common word). Whether the index exists is looked up once per process and
+database (`rum_index_exists`); without it the query is exactly the GIN one.
+
 Other databases (SQLite): every word must appear somewhere (icontains, AND-ed), newest
 issues first, and a snippet is cut around the first match in Python.
 """
@@ -76,19 +87,40 @@ class StoredVector(SearchVectorCombinable, RawSQL):
 TITLE_VECTOR_SQL = "to_tsvector('english'::regconfig, COALESCE(s.title, ''))"
 QUERY_SQL = "websearch_to_tsquery('english'::regconfig, %(q)s)"
 LIVE_SQL = "i.status = %(published)s AND (i.go_live_at IS NULL OR i.go_live_at <= %(now)s)"
-# Candidate stories, each source read through its own GIN index and cut at LIMIT, so a
+# The story vector source read through the GIN index of migration 0006.
+STORY_GIN_SOURCE_SQL = f"""
+  (SELECT s.id, 1 FROM newsletters_story s
+     JOIN newsletters_issue i ON i.id = s.issue_id
+    WHERE s.search_vector @@ {QUERY_SQL} AND {LIVE_SQL} LIMIT %(over)s)"""  # noqa: S608
+# Name of the RUM index of migration 0007 (optional: only where the extension exists).
+RUM_INDEX = "newsletters_story_search_vector_rum"
+# The query has a phrase operator (<-> or <N>). A clause without columns: PostgreSQL
+# evaluates it once per execution (a one-time filter) and skips the branch it rules
+# out. Lexemes never hold '<' in the english configuration; were one to, the query
+# would only take the RUM branch, which returns the same rows.
+PHRASE_SQL = f"strpos({QUERY_SQL}::text, '<') > 0"
+# With the RUM index: phrase queries take their story candidates from it, ranked in the
+# index, so no row is rechecked for the phrase; other queries keep the GIN source.
+STORY_RUM_SOURCE_SQL = f"""
+  (SELECT s.id, 1 FROM newsletters_story s
+     JOIN newsletters_issue i ON i.id = s.issue_id
+    WHERE NOT {PHRASE_SQL} AND s.search_vector @@ {QUERY_SQL} AND {LIVE_SQL}
+    LIMIT %(over)s)
+  UNION ALL
+  (SELECT s.id, 1 FROM newsletters_story s
+     JOIN newsletters_issue i ON i.id = s.issue_id
+    WHERE {PHRASE_SQL} AND s.search_vector @@ {QUERY_SQL} AND {LIVE_SQL}
+    ORDER BY s.search_vector <=> {QUERY_SQL} LIMIT %(over)s)"""  # noqa: S608
+# Candidate stories, each source read through its own index and cut at LIMIT, so a
 # word found in half the archive costs no more than a rare one. Stories whose title
 # has the words come first (tier 0), then the others (tier 1). A source cut at cap + 1
 # rows means more than `cap` stories match; otherwise the union is every match.
-CANDIDATES_SQL = f"""
+CANDIDATES_TEMPLATE = f"""
 WITH found AS (
   (SELECT s.id, 0 AS tier FROM newsletters_story s
      JOIN newsletters_issue i ON i.id = s.issue_id
     WHERE {TITLE_VECTOR_SQL} @@ {QUERY_SQL} AND {LIVE_SQL} LIMIT %(cap)s)
-  UNION ALL
-  (SELECT s.id, 1 FROM newsletters_story s
-     JOIN newsletters_issue i ON i.id = s.issue_id
-    WHERE s.search_vector @@ {QUERY_SQL} AND {LIVE_SQL} LIMIT %(over)s)
+  UNION ALL{{story_source}}
   UNION ALL
   (SELECT s.id, 1 FROM newsletters_issue i
      JOIN newsletters_story s ON s.issue_id = i.id
@@ -103,6 +135,26 @@ WITH found AS (
 )
 SELECT id FROM found GROUP BY id ORDER BY min(tier), id LIMIT %(over)s
 """  # noqa: S608 - constants only; the query text is a parameter
+CANDIDATES_SQL = CANDIDATES_TEMPLATE.format(story_source=STORY_GIN_SOURCE_SQL)
+RUM_CANDIDATES_SQL = CANDIDATES_TEMPLATE.format(story_source=STORY_RUM_SOURCE_SQL)
+# (database alias, database name) -> whether the RUM index exists there. The name is
+# part of the key because tests rename the database behind the same alias.
+_rum_index_memo: dict[tuple[str, str], bool] = {}
+
+
+def rum_index_exists(conn=connection) -> bool:
+    """Whether migration 0007 built the RUM index here: one catalogue look-up per process.
+
+    Not looked up again: the index comes and goes only with migrations, after which
+    the processes restart. Migrating back to 0006 keeps the extension, so a stale True
+    still runs (the phrase branch would then sort its matches without the index).
+    """
+    key = (conn.alias, conn.settings_dict.get("NAME") or "")
+    if key not in _rum_index_memo:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [RUM_INDEX])
+            _rum_index_memo[key] = bool(cursor.fetchone()[0])
+    return _rum_index_memo[key]
 
 
 def search_stories(q: str) -> QuerySet:
@@ -140,8 +192,9 @@ def _candidate_ids(q: str, cap: int) -> tuple[list[int], bool]:
         "cap": cap,
         "over": cap + 1,
     }
+    sql = RUM_CANDIDATES_SQL if rum_index_exists() else CANDIDATES_SQL
     with connection.cursor() as cursor:
-        cursor.execute(CANDIDATES_SQL, params)
+        cursor.execute(sql, params)
         ids = [row[0] for row in cursor.fetchall()]
     return ids[:cap], len(ids) > cap
 
