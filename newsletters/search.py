@@ -37,10 +37,12 @@ from django.contrib.postgres.search import (
     SearchVectorCombinable,
     SearchVectorField,
 )
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -236,7 +238,18 @@ def _postgres_search(base: QuerySet, q: str) -> QuerySet:
         .order_by("-rank", F("issue__publication_date").desc(nulls_last=True), "pk")
     )
     results.more_than = RESULT_CAP if capped else None
+    # The candidates are the matching published stories: no COUNT query is needed.
+    results.known_count = len(ids)
     return results
+
+
+class SearchPaginator(Paginator):
+    """A Paginator that takes the count the search already knows instead of a COUNT."""
+
+    @cached_property
+    def count(self):
+        known = getattr(self.object_list, "known_count", None)
+        return known if known is not None else super().count
 
 
 def _fallback_search(base: QuerySet, q: str) -> QuerySet:

@@ -12,7 +12,13 @@ from directory.models import Hotline
 from .charts import figure_trends
 from .filters import IssueFilter
 from .models import Issue, Story
-from .search import MAX_QUERY_LENGTH, attach_snippets, clean_query, search_stories
+from .search import (
+    MAX_QUERY_LENGTH,
+    SearchPaginator,
+    attach_snippets,
+    clean_query,
+    search_stories,
+)
 from .snapshot import snapshot_countries
 
 # The home page draws the key figures of the latest issues only; /figures/ has them all.
@@ -96,6 +102,7 @@ class SearchView(ListView):
     template_name = "newsletters/search.html"
     context_object_name = "results"
     paginate_by = 10
+    paginator_class = SearchPaginator
 
     def get_queryset(self):
         self.query = clean_query(self.request.GET.get("q", ""))

@@ -320,3 +320,16 @@ def test_sqlite_fallback_is_case_insensitive_and_newest_first(client):
     assert result_titles(client, "TuLiPs") == ["Late tulips", "Early Tulips"]
     html = client.get("/search/", {"q": "tulips"}).content.decode()
     assert "<mark>TULIPS</mark>" in html
+
+
+@on_postgres
+def test_postgres_search_page_counts_results_without_a_count_query(client):
+    issue = make_issue()
+    for n in range(12):
+        make_story(issue, title=f"Orchard harvest {n}", body="Apricots and walnuts.")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/search/", {"q": "orchard", "page": 2})
+    assert response.status_code == 200
+    assert response.context["paginator"].count == 12
+    assert len(response.context["results"]) == 2
+    assert not [q for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
