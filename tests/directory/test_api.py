@@ -1,12 +1,11 @@
 """Directory JSON: countries with offices, hotlines and people; no draft titles."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from directory.models import Hotline
 from newsletters.models import Issue
 from tests.factories import make_country, make_directory, make_issue
+from tests.querycount import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -40,12 +39,7 @@ def test_draft_issue_is_not_named(client):
 def test_directory_json_query_count_constant(client):
     make_directory(make_country("KZ", "Kazakhstan"), issue=make_issue())
 
-    def queries():
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get("/api/directory/").status_code == 200
-        return len(ctx.captured_queries)
-
-    before = queries()
+    before = count_queries(client, "/api/directory/")
     for code, name in [("KG", "Kyrgyzstan"), ("TJ", "Tajikistan")]:
         make_directory(make_country(code, name), hotlines=4, people=5, emails=3, issue=make_issue())
-    assert queries() == before
+    assert count_queries(client, "/api/directory/") == before

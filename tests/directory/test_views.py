@@ -1,11 +1,10 @@
 """Public directory pages: tappable numbers, mail links, constant query counts."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from directory.models import Hotline
 from tests.factories import make_country, make_directory, make_issue
+from tests.querycount import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -38,13 +37,8 @@ def test_country_page_and_unknown_country(client):
 def test_directory_query_count_constant(client):
     make_directory(make_country("KZ", "Kazakhstan"), issue=make_issue())
 
-    def queries():
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get("/directory/").status_code == 200
-        return len(ctx.captured_queries)
-
-    before = queries()
+    before = count_queries(client, "/directory/")
     issue = make_issue()
     for code, name in [("KG", "Kyrgyzstan"), ("TJ", "Tajikistan"), ("TM", "Turkmenistan")]:
         make_directory(make_country(code, name), hotlines=3, people=4, emails=2, issue=issue)
-    assert queries() == before
+    assert count_queries(client, "/directory/") == before

@@ -3,21 +3,14 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from newsletters.models import Issue
 from tests.factories import fill_issue, make_issue, make_series, make_story
+from tests.querycount import count_queries
 
 pytestmark = pytest.mark.django_db
 
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
 
 
 def test_issue_list_is_paginated_and_public_only(client):

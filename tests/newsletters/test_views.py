@@ -4,9 +4,6 @@ import datetime
 import re
 
 import pytest
-from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from newsletters.models import Issue
@@ -18,6 +15,7 @@ from tests.factories import (
     make_series,
     make_story,
 )
+from tests.querycount import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -145,15 +143,6 @@ def test_markdown_in_story_is_sanitised_on_the_page(client):
     assert 'href="javascript:' not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
-
-def count_queries(client, url):
-    # Cleared, so every measured request renders and computes the cached public state
-    # (newsletters/caching.py): otherwise only the first request would pay that query.
-    cache.clear()
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
 
 
 def test_issue_page_query_count_does_not_grow_with_stories(client):
