@@ -27,6 +27,11 @@ def to_e164(number: str, country_code: str | None) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+def dial_href(number: str, country_code: str | None) -> str:
+    """The `tel:` value of a number as printed, in `country_code`'s numbering plan."""
+    return tel_href(number, to_e164(number, country_code or None))
+
+
 def tel_href(number: str, e164: str = "") -> str:
     """The value of a `tel:` link: E.164 when known, else the printed digits."""
     if e164:

@@ -4,7 +4,7 @@ Text values escape backslash, comma, semicolon and newlines (section 3.4); lines
 in CRLF and are folded at 75 octets without splitting a UTF-8 character (section 3.2).
 """
 
-from .phones import tel_href, to_e164
+from .phones import dial_href
 
 
 def escape_text(value: str) -> str:
@@ -40,7 +40,7 @@ def person_vcard(person, organisation: str = "") -> str:
     if organisation:
         lines.append(f"ORG:{escape_text(organisation)}")
     for phone in person.phone_list:
-        uri = tel_href(phone, to_e164(phone, code))
+        uri = dial_href(phone, code)
         if uri:
             lines.append(f"TEL;VALUE=uri;TYPE=work,voice:tel:{uri}")
     if person.email:

@@ -8,7 +8,7 @@ are grouped by country with hotlines first, as on the directory page.
 from dataclasses import dataclass, field
 
 from directory.models import Country
-from directory.phones import tel_href, to_e164
+from directory.phones import dial_href
 
 
 @dataclass
@@ -25,7 +25,7 @@ def _text(value) -> str:
 
 
 def _phone(number: str, code: str) -> dict:
-    return {"number": number, "tel": tel_href(number, to_e164(number, code))}
+    return {"number": number, "tel": dial_href(number, code)}
 
 
 def snapshot_countries(snapshot) -> list[SnapshotCountry]:

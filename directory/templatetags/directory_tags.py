@@ -2,7 +2,7 @@
 
 from django import template
 
-from directory.phones import tel_href, to_e164
+from directory.phones import dial_href
 
 register = template.Library()
 
@@ -10,4 +10,4 @@ register = template.Library()
 @register.filter
 def tel(number, country_code=""):
     """E.164 when the number can be dialled as such in `country_code`, else its digits."""
-    return tel_href(number, to_e164(number, country_code or None))
+    return dial_href(number, country_code)
