@@ -10,6 +10,8 @@ Publishing is a permission of its own (`newsletters.publish_issue`), held by the
 Publisher group and not by the Editor group (see newsletters/roles.py).
 """
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -139,6 +141,15 @@ class Issue(models.Model):
 
     def get_absolute_url(self):
         return reverse("newsletters:issue", kwargs={"slug": self.slug})
+
+    @property
+    def sort_key(self) -> tuple:
+        """Archive order, oldest first: what IssueQuerySet.with_sort_keys computes in SQL.
+
+        An undated issue is older than any dated one; an unnumbered one older than a
+        numbered one of the same date.
+        """
+        return (self.publication_date or date.min, self.number or 0)
 
     @property
     def is_live(self) -> bool:

@@ -23,7 +23,7 @@ class IssueQuerySet(models.QuerySet):
         return self.published()
 
     def with_sort_keys(self):
-        # Undated or unnumbered issues sort as the oldest of their kind.
+        # The SQL twin of Issue.sort_key: undated or unnumbered issues sort oldest.
         return self.annotate(
             sort_date=Coalesce("publication_date", Value(date.min)),
             sort_number=Coalesce("number", Value(0)),
@@ -40,7 +40,7 @@ class IssueQuerySet(models.QuerySet):
 
     def _beside(self, issue, *, newer):
         """Issues after (or before) `issue` in date, number, pk order, nearest first."""
-        d, n = issue.publication_date or date.min, issue.number or 0
+        d, n = issue.sort_key
         op = "gt" if newer else "lt"
         sign = "" if newer else "-"
         return (

@@ -20,7 +20,6 @@ written with `bulk_create` / `bulk_update`.
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator
@@ -122,11 +121,6 @@ def _clip(value: str | None, model, field_name: str) -> str:
     return value[:max_length] if max_length else value
 
 
-def _age_key(publication_date: datetime.date | None, number: int | None) -> tuple:
-    # An undated issue is older than any dated one; an unnumbered one older than numbered.
-    return (publication_date or datetime.date.min, number or 0)
-
-
 def _is_newer(issue: Issue, seen: Issue | None) -> bool:
     """True when `issue` should replace `seen` as an entry's last_seen_in."""
     if seen is None:
@@ -134,9 +128,7 @@ def _is_newer(issue: Issue, seen: Issue | None) -> bool:
     if seen.pk == issue.pk:
         return False
     # Ties go to the issue being imported: it is the latest confirmation.
-    return _age_key(issue.publication_date, issue.number) >= _age_key(
-        seen.publication_date, seen.number
-    )
+    return issue.sort_key >= seen.sort_key
 
 
 def _valid_email(address: str | None) -> str | None:
