@@ -34,6 +34,12 @@ def unique_slug(base: str, taken, max_length: int = 200) -> str:
     return slug
 
 
+def slug_among(instance, base: str, **scope) -> str:
+    """A slug from `base` that no other row of `instance`'s model with `scope` has."""
+    rows = type(instance)._default_manager.filter(**scope).exclude(pk=instance.pk)
+    return unique_slug(base, lambda slug: rows.filter(slug=slug).exists())
+
+
 class Series(models.Model):
     title = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
@@ -48,9 +54,7 @@ class Series(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(
-                self.title, lambda s: Series.objects.filter(slug=s).exclude(pk=self.pk).exists()
-            )
+            self.slug = slug_among(self, self.title)
         super().save(*args, **kwargs)
 
 
@@ -132,9 +136,7 @@ class Issue(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(
-                self.title, lambda s: Issue.objects.filter(slug=s).exclude(pk=self.pk).exists()
-            )
+            self.slug = slug_among(self, self.title)
         if self.status == self.Status.PUBLISHED and self.first_published_at is None:
             self.first_published_at = timezone.now()
         super().save(*args, **kwargs)
@@ -234,12 +236,7 @@ class Section(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(
-                self.title,
-                lambda s: Section.objects.filter(issue_id=self.issue_id, slug=s)
-                .exclude(pk=self.pk)
-                .exists(),
-            )
+            self.slug = slug_among(self, self.title, issue_id=self.issue_id)
         super().save(*args, **kwargs)
 
     @property
@@ -280,12 +277,7 @@ class Story(models.Model):
         self.issue_id = self.section.issue_id
         if not self.slug:
             base = self.title or f"{self.section.title} story"
-            self.slug = unique_slug(
-                base,
-                lambda s: Story.objects.filter(issue_id=self.issue_id, slug=s)
-                .exclude(pk=self.pk)
-                .exists(),
-            )
+            self.slug = slug_among(self, base, issue_id=self.issue_id)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
