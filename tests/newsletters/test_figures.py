@@ -4,12 +4,11 @@ import datetime
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from newsletters.charts import figure_trends, nice_ceiling
 from newsletters.models import Issue, KeyFigure
 from tests.factories import make_issue, make_series
+from tests.querycount import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -85,16 +84,11 @@ def test_figures_page_without_trends(client):
 
 
 def test_figures_query_count_is_constant(client, three_issues):
-    def queries(url):
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(url).status_code == 200
-        return len(ctx.captured_queries)
-
-    small = queries("/figures/"), queries("/")
+    small = count_queries(client, "/figures/"), count_queries(client, "/")
     series = make_series()
     for n in range(10, 30):
         add_figures(make_issue(series=series, number=n), Migrants_assisted=n, Deaths=n, Cases=n)
-    assert (queries("/figures/"), queries("/")) == small
+    assert (count_queries(client, "/figures/"), count_queries(client, "/")) == small
 
 
 def test_home_page_charts_only_the_latest_issues_and_figures_page_all(client):

@@ -4,11 +4,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from tests.factories import fill_issue, make_country, make_issue
+from tests.querycount import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -60,13 +58,8 @@ def test_issue_page_query_count_with_snapshot_is_constant(client):
     big_snapshot = {**SNAPSHOT, "hotlines": SNAPSHOT["hotlines"] * 30}
     big = fill_issue(make_issue(number=2, directory_snapshot=big_snapshot), sections=5)
 
-    def queries(url):
-        cache.clear()  # both requests compute the cached public state, not only the first
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(url).status_code == 200
-        return len(ctx.captured_queries)
-
-    assert queries(small.get_absolute_url()) == queries(big.get_absolute_url())
+    small_queries = count_queries(client, small.get_absolute_url())
+    assert count_queries(client, big.get_absolute_url()) == small_queries
 
 
 def test_print_stylesheet_hides_navigation_and_writes_out_urls():
