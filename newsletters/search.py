@@ -1,48 +1,36 @@
-"""Searching published stories by their title, body, issue title and photo captions.
+"""Searching published stories by their title, body, photo captions and issue title.
 
-PostgreSQL: full-text search over the stored `search_vector` column of migration 0006
-(title weight A, body weight B), computed when a story is written, so no query rebuilds
-it. Issue titles and captions match through their own indexed expressions. Matching is
-done in one query that takes candidates from each GIN index with a LIMIT: at most
-RESULT_CAP stories are ranked, those with the words in their title first, and a larger
-match is reported as "more than RESULT_CAP" rather than counted, because ranking or
-counting every match of a common word costs seconds. Ranking adds the captions (C) and
-the issue title (D) for those candidates only. Snippets come from SearchHeadline with
-private markers, which `render_snippet` turns into <mark> only after escaping
-everything else.
+PostgreSQL: full-text search over each story's stored search document, the column
+`search_vector` that triggers keep up to date (migration 0008): title weight A, body B,
+captions C, issue title D. One statement finds the matches through the document's
+index with a LIMIT, ranks them with ts_rank on the stored column (no vector is rebuilt
+per query) and returns their ids, best first. At most RESULT_CAP stories are ranked:
+when more match, those with the words in their title are taken first, and the page
+says "more than RESULT_CAP" instead of counting, because ranking or counting every
+match of a common word costs seconds. `RankedStories` then reads only the stories of
+the page shown, with SearchHeadline snippets marked by private characters, which
+`render_snippet` turns into <mark> only after escaping everything else.
 
 Phrase queries ("referral mechanism", or hyphenated words, which websearch_to_tsquery
 also turns into phrases) are slow through GIN: it stores no word positions, so every
-story holding all the words is read again to check the phrase (about 31,000 rows and
-120 ms at 100,000 stories, bench/search.py). Where migration 0007 built a RUM index
-(the optional `rum` extension, which stores positions), a phrase query takes its story
-candidates from that index, ordered by its rank (`<=>`, the only way to make the planner
-choose it over GIN), and no row is rechecked. Other queries keep the GIN source even
-then: ordering every match by rank made broad queries several times slower (5 -> 30 ms
-for one common word). Whether the index exists is looked up once per process and
-database (`rum_index_exists`); without it the query is exactly the GIN one.
+story holding all the words is read again to check the phrase (about 31,000 rows at
+100,000 stories, bench/search.py). Where migration 0007 built a RUM index (the optional
+`rum` extension, which stores positions), phrases are answered by that index through
+migration 0008's `newsletters_story_phrase_matches`, and no row is rechecked. Plain
+words keep the GIN index, faster for them. Whether the RUM index exists is looked up
+once per process and database (`rum_index_exists`); without it the query is the GIN one.
 
 Other databases (SQLite): every word must appear somewhere (icontains, AND-ed), newest
 issues first, and a snippet is cut around the first match in Python.
 """
 
 import re
+from collections.abc import Sequence
 
-from django.contrib.postgres.aggregates import StringAgg
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    SearchVectorCombinable,
-    SearchVectorField,
-)
-from django.core.paginator import Paginator
+from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.db import connection
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery, TextField, Value
-from django.db.models.expressions import RawSQL
+from django.db.models import F, Q, QuerySet, TextField, Value
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -70,30 +58,14 @@ def query_words(q: str) -> list[str]:
     return words[:MAX_WORDS]
 
 
-class StoredVector(SearchVectorCombinable, RawSQL):
-    """The story's stored `search_vector` column (migration 0006), outer query only.
-
-    Not a model field, so SQLite and the historical models never see it; it can be
-    combined with SearchVector (captions, issue title) for ranking.
-    """
-
-    config = None  # the column was built with 'english' (CONFIG) already
-
-    def __init__(self):
-        super().__init__(
-            '"newsletters_story"."search_vector"', [], output_field=SearchVectorField()
-        )
-
-
 # The story's title alone: identical to the index expression of migration 0006.
 TITLE_VECTOR_SQL = "to_tsvector('english'::regconfig, COALESCE(s.title, ''))"
 QUERY_SQL = "websearch_to_tsquery('english'::regconfig, %(q)s)"
 LIVE_SQL = "i.status = %(published)s AND (i.go_live_at IS NULL OR i.go_live_at <= %(now)s)"
-# The story vector source read through the GIN index of migration 0006.
-STORY_GIN_SOURCE_SQL = f"""
-  (SELECT s.id, 1 FROM newsletters_story s
-     JOIN newsletters_issue i ON i.id = s.issue_id
-    WHERE s.search_vector @@ {QUERY_SQL} AND {LIVE_SQL} LIMIT %(over)s)"""  # noqa: S608
+# Matching stories through the GIN index of the search document (migrations 0006, 0008).
+GIN_MATCHES_SQL = f"""
+  SELECT s.id FROM newsletters_story s JOIN newsletters_issue i ON i.id = s.issue_id
+   WHERE s.search_vector @@ {QUERY_SQL} AND {LIVE_SQL} LIMIT %(over)s"""  # noqa: S608
 # Name of the RUM index of migration 0007 (optional: only where the extension exists).
 RUM_INDEX = "newsletters_story_search_vector_rum"
 # The query has a phrase operator (<-> or <N>). A clause without columns: PostgreSQL
@@ -101,44 +73,38 @@ RUM_INDEX = "newsletters_story_search_vector_rum"
 # out. Lexemes never hold '<' in the english configuration; were one to, the query
 # would only take the RUM branch, which returns the same rows.
 PHRASE_SQL = f"strpos({QUERY_SQL}::text, '<') > 0"
-# With the RUM index: phrase queries take their story candidates from it, ranked in the
-# index, so no row is rechecked for the phrase; other queries keep the GIN source.
-STORY_RUM_SOURCE_SQL = f"""
-  (SELECT s.id, 1 FROM newsletters_story s
-     JOIN newsletters_issue i ON i.id = s.issue_id
+# With the RUM index: phrases are answered by it (migration 0008's function), every
+# other query keeps the GIN source, which is faster for plain words.
+RUM_MATCHES_SQL = f"""
+  (SELECT id FROM newsletters_story_phrase_matches(
+     {QUERY_SQL}, %(published)s::text, %(now)s::timestamptz, %(over)s::integer) AS id
+    WHERE {PHRASE_SQL})
+  UNION ALL
+  (SELECT s.id FROM newsletters_story s JOIN newsletters_issue i ON i.id = s.issue_id
     WHERE NOT {PHRASE_SQL} AND s.search_vector @@ {QUERY_SQL} AND {LIVE_SQL}
-    LIMIT %(over)s)
-  UNION ALL
-  (SELECT s.id, 1 FROM newsletters_story s
-     JOIN newsletters_issue i ON i.id = s.issue_id
-    WHERE {PHRASE_SQL} AND s.search_vector @@ {QUERY_SQL} AND {LIVE_SQL}
-    ORDER BY s.search_vector <=> {QUERY_SQL} LIMIT %(over)s)"""  # noqa: S608
-# Candidate stories, each source read through its own index and cut at LIMIT, so a
-# word found in half the archive costs no more than a rare one. Stories whose title
-# has the words come first (tier 0), then the others (tier 1). A source cut at cap + 1
-# rows means more than `cap` stories match; otherwise the union is every match.
-CANDIDATES_TEMPLATE = f"""
-WITH found AS (
-  (SELECT s.id, 0 AS tier FROM newsletters_story s
-     JOIN newsletters_issue i ON i.id = s.issue_id
-    WHERE {TITLE_VECTOR_SQL} @@ {QUERY_SQL} AND {LIVE_SQL} LIMIT %(cap)s)
-  UNION ALL{{story_source}}
-  UNION ALL
-  (SELECT s.id, 1 FROM newsletters_issue i
-     JOIN newsletters_story s ON s.issue_id = i.id
-    WHERE to_tsvector('english'::regconfig, COALESCE(i.title, '')) @@ {QUERY_SQL}
-      AND {LIVE_SQL} LIMIT %(over)s)
-  UNION ALL
-  (SELECT s.id, 1 FROM newsletters_photo p
-     JOIN newsletters_story s ON s.id = p.story_id
-     JOIN newsletters_issue i ON i.id = s.issue_id
-    WHERE to_tsvector('english'::regconfig, COALESCE(p.caption, '')) @@ {QUERY_SQL}
-      AND {LIVE_SQL} LIMIT %(over)s)
-)
-SELECT id FROM found GROUP BY id ORDER BY min(tier), id LIMIT %(over)s
+    LIMIT %(over)s)"""  # noqa: S608
+# The ranked candidates, in one statement. At most `over` (cap + 1) matching stories
+# are read, so a word found in half the archive costs no more than a rare one. When
+# more than `cap` match, stories with the words in their title are taken first (the
+# title branch runs only then: its one-time filter is false otherwise). Each candidate
+# keeps its place `n` in that choice; n = cap + 1 only says the cap was reached. The
+# candidates are then ranked on their stored search document: no vector is rebuilt.
+RANKED_TEMPLATE = f"""
+WITH matches AS ({{matches}}),
+titled AS (
+  SELECT s.id FROM newsletters_story s JOIN newsletters_issue i ON i.id = s.issue_id
+   WHERE (SELECT count(*) FROM matches) > %(cap)s
+     AND {TITLE_VECTOR_SQL} @@ {QUERY_SQL} AND {LIVE_SQL} LIMIT %(cap)s),
+found AS (SELECT id, 0 AS tier FROM titled UNION ALL SELECT id, 1 FROM matches),
+candidates AS (
+  SELECT id, row_number() OVER (ORDER BY min(tier), id) AS n
+    FROM found GROUP BY id ORDER BY min(tier), id LIMIT %(over)s)
+SELECT c.id, c.n FROM candidates c
+  JOIN newsletters_story s ON s.id = c.id JOIN newsletters_issue i ON i.id = s.issue_id
+ ORDER BY ts_rank(s.search_vector, {QUERY_SQL}) DESC, i.publication_date DESC NULLS LAST, s.id
 """  # noqa: S608 - constants only; the query text is a parameter
-CANDIDATES_SQL = CANDIDATES_TEMPLATE.format(story_source=STORY_GIN_SOURCE_SQL)
-RUM_CANDIDATES_SQL = CANDIDATES_TEMPLATE.format(story_source=STORY_RUM_SOURCE_SQL)
+RANKED_SQL = RANKED_TEMPLATE.format(matches=GIN_MATCHES_SQL)
+RUM_RANKED_SQL = RANKED_TEMPLATE.format(matches=RUM_MATCHES_SQL)
 # (database alias, database name) -> whether the RUM index exists there. The name is
 # part of the key because tests rename the database behind the same alias.
 _rum_index_memo: dict[tuple[str, str], bool] = {}
@@ -148,8 +114,7 @@ def rum_index_exists(conn=connection) -> bool:
     """Whether migration 0007 built the RUM index here: one catalogue look-up per process.
 
     Not looked up again: the index comes and goes only with migrations, after which
-    the processes restart. Migrating back to 0006 keeps the extension, so a stale True
-    still runs (the phrase branch would then sort its matches without the index).
+    the processes restart.
     """
     key = (conn.alias, conn.settings_dict.get("NAME") or "")
     if key not in _rum_index_memo:
@@ -159,11 +124,12 @@ def rum_index_exists(conn=connection) -> bool:
     return _rum_index_memo[key]
 
 
-def search_stories(q: str) -> QuerySet:
+def search_stories(q: str):
     """Published stories matching `q`, best first, each with `snippet_raw` (markers inside).
 
-    `more_than` on the returned queryset is RESULT_CAP when more stories matched than
-    were ranked (PostgreSQL only), else None: the page then says "more than 1,000".
+    A sequence for Django's Paginator: a queryset on SQLite, `RankedStories` on
+    PostgreSQL. Its `more_than` is RESULT_CAP when more stories matched than were
+    ranked (PostgreSQL only), else None: the page then says "more than 1,000".
     """
     q = clean_query(q)
     base = (
@@ -185,8 +151,8 @@ def search_stories(q: str) -> QuerySet:
     return results
 
 
-def _candidate_ids(q: str, cap: int) -> tuple[list[int], bool]:
-    """At most `cap` ids of matching live stories, and whether more than `cap` match."""
+def ranked_ids(q: str, cap: int) -> tuple[list[int], bool]:
+    """Ids of at most `cap` matching live stories, best first, and whether more match."""
     params = {
         "q": q,
         "published": Issue.Status.PUBLISHED,
@@ -194,35 +160,32 @@ def _candidate_ids(q: str, cap: int) -> tuple[list[int], bool]:
         "cap": cap,
         "over": cap + 1,
     }
-    sql = RUM_CANDIDATES_SQL if rum_index_exists() else CANDIDATES_SQL
+    sql = RUM_RANKED_SQL if rum_index_exists() else RANKED_SQL
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        ids = [row[0] for row in cursor.fetchall()]
-    return ids[:cap], len(ids) > cap
+        rows = cursor.fetchall()
+    return [story_id for story_id, n in rows if n <= cap], len(rows) > cap
 
 
-def _postgres_search(base: QuerySet, q: str) -> QuerySet:
-    query = SearchQuery(q, search_type="websearch", config=CONFIG)
-    ids, capped = _candidate_ids(q, RESULT_CAP)
-    # Captions rank only for the candidates (at most RESULT_CAP rows), never per match.
-    captions = Subquery(
-        Photo.objects.filter(story=OuterRef("pk"))
-        .order_by()
-        .values("story")
-        .annotate(text=StringAgg("caption", delimiter=" "))
-        .values("text"),
-        output_field=TextField(),
-    )
-    rank_vector = (
-        StoredVector()
-        + SearchVector(captions, weight="C", config=CONFIG)
-        + SearchVector("issue__title", weight="D", config=CONFIG)
-    )
-    results = (
-        base.filter(pk__in=ids)
-        .annotate(
-            rank=SearchRank(rank_vector, query),
-            # Computed after ORDER BY ... LIMIT: only for the page shown.
+class RankedStories(Sequence):
+    """Ranked story ids; slicing fetches those stories, with their snippets, in order.
+
+    Only the page shown is read from the table, so ranking 1,000 candidates never
+    loads 1,000 story bodies.
+    """
+
+    def __init__(self, base: QuerySet, q: str, ids: list[int], more_than: int | None):
+        self.base, self.q, self.ids, self.more_than = base, q, ids, more_than
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0] if index >= 0 else self[len(self) + index]
+        ids = self.ids[index]
+        query = SearchQuery(self.q, search_type="websearch", config=CONFIG)
+        stories = self.base.filter(pk__in=ids).annotate(
             snippet_raw=SearchHeadline(
                 "body",
                 query,
@@ -233,23 +196,16 @@ def _postgres_search(base: QuerySet, q: str) -> QuerySet:
                 min_words=15,
                 max_fragments=2,
                 fragment_delimiter=" … ",
-            ),
+            )
         )
-        .order_by("-rank", F("issue__publication_date").desc(nulls_last=True), "pk")
-    )
-    results.more_than = RESULT_CAP if capped else None
-    # The candidates are the matching published stories: no COUNT query is needed.
-    results.known_count = len(ids)
-    return results
+        by_id = {story.pk: story for story in stories}
+        # A story unpublished between the two queries is left out, not shown.
+        return [by_id[story_id] for story_id in ids if story_id in by_id]
 
 
-class SearchPaginator(Paginator):
-    """A Paginator that takes the count the search already knows instead of a COUNT."""
-
-    @cached_property
-    def count(self):
-        known = getattr(self.object_list, "known_count", None)
-        return known if known is not None else super().count
+def _postgres_search(base: QuerySet, q: str) -> RankedStories:
+    ids, capped = ranked_ids(q, RESULT_CAP)
+    return RankedStories(base, q, ids, RESULT_CAP if capped else None)
 
 
 def _fallback_search(base: QuerySet, q: str) -> QuerySet:

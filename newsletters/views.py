@@ -14,7 +14,6 @@ from .filters import IssueFilter
 from .models import Issue, Story
 from .search import (
     MAX_QUERY_LENGTH,
-    SearchPaginator,
     attach_snippets,
     clean_query,
     search_stories,
@@ -102,7 +101,6 @@ class SearchView(ListView):
     template_name = "newsletters/search.html"
     context_object_name = "results"
     paginate_by = 10
-    paginator_class = SearchPaginator
 
     def get_queryset(self):
         self.query = clean_query(self.request.GET.get("q", ""))
