@@ -62,9 +62,12 @@ def query_words(q: str) -> list[str]:
 TITLE_VECTOR_SQL = "to_tsvector('english'::regconfig, COALESCE(s.title, ''))"
 QUERY_SQL = "websearch_to_tsquery('english'::regconfig, %(q)s)"
 LIVE_SQL = "i.status = %(published)s AND (i.go_live_at IS NULL OR i.go_live_at <= %(now)s)"
+# What each source gives for a matching live story: its id, its rank on the stored
+# search document (computed only for the rows a source returns) and its issue's date.
+RANKED_COLUMNS = f"s.id, ts_rank(s.search_vector, {QUERY_SQL}) AS rank, i.publication_date AS day"
 # Matching stories through the GIN index of the search document (migrations 0006, 0008).
 GIN_MATCHES_SQL = f"""
-  SELECT s.id FROM newsletters_story s JOIN newsletters_issue i ON i.id = s.issue_id
+  SELECT {RANKED_COLUMNS} FROM newsletters_story s JOIN newsletters_issue i ON i.id = s.issue_id
    WHERE s.search_vector @@ {QUERY_SQL} AND {LIVE_SQL} LIMIT %(over)s"""  # noqa: S608
 # Name of the RUM index of migration 0007 (optional: only where the extension exists).
 RUM_INDEX = "newsletters_story_search_vector_rum"
@@ -73,14 +76,14 @@ RUM_INDEX = "newsletters_story_search_vector_rum"
 # out. Lexemes never hold '<' in the english configuration; were one to, the query
 # would only take the RUM branch, which returns the same rows.
 PHRASE_SQL = f"strpos({QUERY_SQL}::text, '<') > 0"
-# With the RUM index: phrases are answered by it (migration 0008's function), every
-# other query keeps the GIN source, which is faster for plain words.
+# With the RUM index: phrases are answered by it (migration 0008's function, which
+# gives the same three columns), other queries keep the GIN source, faster for words.
 RUM_MATCHES_SQL = f"""
-  (SELECT id FROM newsletters_story_phrase_matches(
-     {QUERY_SQL}, %(published)s::text, %(now)s::timestamptz, %(over)s::integer) AS id
+  (SELECT * FROM newsletters_story_phrase_matches(
+     {QUERY_SQL}, %(published)s::text, %(now)s::timestamptz, %(over)s::integer)
     WHERE {PHRASE_SQL})
   UNION ALL
-  (SELECT s.id FROM newsletters_story s JOIN newsletters_issue i ON i.id = s.issue_id
+  (SELECT {RANKED_COLUMNS} FROM newsletters_story s JOIN newsletters_issue i ON i.id = s.issue_id
     WHERE NOT {PHRASE_SQL} AND s.search_vector @@ {QUERY_SQL} AND {LIVE_SQL}
     LIMIT %(over)s)"""  # noqa: S608
 # The ranked candidates, in one statement. At most `over` (cap + 1) matching stories
@@ -88,20 +91,18 @@ RUM_MATCHES_SQL = f"""
 # more than `cap` match, stories with the words in their title are taken first (the
 # title branch runs only then: its one-time filter is false otherwise). Each candidate
 # keeps its place `n` in that choice; n = cap + 1 only says the cap was reached. The
-# candidates are then ranked on their stored search document: no vector is rebuilt.
+# candidates come ranked from their source: no vector is rebuilt, no row read twice.
 RANKED_TEMPLATE = f"""
 WITH matches AS ({{matches}}),
 titled AS (
-  SELECT s.id FROM newsletters_story s JOIN newsletters_issue i ON i.id = s.issue_id
+  SELECT {RANKED_COLUMNS} FROM newsletters_story s JOIN newsletters_issue i ON i.id = s.issue_id
    WHERE (SELECT count(*) FROM matches) > %(cap)s
      AND {TITLE_VECTOR_SQL} @@ {QUERY_SQL} AND {LIVE_SQL} LIMIT %(cap)s),
-found AS (SELECT id, 0 AS tier FROM titled UNION ALL SELECT id, 1 FROM matches),
+found AS (SELECT *, 0 AS tier FROM titled UNION ALL SELECT *, 1 FROM matches),
 candidates AS (
-  SELECT id, row_number() OVER (ORDER BY min(tier), id) AS n
-    FROM found GROUP BY id ORDER BY min(tier), id LIMIT %(over)s)
-SELECT c.id, c.n FROM candidates c
-  JOIN newsletters_story s ON s.id = c.id JOIN newsletters_issue i ON i.id = s.issue_id
- ORDER BY ts_rank(s.search_vector, {QUERY_SQL}) DESC, i.publication_date DESC NULLS LAST, s.id
+  SELECT id, rank, day, row_number() OVER (ORDER BY min(tier), id) AS n
+    FROM found GROUP BY id, rank, day ORDER BY min(tier), id LIMIT %(over)s)
+SELECT id, n FROM candidates ORDER BY rank DESC, day DESC NULLS LAST, id
 """  # noqa: S608 - constants only; the query text is a parameter
 RANKED_SQL = RANKED_TEMPLATE.format(matches=GIN_MATCHES_SQL)
 RUM_RANKED_SQL = RANKED_TEMPLATE.format(matches=RUM_MATCHES_SQL)

@@ -92,15 +92,18 @@ TRIGGERS = {
         WHEN (OLD.title IS DISTINCT FROM NEW.title)
         EXECUTE FUNCTION newsletters_story_document_of_issue()""",
 }
-# Live stories matching a tsquery, at most `lim`, read through the RUM index (see above).
+# Live stories matching a tsquery, at most `lim`, read through the RUM index (see
+# above), with their rank and issue date as newsletters.search.RANKED_COLUMNS gives them.
 PHRASE_FUNCTION = """
 CREATE OR REPLACE FUNCTION newsletters_story_phrase_matches(
     q tsquery, published text, now timestamptz, lim integer
-) RETURNS SETOF bigint LANGUAGE sql STABLE
+) RETURNS TABLE (id bigint, rank real, day date) LANGUAGE sql STABLE
 SET enable_bitmapscan = off SET enable_seqscan = off AS $$
   WITH matches AS MATERIALIZED (
-    SELECT id, issue_id FROM newsletters_story WHERE search_vector @@ q)
-  SELECT m.id FROM matches m JOIN newsletters_issue i ON i.id = m.issue_id
+    SELECT s.id, s.issue_id, s.search_vector FROM newsletters_story s
+     WHERE s.search_vector @@ q)
+  SELECT m.id, ts_rank(m.search_vector, q), i.publication_date
+    FROM matches m JOIN newsletters_issue i ON i.id = m.issue_id
    WHERE i.status = published AND (i.go_live_at IS NULL OR i.go_live_at <= now)
    LIMIT lim
 $$
