@@ -174,6 +174,7 @@ def main() -> int:
         migrate()
         load_stories(rng)
     medians: list[float] = []
+    every_run: list[float] = []
     print(f"\n{'query':<42}{'matches':>9}{'runs':>6}{'p50 ms':>9}{'p95 ms':>9}")
     for q in QUERIES:
         time_query(q)  # warm the plan and the buffers
@@ -186,11 +187,15 @@ def main() -> int:
             timings.append(seconds * 1000)
         median, p95 = statistics.median(timings), pct(timings, 95)
         medians.append(median)
+        every_run.extend(timings)
         print(f"{q:<42}{count:>9,}{len(timings):>6}{median:>9.1f}{p95:>9.1f}")
     # Each query counts once: fast queries run more often and would otherwise dominate.
     p50, p95 = statistics.median(medians), pct(medians, 95)
     print(f"\nacross the {len(QUERIES)} queries (median of each): p50 {p50:.1f} ms, "
           f"p95 {p95:.1f} ms (goal p95 < 50 ms)")  # fmt: skip
+    # The same goal read the other way: every timed run pooled, whatever its query.
+    print(f"every run pooled ({len(every_run)} runs): p50 {statistics.median(every_run):.1f} ms, "
+          f"p95 {pct(every_run, 95):.1f} ms")  # fmt: skip
     return 0
 
 

@@ -181,12 +181,21 @@ class RankedStories(Sequence):
     def __len__(self) -> int:
         return len(self.ids)
 
+    def __iter__(self):
+        # One query for them all, not Sequence's one query per item.
+        return iter(self[:])
+
     def __getitem__(self, index):
         if not isinstance(index, slice):
-            return self[index : index + 1][0] if index >= 0 else self[len(self) + index]
+            position = range(len(self))[index]  # IndexError as a list would raise it
+            found = self[position : position + 1]
+            if not found:
+                raise IndexError("the story was unpublished after the search")
+            return found[0]
         ids = self.ids[index]
         query = SearchQuery(self.q, search_type="websearch", config=CONFIG)
-        stories = self.base.filter(pk__in=ids).annotate(
+        # No ORDER BY: the ranked order is restored below, from `ids`.
+        stories = self.base.filter(pk__in=ids).order_by().annotate(
             snippet_raw=SearchHeadline(
                 "body",
                 query,

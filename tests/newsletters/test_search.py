@@ -355,6 +355,31 @@ def test_postgres_rum_and_gin_paths_give_the_same_results(rum, client, monkeypat
     assert rum['"referral mechanism"'] and rum["shelter"]
 
 
+@on_postgres
+def test_postgres_ranked_stories_behave_as_a_sequence_read_a_page_at_a_time():
+    from newsletters.search import search_stories
+
+    issue = make_issue()
+    for n in range(5):
+        make_story(issue, title=f"Lantern {n}", body="lantern " * (n + 1))
+    results = search_stories("lantern")
+    assert len(results) == 5 and results.more_than is None
+    with CaptureQueriesContext(connection) as ctx:
+        everything = [story.title for story in results]
+        assert results[-1].title == everything[-1] and results[0].title == everything[0]
+        assert [story.title for story in results[1:3]] == everything[1:3]
+    assert len(ctx.captured_queries) == 4  # the whole list, two items and a slice
+    # More repetitions of the word rank higher (ts_rank counts them).
+    assert everything == ["Lantern 4", "Lantern 3", "Lantern 2", "Lantern 1", "Lantern 0"]
+    with pytest.raises(IndexError):
+        results[5]
+    with pytest.raises(IndexError):
+        results[-6]
+    # A story unpublished after the ranking is left out of the page, not shown.
+    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.DRAFT)
+    assert results[0:3] == []
+
+
 @on_sqlite
 def test_sqlite_fallback_is_case_insensitive_and_newest_first(client):
     make_story(make_issue(number=1, title="Old"), title="Early Tulips", body="tulips")
