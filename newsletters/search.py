@@ -13,12 +13,14 @@ the page shown, with SearchHeadline snippets marked by private characters, which
 
 Phrase queries ("referral mechanism", or hyphenated words, which websearch_to_tsquery
 also turns into phrases) are slow through GIN: it stores no word positions, so every
-story holding all the words is read again to check the phrase (about 31,000 rows at
-100,000 stories, bench/search.py). Where migration 0007 built a RUM index (the optional
-`rum` extension, which stores positions), phrases are answered by that index through
-migration 0008's `newsletters_story_phrase_matches`, and no row is rechecked. Plain
-words keep the GIN index, faster for them. Whether the RUM index exists is looked up
-once per process and database (`rum_index_exists`); without it the query is the GIN one.
+story holding all the words is read again to check the phrase (about 31,000 rows and
+220 ms at 100,000 stories, bench/search.py). Most phrases require pairs of neighbouring
+words (newsletters.tsquery), which migration 0008 indexes: that index finds the few
+stories holding the pairs, and only those are checked (7 ms). The other phrases (with
+an OR, a NOT, or a stop word between the quoted words) are answered by the RUM index
+of migration 0007 where the optional `rum` extension made it (22-26 ms), else by GIN.
+Whether the RUM index exists is looked up once per process and database
+(`rum_index_exists`).
 
 Other databases (SQLite): every word must appear somewhere (icontains, AND-ed), newest
 issues first, and a snippet is cut around the first match in Python.
@@ -35,6 +37,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Issue, Photo, Story
+from .tsquery import pairs_query, required_pairs
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 10
@@ -69,23 +72,23 @@ RANKED_COLUMNS = f"s.id, ts_rank(s.search_vector, {QUERY_SQL}) AS rank, i.public
 GIN_MATCHES_SQL = f"""
   SELECT {RANKED_COLUMNS} FROM newsletters_story s JOIN newsletters_issue i ON i.id = s.issue_id
    WHERE s.search_vector @@ {QUERY_SQL} AND {LIVE_SQL} LIMIT %(over)s"""  # noqa: S608
+# Phrases that require word pairs (newsletters.tsquery): the pairs index of migration
+# 0008 finds the stories that may hold them, and only those are checked for the phrase.
+# OFFSET 0 keeps the inner scan to the pairs index alone: combined with the document's
+# index in one bitmap, every row would be rechecked, pairs recomputed (250 ms, not 7).
+PAIRS_MATCHES_SQL = f"""
+  SELECT {RANKED_COLUMNS} FROM (
+    SELECT id, issue_id, search_vector FROM newsletters_story
+     WHERE newsletters_word_pairs(search_vector) @@ %(pairs)s::tsquery OFFSET 0) s
+    JOIN newsletters_issue i ON i.id = s.issue_id
+   WHERE s.search_vector @@ {QUERY_SQL} AND {LIVE_SQL} LIMIT %(over)s"""  # noqa: S608
 # Name of the RUM index of migration 0007 (optional: only where the extension exists).
 RUM_INDEX = "newsletters_story_search_vector_rum"
-# The query has a phrase operator (<-> or <N>). A clause without columns: PostgreSQL
-# evaluates it once per execution (a one-time filter) and skips the branch it rules
-# out. Lexemes never hold '<' in the english configuration; were one to, the query
-# would only take the RUM branch, which returns the same rows.
-PHRASE_SQL = f"strpos({QUERY_SQL}::text, '<') > 0"
-# With the RUM index: phrases are answered by it (migration 0008's function, which
-# gives the same three columns), other queries keep the GIN source, faster for words.
+# Other phrases, where the RUM index exists: migration 0008's function reads it (and
+# gives the same three columns); GIN would read again every story holding the words.
 RUM_MATCHES_SQL = f"""
-  (SELECT * FROM newsletters_story_phrase_matches(
-     {QUERY_SQL}, %(published)s::text, %(now)s::timestamptz, %(over)s::integer)
-    WHERE {PHRASE_SQL})
-  UNION ALL
-  (SELECT {RANKED_COLUMNS} FROM newsletters_story s JOIN newsletters_issue i ON i.id = s.issue_id
-    WHERE NOT {PHRASE_SQL} AND s.search_vector @@ {QUERY_SQL} AND {LIVE_SQL}
-    LIMIT %(over)s)"""  # noqa: S608
+  SELECT * FROM newsletters_story_phrase_matches(
+    {QUERY_SQL}, %(published)s::text, %(now)s::timestamptz, %(over)s::integer)"""  # noqa: S608
 # The ranked candidates, in one statement. At most `over` (cap + 1) matching stories
 # are read, so a word found in half the archive costs no more than a rare one. When
 # more than `cap` match, stories with the words in their title are taken first (the
@@ -105,6 +108,7 @@ candidates AS (
 SELECT id, n FROM candidates ORDER BY rank DESC, day DESC NULLS LAST, id
 """  # noqa: S608 - constants only; the query text is a parameter
 RANKED_SQL = RANKED_TEMPLATE.format(matches=GIN_MATCHES_SQL)
+PAIRS_RANKED_SQL = RANKED_TEMPLATE.format(matches=PAIRS_MATCHES_SQL)
 RUM_RANKED_SQL = RANKED_TEMPLATE.format(matches=RUM_MATCHES_SQL)
 # (database alias, database name) -> whether the RUM index exists there. The name is
 # part of the key because tests rename the database behind the same alias.
@@ -154,18 +158,33 @@ def search_stories(q: str):
 
 def ranked_ids(q: str, cap: int) -> tuple[list[int], bool]:
     """Ids of at most `cap` matching live stories, best first, and whether more match."""
-    params = {
-        "q": q,
-        "published": Issue.Status.PUBLISHED,
-        "now": timezone.now(),
-        "cap": cap,
-        "over": cap + 1,
-    }
-    sql = RUM_RANKED_SQL if rum_index_exists() else RANKED_SQL
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        # The query as PostgreSQL reads it says which source answers it best.
+        cursor.execute(f"SELECT {QUERY_SQL}::text", {"q": q})
+        tsquery = cursor.fetchone()[0]
+        if not tsquery:
+            return [], False  # only stop words: nothing can match
+        params = {
+            "q": q,
+            "published": Issue.Status.PUBLISHED,
+            "now": timezone.now(),
+            "cap": cap,
+            "over": cap + 1,
+        }
+        cursor.execute(_ranked_sql(tsquery, params), params)
         rows = cursor.fetchall()
     return [story_id for story_id, n in rows if n <= cap], len(rows) > cap
+
+
+def _ranked_sql(tsquery: str, params: dict) -> str:
+    """The statement for this query: pairs index, RUM or GIN (adds `pairs` to params)."""
+    if "<" not in tsquery:  # no phrase operator (<-> or <N>): words only
+        return RANKED_SQL
+    pairs = required_pairs(tsquery)
+    if pairs:
+        params["pairs"] = pairs_query(pairs)
+        return PAIRS_RANKED_SQL
+    return RUM_RANKED_SQL if rum_index_exists() else RANKED_SQL
 
 
 class RankedStories(Sequence):

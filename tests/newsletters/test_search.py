@@ -281,13 +281,24 @@ def phrase_stories():
     make_story(issue, title="Known well", body="Known as well as the shelter.")
 
 
+def use_paths(monkeypatch, path: str) -> None:
+    """Make newsletters.search take one path for phrases: its choice, RUM or GIN."""
+    from newsletters import search
+
+    if path in ("rum", "gin"):
+        monkeypatch.setattr(search, "required_pairs", lambda text: None)
+    if path == "gin":
+        monkeypatch.setattr(search, "rum_index_exists", lambda *args: False)
+
+
 @on_postgres
-@pytest.mark.parametrize("path", ["detected", "gin"])
+@pytest.mark.parametrize("path", ["detected", "rum", "gin"])
 def test_postgres_phrase_finds_only_adjacent_words_in_order(client, monkeypatch, path):
     from newsletters import search
 
-    if path == "gin":
-        monkeypatch.setattr(search, "rum_index_exists", lambda *args: False)
+    if path == "rum" and not search.rum_index_exists():
+        pytest.skip("rum extension not installed")
+    use_paths(monkeypatch, path)
     phrase_stories()
     assert sorted(result_titles(client, '"referral mechanism"')) == [
         "Adjacent", "Captioned", "Referral mechanism in the title",
@@ -310,49 +321,82 @@ def test_postgres_rum_index_exists_after_migrate(rum):
 
 
 @on_postgres
-def test_postgres_phrases_and_only_phrases_are_read_from_the_rum_index(rum):
-    from newsletters.search import RUM_INDEX, search_stories
-
-    def scans() -> tuple[int, int]:
-        # Index scans so far in this (the test's) transaction.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_stat_get_xact_numscans(%s::regclass), "
-                "pg_stat_get_xact_numscans('newsletters_story_search_vector_gin'::regclass)",
-                [RUM_INDEX],
-            )
-            return cursor.fetchone()
-
-    phrase_stories()
+def test_postgres_word_pairs_are_the_neighbouring_lexemes_of_the_document():
     with connection.cursor() as cursor:
-        # On a few rows the planner would rather read the whole table than any index.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-    rum_before, gin_before = scans()
-    assert len(search_stories('"referral mechanism"')) == 3
-    rum_after, gin_after = scans()
-    # The phrase went to RUM once; the GIN branch was cut by its one-time filter.
-    assert (rum_after - rum_before, gin_after - gin_before) == (1, 0)
-    # Plain words never take the RUM function (GIN use: the test on the match sources).
-    assert len(search_stories("referral")) == 5
-    assert scans()[0] == rum_after
+        cursor.execute(
+            "SELECT newsletters_word_pairs(to_tsvector('english', %s))::text",
+            ["The referral mechanism works; a well-known mechanism."],
+        )
+        (pairs,) = cursor.fetchone()
+        cursor.execute("SELECT newsletters_word_pairs(''::tsvector)::text")
+        assert cursor.fetchone() == ("",)
+    # "The" and "a" are stop words: they leave gaps, and no pair across them ("work" and
+    # "well-known" are not neighbours). A hyphenated word is itself and its two parts.
+    assert pairs == (
+        "'known mechan' 'mechan work' 'referr mechan' 'well known' 'well-known well'"
+    )
 
 
 @on_postgres
-def test_postgres_rum_and_gin_paths_give_the_same_results(rum, client, monkeypatch):
-    from newsletters import search
+def test_postgres_each_kind_of_query_reads_its_index(rum):
+    from newsletters.search import RUM_INDEX, search_stories
+
+    indexes = ["newsletters_story_word_pairs_gin", RUM_INDEX]
+
+    def scans() -> list[int]:
+        # Index scans so far in this (the test's) transaction.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_stat_get_xact_numscans(name::regclass) FROM unnest(%s::text[]) name",
+                [indexes],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def scans_for(q: str, expected_count: int) -> list[int]:
+        before = scans()
+        assert len(search_stories(q)) == expected_count
+        return [after - was for after, was in zip(scans(), before, strict=True)]
+
+    phrase_stories()
+    make_story(make_issue(), title="Gap", body="A referral of mechanisms.")
+    with connection.cursor() as cursor:
+        # On a few rows the planner would rather read the whole table than any index.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    # Pairs index, RUM index.
+    assert scans_for('"referral mechanism"', 3) == [1, 0]
+    assert scans_for("well-known", 1) == [1, 0]
+    # A stop word leaves a gap in the phrase ('referr' <2> 'mechan'): no pair to look up.
+    assert scans_for('"referral the mechanism"', 1) == [0, 1]
+    assert scans_for("referral mechanism", 6) == [0, 0]  # words: the document's GIN
+
+
+@on_postgres
+def test_postgres_pairs_rum_and_gin_paths_give_the_same_results(rum, monkeypatch):
+    # search_stories, not the page: the page cache would answer the second path.
+    from newsletters.search import search_stories
 
     phrase_stories()
     for n in range(3):
         make_story(make_issue(title=f"Issue {n} on shelters"), title=f"Mechanism {n}",
                    body="Referral, then the mechanism: a shelter for families.")  # fmt: skip
     queries = ['"referral mechanism"', "referral mechanism", "well-known", "shelter",
-               "families shelter", '"returning families" shelter', "autumn", "xylophone"]
-    assert search.rum_index_exists()
-    rum = {q: result_titles(client, q) for q in queries}
-    monkeypatch.setattr(search, "rum_index_exists", lambda *args: False)
-    gin = {q: result_titles(client, q) for q in queries}
-    assert rum == gin
-    assert rum['"referral mechanism"'] and rum["shelter"]
+               "families shelter", '"returning families" shelter', "autumn", "xylophone",
+               '"referral the mechanism"', '"referral mechanism" or "well-known"',
+               '-"referral mechanism" shelter', "the"]  # fmt: skip
+    results = {}
+    for path in ("detected", "rum", "gin"):
+        with monkeypatch.context() as patched:
+            use_paths(patched, path)
+            results[path] = {q: [s.title for s in search_stories(q)] for q in queries}
+    assert results["detected"] == results["rum"] == results["gin"]
+    found = results["detected"]
+    phrase = {"Adjacent", "Captioned", "Referral mechanism in the title"}
+    assert set(found['"referral mechanism"']) == phrase
+    assert set(found['"referral mechanism" or "well-known"']) == phrase | {"Hyphen"}
+    assert set(found['-"referral mechanism" shelter']) == {
+        "Hyphen", "Known well", "Mechanism 0", "Mechanism 1", "Mechanism 2",
+    }  # fmt: skip
+    assert found["the"] == [] and found["xylophone"] == []
 
 
 @on_postgres
