@@ -14,11 +14,11 @@ the page shown, with SearchHeadline snippets marked by private characters, which
 Phrase queries ("referral mechanism", or hyphenated words, which websearch_to_tsquery
 also turns into phrases) are slow through GIN: it stores no word positions, so every
 story holding all the words is read again to check the phrase (about 31,000 rows and
-220 ms at 100,000 stories, bench/search.py). Most phrases require pairs of neighbouring
+230 ms at 100,000 stories, bench/search.py). Most phrases require pairs of neighbouring
 words (newsletters.tsquery), which migration 0008 indexes: that index finds the few
 stories holding the pairs, and only those are checked (7 ms). The other phrases (with
 an OR, a NOT, or a stop word between the quoted words) are answered by the RUM index
-of migration 0007 where the optional `rum` extension made it (22-26 ms), else by GIN.
+of migration 0007 where the optional `rum` extension made it (33 ms), else by GIN.
 Whether the RUM index exists is looked up once per process and database
 (`rum_index_exists`).
 
