@@ -1,6 +1,8 @@
 """Settings for the test suite: the real settings with a throwaway key and fast hashing."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
@@ -8,7 +10,20 @@ os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
 from config.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = tempfile.mkdtemp(prefix="newsletters-test-media-")  # noqa: F405
+
+
+def _throwaway_dir(prefix: str) -> str:
+    """A temporary folder removed when the process that made it exits.
+
+    Only that process: a forked child (a server started by a test) inherits the exit
+    handler and must not delete the folder under its parent.
+    """
+    path, owner = tempfile.mkdtemp(prefix=prefix), os.getpid()
+    atexit.register(lambda: os.getpid() == owner and shutil.rmtree(path, ignore_errors=True))
+    return path
+
+
+MEDIA_ROOT = _throwaway_dir("newsletters-test-media-")
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
@@ -17,4 +32,4 @@ CSRF_COOKIE_SECURE = False
 # The test client speaks plain HTTP; production redirects to HTTPS (config/settings.py).
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
-STATIC_ROOT = tempfile.mkdtemp(prefix="newsletters-test-static-")
+STATIC_ROOT = _throwaway_dir("newsletters-test-static-")
