@@ -96,6 +96,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The demo database. WAL lets pages be read while an import writes; with it,
+    # synchronous=NORMAL stops every commit from waiting for the disk (a power cut may
+    # lose the last commits, never corrupt the file), which made a commit per imported
+    # issue about 20% of the import's time. IMMEDIATE takes the write lock at BEGIN, so
+    # two writers queue (up to `timeout` seconds) instead of failing mid-transaction.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

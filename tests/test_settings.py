@@ -45,3 +45,22 @@ def test_database_url_and_hosts_from_environment():
     ).stdout  # fmt: skip
     assert "django.db.backends.postgresql" in out
     assert "['news.example.org', 'x.example']" in out
+
+
+def test_sqlite_file_database_uses_wal_and_immediate_transactions(tmp_path):
+    code = (
+        "from django.db import connection;"
+        "cursor = connection.cursor();"
+        "print(cursor.execute('PRAGMA journal_mode').fetchone()[0]);"
+        "print(cursor.execute('PRAGMA synchronous').fetchone()[0]);"
+        "print(connection.transaction_mode)"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", DEBUG="1",
+               DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}")  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", f"import django;django.setup();{code}"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=True,
+    ).stdout.split()  # fmt: skip
+    # WAL, synchronous NORMAL (1), write lock taken at BEGIN.
+    assert out == ["wal", "1", "IMMEDIATE"]
