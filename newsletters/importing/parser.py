@@ -23,6 +23,7 @@ heading (long, multi-line, or followed by one blank line) is a story title.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from dataclasses import asdict, dataclass, field
 
@@ -196,13 +197,19 @@ def smart_title(text: str) -> str:
     return " ".join(out)
 
 
+LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+EMPHASIS_RE = re.compile(r"\*{1,3}|(?<!\w)_{1,2}|_{1,2}(?!\w)")
+
+
+# Cached: the classifiers ask again and again about the same lines of one issue.
+@functools.lru_cache(maxsize=4096)
 def _plain(text: str) -> str:
     """Text without bold/italic markers and link syntax, for pattern matching only."""
     text = MAILTO_LINK_RE.sub(r"\1", text)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = LINK_RE.sub(r"\1", text)
     text = SUP_REF_RE.sub("", text)
     text = SUP_RE.sub("", text)
-    return re.sub(r"\*{1,3}|(?<!\w)_{1,2}|_{1,2}(?!\w)", "", text).strip()
+    return EMPHASIS_RE.sub("", text).strip()
 
 
 def _to_int(number: str) -> int:
