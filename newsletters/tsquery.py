@@ -20,6 +20,8 @@ import re
 TOKEN_RE = re.compile(r"\s*(?:'((?:[^'\\]|''|\\.)*)'(:[*A-Da-d]+)?|(<->|<\d+>|[&|!()]))")
 # The text between two neighbouring words of a stored pair (see migration 0008).
 PAIR_SEPARATOR = " "
+# PostgreSQL's longest lexeme; migration 0008 stores no longer pair, so none is required.
+MAX_LEXEME_BYTES = 2047
 
 
 def _unquote(quoted: str) -> str:
@@ -52,7 +54,7 @@ def required_pairs(tsquery_text: str) -> list[str] | None:
     for i in range(1, len(tokens), 2):
         if tokens[i][1] == "<->":
             pair = tokens[i - 1][1] + PAIR_SEPARATOR + tokens[i + 1][1]
-            if pair not in pairs:
+            if len(pair.encode()) < MAX_LEXEME_BYTES and pair not in pairs:
                 pairs.append(pair)
     return pairs or None
 

@@ -119,7 +119,9 @@ $$
 # Every pair of neighbouring words of a document, as one lexeme "first second" (no
 # positions or weights), for newsletters.tsquery.required_pairs. Neighbours are read
 # from the document's own positions, so a pair exists wherever a two-word phrase of the
-# document's tsquery could match (a stop word leaves a gap, and no pair).
+# document's tsquery could match (a stop word leaves a gap, and no pair). A pair longer
+# than a lexeme may be (2,047 bytes) is left out, or writing the story would fail;
+# newsletters.tsquery.required_pairs never asks for one.
 PAIRS_FUNCTION = """
 CREATE OR REPLACE FUNCTION newsletters_word_pairs(doc tsvector)
 RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -127,6 +129,7 @@ RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
                   ''::tsvector)
     FROM (SELECT u.lexeme, p FROM unnest(doc) u, unnest(u.positions) p) a
     JOIN (SELECT u.lexeme, p FROM unnest(doc) u, unnest(u.positions) p) b ON b.p = a.p + 1
+   WHERE octet_length(a.lexeme) + octet_length(b.lexeme) < 2047
 $$
 """
 PAIRS_INDEX = "newsletters_story_word_pairs_gin"

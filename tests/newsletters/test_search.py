@@ -338,6 +338,26 @@ def test_postgres_word_pairs_are_the_neighbouring_lexemes_of_the_document():
 
 
 @on_postgres
+def test_postgres_a_story_with_two_long_neighbouring_words_is_saved_and_found():
+    from newsletters.search import search_stories
+
+    long_a, long_b = "a" * 1100, "b" * 1100  # together longer than any lexeme may be
+    story = make_story(make_issue(), title="Long words", body=f"{long_a} {long_b} plain words.")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT p FROM newsletters_story, unnest(newsletters_word_pairs(search_vector)) p "
+            "WHERE id = %s",
+            [story.pk],
+        )
+        pairs = {row[0][0] for row in cursor.fetchall()}
+    # Every pair but the one too long to store (the title's last word meets the body's first).
+    assert {"long word", f"word {long_a}", f"{long_b} plain", "plain word"} <= pairs
+    assert f"{long_a} {long_b}" not in pairs
+    assert max(len(pair) for pair in pairs) < 2047
+    assert [s.title for s in search_stories('"plain words"')] == ["Long words"]
+
+
+@on_postgres
 def test_postgres_each_kind_of_query_reads_its_index(rum):
     from newsletters.search import RUM_INDEX, search_stories
 

@@ -47,3 +47,9 @@ def test_pairs_query_quotes_each_pair_as_one_lexeme():
     # Read back, a quoted lexeme is the same string: the two functions agree on quoting.
     text = pairs_query(["o'brien", "a\\b"]).replace(" & ", " <-> ")
     assert required_pairs(text) == ["o'brien a\\b"]
+
+
+def test_a_pair_too_long_to_be_stored_is_never_required():
+    long_a, long_b = "a" * 1100, "b" * 1100  # each a valid lexeme, together too long
+    assert required_pairs(f"'{long_a}' <-> '{long_b}'") is None
+    assert required_pairs(f"'{long_a}' <-> '{long_b}' <-> 'c'") == [f"{long_b} c"]
