@@ -214,7 +214,7 @@ class RankedStories(Sequence):
         ids = self.ids[index]
         query = SearchQuery(self.q, search_type="websearch", config=CONFIG)
         # No ORDER BY: the ranked order is restored below, from `ids`.
-        stories = self.base.filter(pk__in=ids).order_by().annotate(
+        by_id = self.base.order_by().annotate(
             snippet_raw=SearchHeadline(
                 "body",
                 query,
@@ -226,8 +226,7 @@ class RankedStories(Sequence):
                 max_fragments=2,
                 fragment_delimiter=" … ",
             )
-        )
-        by_id = {story.pk: story for story in stories}
+        ).in_bulk(ids)
         # A story unpublished between the two queries is left out, not shown.
         return [by_id[story_id] for story_id in ids if story_id in by_id]
 
