@@ -20,7 +20,15 @@ import statistics
 import sys
 import time
 
-from bench.serve import PG, WORDS, configure_django, migrate, recreate_database, services_available
+from bench.serve import (
+    PG,
+    WORDS,
+    configure_django,
+    database_url,
+    migrate,
+    recreate_database,
+    services_available,
+)
 
 DB_NAME = "newsletters_search_bench"
 ISSUES, SECTIONS, STORIES = 2000, 5, 10  # 100,000 stories
@@ -166,11 +174,12 @@ def main() -> int:
     from pathlib import Path
 
     static_root = Path(tempfile.gettempdir()) / "bench-static"
-    if "--reuse" in sys.argv[1:] and loaded_count() == ISSUES * SECTIONS * STORIES:
+    stories = ISSUES * SECTIONS * STORIES
+    if "--reuse" in sys.argv[1:] and loaded_count() == stories:
         # Only for working on the search itself: the load takes most of the run.
-        configure_django(f"postgres://postgres@127.0.0.1:5432/{DB_NAME}", static_root)
+        configure_django(database_url(DB_NAME), static_root)
         migrate()
-        print(f"reusing the {loaded_count():,} stories already in {DB_NAME}")
+        print(f"reusing the {stories:,} stories already in {DB_NAME}")
     else:
         configure_django(recreate_database(DB_NAME), static_root)
         migrate()

@@ -75,13 +75,18 @@ def services_available() -> str | None:
     return None
 
 
+def database_url(name: str) -> str:
+    """DATABASE_URL of database `name` on the benchmarks' PostgreSQL (PG)."""
+    return f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{name}"
+
+
 def recreate_database(name: str) -> str:
     import psycopg
 
     with psycopg.connect(**PG, dbname="postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
-    return f"postgres://postgres@127.0.0.1:5432/{name}"
+    return database_url(name)
 
 
 def configure_django(database_url: str, static_root: Path, redis_url: str = "") -> dict:
