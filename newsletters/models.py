@@ -58,6 +58,29 @@ class Series(models.Model):
         super().save(*args, **kwargs)
 
 
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    QUARTER = "quarter", "Quarter"
+    YEAR = "year", "Year"
+
+
+def period_label(day, precision: str) -> str:
+    """How an issue's date reads at its precision: "5 March 2021", "March 2021",
+    "April–June 2021" (a quarter), "2021"."""
+    if day is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return str(day.year)
+    if precision == DatePrecision.QUARTER:
+        first = date(day.year, day.month, 1)
+        last_month = min(day.month + 2, 12)
+        return f"{first:%B}–{date(day.year, last_month, 1):%B} {day.year}"
+    if precision == DatePrecision.MONTH:
+        return f"{day:%B} {day.year}"
+    return f"{day.day} {day:%B} {day.year}"
+
+
 class Issue(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -68,6 +91,11 @@ class Issue(models.Model):
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True)
     publication_date = models.DateField(null=True, blank=True)
+    # Many archive issues print a month, a quarter or a year rather than a day: the date is
+    # then the period's first day and the precision says how to show it.
+    date_precision = models.CharField(
+        max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     go_live_at = models.DateTimeField(
         "go-live time",
@@ -143,6 +171,11 @@ class Issue(models.Model):
 
     def get_absolute_url(self):
         return reverse("newsletters:issue", kwargs={"slug": self.slug})
+
+    @property
+    def period_label(self) -> str:
+        """The printed date at its precision ("March 2021", "April–June 2021"), or ""."""
+        return period_label(self.publication_date, self.date_precision)
 
     @property
     def sort_key(self) -> tuple:

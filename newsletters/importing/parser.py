@@ -45,11 +45,22 @@ class ParsedPhoto:
 
 
 @dataclass
+class ParsedImage:
+    """A Markdown image the story refers to: ``![alt](src "title")``. The loader imports
+    it as a Photo when ``src`` is in the same upload, and warns otherwise."""
+
+    src: str
+    alt: str
+    caption: str = ""
+
+
+@dataclass
 class ParsedStory:
     title: str
     countries: list[str]
     body: str  # Markdown
     photos: list[ParsedPhoto] = field(default_factory=list)
+    images: list[ParsedImage] = field(default_factory=list)
 
 
 @dataclass
@@ -96,6 +107,17 @@ class ParsedDirectory:
 
 
 @dataclass
+class DroppedLine:
+    """An input line that is in no part of the result, and why (e.g. "running header",
+    "page number", "contents list", "continued on page", "boilerplate", "conversion junk").
+    ``line`` is 1-based in the decoded input."""
+
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass
 class ParsedIssue:
     series: str | None
     number: int | None
@@ -105,6 +127,12 @@ class ParsedIssue:
     key_figures: list[ParsedKeyFigure]
     directory: ParsedDirectory
     warnings: list[str]
+    # "day", "month", "quarter" or "year": ``date`` is then the period's first day.
+    date_precision: str = "day"
+    dropped: list[DroppedLine] = field(default_factory=list)
+    # 0..1; below CONFIDENCE_THRESHOLD the file needs review, for the reasons given.
+    confidence: float = 1.0
+    confidence_reasons: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -112,6 +140,10 @@ class ParsedIssue:
         for hotline in data["directory"]["hotlines"]:
             del hotline["e164"]
         return data
+
+
+CONFIDENCE_THRESHOLD = 0.6
+LAYOUTS = ("auto", "sections", "one-story")
 
 
 class ParseError(ValueError):
@@ -1066,10 +1098,25 @@ def make_title(
     return f"Issue of {when}"
 
 
-def parse(text: str, *, series: str | None = None) -> ParsedIssue:
+def parse(
+    text: str,
+    *,
+    series: str | None = None,
+    number: int | None = None,
+    date: datetime.date | None = None,
+    title: str | None = None,
+    filename: str | None = None,
+    layout: str = "auto",
+) -> ParsedIssue:
     """Parse the text of one issue. ``series`` is used when the text names none.
 
+    ``number``, ``date`` and ``title`` are explicit overrides (a user's word beats the
+    text); ``filename`` may carry metadata (``bulletin_09_2019-12.md``); ``layout`` is one
+    of LAYOUTS.
+
     Raises ParseError when nothing identifies the issue (no series, number or date)."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}")
     warnings: list[str] = []
     lines, header = strip_running_headers(normalise(text).split("\n"))
     warnings += header.warnings
@@ -1078,6 +1125,10 @@ def parse(text: str, *, series: str | None = None) -> ParsedIssue:
     if found_series is None:
         blocks, found_series = extract_masthead(blocks)
     issue_series = found_series or (series.strip() if series and series.strip() else None)
+    if number is not None:
+        header.number = number
+    if date is not None:
+        header.date = date
     if issue_series is None and header.number is None and header.date is None:
         raise ParseError(
             "no recognisable issue: no series, number or date found and no --series given"
@@ -1094,7 +1145,7 @@ def parse(text: str, *, series: str | None = None) -> ParsedIssue:
         series=issue_series,
         number=header.number,
         date=header.date,
-        title=make_title(issue_series, header.number, header.date, sections),
+        title=title or make_title(issue_series, header.number, header.date, sections),
         sections=sections,
         key_figures=figures,
         directory=directory,

@@ -77,6 +77,7 @@ def test_admin_downloads_markdown_and_json(staff_client):
     body = json.loads(data.content)
     assert set(body) == {
         "series", "number", "date", "title", "sections", "key_figures", "directory", "warnings",
+        "date_precision", "dropped", "confidence", "confidence_reasons",
     }  # fmt: skip
     assert body["sections"][0]["stories"][0]["photos"] == [{"caption": "Photo of the corner"}]
 

@@ -21,9 +21,10 @@ pytestmark = pytest.mark.django_db
 REPO = Path(__file__).resolve().parents[3]
 FILE_KEYS = {"path", "status", "error", "issue"}
 ISSUE_KEYS = {"series", "number", "date", "title", "sections", "key_figures", "directory",
-              "warnings"}  # fmt: skip
+              "warnings", "date_precision", "dropped", "confidence",
+              "confidence_reasons"}  # fmt: skip
 SECTION_KEYS = {"title", "stories"}
-STORY_KEYS = {"title", "countries", "body", "photos"}
+STORY_KEYS = {"title", "countries", "body", "photos", "images"}
 FIGURE_KEYS = {"label", "value", "unit"}
 DIRECTORY_KEYS = {"offices", "hotlines", "people"}
 OFFICE_KEYS = {"country", "emails"}

@@ -296,9 +296,11 @@ def test_parse_minimal_issue():
     assert issue.to_dict() == {
         "series": "Bulletin", "number": 2, "date": "2023-04-15", "title": "Bulletin — Issue 2",
         "sections": [{"title": "News", "stories": [
-            {"title": "", "countries": [], "body": "A quiet month.", "photos": []}]}],
+            {"title": "", "countries": [], "body": "A quiet month.", "photos": [],
+             "images": []}]}],
         "key_figures": [], "directory": {"offices": [], "hotlines": [], "people": []},
-        "warnings": []}
+        "warnings": [], "date_precision": "day", "dropped": [], "confidence": 1.0,
+        "confidence_reasons": []}
 
 
 def test_parse_uses_series_argument_only_when_text_names_none():

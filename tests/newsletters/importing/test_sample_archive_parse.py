@@ -128,4 +128,5 @@ def test_to_dict_is_json_ready(issues):
     for issue in issues.values():
         data = json.loads(json.dumps(issue.to_dict()))
         assert set(data) == {"series", "number", "date", "title", "sections", "key_figures",
-                             "directory", "warnings"}
+                             "directory", "warnings", "date_precision", "dropped",
+                             "confidence", "confidence_reasons"}
