@@ -632,6 +632,8 @@ def _import_one(source, series, publish, dry_run, preview_directory, cache) -> F
         parsed = parse(source.text, series=series)
     except ParseError as exc:
         return FileReport(source.path, "error", error=str(exc) or "no recognisable issue")
+    # The reader's doubts (an unsure encoding guess) come first among the file's warnings.
+    parsed.warnings[:0] = source.warnings
     report = FileReport(source.path, "ok", parsed=parsed)
     try:
         report.result = load_issue(

@@ -20,8 +20,10 @@ import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+
+import charset_normalizer
 
 TEXT_SUFFIXES = (".txt", ".md")
 # Archives and folders often carry a README or LICENSE beside the issues; those are
@@ -36,6 +38,8 @@ class SourceText:
     path: str
     text: str
     raw: bytes  # kept so the loader can hash the content (sha256 of raw)
+    encoding: str = "utf-8"
+    warnings: list[str] = field(default_factory=list)  # e.g. an unsure encoding guess
 
 
 @dataclass
@@ -60,6 +64,21 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+# The encodings archives of newsletters are known to use, for charset-normalizer to choose
+# from. A closed list on purpose: left to itself it picks cousins (cp1250 for French,
+# cp1125 for CP866 Russian) that decode the same bytes into slightly wrong letters.
+CANDIDATE_ENCODINGS = ("utf_8", "cp1251", "koi8_r", "cp866", "cp1252", "latin_1")
+# Below this, charset-normalizer's language check did not confirm its pick: a short file
+# or one with only a few accented letters. The guess is then a warning.
+MIN_COHERENCE = 0.2
+WHITESPACE_AND_BOM = " \t\n\r\f\v\ufeff\u00a0\u200b"
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+    warning: str | None = None
 
 
 def _mb(n: int) -> str:
@@ -76,31 +95,80 @@ def _check_controls(text: str) -> str:
     return text
 
 
-def decode(raw: bytes) -> str:
-    """Bytes -> str: a BOM decides when present, then strict UTF-8, then cp1251 or cp1252,
-    chosen by how much of the text the high bytes make up (Cyrillic words are written
-    entirely in bytes >= 0xC0, Western European text only has an accent here and there)."""
+def _bomless_utf16(raw: bytes) -> str | None:
+    """The UTF-16 codec of text saved without a BOM, else None. In such text every other
+    byte is the high byte of a character: zero for spaces, digits and Latin letters, and
+    small for the other European scripts and punctuation (0x04 Cyrillic, 0x20 dashes)."""
+    if len(raw) % 2 or len(raw) < 4:
+        return None
+    odd, even = raw[1::2], raw[0::2]
+    for codec, high, low in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if high.count(0) >= max(1, len(high) // 10) and max(high) < 0x30 and 0 not in low:
+            return codec
+    return None
+
+
+def _high_share(raw: bytes) -> float:
+    """Share of the letters written in bytes >= 0x80: Cyrillic text in any 8-bit code page
+    is mostly such bytes, Western European text only has an accent here and there."""
+    latin = sum(1 for b in raw if 0x41 <= b <= 0x5A or 0x61 <= b <= 0x7A)
+    high = sum(1 for b in raw if b >= 0x80)
+    return high / (latin + high) if latin + high else 0.0
+
+
+def detect(raw: bytes) -> Decoded:
+    """Bytes -> text and the encoding it was read in.
+
+    A BOM decides when present; then strict UTF-8 (a non-ASCII text that decodes as UTF-8
+    is UTF-8 in practice); then charset-normalizer chooses among CANDIDATE_ENCODINGS.
+    When its language check cannot confirm the choice, the share of high letters decides
+    between Cyrillic (cp1251: whole words in high bytes) and Western European
+    (cp1252: an accent here and there), and the result carries a warning naming it.
+    """
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
             try:
-                return _check_controls(raw[len(bom) :].decode(encoding))
+                return Decoded(_check_controls(raw[len(bom) :].decode(encoding)), encoding)
             except UnicodeDecodeError as exc:
                 raise DecodeError(f"cannot decode text as {encoding} despite its BOM") from exc
+    utf16 = _bomless_utf16(raw)
+    if utf16 is not None:
+        try:
+            return Decoded(_check_controls(raw.decode(utf16)), utf16)
+        except UnicodeDecodeError:
+            pass
     try:
-        return _check_controls(raw.decode("utf-8"))
+        return Decoded(_check_controls(raw.decode("utf-8")), "utf-8")
     except UnicodeDecodeError:
         pass
-    letters = sum(1 for b in raw if 0x41 <= b <= 0x5A or 0x61 <= b <= 0x7A or b >= 0xC0)
-    high_letters = sum(1 for b in raw if b >= 0xC0)
-    order = (
-        ("cp1251", "cp1252") if letters and high_letters / letters >= 0.3 else ("cp1252", "cp1251")
-    )
+    best = charset_normalizer.from_bytes(raw, cp_isolation=list(CANDIDATE_ENCODINGS)).best()
+    if best is not None and best.coherence >= MIN_COHERENCE:
+        encoding = codecs.lookup(best.encoding).name
+        return Decoded(_check_controls(str(best)), encoding)
+    # Unconfirmed or no pick: the rule of thumb, said out loud in a warning.
+    picked = codecs.lookup(best.encoding).name if best is not None else None
+    if _high_share(raw) >= 0.3:
+        cyrillic = ("cp1251", "koi8-r", "cp866")
+        order = (picked, "cp1251") if picked in cyrillic else ("cp1251",)
+    else:
+        order = ("cp1252",)
     for encoding in order:
         try:
-            return _check_controls(raw.decode(encoding))
+            text = _check_controls(raw.decode(encoding))
         except UnicodeDecodeError:
             continue
-    raise DecodeError("cannot decode text as UTF-8, cp1251 or cp1252")
+        return Decoded(
+            text,
+            encoding,
+            f"Encoding guessed as {encoding} with low confidence: check that accented and "
+            "non-Latin letters read correctly.",
+        )
+    raise DecodeError("cannot decode text as UTF-8, UTF-16, cp1251, KOI8-R, CP866 or cp1252")
+
+
+def decode(raw: bytes) -> str:
+    """Bytes -> str, see ``detect``."""
+    return detect(raw).text
 
 
 def read_bytes(path_label: str, raw: bytes, limits: Limits = Limits()) -> SourceText | SourceError:
@@ -112,14 +180,18 @@ def read_bytes(path_label: str, raw: bytes, limits: Limits = Limits()) -> Source
             path_label,
             f"file is {_mb(len(raw))}, over the {_mb(limits.max_file_bytes)} limit",
         )
-    is_utf16 = raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    is_utf16 = raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _bomless_utf16(raw)
     if b"\x00" in raw and not is_utf16:
         return SourceError(path_label, "binary file (contains NUL bytes)")
     try:
-        text = decode(raw)
+        decoded = detect(raw)
     except DecodeError as exc:
         return SourceError(path_label, str(exc))
-    return SourceText(path_label, text, raw)
+    if not decoded.text.strip(WHITESPACE_AND_BOM):
+        # A BOM alone, or whitespace in UTF-16: nothing to import either.
+        return SourceError(path_label, "file is empty (nothing but a byte-order mark or spaces)")
+    warnings = [decoded.warning] if decoded.warning else []
+    return SourceText(path_label, decoded.text, raw, decoded.encoding, warnings)
 
 
 def _is_text_name(name: str) -> bool:

@@ -293,3 +293,30 @@ def test_zip_bytes_in_memory_are_not_needed(tmp_path):
     path = tmp_path / "mem.zip"
     path.write_bytes(buffer.getvalue())
     assert run(path)[0].outcome == "created"
+
+
+def test_a_windows_1251_file_imports_cyrillic_text_not_mojibake(tmp_path):
+    story = "Партнёры провели обучение пограничников в Оше, Кыргызстан, по безопасной миграции."
+    path = tmp_path / "ru.txt"
+    # The running header's bullets (●) exist in no 8-bit code page.
+    path.write_bytes(issue_text(3, story=story).replace(" ● ●", "").encode("cp1251"))
+    (report,) = run(path)
+    assert report.outcome == "created", report.error
+    assert Story.objects.filter(body__contains=story).count() == 1
+    assert not any("Encoding" in w for w in Issue.objects.get().import_warnings)
+
+
+def test_an_unsure_encoding_guess_is_kept_among_the_issue_warnings(tmp_path):
+    path = tmp_path / "latin.txt"
+    # Short, with one accented letter: charset-normalizer cannot confirm its pick.
+    text = "# Bulletin, Issue 4, 15/04/2023\n\n## News\n\nCaf\xe9 owners met."
+    path.write_bytes(text.encode("latin-1"))
+    (report,) = run(path)
+    assert report.outcome == "created"
+    assert Story.objects.filter(body="Café owners met.").count() == 1
+    expected = (
+        "Encoding guessed as cp1252 with low confidence: check that accented and non-Latin "
+        "letters read correctly."
+    )
+    assert report.warnings[0] == expected
+    assert Issue.objects.get().import_warnings[0] == expected

@@ -53,6 +53,89 @@ def test_read_bytes_empty_and_whitespace():
     assert read_bytes("x.txt", b" \n\r\n") == SourceError("x.txt", "file is empty")
 
 
+BOM_ONLY = "file is empty (nothing but a byte-order mark or spaces)"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"\xef\xbb\xbf",
+        b"\xef\xbb\xbf \r\n\t",
+        b"\xff\xfe",
+        "\ufeff  \n".encode("utf-16-le"),
+        "\ufeff\n\n".encode("utf-16-be"),
+        "\u00a0\n".encode(),
+    ],
+    ids=["utf8-bom", "utf8-bom-spaces", "utf16-bom", "utf16le-spaces", "utf16be-newlines", "nbsp"],
+)
+def test_bom_only_and_unicode_whitespace_files_are_empty(raw):
+    assert read_bytes("x.txt", raw) == SourceError("x.txt", BOM_ONLY)
+
+
+# Long enough for a language check: what a real archive page holds.
+RUSSIAN_PAGE = (
+    "Миграционный бюллетень, выпуск 7, март 2021 года. Партнёры провели обучение "
+    "пограничников в Оше. Горячая линия 11616 принимает звонки круглосуточно, "
+    "консультации бесплатны для всех мигрантов и их семей."
+)
+FRENCH_PAGE = (
+    "Le séminaire a réuni des représentants de la société civile à Almaty. Les bénévoles "
+    "ont été formés à l'accueil des familles rapatriées, et un numéro d'écoute gratuit "
+    "a été présenté aux élèves des écoles de la région."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "detected"),
+    [
+        (RUSSIAN_PAGE, "utf-8", "utf-8"),
+        (RUSSIAN_PAGE, "utf-8-sig", "utf-8"),
+        (RUSSIAN_PAGE, "utf-16", "utf-16-le"),  # Python writes a little-endian BOM
+        (RUSSIAN_PAGE, "utf-16-le", "utf-16-le"),  # no BOM at all
+        (RUSSIAN_PAGE, "utf-16-be", "utf-16-be"),
+        (RUSSIAN_PAGE, "cp1251", "cp1251"),
+        (RUSSIAN_PAGE, "koi8-r", "koi8-r"),
+        (RUSSIAN_PAGE, "cp866", "cp866"),
+        (FRENCH_PAGE, "latin-1", "cp1252"),  # cp1252 is a superset of Latin-1's letters
+        (FRENCH_PAGE, "cp1252", "cp1252"),
+    ],
+)
+def test_detects_each_encoding_from_real_bytes(text, encoding, detected):
+    raw = text.encode(encoding)
+    result = read_bytes("page.txt", raw)
+    assert isinstance(result, SourceText)
+    assert result.text.lstrip("\ufeff") == text
+    assert result.encoding == detected
+    assert result.warnings == []  # a confident guess says nothing
+    assert result.raw == raw
+
+
+def test_a_low_confidence_guess_is_a_warning_naming_the_encoding():
+    # One accented letter: no language check can confirm the code page.
+    result = read_bytes("cafe.txt", "Café in Osh".encode("latin-1"))
+    assert isinstance(result, SourceText)
+    assert result.text == "Café in Osh"
+    assert result.warnings == [
+        "Encoding guessed as cp1252 with low confidence: check that accented and non-Latin "
+        "letters read correctly."
+    ]
+
+
+def test_a_short_cyrillic_line_is_read_as_cyrillic_with_a_warning():
+    result = read_bytes("short.txt", "Выпуск 5".encode("cp1251"))
+    assert isinstance(result, SourceText)
+    assert result.text == "Выпуск 5" and result.encoding == "cp1251"
+    assert "cp1251 with low confidence" in result.warnings[0]
+
+
+def test_undecodable_bytes_are_an_error():
+    # High bytes that are undefined in cp1251 and cp1252 alike (0x98, 0x81...).
+    result = read_bytes("junk.txt", bytes(range(0x80, 0x100)) * 3)
+    assert result == SourceError(
+        "junk.txt", "cannot decode text as UTF-8, UTF-16, cp1251, KOI8-R, CP866 or cp1252"
+    )
+
+
 def test_read_bytes_binary():
     result = read_bytes("x.txt", b"%PDF-1.4\x00\x00\x01")
     assert result == SourceError("x.txt", "binary file (contains NUL bytes)")
@@ -220,3 +303,12 @@ def test_readme_and_licence_beside_issues_are_not_issues(tmp_path):
     assert [s.path for s in iter_sources([tmp_path / "README.md"])] == [
         str(tmp_path / "README.md")
     ]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"\x00\x01binary", b"%PDF-1.4\x00\x00\x01", b"PK\x03\x04\x14\x00\x00\x00\x08\x00"],
+    ids=["nul-then-letters", "pdf", "zip-header"],
+)
+def test_binary_with_nul_bytes_is_not_taken_for_bomless_utf16(raw):
+    assert read_bytes("x.txt", raw) == SourceError("x.txt", "binary file (contains NUL bytes)")
