@@ -156,6 +156,12 @@ class Issue(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=["draft", "published"]), name="issue_status_valid"
             ),
+            # One issue per imported file, even when two import runs race (issue 10).
+            models.UniqueConstraint(
+                fields=["source_hash"],
+                condition=~models.Q(source_hash=""),
+                name="issue_unique_source_hash",
+            ),
         ]
         indexes = [models.Index(fields=["status", "publication_date"])]
 

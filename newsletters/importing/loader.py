@@ -1,9 +1,7 @@
 """Loader: parsed dataclasses -> models, one transaction per file, idempotent.
 
-`load_issue()` writes one parsed issue; `import_sources()` is the batch loop the
-management command, the admin page and `load_demo` share. The batch streams: one
-file is read, parsed, written and forgotten before the next, so memory does not grow
-with the archive.
+`load_issue()` writes one parsed issue; the batch loop the management command, the
+admin page and `load_demo` share is in batch.py (`import_sources`, also reachable here).
 
 Rules (issue 3):
 - the same bytes again (same SHA-256) change nothing: "unchanged";
@@ -14,6 +12,11 @@ Rules (issue 3):
   per e-mail address, person and hotline number) and remember the newest issue that
   printed them in `last_seen_in`.
 
+Rules (issue 10), in safety.py: a new version that would remove more than a third of
+an issue's words, stories or key figures is "refused" unless `replace`; a parse below
+the confidence threshold "needs review" unless `accept_low_confidence`; concurrent runs
+of one file give one issue and "unchanged" for the others.
+
 Queries per file stay a small constant: look-ups are batched with `__in`, rows are
 written with `bulk_create` / `bulk_update`.
 """
@@ -21,32 +24,38 @@ written with `bulk_create` / `bulk_update`.
 from __future__ import annotations
 
 import hashlib
-import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import DatabaseError, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
 from directory.models import Country, Hotline, Office, OfficeEmail, Person
 from directory.phones import digits_key, to_e164
-from newsletters.models import Issue, KeyFigure, Photo, Section, Series, Story, unique_slug
+from newsletters.models import (
+    DatePrecision,
+    Issue,
+    KeyFigure,
+    Photo,
+    Section,
+    Series,
+    Story,
+    unique_slug,
+)
 
 from . import countries as country_table
-from .parser import ParseError, parse
-from .reader import Limits, SourceError, SourceText, iter_sources
+from . import safety
+from .parser import CONFIDENCE_THRESHOLD, ParseError
+from .reader import Limits
 
 if TYPE_CHECKING:
     from .parser import ParsedDirectory, ParsedIssue
 
-logger = logging.getLogger(__name__)
-
-Outcome = Literal["created", "updated", "unchanged", "skipped"]
+Outcome = Literal["created", "updated", "unchanged", "skipped", "refused", "needs review"]
 
 
 @dataclass
@@ -56,35 +65,8 @@ class LoadResult:
     outcome: Outcome
     issue: Issue | None
     message: str
-
-
-@dataclass
-class FileReport:
-    """One file of a batch: an error, or what the loader did with its issue."""
-
-    path: str
-    status: Literal["ok", "error"]
-    error: str | None = None
-    parsed: ParsedIssue | None = None
-    result: LoadResult | None = None
-    directory_changes: dict | None = None
-
-    @property
-    def outcome(self) -> Outcome | None:
-        return self.result.outcome if self.result else None
-
-    @property
-    def warnings(self) -> list[str]:
-        return list(self.parsed.warnings) if self.parsed else []
-
-    def as_json(self) -> dict:
-        """The documented `--dry-run --json` entry: path, status, error, issue."""
-        return {
-            "path": self.path,
-            "status": self.status,
-            "error": self.error,
-            "issue": self.parsed.to_dict() if self.parsed is not None else None,
-        }
+    # For a new version of an issue: {"before": counts, "after": counts} (safety.Counts).
+    comparison: dict | None = None
 
 
 def source_hash(raw: bytes) -> str:
@@ -513,6 +495,72 @@ def find_existing(parsed: ParsedIssue, series: Series | None, source_name: str) 
     return candidates[0] if candidates else None
 
 
+def _same_file(source_hash: str) -> Issue | None:
+    return next(
+        iter(Issue.objects.filter(source_hash=source_hash).select_related("series").order_by()[:1]),
+        None,
+    )
+
+
+def _needs_review(parsed: ParsedIssue) -> str | None:
+    """Why a parse is too unsure to import without a person's word, or None."""
+    if parsed.confidence >= CONFIDENCE_THRESHOLD:
+        return None
+    reasons = "; ".join(parsed.confidence_reasons) or "no reason given"
+    return (
+        f"needs review: confidence {parsed.confidence:.2f} is below "
+        f"{CONFIDENCE_THRESHOLD:.2f} ({reasons}); not imported without --accept-low-confidence"
+    )
+
+
+@dataclass
+class _Decision:
+    """What load_issue will do, found before anything is written."""
+
+    result: LoadResult  # the outcome; "created"/"updated" still have to be written
+    series: Series | None
+    existing: Issue | None
+
+
+def _decide(
+    parsed: ParsedIssue,
+    series_title: str,
+    source_name: str,
+    cache: BatchCache | None,
+    *,
+    replace: bool,
+    accept_low_confidence: bool,
+    dry_run: bool,
+) -> _Decision:
+    series = cache.series.get(series_title) if cache else None
+    if series is None:
+        series = Series.objects.filter(title=series_title).order_by().first()
+    existing = find_existing(parsed, series, source_name)
+    if existing is not None and (existing.edited_in_admin or existing.status != "draft"):
+        why = "was edited in the admin" if existing.edited_in_admin else "is published"
+        message = f"skipped: {_describe(existing)} already exists and {why}; not overwritten"
+        return _Decision(LoadResult("skipped", existing, message), series, existing)
+    review = None if accept_low_confidence else _needs_review(parsed)
+    if review is not None:
+        return _Decision(LoadResult("needs review", existing, review), series, existing)
+    comparison = None
+    if existing is not None:
+        before, after = safety.stored_counts(existing), safety.parsed_counts(parsed)
+        comparison = {"before": before.as_dict(), "after": after.as_dict()}
+        lost = safety.losses(before, after)
+        if lost and not replace:
+            message = (
+                f"refused: the new version of {_describe(existing)} would remove more than "
+                f"a third of its {' and '.join(lost)} ({safety.comparison_text(before, after)}); "
+                "not replaced without --replace"
+            )
+            return _Decision(LoadResult("refused", existing, message, comparison), series, existing)
+    verb = "updated" if existing is not None else "created"
+    target = _describe(existing) if existing else f"“{parsed.title}” ({series_title})"
+    message = f"would be {verb}: {target}" if dry_run else ""
+    return _Decision(LoadResult(verb, existing, message, comparison), series, existing)
+
+
 def load_issue(
     parsed: ParsedIssue,
     *,
@@ -521,136 +569,113 @@ def load_issue(
     publish: bool = False,
     dry_run: bool = False,
     cache: BatchCache | None = None,
+    replace: bool = False,
+    accept_low_confidence: bool = False,
 ) -> LoadResult:
     """Write one parsed issue (all of it or, on any error, nothing), or say why not.
 
-    With dry_run nothing is written and the result says what would happen.
+    With dry_run nothing is written and the result says what would happen. ``replace``
+    lets a new version remove more than a third of an issue; ``accept_low_confidence``
+    imports a parse below CONFIDENCE_THRESHOLD.
     """
     if not parsed.series:
         raise ParseError("no series name in the file and none given (use --series)")
     series_title = _clip(parsed.series, Series, "title")
     source_name = _clip(source_name, Issue, "source_name")
+    options = {"replace": replace, "accept_low_confidence": accept_low_confidence}
 
-    same = next(
-        iter(Issue.objects.filter(source_hash=source_hash).select_related("series").order_by()[:1]),
-        None,
-    )
+    same = _same_file(source_hash)  # the common re-import: one query, no transaction
     if same is not None:
         return LoadResult("unchanged", same, f"unchanged: {_describe(same)} has this exact file")
-
-    series = cache.series.get(series_title) if cache else None
-    if series is None:
-        series = Series.objects.filter(title=series_title).order_by().first()
-    existing = find_existing(parsed, series, source_name)
-    if existing is not None and (existing.edited_in_admin or existing.status != "draft"):
-        why = "was edited in the admin" if existing.edited_in_admin else "is published"
-        return LoadResult(
-            "skipped",
-            existing,
-            f"skipped: {_describe(existing)} already exists and {why}; not overwritten",
-        )
-    verb = "updated" if existing is not None else "created"
     if dry_run:
-        target = _describe(existing) if existing else f"“{parsed.title}” ({series_title})"
-        return LoadResult(verb, existing, f"would be {verb}: {target}")
+        decision = _decide(parsed, series_title, source_name, cache, dry_run=True, **options)
+        return decision.result
 
-    with transaction.atomic():
-        if series is None:
-            series, _ = Series.objects.get_or_create(title=series_title)
-        issue = existing or Issue(series=series)
-        if existing is not None:
-            # Cascades to stories, photos and their country tags.
-            existing.sections.all().delete()
-            existing.key_figures.all().delete()
-        issue.series = series
-        issue.number = parsed.number or None
-        issue.title = _clip(parsed.title, Issue, "title") or f"{series_title} issue"
-        issue.publication_date = parsed.date
-        issue.source_name = source_name
-        issue.source_hash = source_hash
-        issue.import_warnings = list(parsed.warnings)
-        issue.directory_snapshot = _directory_dict(parsed)
-        if publish:
-            issue.status = Issue.Status.PUBLISHED
-        issue.save()
-
-        plan = _plan_directory(parsed.directory, _story_codes(parsed), cache)
-        countries = _ensure_countries(plan)
-        _write_contents(issue, parsed, countries)
-        _merge_directory(plan, issue, countries)
-        if plan.warnings:
-            issue.import_warnings = [*issue.import_warnings, *plan.warnings]
-            Issue.objects.filter(pk=issue.pk).update(import_warnings=issue.import_warnings)
+    try:
+        with transaction.atomic():
+            # Another run may be importing this file or issue now: wait for it, then look
+            # again, so the second run sees the first one's issue.
+            safety.lock_import(source_hash, series_title, parsed.number)
+            same = _same_file(source_hash)
+            if same is not None:
+                return LoadResult(
+                    "unchanged",
+                    same,
+                    f"unchanged: {_describe(same)} has this exact file "
+                    "(saved by another import run meanwhile)",
+                )
+            decision = _decide(parsed, series_title, source_name, cache, dry_run=False, **options)
+            if decision.result.outcome not in ("created", "updated"):
+                return decision.result
+            issue, countries = _write_issue(
+                parsed, decision, series_title, source_name, source_hash, publish, cache
+            )
+    except IntegrityError:
+        # The unique constraints caught a concurrent run the lock did not cover.
+        same = _same_file(source_hash)
+        if same is not None:
+            return LoadResult(
+                "unchanged",
+                same,
+                f"unchanged: {_describe(same)} has this exact file "
+                "(saved by another import run at the same time)",
+            )
+        numbered = Issue.objects.filter(series__title=series_title, number=parsed.number)
+        if parsed.number and numbered.exists():
+            return LoadResult(
+                "skipped",
+                None,
+                f"skipped: another import run is saving {series_title} no. {parsed.number} "
+                "at the same time; import this file again to compare",
+            )
+        raise
     if cache is not None:  # committed: safe to remember for the next files
-        cache.series[series_title] = series
+        cache.series[series_title] = issue.series
         cache.countries.update(countries)
-    return LoadResult(verb, issue, f"{verb}: {_describe(issue)}")
+    verb = decision.result.outcome
+    return LoadResult(verb, issue, f"{verb}: {_describe(issue)}", decision.result.comparison)
+
+
+def _write_issue(parsed, decision, series_title, source_name, source_hash, publish, cache):
+    """The writes of load_issue, inside its transaction."""
+    series, existing = decision.series, decision.existing
+    if series is None:
+        series, _ = Series.objects.get_or_create(title=series_title)
+    issue = existing or Issue(series=series)
+    if existing is not None:
+        # Cascades to stories, photos and their country tags.
+        existing.sections.all().delete()
+        existing.key_figures.all().delete()
+    issue.series = series
+    issue.number = parsed.number or None
+    issue.title = _clip(parsed.title, Issue, "title") or f"{series_title} issue"
+    issue.publication_date = parsed.date
+    issue.date_precision = parsed.date_precision if parsed.date else DatePrecision.DAY
+    issue.source_name = source_name
+    issue.source_hash = source_hash
+    issue.import_warnings = list(parsed.warnings)
+    issue.directory_snapshot = _directory_dict(parsed)
+    if publish:
+        issue.status = Issue.Status.PUBLISHED
+    issue.save()
+
+    plan = _plan_directory(parsed.directory, _story_codes(parsed), cache)
+    countries = _ensure_countries(plan)
+    _write_contents(issue, parsed, countries)
+    _merge_directory(plan, issue, countries)
+    if plan.warnings:
+        issue.import_warnings = [*issue.import_warnings, *plan.warnings]
+        Issue.objects.filter(pk=issue.pk).update(import_warnings=issue.import_warnings)
+    return issue, countries
 
 
 # --- the batch -----------------------------------------------------------------------
 
 
-Source = str | Path | SourceText | SourceError
+def import_sources(sources, **options):
+    """The batch loop (read, parse, load each file): see batch.import_sources. Kept here
+    for the callers that know the loader; batch.py imports this module, hence the late
+    import."""
+    from .batch import import_sources as run_batch
 
-
-def _iter_texts(items: Iterable[Source], limits: Limits) -> Iterator[SourceText | SourceError]:
-    for item in items:
-        if isinstance(item, SourceText | SourceError):
-            yield item
-        else:
-            yield from iter_sources([str(item)], limits)
-
-
-def import_sources(
-    sources: Iterable[Source],
-    *,
-    series: str | None = None,
-    publish: bool = False,
-    dry_run: bool = False,
-    limits: Limits | None = None,
-    preview_directory: bool = False,
-    on_file: Callable[[FileReport], None] | None = None,
-) -> Iterator[FileReport]:
-    """Read, parse and load each file in turn, yielding one FileReport per file.
-
-    Bad files give an error report and the batch goes on. `preview_directory` adds
-    the new/known directory entries to each report (the admin preview shows them).
-    """
-    limits = limits or limits_from_settings()
-    cache = BatchCache()
-    for source in _iter_texts(sources, limits):
-        report = _import_one(source, series, publish, dry_run, preview_directory, cache)
-        if on_file is not None:
-            on_file(report)
-        yield report
-
-
-def _import_one(source, series, publish, dry_run, preview_directory, cache) -> FileReport:
-    if isinstance(source, SourceError):
-        return FileReport(source.path, "error", error=source.message)
-    try:
-        parsed = parse(source.text, series=series)
-    except ParseError as exc:
-        return FileReport(source.path, "error", error=str(exc) or "no recognisable issue")
-    # The reader's doubts (an unsure encoding guess) come first among the file's warnings.
-    parsed.warnings[:0] = source.warnings
-    report = FileReport(source.path, "ok", parsed=parsed)
-    try:
-        report.result = load_issue(
-            parsed,
-            source_name=source.path,
-            source_hash=source_hash(source.raw),
-            publish=publish,
-            dry_run=dry_run,
-            cache=cache,
-        )
-        if preview_directory:
-            plan = _plan_directory(parsed.directory, _story_codes(parsed), cache)
-            report.directory_changes = plan.changes()
-    except ParseError as exc:
-        return FileReport(source.path, "error", error=str(exc), parsed=None)
-    except DatabaseError as exc:
-        # The transaction rolled back: nothing of this file is in the database.
-        logger.debug("import of %s failed", source.path, exc_info=True)
-        return FileReport(source.path, "error", error=f"could not be saved: {exc}")
-    return report
+    return run_batch(sources, **options)

@@ -278,6 +278,16 @@ def _iter_zip(path: Path, limits: Limits) -> Iterator[SourceText | SourceError]:
             yield read_bytes(entry, raw, limits)
 
 
+def _folder_files(folder: Path) -> Iterator[Path]:
+    """The issue candidates of a folder, recursively and sorted, hidden ones passed over."""
+    for child in sorted(folder.rglob("*")):
+        relative = child.relative_to(folder)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if child.is_file() and _is_issue_candidate(child.name):
+            yield child
+
+
 def iter_sources(
     paths: Iterable[str | Path], limits: Limits = Limits()
 ) -> Iterator[SourceText | SourceError]:
@@ -288,12 +298,8 @@ def iter_sources(
         if not path.exists():
             yield SourceError(str(path), "no such file or folder")
         elif path.is_dir():
-            for child in sorted(path.rglob("*")):
-                relative = child.relative_to(path)
-                if any(part.startswith(".") for part in relative.parts):
-                    continue
-                if child.is_file() and _is_issue_candidate(child.name):
-                    yield _read_file(child, limits)
+            for child in _folder_files(path):
+                yield _read_file(child, limits)
         elif path.suffix.lower() == ".zip":
             yield from _iter_zip(path, limits)
         elif _is_text_name(path.name):
@@ -304,3 +310,37 @@ def iter_sources(
                 f"unsupported file type '{path.suffix or path.name}' "
                 "(expected .txt, .md, .zip or a folder)",
             )
+
+
+def _count_zip(path: Path, limits: Limits) -> int:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
+        return 1  # one error report
+    if len(infos) > limits.max_zip_entries:
+        return 1
+    if sum(info.file_size for info in infos) > limits.max_zip_bytes:
+        return 1
+    return sum(
+        1
+        for info in infos
+        if _unsafe_member(info.filename)  # each gets its own error report
+        or not (info.is_dir() or _hidden_member(info.filename))
+        and _is_issue_candidate(info.filename)
+    )
+
+
+def count_sources(paths: Iterable[str | Path], limits: Limits = Limits()) -> int:
+    """How many reports iter_sources will yield for these paths (for a progress bar):
+    the same walk and filters, without reading any file."""
+    total = 0
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            total += sum(1 for _ in _folder_files(path))
+        elif path.exists() and path.suffix.lower() == ".zip":
+            total += _count_zip(path, limits)
+        else:
+            total += 1
+    return total

@@ -5,47 +5,31 @@ imported in its own transaction; a bad file gets one line naming it and the prob
 the batch goes on. Exit status: 0 when every file imported, 1 when any file failed,
 2 for bad usage.
 
-`--dry-run --json` prints exactly one JSON document on stdout, shaped as issue 3 says:
-{"files": [{"path", "status", "error", "issue"}]}. It is written entry by entry, so a
-large archive never sits in memory as one list.
+`--dry-run --json` prints exactly one JSON document on stdout: {"files": [...]}, one
+entry per file with path, status, error and issue (issue 3) and outcome, confidence,
+dropped lines by reason, warnings and the before/after comparison (issue 10). It is
+written entry by entry, so a large archive never sits in memory as one list.
 """
 
 import json
-import zipfile
 from collections import Counter
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from newsletters.importing.loader import FileReport, import_sources
-from newsletters.importing.reader import TEXT_SUFFIXES
+from newsletters.importing.batch import FileReport, import_sources
+from newsletters.importing.loader import limits_from_settings
+from newsletters.importing.overrides import OverrideError, Overrides, read_metadata
+from newsletters.importing.parser import LAYOUTS
+from newsletters.importing.reader import count_sources
 
 BAR_WIDTH = 30
+# Outcomes that leave the database as it was: listed with their reason in the summary.
+NOT_IMPORTED = ("skipped", "refused", "needs review")
 
 
-def count_files(paths) -> int | None:
-    """How many files the batch will read, for the progress bar only (None: unknown)."""
-    total = 0
-    try:
-        for given in paths:
-            path = Path(given)
-            if path.is_dir():
-                total += sum(
-                    1
-                    for p in path.rglob("*")
-                    if p.suffix.lower() in TEXT_SUFFIXES
-                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                )
-            elif path.suffix.lower() == ".zip":
-                with zipfile.ZipFile(path) as archive:
-                    total += sum(
-                        1 for name in archive.namelist() if name.lower().endswith(TEXT_SUFFIXES)
-                    ) or 1
-            else:
-                total += 1
-    except (OSError, zipfile.BadZipFile):
-        return None  # the reader reports the problem properly; the bar just has no total
-    return total
+def _plain(text: str) -> str:
+    # The progress bar is information, not an error: never in stderr's error colour.
+    return text
 
 
 class Command(BaseCommand):
@@ -56,6 +40,34 @@ class Command(BaseCommand):
             "paths", nargs="+", metavar="PATH", help="a .txt/.md file, a folder or a .zip archive"
         )
         parser.add_argument("--series", help="Series name for files that do not print one.")
+        parser.add_argument("--number", help="Issue number, for the one file named.")
+        parser.add_argument(
+            "--date",
+            help="Issue date, for the one file named: YYYY-MM-DD, YYYY-MM or YYYY-Qn.",
+        )
+        parser.add_argument("--title", help="Issue title, for the one file named.")
+        parser.add_argument(
+            "--metadata",
+            metavar="FILE.csv",
+            help="CSV with columns file, series, number, date, title: metadata per file.",
+        )
+        parser.add_argument(
+            "--layout",
+            choices=LAYOUTS,
+            default="auto",
+            help="auto (default); sections: no section detection; one-story: one story per file.",
+        )
+        parser.add_argument(
+            "--accept-low-confidence",
+            action="store_true",
+            help="Import files whose parse needs review (low confidence) all the same.",
+        )
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="Let a new version remove more than a third of an issue's words, stories "
+            "or key figures.",
+        )
         parser.add_argument(
             "--publish", action="store_true", help="Publish what is imported (default: drafts)."
         )
@@ -68,20 +80,62 @@ class Command(BaseCommand):
             help="With --dry-run: print one JSON document describing every file, nothing else.",
         )
 
-    def handle(self, *args, paths, series, publish, dry_run, **options):
+    def handle(self, *args, paths, dry_run, **options):
         as_json = options["json"]
         if as_json and not dry_run:
             raise CommandError("--json is only available with --dry-run", returncode=2)
-        series = (series or "").strip() or None
-        reports = import_sources(paths, series=series, publish=publish, dry_run=dry_run)
+        batch = self._batch_options(paths, options)
+        reports = import_sources(paths, dry_run=dry_run, **batch)
         if as_json:
             failed = self._write_json(reports)
         else:
             failed = self._write_summary(reports, paths, dry_run)
+        metadata = batch.get("metadata")
+        unused = metadata.unused() if metadata is not None else []
+        for line in unused:
+            self.stderr.write(line)
+        failed += len(unused)
         if failed:
             raise CommandError(
                 f"{failed} file{'s' if failed != 1 else ''} could not be imported", returncode=1
             )
+
+    @staticmethod
+    def _batch_options(paths, options) -> dict:
+        try:
+            overrides = Overrides.from_text(
+                series=options["series"] or "",
+                number=options["number"] or "",
+                date=options["date"] or "",
+                title=options["title"] or "",
+            )
+            metadata = read_metadata(options["metadata"]) if options["metadata"] else None
+        except OverrideError as exc:
+            raise CommandError(str(exc), returncode=2) from exc
+        one_issue = overrides.number is not None or overrides.date or overrides.title
+        if one_issue and (len(paths) != 1 or not paths[0].lower().endswith((".txt", ".md"))):
+            raise CommandError(
+                "--number, --date and --title describe one issue: name one .txt or .md file "
+                "(use --metadata FILE.csv for a batch)",
+                returncode=2,
+            )
+        series = overrides.series
+        return {
+            # --series names the series of files that print none, as before; the other
+            # values are a user's word about the one file and beat what it prints.
+            "series": series,
+            "overrides": Overrides(
+                number=overrides.number,
+                date=overrides.date,
+                date_precision=overrides.date_precision,
+                title=overrides.title,
+            ),
+            "metadata": metadata,
+            "layout": options["layout"],
+            "accept_low_confidence": options["accept_low_confidence"],
+            "replace": options["replace"],
+            "publish": options["publish"],
+        }
 
     def _write_json(self, reports) -> int:
         failed = 0
@@ -96,16 +150,17 @@ class Command(BaseCommand):
 
     def _write_summary(self, reports, paths, dry_run) -> int:
         show_bar = self.stderr.isatty()
-        total = count_files(paths) if show_bar else None
+        total = count_sources(paths, limits_from_settings()) if show_bar else None
         counts: Counter = Counter()
         errors: list[str] = []
-        skipped: list[str] = []
+        not_imported: list[str] = []
+        file_warnings: list[tuple[str, list[str]]] = []
         for report in reports:
-            self._tally(report, counts, errors, skipped)
+            self._tally(report, counts, errors, not_imported, file_warnings)
             if show_bar:
                 self._draw_bar(counts["files"], total)
         if show_bar:
-            self.stderr.write("")
+            self.stderr.write("", style_func=_plain)
 
         would = "would be " if dry_run else ""
         out = self.stdout.write
@@ -114,10 +169,15 @@ class Command(BaseCommand):
         out(f"Files read: {counts['files']}")
         out(
             f"Issues {would}created: {counts['created']}, {would}updated: {counts['updated']}, "
-            f"unchanged: {counts['unchanged']}, skipped: {counts['skipped']}"
+            f"unchanged: {counts['unchanged']}, skipped: {counts['skipped']}, "
+            f"refused: {counts['refused']}, need review: {counts['needs review']}"
         )
         out(f"Warnings: {counts['warnings']}")
-        for line in skipped:
+        for path, warnings in file_warnings:
+            out(f"  {path}:")
+            for warning in warnings:
+                out(f"    - {warning}")
+        for line in not_imported:
             out(f"  {line}")
         out(f"Errors: {len(errors)}")
         for line in errors:
@@ -125,16 +185,17 @@ class Command(BaseCommand):
         return len(errors)
 
     @staticmethod
-    def _tally(report: FileReport, counts: Counter, errors: list, skipped: list) -> None:
+    def _tally(report: FileReport, counts, errors, not_imported, file_warnings) -> None:
         counts["files"] += 1
         if report.status == "error":
             errors.append(f"{report.path}: {report.error}")
             return
         counts[report.outcome] += 1
-        if report.outcome != "unchanged":
+        if report.outcome != "unchanged" and report.warnings:
             counts["warnings"] += len(report.warnings)
-        if report.outcome == "skipped":
-            skipped.append(f"{report.path}: {report.result.message}")
+            file_warnings.append((report.path, report.warnings))
+        if report.outcome in NOT_IMPORTED:
+            not_imported.append(f"{report.path}: {report.result.message}")
 
     def _draw_bar(self, done: int, total: int | None) -> None:
         if total:
@@ -142,5 +203,5 @@ class Command(BaseCommand):
             bar = f"\r[{'#' * filled}{' ' * (BAR_WIDTH - filled)}] {done}/{total}"
         else:
             bar = f"\r{done} files"
-        self.stderr.write(bar, ending="")
+        self.stderr.write(bar, style_func=_plain, ending="")
         self.stderr.flush()

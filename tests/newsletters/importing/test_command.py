@@ -19,7 +19,9 @@ from .conftest import issue_text
 pytestmark = pytest.mark.django_db
 
 REPO = Path(__file__).resolve().parents[3]
-FILE_KEYS = {"path", "status", "error", "issue"}
+FILE_KEYS = {"path", "status", "error", "issue", "outcome", "message", "confidence",
+             "needs_review", "confidence_reasons", "dropped", "warnings", "encoding",
+             "comparison"}  # fmt: skip
 ISSUE_KEYS = {"series", "number", "date", "title", "sections", "key_figures", "directory",
               "warnings", "date_precision", "dropped", "confidence",
               "confidence_reasons"}  # fmt: skip
