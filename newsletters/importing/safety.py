@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .parser import ParsedIssue
 
 # More than this share of the words, stories or key figures gone: refused without --replace.
-MAX_LOSS = 1 / 3
+MAX_LOSS_DENOMINATOR = 3
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,8 @@ def losses(before: Counts, after: Counts) -> list[str]:
     a third; empty when it may replace the old one."""
     names = {"words": "words", "stories": "stories", "key_figures": "key figures"}
     old, new = before.as_dict(), after.as_dict()
-    return [names[key] for key in old if old[key] - new[key] > old[key] * MAX_LOSS]
+    # In integers: more than a third lost <=> 3 * lost > before.
+    return [names[key] for key in old if (old[key] - new[key]) * MAX_LOSS_DENOMINATOR > old[key]]
 
 
 def comparison_text(before: Counts, after: Counts) -> str:
