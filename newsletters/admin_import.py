@@ -28,7 +28,9 @@ from django.urls import path, reverse
 from django.utils.text import get_valid_filename
 from django.views.generic import FormView
 
-from .importing.loader import import_sources, limits_from_settings
+from .importing.batch import import_sources
+from .importing.loader import limits_from_settings
+from .importing.overrides import OverrideError, Overrides, period_text
 from .importing.reader import TEXT_SUFFIXES, iter_sources, read_bytes
 from .roles import can_publish
 
@@ -64,6 +66,28 @@ class ImportArchiveForm(forms.Form):
         required=False,
         max_length=200,
         help_text="Series name for files that do not print one.",
+    )
+    layout = forms.ChoiceField(
+        choices=[
+            ("auto", "Automatic"),
+            ("sections", "Without section detection"),
+            ("one-story", "One story per file"),
+        ],
+        initial="auto",
+        required=False,  # left out: automatic
+        help_text="How the files are split into sections and stories, when the automatic "
+        "layout gets a file wrong.",
+    )
+    accept_low_confidence = forms.BooleanField(
+        required=False,
+        label="Import files that need review",
+        help_text="Files the importer is unsure about (shown in red) are otherwise not imported.",
+    )
+    replace = forms.BooleanField(
+        required=False,
+        label="Replace even with much shorter versions",
+        help_text="A new version that removes more than a third of an issue's words, stories "
+        "or key figures is otherwise refused.",
     )
     publish = forms.BooleanField(
         required=False, help_text="Publish the imported issues now (default: drafts to review)."
@@ -113,6 +137,47 @@ class ConfirmImportForm(forms.Form):
             )
         self.pending = pending
         return token
+
+
+class FileMetadataForm(forms.Form):
+    """Series, number, date and title of one previewed file, editable before confirming."""
+
+    series = forms.CharField(required=False, max_length=200)
+    number = forms.CharField(required=False, max_length=6)
+    date = forms.CharField(
+        required=False, max_length=10, help_text="YYYY-MM-DD, YYYY-MM, YYYY-Qn or YYYY"
+    )
+    title = forms.CharField(required=False, max_length=300)
+
+    def clean(self):
+        data = super().clean()
+        try:
+            self.overrides = Overrides.from_text(**{k: data.get(k) or "" for k in self.fields})
+        except OverrideError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return data
+
+    def changed_overrides(self, initial: dict) -> Overrides:
+        """Only what the editor changed: untouched fields leave the file's own values."""
+        given = self.overrides
+        return Overrides(**{
+            name: getattr(given, name)
+            for name in ("series", "number", "title")
+            if (self.cleaned_data.get(name) or "").strip() != (initial.get(name) or "")
+        }, **(
+            {"date": given.date, "date_precision": given.date_precision}
+            if (self.cleaned_data.get("date") or "").strip() != (initial.get("date") or "")
+            else {}
+        ))  # fmt: skip
+
+
+def _metadata_initial(parsed) -> dict:
+    return {
+        "series": parsed.series or "",
+        "number": str(parsed.number) if parsed.number else "",
+        "date": period_text(parsed.date, parsed.date_precision),
+        "title": parsed.title or "",
+    }
 
 
 # --- stored uploads ------------------------------------------------------------------
@@ -179,6 +244,16 @@ class _ImportViewMixin:
         return super().get_context_data(**{**context, **kwargs})
 
 
+def _batch_options(pending: dict, user) -> dict:
+    return {
+        "series": pending.get("series") or None,
+        "publish": bool(pending.get("publish")) and can_publish(user),
+        "layout": pending.get("layout") or "auto",
+        "accept_low_confidence": bool(pending.get("accept_low_confidence")),
+        "replace": bool(pending.get("replace")),
+    }
+
+
 class ImportArchiveView(_ImportViewMixin, FormView):
     """Upload form; a valid upload answers with the preview of a dry run."""
 
@@ -191,32 +266,59 @@ class ImportArchiveView(_ImportViewMixin, FormView):
     def form_valid(self, form):
         _discard(self.request.session.get(SESSION_KEY))  # one pending import per session
         pending = _store_uploads(form.cleaned_data["files"])
-        pending["series"] = form.cleaned_data["series"].strip()
-        pending["publish"] = bool(form.cleaned_data.get("publish")) and can_publish(
-            self.request.user
+        data = form.cleaned_data
+        pending["series"] = data["series"].strip()
+        pending["publish"] = bool(data.get("publish")) and can_publish(self.request.user)
+        pending["layout"] = data["layout"] or "auto"
+        pending["accept_low_confidence"] = data["accept_low_confidence"]
+        pending["replace"] = data["replace"]
+        return render_preview(self, pending)
+
+
+def render_preview(view, pending: dict, metadata_forms: dict | None = None, status: int = 200):
+    """Run the dry run of a pending import and show it, each file with its metadata form
+    (bound to what the editor typed when ``metadata_forms`` is given, after an error)."""
+    per_file = {}
+    if metadata_forms:
+        per_file = {
+            label: form.changed_overrides(pending["initial"].get(label, {}))
+            for label, form in metadata_forms.items()
+            if form.is_valid()
+        }
+    reports = list(
+        import_sources(
+            _sources(pending),
+            dry_run=True,
+            preview_directory=True,
+            per_file=per_file,
+            **_batch_options(pending, view.request.user),
         )
-        self.request.session[SESSION_KEY] = pending
-        reports = list(
-            import_sources(
-                _sources(pending),
-                series=pending["series"] or None,
-                publish=pending["publish"],
-                dry_run=True,
-                preview_directory=True,
-            )
+    )
+    if metadata_forms is None:
+        # What each file gives on its own: the baseline a later edit is compared with.
+        pending["initial"] = {
+            r.path: _metadata_initial(r.parsed) for r in reports if r.parsed is not None
+        }
+        pending["order"] = [r.path for r in reports]
+        view.request.session[SESSION_KEY] = pending
+    for index, report in enumerate(reports):
+        if report.parsed is None:
+            continue
+        prefix = f"file-{index}"
+        report.metadata_form = (metadata_forms or {}).get(report.path) or FileMetadataForm(
+            prefix=prefix, initial=pending["initial"].get(report.path, {})
         )
-        context = self.get_context_data(
-            form=form,
-            reports=reports,
-            pending=pending,
-            confirm_form=ConfirmImportForm(initial={"token": pending["token"]}),
-            title="Import archive: preview",
-            error_count=sum(r.status == "error" for r in reports),
-            importable=sum(
-                r.status == "ok" and r.outcome in ("created", "updated") for r in reports
-            ),
-        )
-        return self.render_to_response(context)
+    context = view.get_context_data(
+        form=ImportArchiveForm(can_publish=can_publish(view.request.user)),
+        reports=reports,
+        pending=pending,
+        confirm_form=ConfirmImportForm(initial={"token": pending["token"]}),
+        title="Import archive: preview",
+        error_count=sum(r.status == "error" for r in reports),
+        review_count=sum(r.needs_review for r in reports),
+        importable=sum(r.status == "ok" and r.outcome in ("created", "updated") for r in reports),
+    )
+    return view.render_to_response(context, status=status)
 
 
 class ImportConfirmView(_ImportViewMixin, FormView):
@@ -233,21 +335,36 @@ class ImportConfirmView(_ImportViewMixin, FormView):
         context = self.get_context_data(form=ImportArchiveForm(), confirm_errors=form.errors)
         return self.render_to_response(context, status=400)
 
+    def _metadata_forms(self, pending: dict) -> dict:
+        """The per-file forms of the confirmed preview, by file label. Prefixes follow the
+        preview's order of files; the labels themselves come from the session only."""
+        initial = pending.get("initial", {})
+        return {
+            label: FileMetadataForm(self.request.POST, prefix=f"file-{index}")
+            for index, label in enumerate(pending.get("order", []))
+            if label in initial
+        }
+
     def form_valid(self, form):
         pending = form.pending
+        metadata_forms = self._metadata_forms(pending)
+        if any(not f.is_valid() for f in metadata_forms.values()):
+            return render_preview(self, pending, metadata_forms, status=400)
+        per_file = {
+            label: f.changed_overrides(pending.get("initial", {}).get(label, {}))
+            for label, f in metadata_forms.items()
+        }
         counts: Counter = Counter()
         try:
             for report in import_sources(
-                _sources(pending),
-                series=pending.get("series") or None,
-                publish=bool(pending.get("publish")) and can_publish(self.request.user),
+                _sources(pending), per_file=per_file, **_batch_options(pending, self.request.user)
             ):
                 if report.status == "error":
                     counts["errors"] += 1
                     messages.error(self.request, f"{report.path}: {report.error}")
                     continue
                 counts[report.outcome] += 1
-                if report.outcome == "skipped":
+                if report.outcome in ("skipped", "refused", "needs review"):
                     messages.warning(self.request, f"{report.path}: {report.result.message}")
         finally:
             _discard(pending)
@@ -256,6 +373,7 @@ class ImportConfirmView(_ImportViewMixin, FormView):
             self.request,
             f"Import finished: {counts['created']} created, {counts['updated']} updated, "
             f"{counts['unchanged']} unchanged, {counts['skipped']} skipped, "
+            f"{counts['refused']} refused, {counts['needs review']} needing review, "
             f"{counts['errors']} with errors.",
         )
         return HttpResponseRedirect(reverse("admin:newsletters_issue_changelist"))

@@ -164,3 +164,16 @@ def read_metadata(path: str | Path) -> MetadataTable:
     if not table.rows:
         raise OverrideError(f"{path}: no rows under the header")
     return table
+
+
+def period_text(day: datetime.date | None, precision: str) -> str:
+    """The inverse of parse_period: how a date at its precision is typed back."""
+    if day is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{day.year}"
+    if precision == DatePrecision.QUARTER:
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    if precision == DatePrecision.MONTH:
+        return f"{day:%Y-%m}"
+    return day.isoformat()
