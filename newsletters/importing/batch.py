@@ -29,6 +29,7 @@ from .loader import (
 )
 from .overrides import MetadataTable, Overrides
 from .parser import CONFIDENCE_THRESHOLD, ParsedIssue, ParseError, parse
+from .photos import collect_images
 from .reader import Limits, SourceError, SourceText, iter_sources
 
 logger = logging.getLogger(__name__)
@@ -182,6 +183,8 @@ def _import_one(source, batch: BatchOptions, cache: BatchCache) -> FileReport:
         message = str(exc) or "no recognisable issue"
         return FileReport(source.path, "error", error=message, encoding=source.encoding)
     report = FileReport(source.path, "ok", parsed=parsed, encoding=source.encoding)
+    has_images = any(story.images for section in parsed.sections for story in section.stories)
+    images = collect_images(parsed, source.assets) if has_images else []
     try:
         report.result = load_issue(
             parsed,
@@ -192,6 +195,7 @@ def _import_one(source, batch: BatchOptions, cache: BatchCache) -> FileReport:
             cache=cache,
             replace=batch.replace,
             accept_low_confidence=batch.accept_low_confidence,
+            images=images,
         )
         if batch.preview_directory:
             plan = _plan_directory(parsed.directory, _story_codes(parsed), cache)

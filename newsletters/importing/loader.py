@@ -50,6 +50,7 @@ from newsletters.models import (
 from . import countries as country_table
 from . import safety
 from .parser import CONFIDENCE_THRESHOLD, ParseError
+from .photos import FoundImage, save_photos
 from .reader import Limits
 
 if TYPE_CHECKING:
@@ -404,8 +405,9 @@ def _merge_directory(plan: _DirectoryPlan, issue: Issue, countries: dict[str, Co
 # --- issue contents ------------------------------------------------------------------
 
 
-def _write_contents(issue: Issue, parsed: ParsedIssue, countries: dict[str, Country]) -> None:
-    """Sections, stories, photos, story countries and key figures, in bulk.
+def _write_contents(issue: Issue, parsed: ParsedIssue, countries: dict[str, Country]) -> dict:
+    """Sections, stories, photos, story countries and key figures, in bulk. Returns the
+    stories by (section index, story index in the section).
 
     bulk_create skips save(), so what Section.save and Story.save would do (slugs
     unique per issue, story.issue) is done here with in-memory sets.
@@ -425,9 +427,12 @@ def _write_contents(issue: Issue, parsed: ParsedIssue, countries: dict[str, Coun
     Section.objects.bulk_create(sections)
 
     story_slugs: set[str] = set()
-    stories, story_sources = [], []
-    for section, parsed_section in zip(sections, parsed.sections, strict=True):
+    stories, story_sources, story_keys = [], [], []
+    for index, (section, parsed_section) in enumerate(
+        zip(sections, parsed.sections, strict=True)
+    ):
         for position, parsed_story in enumerate(parsed_section.stories):
+            story_keys.append((index, position))
             title = _clip(parsed_story.title, Story, "title")
             slug = unique_slug(title or f"{section.title} story", story_slugs.__contains__)
             story_slugs.add(slug)
@@ -468,6 +473,7 @@ def _write_contents(issue: Issue, parsed: ParsedIssue, countries: dict[str, Coun
             )
     if figures:
         KeyFigure.objects.bulk_create(figures)
+    return dict(zip(story_keys, stories, strict=True))
 
 
 def _directory_dict(parsed: ParsedIssue) -> dict:
@@ -571,12 +577,14 @@ def load_issue(
     cache: BatchCache | None = None,
     replace: bool = False,
     accept_low_confidence: bool = False,
+    images: list[FoundImage] | None = None,
 ) -> LoadResult:
     """Write one parsed issue (all of it or, on any error, nothing), or say why not.
 
     With dry_run nothing is written and the result says what would happen. ``replace``
     lets a new version remove more than a third of an issue; ``accept_low_confidence``
-    imports a parse below CONFIDENCE_THRESHOLD.
+    imports a parse below CONFIDENCE_THRESHOLD; ``images`` (assets.collect_images) become
+    Photos of their stories.
     """
     if not parsed.series:
         raise ParseError("no series name in the file and none given (use --series)")
@@ -608,7 +616,7 @@ def load_issue(
             if decision.result.outcome not in ("created", "updated"):
                 return decision.result
             issue, countries = _write_issue(
-                parsed, decision, series_title, source_name, source_hash, publish, cache
+                parsed, decision, series_title, source_name, source_hash, publish, cache, images
             )
     except IntegrityError:
         # The unique constraints caught a concurrent run the lock did not cover.
@@ -636,7 +644,7 @@ def load_issue(
     return LoadResult(verb, issue, f"{verb}: {_describe(issue)}", decision.result.comparison)
 
 
-def _write_issue(parsed, decision, series_title, source_name, source_hash, publish, cache):
+def _write_issue(parsed, decision, series_title, source_name, source_hash, publish, cache, images):
     """The writes of load_issue, inside its transaction."""
     series, existing = decision.series, decision.existing
     if series is None:
@@ -661,7 +669,9 @@ def _write_issue(parsed, decision, series_title, source_name, source_hash, publi
 
     plan = _plan_directory(parsed.directory, _story_codes(parsed), cache)
     countries = _ensure_countries(plan)
-    _write_contents(issue, parsed, countries)
+    stories = _write_contents(issue, parsed, countries)
+    if images:
+        save_photos(stories, images)
     _merge_directory(plan, issue, countries)
     if plan.warnings:
         issue.import_warnings = [*issue.import_warnings, *plan.warnings]

@@ -25,6 +25,8 @@ from pathlib import Path, PurePosixPath
 
 import charset_normalizer
 
+from .assets import FolderAssets, ZipAssets
+
 TEXT_SUFFIXES = (".txt", ".md")
 # Archives and folders often carry a README or LICENSE beside the issues; those are
 # not issues, so a folder or zip walk passes over them (a file named outright is read).
@@ -40,6 +42,8 @@ class SourceText:
     raw: bytes  # kept so the loader can hash the content (sha256 of raw)
     encoding: str = "utf-8"
     warnings: list[str] = field(default_factory=list)  # e.g. an unsure encoding guess
+    # Finds the images a Markdown file refers to in the same folder or zip (assets.py).
+    assets: FolderAssets | ZipAssets | None = None
 
 
 @dataclass
@@ -203,7 +207,7 @@ def _is_issue_candidate(name: str) -> bool:
     return _is_text_name(name) and PurePosixPath(name).stem.lower() not in NOT_ISSUE_STEMS
 
 
-def _read_file(path: Path, limits: Limits) -> SourceText | SourceError:
+def _read_file(path: Path, limits: Limits, root: Path) -> SourceText | SourceError:
     label = str(path)
     try:
         size = path.stat().st_size
@@ -216,7 +220,10 @@ def _read_file(path: Path, limits: Limits) -> SourceText | SourceError:
             raw = fh.read(limits.max_file_bytes + 1)
     except OSError as exc:
         return SourceError(label, f"cannot read file: {exc.strerror or exc}")
-    return read_bytes(label, raw, limits)
+    source = read_bytes(label, raw, limits)
+    if isinstance(source, SourceText):
+        source.assets = FolderAssets(root, path.parent)
+    return source
 
 
 def _unsafe_member(name: str) -> bool:
@@ -275,7 +282,10 @@ def _iter_zip(path: Path, limits: Limits) -> Iterator[SourceText | SourceError]:
                 yield SourceError(label, f"zip expands to more than {_mb(limits.max_zip_bytes)}")
                 return
             budget -= len(raw)
-            yield read_bytes(entry, raw, limits)
+            source = read_bytes(entry, raw, limits)
+            if isinstance(source, SourceText):
+                source.assets = ZipAssets(archive, name)
+            yield source
 
 
 def _folder_files(folder: Path) -> Iterator[Path]:
@@ -299,11 +309,11 @@ def iter_sources(
             yield SourceError(str(path), "no such file or folder")
         elif path.is_dir():
             for child in _folder_files(path):
-                yield _read_file(child, limits)
+                yield _read_file(child, limits, root=path)
         elif path.suffix.lower() == ".zip":
             yield from _iter_zip(path, limits)
         elif _is_text_name(path.name):
-            yield _read_file(path, limits)
+            yield _read_file(path, limits, root=path.parent)
         else:
             yield SourceError(
                 str(path),
