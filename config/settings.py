@@ -162,9 +162,12 @@ IMPORT_MAX_ZIP_BYTES = int(os.environ.get("IMPORT_MAX_ZIP_BYTES", 100 * 1024 * 1
 PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", 10 * 1024 * 1024))
 PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", 40_000_000))
 
-# Uploaded photos are served by Django (config/media.py) unless a web server or object
-# storage in front does it: set SERVE_MEDIA=0 then.
+# Uploaded photos are served by Django (config/media.py), which serves a draft issue's
+# images to staff only. SERVE_MEDIA=0 leaves media to a web server or object storage,
+# which cannot tell drafts apart: prefer MEDIA_ACCEL_REDIRECT=/protected-media/ (an
+# nginx `internal` location aliasing MEDIA_ROOT), so Django checks and nginx sends.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+MEDIA_ACCEL_REDIRECT = os.environ.get("MEDIA_ACCEL_REDIRECT", "")
 
 # The spreadsheet preview keeps the uploaded sheet between preview and confirm: in the
 # shared cache when there is one (every worker sees it), else in media storage (never

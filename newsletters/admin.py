@@ -21,7 +21,7 @@ from import_export.formats.base_formats import CSV, JSON, XLSX
 from .admin_import import import_urls
 from .admin_views import HistoryAdmin, issue_tool_urls
 from .exporting import export_response
-from .images import validate_photo
+from .images import PhotoFormField
 from .models import Issue, KeyFigure, Photo, Section, Series, Story
 from .resources import KeyFigureResource
 from .roles import can_publish
@@ -281,21 +281,10 @@ class SectionAdmin(MarksIssueEdited, HistoryAdmin):
         return obj.issue.get_absolute_url() + f"#{obj.anchor}"
 
 
-class PhotoImageField(forms.ImageField):
-    """Our checks (format, bytes, pixels) run before Django's own image check, so a bomb
-    or a GIF gets a message saying what is wrong rather than a generic one."""
-
-    def to_python(self, data):
-        if data not in self.empty_values:
-            validate_photo(data)
-        return super().to_python(data)
-
-
 class PhotoForm(forms.ModelForm):
-    image = PhotoImageField(
+    image = PhotoFormField(
         required=False,
         help_text="JPEG, PNG or WebP. Smaller copies for phones are made on save.",
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
 
     class Meta:

@@ -15,12 +15,14 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from .images import delete_renditions, make_renditions, validate_photo
+from .images import CleanImageField, delete_after_commit, make_renditions, rendition_names
 from .querysets import IssueQuerySet, StoryQuerySet
 
 
@@ -105,7 +107,8 @@ class Issue(models.Model):
     )
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     summary = models.TextField(blank=True)
-    cover_image = models.ImageField(upload_to="covers/%Y/", blank=True)
+    # Validated, stripped of metadata and stored under a random name (newsletters/images.py).
+    cover_image = CleanImageField(folder="covers", blank=True)
 
     source_name = models.CharField(
         max_length=300,
@@ -168,9 +171,20 @@ class Issue(models.Model):
         if self.status == self.Status.PUBLISHED and self.first_published_at is None:
             self.first_published_at = timezone.now()
         super().save(*args, **kwargs)
+        # A replaced or cleared cover stops being served: its file goes with the commit.
+        stored, current = _name(getattr(self, "_stored_cover", None)), _name(self.cover_image)
+        if stored and stored != current:
+            delete_after_commit(self.cover_image.storage, [stored])
+        self._stored_cover = current
 
     def get_absolute_url(self):
         return reverse("newsletters:issue", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_cover = instance.__dict__.get("cover_image")
+        return instance
 
     @property
     def period_label(self) -> str:
@@ -332,10 +346,9 @@ class Story(models.Model):
 
 class Photo(models.Model):
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(
-        upload_to="photos/%Y/%m/",
+    image = CleanImageField(
+        folder="photos",
         blank=True,
-        validators=[validate_photo],
         help_text="Imported archive photos may have a caption only, until an image is added.",
     )
     caption = models.CharField(max_length=500, blank=True)
@@ -364,14 +377,24 @@ class Photo(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
+        storage = self.image.storage
+        stored, current = _name(getattr(self, "_stored_image", None)), _name(self.image)
+        self._stored_image = current
+        if stored and stored != current:
+            delete_after_commit(storage, [stored])
         # Renditions are made once per original: only when the image is new or replaced.
-        current = self.image.name if self.image else None
-        if self.renditions.get("source") == current:
+        if self.renditions.get("source") == (current or None):
             return
-        old, storage = self.renditions, self.image.storage
+        old = self.renditions
         self.renditions = make_renditions(self.image) if current else {}
         type(self).objects.filter(pk=self.pk).update(renditions=self.renditions)
-        delete_renditions(old, storage)
+        delete_after_commit(storage, rendition_names(old))
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_image = instance.__dict__.get("image")
+        return instance
 
     def clean(self):
         super().clean()
@@ -402,6 +425,24 @@ class Photo(models.Model):
         if not files:
             return self.image.url
         return default_storage.url(files[min(1, len(files) - 1)]["name"])
+
+
+def _name(file) -> str:
+    """A file field's stored name, from a FieldFile, a raw string or None."""
+    if file is None:
+        return ""
+    return file if isinstance(file, str) else (file.name or "")
+
+
+@receiver(post_delete, sender=Photo, dispatch_uid="photo-files-deleted")
+def _photo_deleted(sender, instance, **kwargs):
+    names = [_name(instance.image), *rendition_names(instance.renditions)]
+    delete_after_commit(instance.image.storage, names)
+
+
+@receiver(post_delete, sender=Issue, dispatch_uid="issue-cover-deleted")
+def _issue_deleted(sender, instance, **kwargs):
+    delete_after_commit(instance.cover_image.storage, [_name(instance.cover_image)])
 
 
 class KeyFigure(models.Model):
