@@ -7,16 +7,18 @@ anything is written; see directory/resources.py for how rows are matched).
 
 from django.contrib import admin
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, JSON, XLSX
+from import_export.formats.base_formats import JSON
 
 from newsletters.admin_views import HistoryAdmin
+from newsletters.formulas import SafeCSV, SafeXLSX
 
 from .models import Country, Hotline, Office, OfficeEmail, Person
 from .resources import CountryResource, HotlineResource, OfficeResource, PersonResource
 
 
 class SpreadsheetAdmin(ImportExportMixin, HistoryAdmin):
-    formats = [CSV, XLSX, JSON]
+    # Exports escape formulae (newsletters/formulas.py).
+    formats = [SafeCSV, SafeXLSX, JSON]
 
 
 @admin.register(Country)

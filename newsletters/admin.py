@@ -16,11 +16,12 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, JSON, XLSX
+from import_export.formats.base_formats import JSON
 
 from .admin_import import import_urls
 from .admin_views import HistoryAdmin, issue_tool_urls
 from .exporting import export_response
+from .formulas import SafeCSV, SafeXLSX
 from .images import PhotoFormField
 from .models import Issue, KeyFigure, Photo, Section, Series, Story
 from .resources import KeyFigureResource
@@ -319,7 +320,8 @@ class PhotoAdmin(MarksIssueEdited, HistoryAdmin):
 @admin.register(KeyFigure)
 class KeyFigureAdmin(MarksIssueEdited, ImportExportMixin, HistoryAdmin):
     resource_classes = [KeyFigureResource]
-    formats = [CSV, XLSX, JSON]
+    # Exports escape formulae (newsletters/formulas.py).
+    formats = [SafeCSV, SafeXLSX, JSON]
     list_display = ["label", "value", "unit", "note", "issue", "position"]
     list_select_related = ["issue"]
     list_filter = ["issue__series", "label"]
