@@ -215,6 +215,7 @@ MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddlewar
 MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1,
                   "config.middleware.SecurityHeadersMiddleware")  # fmt: skip
 MIDDLEWARE += [
+    "config.admin_guard.AdminNulGuardMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

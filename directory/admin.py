@@ -6,19 +6,16 @@ anything is written; see directory/resources.py for how rows are matched).
 """
 
 from django.contrib import admin
-from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import JSON
 
 from newsletters.admin_views import HistoryAdmin
-from newsletters.formulas import SafeCSV, SafeXLSX
+from newsletters.spreadsheets import SpreadsheetMixin
 
 from .models import Country, Hotline, Office, OfficeEmail, Person
 from .resources import CountryResource, HotlineResource, OfficeResource, PersonResource
 
 
-class SpreadsheetAdmin(ImportExportMixin, HistoryAdmin):
-    # Exports escape formulae (newsletters/formulas.py).
-    formats = [SafeCSV, SafeXLSX, JSON]
+class SpreadsheetAdmin(SpreadsheetMixin, HistoryAdmin):
+    """Revisions and spreadsheets; exports escape formulae (newsletters/spreadsheets.py)."""
 
 
 @admin.register(Country)

@@ -16,8 +16,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from directory.models import Hotline, Office, Person
-from newsletters.formulas import escape_formula
 from newsletters.models import KeyFigure
+from newsletters.spreadsheets import escape_formula
 from tests.factories import make_country, make_issue
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,5 @@
-"""Spreadsheet exports that cannot carry a live formula (CSV/formula injection).
+"""Admin spreadsheets: exports that cannot carry a live formula (CSV/formula injection),
+and export filters that cannot raise a 500.
 
 A person's role "=HYPERLINK(...)" exported as it is would run when staff open the sheet.
 Phone numbers ("+996 555 12 34 56") and negative numbers ("-5") start with a formula
@@ -11,14 +12,20 @@ spaces, ( ) . - / and line breaks between numbers can call no function.
   such a cell is written as text (with Excel's quote prefix) and keeps all its characters.
 
 `SafeCSV` and `SafeXLSX` replace django-import-export's CSV and XLSX formats in every
-admin with exports; `escape_formula` serves any other CSV the site writes.
+admin with spreadsheets (`SpreadsheetMixin`); `escape_formula` serves any other CSV the
+site writes. The export page takes the change list's filters from its URL: filters that
+do not apply ("?year=²", a field the model lacks) are a 404, not a database error.
 """
 
 import io
 import re
 
 import tablib
-from import_export.formats.base_formats import CSV, XLSX
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import FieldError, ValidationError
+from django.http import Http404
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, JSON, XLSX
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PHONE_NUMBER = re.compile(r"^\+?[0-9 ()./\-]+(?:[\n;,]+ *\+?[0-9 ()./\-]+)*$")
@@ -68,3 +75,15 @@ class SafeXLSX(XLSX):
         out = io.BytesIO()
         book.save(out)
         return out.getvalue()
+
+
+class SpreadsheetMixin(ImportExportMixin):
+    """django-import-export's admin with the safe formats and filters checked."""
+
+    formats = [SafeCSV, SafeXLSX, JSON]
+
+    def get_export_queryset(self, request):
+        try:
+            return super().get_export_queryset(request)
+        except (IncorrectLookupParameters, FieldError, ValidationError, ValueError) as exc:
+            raise Http404("These filters do not apply to this list.") from exc
