@@ -271,6 +271,10 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Behind a reverse proxy: its addresses or networks, comma-separated (e.g. 127.0.0.1 or
+# 10.0.0.0/8). Only requests from them have their X-Forwarded-For read (config/client_ip.py).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 
 # Request size limits. Django does not cap file parts, so MAX_REQUEST_BYTES (checked on
 # Content-Length by config.middleware) is the ceiling for any upload; the photo and
