@@ -196,9 +196,11 @@ LOGGING = {
 # `manage.py check --deploy` is clean. Variables:
 #   SECURE_SSL_REDIRECT (default on)        redirect http:// to https://
 #   SECURE_PROXY_SSL_HEADER (default off)   trust X-Forwarded-Proto: https from the proxy
-#   SECURE_HSTS_SECONDS (default 1 year), SECURE_HSTS_INCLUDE_SUBDOMAINS, SECURE_HSTS_PRELOAD
+#   SECURE_HSTS_SECONDS (default 1 year)
+#   SECURE_HSTS_INCLUDE_SUBDOMAINS, SECURE_HSTS_PRELOAD (default off: opt in, see below)
 #   SECURE_COOKIES (default on)             session and CSRF cookies only over HTTPS
 #   CSP_EXTRA_IMG_SRC                       more image origins (e.g. an object-storage host)
+#   MARKDOWN_IMAGE_HOSTS                    hosts stories may show images from (https only)
 #   MAX_REQUEST_BYTES                       larger request bodies get 413 before parsing
 # To try production settings over plain HTTP on your own machine:
 #   SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0
@@ -244,8 +246,21 @@ if env_bool("SECURE_PROXY_SSL_HEADER", False):
     # Only behind a proxy that always sets (or strips) this header itself.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+# Opt-in: both bind every subdomain (preload: for months, in the browsers' own lists), which
+# a self-hosted deployment on a shared domain cannot undo quickly. check --deploy would
+# warn about them being off; that is the choice made here, so those two are silenced.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [
+    *(["security.W005"] if not SECURE_HSTS_INCLUDE_SUBDOMAINS else []),
+    *(["security.W021"] if not SECURE_HSTS_PRELOAD else []),
+]
+# A login refused by the admin (?next= dropped) lands here, not on /accounts/profile/ (404).
+LOGIN_REDIRECT_URL = "/admin/"
+LOGIN_URL = "/admin/login/"
+
+# Stories may show images from these hosts (https), besides the site's own media.
+MARKDOWN_IMAGE_HOSTS = env_list("MARKDOWN_IMAGE_HOSTS")
 
 # No 'unsafe-inline' for scripts. The one hash is django-import-export's export page
 # "select all" handler: with 'unsafe-hashes' only that exact attribute text may run.
@@ -255,7 +270,12 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, UNSAFE_HASHES, IMPORT_EXPORT_SELECT_ALL_HASH],
         "style-src": [SELF],
-        "img-src": [SELF, "https:", *env_list("CSP_EXTRA_IMG_SRC")],
+        # No "https:": a story's remote image would be a tracking pixel (newsletters/markdown.py).
+        "img-src": [
+            SELF,
+            *(f"https://{host}" for host in MARKDOWN_IMAGE_HOSTS),
+            *env_list("CSP_EXTRA_IMG_SRC"),
+        ],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from .images import CleanImageField, delete_after_commit, make_renditions, rendition_names
+from .markdown import validate_body_length
 from .querysets import IssueQuerySet, StoryQuerySet
 
 
@@ -299,7 +300,7 @@ class Story(models.Model):
     )
     title = models.CharField(max_length=300, blank=True)
     slug = models.SlugField(max_length=200, blank=True)
-    body = models.TextField("body (Markdown)", blank=True)
+    body = models.TextField("body (Markdown)", blank=True, validators=[validate_body_length])
     position = models.PositiveIntegerField(default=0)
     countries = models.ManyToManyField("directory.Country", blank=True, related_name="stories")
 

@@ -1,7 +1,9 @@
-"""Photos and covers: validated, re-encoded without metadata, under random names (issue 15);
-the images already stored are re-encoded the same way."""
+"""Hardening (issue 15): photos and covers validated, re-encoded without metadata, under
+random names (the images already stored are re-encoded the same way); a story body's
+length is limited."""
 
 import newsletters.images
+import newsletters.markdown
 from django.db import migrations, models
 
 
@@ -71,6 +73,16 @@ class Migration(migrations.Migration):
             model_name='photo',
             name='image',
             field=newsletters.images.CleanImageField(blank=True, help_text='Imported archive photos may have a caption only, until an image is added.', upload_to=newsletters.images.UnguessableName('photos')),
+        ),
+        migrations.AlterField(
+            model_name='historicalstory',
+            name='body',
+            field=models.TextField(blank=True, validators=[newsletters.markdown.validate_body_length], verbose_name='body (Markdown)'),
+        ),
+        migrations.AlterField(
+            model_name='story',
+            name='body',
+            field=models.TextField(blank=True, validators=[newsletters.markdown.validate_body_length], verbose_name='body (Markdown)'),
         ),
         migrations.RunPython(strip_stored_images, migrations.RunPython.noop),
     ]
