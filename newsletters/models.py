@@ -171,12 +171,11 @@ class Issue(models.Model):
             self.slug = slug_among(self, self.title)
         if self.status == self.Status.PUBLISHED and self.first_published_at is None:
             self.first_published_at = timezone.now()
-        super().save(*args, **kwargs)
         # A replaced or cleared cover stops being served: its file goes with the commit.
-        stored, current = _name(getattr(self, "_stored_cover", None)), _name(self.cover_image)
-        if stored and stored != current:
-            delete_after_commit(self.cover_image.storage, [stored])
-        self._stored_cover = current
+        replaced = _replaced_file(self, "cover_image", "_stored_cover")
+        super().save(*args, **kwargs)
+        delete_after_commit(self.cover_image.storage, [replaced])
+        self._stored_cover = _name(self.cover_image)
 
     def get_absolute_url(self):
         return reverse("newsletters:issue", kwargs={"slug": self.slug})
@@ -377,12 +376,11 @@ class Photo(models.Model):
         return self.caption or self.alt_text or f"Photo {self.pk}"
 
     def save(self, *args, **kwargs):
+        replaced = _replaced_file(self, "image", "_stored_image")
         super().save(*args, **kwargs)
         storage = self.image.storage
-        stored, current = _name(getattr(self, "_stored_image", None)), _name(self.image)
-        self._stored_image = current
-        if stored and stored != current:
-            delete_after_commit(storage, [stored])
+        current = self._stored_image = _name(self.image)
+        delete_after_commit(storage, [replaced])
         # Renditions are made once per original: only when the image is new or replaced.
         if self.renditions.get("source") == (current or None):
             return
@@ -433,6 +431,31 @@ def _name(file) -> str:
     if file is None:
         return ""
     return file if isinstance(file, str) else (file.name or "")
+
+
+def _replaced_file(instance, field: str, stored_attr: str) -> str:
+    """Before a save: the stored file that this save replaces or clears, to delete after
+    the commit; "" if none.
+
+    Restoring a revision whose image was deleted since would point the row at a missing
+    file and delete the current one: the current image is kept instead.
+    """
+    if hasattr(instance, stored_attr):
+        stored = _name(getattr(instance, stored_attr))
+    elif instance.pk is not None:
+        # Not loaded by a query (a revision's instance being restored): ask the database.
+        rows = type(instance)._default_manager.filter(pk=instance.pk)
+        stored = _name(rows.values_list(field, flat=True).first())
+    else:
+        return ""
+    file = getattr(instance, field)
+    current = _name(file)
+    if not stored or stored == current:
+        return ""
+    if current and file._committed and not file.storage.exists(current):
+        setattr(instance, field, stored)
+        return ""
+    return stored
 
 
 @receiver(post_delete, sender=Photo, dispatch_uid="photo-files-deleted")

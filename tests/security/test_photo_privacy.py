@@ -219,3 +219,24 @@ def test_migration_strips_photos_and_covers_already_stored(
     for name in (old_photo, old_cover, old_eps):
         assert not default_storage.exists(name), name
     assert not any(s in json.dumps(photo.renditions).encode() for s in SECRETS)
+
+
+def test_restoring_a_revision_whose_image_was_deleted_keeps_the_current_image(
+    client, staff_client, story, django_capture_on_commit_callbacks
+):
+    photo = upload_photo(staff_client, story, camera_jpeg())
+    with django_capture_on_commit_callbacks(execute=True):
+        photo = Photo.objects.get(pk=photo.pk)
+        photo.image = SimpleUploadedFile("second.jpg", camera_jpeg((1000, 700)))
+        photo.caption = "Second caption"
+        photo.save()
+    current = photo.image.name
+    first = photo.history.order_by("history_date").first()
+    assert first.image != current and not default_storage.exists(first.image)
+    with django_capture_on_commit_callbacks(execute=True):
+        first.instance.save()  # what the admin's "Revert" does
+    photo.refresh_from_db()
+    assert photo.caption == "At the shelter"  # the text is restored
+    assert photo.image.name == current  # the image stays the one that exists
+    assert default_storage.exists(current)
+    assert client.get(photo.image.url).status_code == 200
