@@ -162,9 +162,12 @@ IMPORT_MAX_ZIP_BYTES = int(os.environ.get("IMPORT_MAX_ZIP_BYTES", 100 * 1024 * 1
 PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", 10 * 1024 * 1024))
 PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", 40_000_000))
 
-# Uploaded photos are served by Django (config/media.py) unless a web server or object
-# storage in front does it: set SERVE_MEDIA=0 then.
+# Uploaded photos are served by Django (config/media.py), which serves a draft issue's
+# images to staff only. SERVE_MEDIA=0 leaves media to a web server or object storage,
+# which cannot tell drafts apart: prefer MEDIA_ACCEL_REDIRECT=/protected-media/ (an
+# nginx `internal` location aliasing MEDIA_ROOT), so Django checks and nginx sends.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+MEDIA_ACCEL_REDIRECT = os.environ.get("MEDIA_ACCEL_REDIRECT", "")
 
 # The spreadsheet preview keeps the uploaded sheet between preview and confirm: in the
 # shared cache when there is one (every worker sees it), else in media storage (never
@@ -193,9 +196,11 @@ LOGGING = {
 # `manage.py check --deploy` is clean. Variables:
 #   SECURE_SSL_REDIRECT (default on)        redirect http:// to https://
 #   SECURE_PROXY_SSL_HEADER (default off)   trust X-Forwarded-Proto: https from the proxy
-#   SECURE_HSTS_SECONDS (default 1 year), SECURE_HSTS_INCLUDE_SUBDOMAINS, SECURE_HSTS_PRELOAD
+#   SECURE_HSTS_SECONDS (default 1 year)
+#   SECURE_HSTS_INCLUDE_SUBDOMAINS, SECURE_HSTS_PRELOAD (default off: opt in, see below)
 #   SECURE_COOKIES (default on)             session and CSRF cookies only over HTTPS
 #   CSP_EXTRA_IMG_SRC                       more image origins (e.g. an object-storage host)
+#   MARKDOWN_IMAGE_HOSTS                    hosts stories may show images from (https only)
 #   MAX_REQUEST_BYTES                       larger request bodies get 413 before parsing
 # To try production settings over plain HTTP on your own machine:
 #   SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0
@@ -212,6 +217,7 @@ MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddlewar
 MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1,
                   "config.middleware.SecurityHeadersMiddleware")  # fmt: skip
 MIDDLEWARE += [
+    "config.admin_guard.AdminNulGuardMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -240,8 +246,21 @@ if env_bool("SECURE_PROXY_SSL_HEADER", False):
     # Only behind a proxy that always sets (or strips) this header itself.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+# Opt-in: both bind every subdomain (preload: for months, in the browsers' own lists), which
+# a self-hosted deployment on a shared domain cannot undo quickly. check --deploy would
+# warn about them being off; that is the choice made here, so those two are silenced.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [
+    *(["security.W005"] if not SECURE_HSTS_INCLUDE_SUBDOMAINS else []),
+    *(["security.W021"] if not SECURE_HSTS_PRELOAD else []),
+]
+# A login refused by the admin (?next= dropped) lands here, not on /accounts/profile/ (404).
+LOGIN_REDIRECT_URL = "/admin/"
+LOGIN_URL = "/admin/login/"
+
+# Stories may show images from these hosts (https), besides the site's own media.
+MARKDOWN_IMAGE_HOSTS = env_list("MARKDOWN_IMAGE_HOSTS")
 
 # No 'unsafe-inline' for scripts. The one hash is django-import-export's export page
 # "select all" handler: with 'unsafe-hashes' only that exact attribute text may run.
@@ -251,7 +270,12 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, UNSAFE_HASHES, IMPORT_EXPORT_SELECT_ALL_HASH],
         "style-src": [SELF],
-        "img-src": [SELF, "https:", *env_list("CSP_EXTRA_IMG_SRC")],
+        # No "https:": a story's remote image would be a tracking pixel (newsletters/markdown.py).
+        "img-src": [
+            SELF,
+            *(f"https://{host}" for host in MARKDOWN_IMAGE_HOSTS),
+            *env_list("CSP_EXTRA_IMG_SRC"),
+        ],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],
@@ -267,6 +291,10 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Behind a reverse proxy: its addresses or networks, comma-separated (e.g. 127.0.0.1 or
+# 10.0.0.0/8). Only requests from them have their X-Forwarded-For read (config/client_ip.py).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 
 # Request size limits. Django does not cap file parts, so MAX_REQUEST_BYTES (checked on
 # Content-Length by config.middleware) is the ceiling for any upload; the photo and

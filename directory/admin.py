@@ -6,17 +6,16 @@ anything is written; see directory/resources.py for how rows are matched).
 """
 
 from django.contrib import admin
-from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, JSON, XLSX
 
 from newsletters.admin_views import HistoryAdmin
+from newsletters.spreadsheets import SpreadsheetMixin
 
 from .models import Country, Hotline, Office, OfficeEmail, Person
 from .resources import CountryResource, HotlineResource, OfficeResource, PersonResource
 
 
-class SpreadsheetAdmin(ImportExportMixin, HistoryAdmin):
-    formats = [CSV, XLSX, JSON]
+class SpreadsheetAdmin(SpreadsheetMixin, HistoryAdmin):
+    """Revisions and spreadsheets; exports escape formulae (newsletters/spreadsheets.py)."""
 
 
 @admin.register(Country)

@@ -1,21 +1,21 @@
 """The whole directory as CSV, safe to open in a spreadsheet.
 
 A cell that starts with = + - @ (or a tab or carriage return) would be read as a
-formula by Excel or LibreOffice; such cells get a leading apostrophe (OWASP's advice).
-That includes printed numbers such as "+992 ...": the apostrophe keeps them text.
+formula by Excel or LibreOffice; such cells get a leading apostrophe (OWASP's advice),
+except phone numbers such as "+992 ...", which can call no function and must stay
+usable (the rule is newsletters.spreadsheets.escape_formula, shared with the admin exports).
 """
 
 import csv
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from newsletters.spreadsheets import escape_formula
 
 HEADER = ["type", "country", "name", "role", "phone", "e164", "email", "note",
           "last_confirmed_in"]  # fmt: skip
 
 
 def safe_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    return escape_formula("" if value is None else str(value))
 
 
 def _seen(entry) -> str:

@@ -7,6 +7,8 @@ Revisions: every model here has a history page (django-simple-history) with rest
 and a page comparing two revisions (newsletters/admin_views.py).
 """
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Prefetch
@@ -15,16 +17,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
-from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, JSON, XLSX
 
 from .admin_import import import_urls
 from .admin_views import HistoryAdmin, issue_tool_urls
 from .exporting import export_response
-from .images import validate_photo
+from .images import PhotoFormField
 from .models import Issue, KeyFigure, Photo, Section, Series, Story
 from .resources import KeyFigureResource
 from .roles import can_publish
+from .spreadsheets import SpreadsheetMixin
 
 PUBLISHING_FIELDS = ("status", "go_live_at")
 
@@ -52,7 +53,8 @@ class YearFilter(admin.SimpleListFilter):
         return [(str(d.year), str(d.year)) for d in years]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
+        # ASCII digits only: "²".isdigit() is True but int("²") fails.
+        if self.value() and re.fullmatch(r"[0-9]{1,4}", self.value()):
             return queryset.filter(publication_date__year=int(self.value()))
         return queryset
 
@@ -281,21 +283,10 @@ class SectionAdmin(MarksIssueEdited, HistoryAdmin):
         return obj.issue.get_absolute_url() + f"#{obj.anchor}"
 
 
-class PhotoImageField(forms.ImageField):
-    """Our checks (format, bytes, pixels) run before Django's own image check, so a bomb
-    or a GIF gets a message saying what is wrong rather than a generic one."""
-
-    def to_python(self, data):
-        if data not in self.empty_values:
-            validate_photo(data)
-        return super().to_python(data)
-
-
 class PhotoForm(forms.ModelForm):
-    image = PhotoImageField(
+    image = PhotoFormField(
         required=False,
         help_text="JPEG, PNG or WebP. Smaller copies for phones are made on save.",
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
 
     class Meta:
@@ -328,9 +319,8 @@ class PhotoAdmin(MarksIssueEdited, HistoryAdmin):
 
 
 @admin.register(KeyFigure)
-class KeyFigureAdmin(MarksIssueEdited, ImportExportMixin, HistoryAdmin):
+class KeyFigureAdmin(MarksIssueEdited, SpreadsheetMixin, HistoryAdmin):
     resource_classes = [KeyFigureResource]
-    formats = [CSV, XLSX, JSON]
     list_display = ["label", "value", "unit", "note", "issue", "position"]
     list_select_related = ["issue"]
     list_filter = ["issue__series", "label"]

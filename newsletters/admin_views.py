@@ -4,11 +4,16 @@ and downloading an issue as Markdown or JSON.
 History and restore come from django-simple-history's SimpleHistoryAdmin; `HistoryAdmin`
 adds a compare page to it (two revisions chosen on the history page, the fields that
 differ listed side by side) and works for every model that keeps revisions.
+
+Ids in these URLs come from anyone with a staff login: one that is not a valid primary
+key ("abc", "²") or revision id is a 404, never a database error.
 """
+
+import re
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -17,6 +22,16 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from .exporting import export_response
+
+REVISION_ID = re.compile(r"[0-9]{1,18}")  # ASCII digits only: "²".isdigit() is True
+
+
+def valid_pk(model, object_id):
+    """`object_id` as `model`'s primary key, or Http404 if it cannot be one."""
+    try:
+        return model._meta.pk.to_python(unquote(object_id))
+    except (ValidationError, ValueError, TypeError, OverflowError) as exc:
+        raise Http404("No such object.") from exc
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -35,8 +50,18 @@ class HistoryAdmin(SimpleHistoryAdmin):
             *super().get_urls(),
         ]
 
+    def history_view(self, request, object_id, extra_context=None):
+        valid_pk(self.model, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        valid_pk(self.model, object_id)
+        if not REVISION_ID.fullmatch(str(version_id)):
+            raise Http404("No such revision.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def history_compare_view(self, request, object_id):
-        object_id = unquote(object_id)
+        object_id = valid_pk(self.model, object_id)
         # On a historical model `pk` is the revision id; the object's own id is the attname.
         history = self.model.history.filter(**{self.model._meta.pk.attname: object_id})
         obj = self.get_queryset(request).filter(pk=object_id).first()
@@ -48,7 +73,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
         if not self.has_view_history_or_change_history_permission(request, obj):
             raise PermissionDenied
         ids = [request.GET.get("old", ""), request.GET.get("new", "")]
-        if not all(i.isdigit() for i in ids):
+        if not all(REVISION_ID.fullmatch(i) for i in ids):
             messages.error(request, "Choose two revisions to compare.")
             return HttpResponseRedirect(self._history_url(object_id))
         records = {r.history_id: r for r in history.filter(history_id__in=ids)}
@@ -90,7 +115,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
 
 def _issue_for(model_admin, request, object_id, *, change: bool):
-    issue = get_object_or_404(model_admin.model, pk=unquote(object_id))
+    issue = get_object_or_404(model_admin.model, pk=valid_pk(model_admin.model, object_id))
     allowed = (
         model_admin.has_change_permission(request, issue)
         if change

@@ -1,10 +1,17 @@
-"""Photo uploads: validation with Pillow, and the resized renditions served with srcset.
+"""Image uploads: validation with Pillow, metadata stripping, and the renditions.
 
 Validation goes by content, never by the file name: the bytes must open as JPEG, PNG or
 WebP. The pixel count is read from the header (`Image.open` does not decode) and checked
 before anything is decoded, so a small file that would inflate to gigabytes (a
 decompression bomb) is refused without ever being expanded. Only then is the image
 decoded once to catch truncated or corrupt files.
+
+Every stored image (a story's photo, an issue's cover) is then re-encoded by
+`CleanImageField` before it reaches storage: the pixels and the ICC colour profile are
+kept, the EXIF orientation is applied, and everything else (EXIF with GPS and Artist,
+XMP, IPTC, comments) is dropped, because people in these stories can be put in danger
+by a photo's location. It is stored under a random name with the extension of the
+format it was verified to be, never the uploader's name or extension.
 
 Renditions are made once per original, on save (see Photo.save), and stored with
 Django's storage API under `renditions/`, so object storage can replace the disk.
@@ -13,16 +20,27 @@ Django's storage API under `renditions/`, so object storage can replace the disk
 from __future__ import annotations
 
 import io
+import uuid
 import warnings
 from pathlib import PurePath
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import models, transaction
+from django.db.models.fields.files import ImageFieldFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.deconstruct import deconstructible
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
+# Cameras write MPO (a JPEG followed by more JPEG frames): its first frame is a JPEG.
+FORMAT_ALIASES = {"MPO": "JPEG"}
+# The stored extension of each verified format, and the type media is served with.
+EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
+CONTENT_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
+JPEG_QUALITY = 90
 RENDITION_WIDTHS = (480, 960, 1600)
 RENDITION_DIR = "renditions"
 RENDITION_FORMAT = "WEBP"
@@ -43,6 +61,10 @@ def validate_photo(file) -> None:
         return
     if getattr(file, "_committed", False):
         return
+    _check_upload(file)
+
+
+def _check_upload(file) -> None:
     size = getattr(file, "size", None)
     limit = settings.PHOTO_MAX_BYTES
     if size is not None and size > limit:
@@ -56,7 +78,7 @@ def validate_photo(file) -> None:
             # Pillow warns above its own limit; ours is checked below, so a warning is noise.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(file) as image:
-                kind = image.format
+                kind = FORMAT_ALIASES.get(image.format, image.format)
                 width, height = image.size
                 if kind not in ALLOWED_FORMATS:
                     raise ValidationError(
@@ -100,6 +122,111 @@ def _prepare(image: Image.Image) -> Image.Image:
     return image.convert("RGB") if image.mode != "RGB" else image
 
 
+def _pixels_only(image: Image.Image, kind: str) -> tuple[Image.Image, bytes | None]:
+    """The upright pixels in a mode `kind` can store, and the ICC profile worth keeping."""
+    icc = image.info.get("icc_profile")
+    image = ImageOps.exif_transpose(image)
+    if image.mode == "CMYK":
+        # Converted without colour management, a CMYK profile would now be wrong.
+        icc = None
+    if kind == "JPEG":
+        image = image.convert("L" if image.mode in ("1", "L") else "RGB")
+    elif image.mode not in ("1", "L", "LA", "RGB", "RGBA"):
+        transparent = "A" in image.getbands() or "transparency" in image.info
+        image = image.convert("RGBA" if transparent else "RGB")
+    # A fresh image: Pillow writes some of `info` (a JPEG comment) back when saving.
+    clean = image.copy()
+    clean.info = {}
+    return clean, icc
+
+
+def clean_image(file) -> tuple[ContentFile, str]:
+    """Re-encode a validated upload with its pixels and ICC profile only.
+
+    Returns the new bytes and the extension of the verified format (".jpg", ".png",
+    ".webp"). Raises ValidationError like `validate_photo` for anything else.
+    """
+    _check_upload(file)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        with Image.open(file) as original:
+            kind = FORMAT_ALIASES.get(original.format, original.format)
+            image, icc = _pixels_only(original, kind)
+    _rewind(file)
+    options = {"icc_profile": icc} if icc else {}
+    if kind == "JPEG":
+        options.update(quality=JPEG_QUALITY, optimize=True)
+    elif kind == "WEBP":
+        options.update(quality=JPEG_QUALITY, method=4)
+    buffer = io.BytesIO()
+    image.save(buffer, kind, **options)
+    return ContentFile(buffer.getvalue()), EXTENSIONS[kind]
+
+
+@deconstructible
+class UnguessableName:
+    """upload_to: `<folder>/<random hex><extension>`; nothing of the uploader's name is kept,
+    so a URL cannot be guessed from a file name or an upload date."""
+
+    def __init__(self, folder: str):
+        self.folder = folder
+
+    def __call__(self, instance, filename: str) -> str:
+        suffix = PurePath(filename).suffix.lower()
+        return f"{self.folder}/{uuid.uuid4().hex}{suffix}"
+
+    def __eq__(self, other):
+        return isinstance(other, UnguessableName) and other.folder == self.folder
+
+
+class PhotoFormField(forms.ImageField):
+    """Our checks (format, bytes, pixels) run before Django's own image check, so a bomb
+    or a GIF gets a message saying what is wrong rather than a generic one."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, data):
+        if data not in self.empty_values:
+            validate_photo(data)
+        return super().to_python(data)
+
+
+class CleanImageFieldFile(ImageFieldFile):
+    """Every way a file reaches storage goes through `save`: re-encode it first."""
+
+    def save(self, name, content, save=True):
+        content, extension = clean_image(content)
+        super().save(f"image{extension}", content, save)
+
+
+class CleanImageField(models.ImageField):
+    """An ImageField whose every new file is validated, stripped of its metadata
+    (`clean_image`) and named by `UnguessableName` before it is stored, however it was
+    assigned: an admin form, the importer, a script."""
+
+    attr_class = CleanImageFieldFile
+
+    def __init__(self, *args, folder: str = "", **kwargs):
+        if folder:
+            kwargs["upload_to"] = UnguessableName(folder)
+        kwargs.setdefault("validators", [validate_photo])
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if kwargs.get("validators") == [validate_photo]:
+            del kwargs["validators"]
+        return name, path, args, kwargs
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": PhotoFormField, **kwargs})
+
+
 def make_renditions(fieldfile) -> dict:
     """Write the renditions of a stored image; return what Photo.renditions records.
 
@@ -132,8 +259,23 @@ def make_renditions(fieldfile) -> dict:
     return {"source": fieldfile.name, "files": files}
 
 
-def delete_renditions(renditions: dict, storage) -> None:
-    for item in (renditions or {}).get("files", []):
-        name = item.get("name", "")
-        if name.startswith(f"{RENDITION_DIR}/"):
+def rendition_names(renditions: dict) -> list[str]:
+    names = [item.get("name", "") for item in (renditions or {}).get("files", [])]
+    return [name for name in names if name.startswith(f"{RENDITION_DIR}/")]
+
+
+def delete_after_commit(storage, names) -> None:
+    """Remove files from storage once the transaction that stopped using them commits.
+
+    Not before: a rolled-back delete or replacement must still find its files. Not
+    never: a deleted or replaced photo's old URL must stop answering.
+    """
+    names = [name for name in names if name]
+    if not names:
+        return
+
+    def delete():
+        for name in names:
             storage.delete(name)
+
+    transaction.on_commit(delete)

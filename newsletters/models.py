@@ -15,12 +15,15 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from .images import delete_renditions, make_renditions, validate_photo
+from .images import CleanImageField, delete_after_commit, make_renditions, rendition_names
+from .markdown import validate_body_length
 from .querysets import IssueQuerySet, StoryQuerySet
 
 
@@ -105,7 +108,8 @@ class Issue(models.Model):
     )
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     summary = models.TextField(blank=True)
-    cover_image = models.ImageField(upload_to="covers/%Y/", blank=True)
+    # Validated, stripped of metadata and stored under a random name (newsletters/images.py).
+    cover_image = CleanImageField(folder="covers", blank=True)
 
     source_name = models.CharField(
         max_length=300,
@@ -173,10 +177,20 @@ class Issue(models.Model):
             self.slug = slug_among(self, self.title)
         if self.status == self.Status.PUBLISHED and self.first_published_at is None:
             self.first_published_at = timezone.now()
+        # A replaced or cleared cover stops being served: its file goes with the commit.
+        replaced = _replaced_file(self, "cover_image", "_stored_cover")
         super().save(*args, **kwargs)
+        delete_after_commit(self.cover_image.storage, [replaced])
+        self._stored_cover = _name(self.cover_image)
 
     def get_absolute_url(self):
         return reverse("newsletters:issue", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_cover = instance.__dict__.get("cover_image")
+        return instance
 
     @property
     def period_label(self) -> str:
@@ -291,7 +305,7 @@ class Story(models.Model):
     )
     title = models.CharField(max_length=300, blank=True)
     slug = models.SlugField(max_length=200, blank=True)
-    body = models.TextField("body (Markdown)", blank=True)
+    body = models.TextField("body (Markdown)", blank=True, validators=[validate_body_length])
     position = models.PositiveIntegerField(default=0)
     countries = models.ManyToManyField("directory.Country", blank=True, related_name="stories")
 
@@ -338,10 +352,9 @@ class Story(models.Model):
 
 class Photo(models.Model):
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(
-        upload_to="photos/%Y/%m/",
+    image = CleanImageField(
+        folder="photos",
         blank=True,
-        validators=[validate_photo],
         help_text="Imported archive photos may have a caption only, until an image is added.",
     )
     caption = models.CharField(max_length=500, blank=True)
@@ -369,15 +382,24 @@ class Photo(models.Model):
         return self.caption or self.alt_text or f"Photo {self.pk}"
 
     def save(self, *args, **kwargs):
+        replaced = _replaced_file(self, "image", "_stored_image")
         super().save(*args, **kwargs)
+        storage = self.image.storage
+        current = self._stored_image = _name(self.image)
+        delete_after_commit(storage, [replaced])
         # Renditions are made once per original: only when the image is new or replaced.
-        current = self.image.name if self.image else None
-        if self.renditions.get("source") == current:
+        if self.renditions.get("source") == (current or None):
             return
-        old, storage = self.renditions, self.image.storage
+        old = self.renditions
         self.renditions = make_renditions(self.image) if current else {}
         type(self).objects.filter(pk=self.pk).update(renditions=self.renditions)
-        delete_renditions(old, storage)
+        delete_after_commit(storage, rendition_names(old))
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_image = instance.__dict__.get("image")
+        return instance
 
     def clean(self):
         super().clean()
@@ -408,6 +430,49 @@ class Photo(models.Model):
         if not files:
             return self.image.url
         return default_storage.url(files[min(1, len(files) - 1)]["name"])
+
+
+def _name(file) -> str:
+    """A file field's stored name, from a FieldFile, a raw string or None."""
+    if file is None:
+        return ""
+    return file if isinstance(file, str) else (file.name or "")
+
+
+def _replaced_file(instance, field: str, stored_attr: str) -> str:
+    """Before a save: the stored file that this save replaces or clears, to delete after
+    the commit; "" if none.
+
+    Restoring a revision whose image was deleted since would point the row at a missing
+    file and delete the current one: the current image is kept instead.
+    """
+    if hasattr(instance, stored_attr):
+        stored = _name(getattr(instance, stored_attr))
+    elif instance.pk is not None:
+        # Not loaded by a query (a revision's instance being restored): ask the database.
+        rows = type(instance)._default_manager.filter(pk=instance.pk)
+        stored = _name(rows.values_list(field, flat=True).first())
+    else:
+        return ""
+    file = getattr(instance, field)
+    current = _name(file)
+    if not stored or stored == current:
+        return ""
+    if current and file._committed and not file.storage.exists(current):
+        setattr(instance, field, stored)
+        return ""
+    return stored
+
+
+@receiver(post_delete, sender=Photo, dispatch_uid="photo-files-deleted")
+def _photo_deleted(sender, instance, **kwargs):
+    names = [_name(instance.image), *rendition_names(instance.renditions)]
+    delete_after_commit(instance.image.storage, names)
+
+
+@receiver(post_delete, sender=Issue, dispatch_uid="issue-cover-deleted")
+def _issue_deleted(sender, instance, **kwargs):
+    delete_after_commit(instance.cover_image.storage, [_name(instance.cover_image)])
 
 
 class KeyFigure(models.Model):

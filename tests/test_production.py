@@ -50,14 +50,15 @@ def test_production_defaults_secure_cookies_hsts_and_https():
         [sys.executable, "-c", code], cwd=ROOT, env=production_env(),
         capture_output=True, text=True, timeout=60, check=True,
     ).stdout  # fmt: skip
-    assert out.strip() == "[True, True, True, True, True, True, True, False]"
+    # includeSubDomains is opt-in (issue 15): tests/security/test_rendering_limits.py
+    assert out.strip() == "[True, True, True, True, True, True, False, False]"
     # Behind a TLS-terminating proxy on plain HTTP, the variables turn them off.
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT,
         env=production_env(SECURE_SSL_REDIRECT="0", SECURE_HSTS_SECONDS="0"),
         capture_output=True, text=True, timeout=60, check=True,
     ).stdout  # fmt: skip
-    assert out.strip() == "[True, True, True, True, False, False, True, False]"
+    assert out.strip() == "[True, True, True, True, False, False, False, False]"
 
 
 @pytest.mark.django_db

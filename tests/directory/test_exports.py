@@ -63,7 +63,8 @@ def test_csv_of_the_whole_directory(client):
     hotline = next(r for r in by_type["hotline"] if r[4] == "1899")
     assert hotline[7] == "'=HYPERLINK(\"x\")" and hotline[8] == "Bulletin 3"
     plus = next(r for r in by_type["hotline"] if r[4] != "1899")
-    assert plus[4].startswith("'+7 700") and plus[5].startswith("'+7700")
+    # Phone numbers stay usable: no apostrophe (they can call no function).
+    assert plus[4].startswith("+7 700") and plus[5].startswith("+7700")
     assert by_type["office"][0][6] == "mission0-kg@example.org"
     evil = next(r for r in by_type["person"] if r[2].endswith("evil"))
     assert evil[2] == "'@evil" and evil[3] == "'-2+3"
@@ -71,8 +72,13 @@ def test_csv_of_the_whole_directory(client):
 
 def test_safe_cell():
     assert [safe_cell(v) for v in ("=1+1", "+7", "-1", "@a", "\tx", "ok", None, 5)] == [
-        "'=1+1", "'+7", "'-1", "'@a", "'\tx", "ok", "", "5"
+        "'=1+1", "+7", "-1", "'@a", "'\tx", "ok", "", "5"
     ]  # fmt: skip
+    assert safe_cell("+996 555 12-34-56") == "+996 555 12-34-56"
+    two = "+996 (312) 61 00 00\n+996 555 000 111"
+    assert safe_cell(two) == two
+    assert safe_cell("+996+HYPERLINK(1)") == "'+996+HYPERLINK(1)"
+    assert safe_cell("-1+2+3+4+5") == "'-1+2+3+4+5"
 
 
 def test_directory_page_links_downloads(client):

@@ -167,7 +167,9 @@ def test_small_original_is_never_enlarged(story):
     assert [f["width"] for f in photo.renditions["files"]] == [480]
 
 
-def test_renditions_are_made_once_and_replaced_with_the_image(story):
+def test_renditions_are_made_once_and_replaced_with_the_image(
+    story, django_capture_on_commit_callbacks
+):
     photo = Photo(story=story, alt_text="Counsellors", caption="Photo: corner")
     photo.image.save("first.jpg", io.BytesIO(image_bytes(size=(1000, 500))), save=False)
     photo.save()
@@ -175,10 +177,14 @@ def test_renditions_are_made_once_and_replaced_with_the_image(story):
     photo.caption = "Photo: corner, edited"
     photo.save()
     assert [f["name"] for f in photo.renditions["files"]] == first  # not made again
-    photo.image.save("second.jpg", io.BytesIO(image_bytes(size=(1000, 500))), save=False)
-    photo.save()
+    old_original = photo.image.name
+    with django_capture_on_commit_callbacks(execute=True):
+        photo.image.save("second.jpg", io.BytesIO(image_bytes(size=(1000, 500))), save=False)
+        photo.save()
+        assert default_storage.exists(old_original)  # kept until the transaction commits
     assert [f["name"] for f in photo.renditions["files"]] != first
     assert not any(default_storage.exists(name) for name in first)  # old ones removed
+    assert not default_storage.exists(old_original)
 
 
 def test_rendition_time_for_a_camera_sized_jpeg(story, capsys):

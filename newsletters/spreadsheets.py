@@ -1,0 +1,89 @@
+"""Admin spreadsheets: exports that cannot carry a live formula (CSV/formula injection),
+and export filters that cannot raise a 500.
+
+A person's role "=HYPERLINK(...)" exported as it is would run when staff open the sheet.
+Phone numbers ("+996 555 12 34 56") and negative numbers ("-5") start with a formula
+character too but must stay usable, so they are left alone: a cell made only of digits,
+spaces, ( ) . - / and line breaks between numbers can call no function.
+
+- CSV: a cell starting with = + - @ tab or carriage return, and not a phone number,
+  gets a leading apostrophe (OWASP's advice; spreadsheets show it as text).
+- XLSX: cells are typed, so only text starting with "=" would be stored as a formula;
+  such a cell is written as text (with Excel's quote prefix) and keeps all its characters.
+
+`SafeCSV` and `SafeXLSX` replace django-import-export's CSV and XLSX formats in every
+admin with spreadsheets (`SpreadsheetMixin`); `escape_formula` serves any other CSV the
+site writes. The export page takes the change list's filters from its URL: filters that
+do not apply ("?year=²", a field the model lacks) are a 404, not a database error.
+"""
+
+import io
+import re
+
+import tablib
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import FieldError, ValidationError
+from django.http import Http404
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, JSON, XLSX
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PHONE_NUMBER = re.compile(r"^\+?[0-9 ()./\-]+(?:[\n;,]+ *\+?[0-9 ()./\-]+)*$")
+MIN_PHONE_DIGITS = 5
+NUMBER = re.compile(r"^[+-]?[0-9]+(?:[.,][0-9]+)*$")
+
+
+def is_phone_number(text: str) -> bool:
+    return bool(PHONE_NUMBER.match(text)) and sum(c.isdigit() for c in text) >= MIN_PHONE_DIGITS
+
+
+def escape_formula(value):
+    """`value` as a CSV cell no spreadsheet reads as a formula; other types unchanged."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
+        return value
+    if value[0] in "+-" and (is_phone_number(value) or NUMBER.match(value)):
+        return value
+    return f"'{value}"
+
+
+class SafeCSV(CSV):
+    def export_data(self, dataset, **kwargs):
+        safe = tablib.Dataset(
+            *([escape_formula(cell) for cell in row] for row in dataset),
+            headers=dataset.headers,
+            title=dataset.title,
+        )
+        return super().export_data(safe, **kwargs)
+
+
+class SafeXLSX(XLSX):
+    def export_data(self, dataset, **kwargs):
+        from openpyxl import load_workbook
+
+        data = super().export_data(dataset, **kwargs)
+        book = load_workbook(io.BytesIO(data))
+        changed = False
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if cell.data_type == "f":
+                        cell.data_type = "s"
+                        cell.quotePrefix = True
+                        changed = True
+        if not changed:
+            return data
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+
+class SpreadsheetMixin(ImportExportMixin):
+    """django-import-export's admin with the safe formats and filters checked."""
+
+    formats = [SafeCSV, SafeXLSX, JSON]
+
+    def get_export_queryset(self, request):
+        try:
+            return super().get_export_queryset(request)
+        except (IncorrectLookupParameters, FieldError, ValidationError, ValueError) as exc:
+            raise Http404("These filters do not apply to this list.") from exc
