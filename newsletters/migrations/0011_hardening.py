@@ -55,7 +55,7 @@ def strip_stored_images(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('newsletters', '0009_issue_date_precision'),
+        ('newsletters', '0010_issue_unique_source_hash'),
     ]
 
     operations = [
