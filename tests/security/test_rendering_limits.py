@@ -33,8 +33,8 @@ def timed(function, *args, clock=time.perf_counter):
 
 
 def test_two_megabytes_of_image_brackets_render_quickly_as_plain_text():
-    html, seconds = timed(render_markdown, "![" * 1_000_000)
-    assert seconds < 0.5, seconds
+    html, seconds = timed(render_markdown, "![" * 1_000_000, clock=time.process_time)
+    assert seconds < 0.5, seconds  # 0.08 s measured; it was about 20 s before
     assert html.startswith("<p>![![") and html.count("![") == 1_000_000
     assert "<img" not in html
 
@@ -85,9 +85,9 @@ def test_a_stored_two_megabyte_story_is_served_quickly(client):
     Story.objects.filter(pk=story.pk).update(body="![" * 1_000_000)
     api = reverse("newsletters:api_issue", args=[story.issue.slug])
     for url in (story.get_absolute_url(), api):
-        response, seconds = timed(client.get, url)
+        response, seconds = timed(client.get, url, clock=time.process_time)
         assert response.status_code == 200
-        assert seconds < 2.0, (url, seconds)
+        assert seconds < 1.0, (url, seconds)
 
 
 # --- remote images ---------------------------------------------------------------------
