@@ -13,10 +13,11 @@ from tests.factories import fill_issue, make_country, make_directory, make_issue
 
 pytestmark = pytest.mark.django_db
 
-# A 1x1 GIF, so the pages carry a real <img>.
-GIF = (
-    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00"
-    b"\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+# A 1x1 PNG, so the pages carry a real <img> (GIF is refused: issue 15).
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00"
+    b"\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\r\xefF\xb8"
+    b"\x00\x00\x00\x00IEND\xaeB`\x82"
 )
 
 
@@ -63,7 +64,7 @@ def site(settings):
     KeyFigure.objects.create(issue=issues[1], label="Cases", value=9)
     story = issues[1].stories.first()
     Photo.objects.create(
-        story=story, image=SimpleUploadedFile("dot.gif", GIF, "image/gif"), caption="A dot"
+        story=story, image=SimpleUploadedFile("dot.png", PNG, "image/png"), caption="A dot"
     )
     issues[1].directory_snapshot = {"hotlines": [{"country": "KZ", "number": "1899"}]}
     issues[1].save()

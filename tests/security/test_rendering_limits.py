@@ -26,15 +26,15 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 SLOW_TEXTS = ["![", "[", "a|b\n", "|a|\n|-|\n", "a*b ", "- a\n", "a\n", "> - a\n"]
 
 
-def timed(function, *args):
-    started = time.perf_counter()
+def timed(function, *args, clock=time.perf_counter):
+    started = clock()
     result = function(*args)
-    return result, time.perf_counter() - started
+    return result, clock() - started
 
 
 def test_two_megabytes_of_image_brackets_render_quickly_as_plain_text():
-    html, seconds = timed(render_markdown, "![" * 1_000_000)
-    assert seconds < 0.5, seconds
+    html, seconds = timed(render_markdown, "![" * 1_000_000, clock=time.process_time)
+    assert seconds < 0.5, seconds  # 0.08 s measured; it was about 20 s before
     assert html.startswith("<p>![![") and html.count("![") == 1_000_000
     assert "<img" not in html
 
@@ -42,10 +42,11 @@ def test_two_megabytes_of_image_brackets_render_quickly_as_plain_text():
 @pytest.mark.parametrize("unit", SLOW_TEXTS)
 def test_the_longest_allowed_body_renders_within_a_second(unit):
     text = (unit * (MAX_BODY_CHARS // len(unit) + 1))[:MAX_BODY_CHARS]
-    html, seconds = timed(render_markdown, text)
-    # The budget is 0.3 s, then the tokens made so far become HTML: 0.3-0.45 s measured on
-    # the 2-core machine, alone; the margin is for a machine busy with other tests.
-    assert seconds < 1.5, seconds
+    # CPU time: other processes on a busy machine would stretch wall time, not the work.
+    # The budget is 0.3 s, then the tokens made so far become HTML: 0.3-0.6 s in all
+    # (wall time on the idle 2-core machine).
+    html, seconds = timed(render_markdown, text, clock=time.process_time)
+    assert seconds < 1.0, seconds
     assert len(html) >= len(text) * 0.9  # nothing dropped, only left unformatted
 
 
@@ -84,9 +85,9 @@ def test_a_stored_two_megabyte_story_is_served_quickly(client):
     Story.objects.filter(pk=story.pk).update(body="![" * 1_000_000)
     api = reverse("newsletters:api_issue", args=[story.issue.slug])
     for url in (story.get_absolute_url(), api):
-        response, seconds = timed(client.get, url)
+        response, seconds = timed(client.get, url, clock=time.process_time)
         assert response.status_code == 200
-        assert seconds < 2.0, (url, seconds)
+        assert seconds < 1.0, (url, seconds)
 
 
 # --- remote images ---------------------------------------------------------------------
