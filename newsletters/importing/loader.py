@@ -32,7 +32,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Subquery
 
 from directory.models import Country, Hotline, Office, OfficeEmail, Person
 from directory.phones import digits_key, to_e164
@@ -486,19 +486,26 @@ def _describe(issue: Issue) -> str:
     return f"“{issue.title}” ({issue.series}{number})"
 
 
-def find_existing(parsed: ParsedIssue, series: Series | None, source_name: str) -> Issue | None:
-    """The issue a new version replaces: same series and number, else same source name."""
-    condition = Q(source_name=source_name) if source_name else Q(pk__in=[])
-    if series is not None and parsed.number:
-        condition |= Q(series=series, number=parsed.number)
-    candidates = list(Issue.objects.filter(condition).select_related("series")[:2])
-    for candidate in candidates:  # a series/number match wins over a file-name match
-        if series is not None and (candidate.series_id, candidate.number) == (
-            series.pk,
-            parsed.number,
-        ):
-            return candidate
-    return candidates[0] if candidates else None
+def _lookup(
+    source_hash: str, series_title: str, number: int | None, source_name: str, slug: str
+) -> tuple[Issue | None, Issue | None, bool]:
+    """(the issue imported from these exact bytes, the issue a new version replaces,
+    whether ``slug`` is taken), in one query. The replaced issue has the same series and
+    number, else the same source name. Asking for the slug here spares Issue.save its own
+    query for a free slug: one round trip less per new issue."""
+    condition = Q(source_hash=source_hash) | Q(slug=slug)
+    if source_name:
+        condition |= Q(source_name=source_name)
+    if number:
+        series_id = Series.objects.filter(title=series_title).values("pk")[:1]
+        condition |= Q(series_id=Subquery(series_id), number=number)
+    candidates = list(Issue.objects.filter(condition).select_related("series").order_by()[:4])
+    same = next((c for c in candidates if c.source_hash == source_hash), None)
+    key = (series_title, number)
+    numbered = (c for c in candidates if number and (c.series.title, c.number) == key)
+    named = (c for c in candidates if source_name and c.source_name == source_name)
+    taken = len(candidates) == 4 or any(c.slug == slug for c in candidates)
+    return same, next(numbered, None) or next(named, None), taken
 
 
 def _same_file(source_hash: str) -> Issue | None:
@@ -531,7 +538,7 @@ class _Decision:
 def _decide(
     parsed: ParsedIssue,
     series_title: str,
-    source_name: str,
+    existing: Issue | None,
     cache: BatchCache | None,
     *,
     replace: bool,
@@ -539,9 +546,10 @@ def _decide(
     dry_run: bool,
 ) -> _Decision:
     series = cache.series.get(series_title) if cache else None
-    if series is None:
+    if series is None and existing is not None and existing.series.title == series_title:
+        series = existing.series
+    if series is None and not dry_run:
         series = Series.objects.filter(title=series_title).order_by().first()
-    existing = find_existing(parsed, series, source_name)
     if existing is not None and (existing.edited_in_admin or existing.status != "draft"):
         why = "was edited in the admin" if existing.edited_in_admin else "is published"
         message = f"skipped: {_describe(existing)} already exists and {why}; not overwritten"
@@ -592,34 +600,28 @@ def load_issue(
     source_name = _clip(source_name, Issue, "source_name")
     options = {"replace": replace, "accept_low_confidence": accept_low_confidence}
 
-    same = _same_file(source_hash)  # the common re-import: one query, no transaction
+    # The common re-import ("unchanged") and the look-up of the issue a new version
+    # replaces: one query, outside the transaction.
+    title = _clip(parsed.title, Issue, "title") or f"{series_title} issue"
+    slug = unique_slug(title, lambda _slug: False)
+    same, existing, slug_taken = _lookup(
+        source_hash, series_title, parsed.number, source_name, slug
+    )
     if same is not None:
         return LoadResult("unchanged", same, f"unchanged: {_describe(same)} has this exact file")
-    if dry_run:
-        decision = _decide(parsed, series_title, source_name, cache, dry_run=True, **options)
+    decision = _decide(parsed, series_title, existing, cache, dry_run=dry_run, **options)
+    if dry_run or decision.result.outcome not in ("created", "updated"):
         return decision.result
 
     try:
         with transaction.atomic():
-            # Another run may be importing this file or issue now: wait for it, then look
-            # again, so the second run sees the first one's issue.
-            safety.lock_import(source_hash, series_title, parsed.number)
-            same = _same_file(source_hash)
-            if same is not None:
-                return LoadResult(
-                    "unchanged",
-                    same,
-                    f"unchanged: {_describe(same)} has this exact file "
-                    "(saved by another import run meanwhile)",
-                )
-            decision = _decide(parsed, series_title, source_name, cache, dry_run=False, **options)
-            if decision.result.outcome not in ("created", "updated"):
-                return decision.result
             issue, countries = _write_issue(
-                parsed, decision, series_title, source_name, source_hash, publish, cache, images
-            )
+                parsed, decision, series_title, source_name, source_hash, publish, cache, images,
+                slug=None if slug_taken else slug,
+            )  # fmt: skip
     except IntegrityError:
-        # The unique constraints caught a concurrent run the lock did not cover.
+        # Another run saved this file (unique source hash) or this numbered issue between
+        # the look-up and the writes: it won, this run changes nothing.
         same = _same_file(source_hash)
         if same is not None:
             return LoadResult(
@@ -644,12 +646,15 @@ def load_issue(
     return LoadResult(verb, issue, f"{verb}: {_describe(issue)}", decision.result.comparison)
 
 
-def _write_issue(parsed, decision, series_title, source_name, source_hash, publish, cache, images):
-    """The writes of load_issue, inside its transaction."""
+def _write_issue(
+    parsed, decision, series_title, source_name, source_hash, publish, cache, images, slug
+):
+    """The writes of load_issue, inside its transaction. ``slug``: a free slug for a new
+    issue, known from the look-up (None: Issue.save finds one)."""
     series, existing = decision.series, decision.existing
     if series is None:
         series, _ = Series.objects.get_or_create(title=series_title)
-    issue = existing or Issue(series=series)
+    issue = existing or Issue(series=series, slug=slug or "")
     if existing is not None:
         # Cascades to stories, photos and their country tags.
         existing.sections.all().delete()

@@ -4,20 +4,18 @@ imports of one file stay one issue.
 - A new version of an issue that would remove more than a third of its words, stories or
   key figures is refused (issue 10, item 6) unless the user says ``--replace``: a
   re-converted file holding two words must never silently replace a full draft.
-- On PostgreSQL, an import takes transaction-scoped advisory locks on the file's hash and
-  on its series and number, so a second run of the same file waits for the first and then
-  sees its issue ("unchanged"). SQLite needs no lock: its transactions begin IMMEDIATE
-  (config/settings.py), which already serialises writers. The unique constraint on
-  ``Issue.source_hash`` is the last line on both.
+- Concurrent runs of one file: the unique constraint on ``Issue.source_hash`` (and the one
+  on series and number) lets only one of them save it; the loader turns the others'
+  IntegrityError into "unchanged" (loader.load_issue). No lock is taken, so the common
+  case pays no extra round trip: on PostgreSQL the second INSERT waits for the first
+  transaction and then fails cleanly; on SQLite transactions begin IMMEDIATE
+  (config/settings.py), so the second run starts its writes after the first committed.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-
-from django.db import connection
 
 from newsletters.models import Issue, KeyFigure, Story
 
@@ -76,22 +74,3 @@ def comparison_text(before: Counts, after: Counts) -> str:
         f"words {before.words} → {after.words}, stories {before.stories} → {after.stories}, "
         f"key figures {before.key_figures} → {after.key_figures}"
     )
-
-
-def _lock_key(text: str) -> int:
-    """A signed 64-bit key for pg_advisory_xact_lock, stable across processes."""
-    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big", signed=True)
-
-
-def lock_import(source_hash: str, series_title: str, number: int | None) -> None:
-    """Inside a transaction: wait for any other import of the same file or the same
-    numbered issue to commit. Released at the end of the transaction. PostgreSQL only."""
-    if connection.vendor != "postgresql":
-        return
-    keys = {_lock_key(f"source:{source_hash}")}
-    if number:
-        keys.add(_lock_key(f"issue:{series_title}:{number}"))
-    # One statement, keys always in the same order: two runs never wait in a circle.
-    calls = ", ".join(["pg_advisory_xact_lock(%s)"] * len(keys))
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {calls}", sorted(keys))  # noqa: S608 - only placeholders
