@@ -190,7 +190,7 @@ def test_migration_strips_photos_and_covers_already_stored(
 
     from django.apps import apps
 
-    migration = import_module("newsletters.migrations.0010_hardening")
+    migration = import_module("newsletters.migrations.0011_hardening")
     # As stored before: the camera file as uploaded, under its guessable name.
     old_photo = default_storage.save("photos/2024/05/IMG_2041.jpg", io.BytesIO(camera_jpeg()))
     old_cover = default_storage.save("covers/2024/cover.jpg", io.BytesIO(camera_jpeg((600, 400))))
