@@ -49,6 +49,8 @@ class IssueListView(FilterView):
     context_object_name = "issues"
     filterset_class = IssueFilter
     paginate_by = settings.ISSUES_PER_PAGE
+    # The query parameters the archive reads; the page cache key keeps only these.
+    params = (*IssueFilter.base_filters, "page")
 
     def get_queryset(self):
         return Issue.objects.published().select_related("series").newest_first()
