@@ -4,6 +4,7 @@ markdown-it-py renders with raw HTML disabled, and nh3 then keeps only the tags,
 attributes and URL schemes listed here, whatever the renderer let through.
 """
 
+import hashlib
 from functools import lru_cache
 
 import nh3
@@ -23,6 +24,9 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 ALLOWED_SCHEMES = {"http", "https", "mailto", "tel"}
+# Part of every stored rendering's digest (Story.body_html): change it whenever the
+# renderer or the allow-list changes, and stored renderings are redone when next shown.
+RENDERER_VERSION = "1"
 
 
 @lru_cache(maxsize=1)
@@ -48,3 +52,15 @@ def render_markdown(text: str) -> SafeString:
     html = _renderer().render(text or "")
     # Safe: nh3 has removed everything outside the allow-list above.
     return mark_safe(sanitise_html(html))  # noqa: S308
+
+
+_DIGEST_PREFIX = repr(
+    (RENDERER_VERSION, sorted(ALLOWED_TAGS), sorted(ALLOWED_SCHEMES),
+     sorted((tag, sorted(names)) for tag, names in ALLOWED_ATTRIBUTES.items()))
+)  # fmt: skip
+
+
+def markdown_digest(text: str) -> str:
+    """Identifies `text` rendered by this version of the renderer and allow-list."""
+    source = f"{_DIGEST_PREFIX}|{text or ''}"
+    return hashlib.blake2b(source.encode(), digest_size=16).hexdigest()

@@ -3,8 +3,8 @@
 from datetime import date
 
 from django.db import models
-from django.db.models import Prefetch, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 
 
@@ -53,6 +53,27 @@ class IssueQuerySet(models.QuerySet):
             .order_by(f"{sign}sort_date", f"{sign}sort_number", f"{sign}pk")
         )
 
+    def with_neighbours(self):
+        """Annotates `older` and `newer`: {"slug", "title"} of the published issues next to
+        each one in its series (or None), in the same query (Issue.sort_key order)."""
+        from .models import Issue
+
+        beside = Issue.objects.published().with_sort_keys().filter(series_id=OuterRef("series_id"))
+        d, n, pk = OuterRef("sort_date"), OuterRef("sort_number"), OuterRef("pk")
+        older = beside.filter(
+            Q(sort_date__lt=d) | Q(sort_date=d, sort_number__lt=n)
+            | Q(sort_date=d, sort_number=n, pk__lt=pk)
+        ).order_by("-sort_date", "-sort_number", "-pk")  # fmt: skip
+        newer = beside.filter(
+            Q(sort_date__gt=d) | Q(sort_date=d, sort_number__gt=n)
+            | Q(sort_date=d, sort_number=n, pk__gt=pk)
+        ).order_by("sort_date", "sort_number", "pk")  # fmt: skip
+        link = JSONObject(slug="slug", title="title")
+        return self.with_sort_keys().annotate(
+            older=Subquery(older.values_list(link)[:1]),
+            newer=Subquery(newer.values_list(link)[:1]),
+        )
+
     def with_contents(self):
         """Everything an issue page shows, in a fixed number of queries."""
         from .models import Section, Story
@@ -66,6 +87,13 @@ class IssueQuerySet(models.QuerySet):
 
 
 class StoryQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        # bulk_create skips save(): the body's HTML is stored here instead (the importer).
+        objs = list(objs)
+        for story in objs:
+            story.render_body()
+        return super().bulk_create(objs, *args, **kwargs)
+
     def published(self, now=None):
         from .models import Issue
 

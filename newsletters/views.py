@@ -10,6 +10,7 @@ from django_filters.views import FilterView
 from directory.models import Hotline
 
 from .charts import figure_trends
+from .contents import issue_contents
 from .filters import IssueFilter
 from .models import Issue, Story
 from .search import (
@@ -18,7 +19,6 @@ from .search import (
     clean_query,
     search_stories,
 )
-from .snapshot import snapshot_countries
 
 # The home page draws the key figures of the latest issues only; /figures/ has them all.
 HOME_TREND_ISSUES = 12
@@ -67,15 +67,17 @@ class IssueDetailView(DetailView):
     context_object_name = "issue"
 
     def get_queryset(self):
-        return Issue.objects.visible_to(self.request.user).with_contents()
+        # One query: the issue, its series, its neighbours and its stored contents.
+        visible = Issue.objects.visible_to(self.request.user)
+        return visible.select_related("series").with_neighbours()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        published = Issue.objects.published().filter(series_id=self.object.series_id)
-        context["older"] = published.older_than(self.object).only("slug", "title").first()
-        context["newer"] = published.newer_than(self.object).only("slug", "title").first()
-        context["snapshot"] = snapshot_countries(self.object.directory_snapshot)
-        context["canonical_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
+        issue = self.object
+        context["older"] = Issue(**issue.older) if issue.older else None
+        context["newer"] = Issue(**issue.newer) if issue.newer else None
+        context["issue_contents"] = issue_contents(issue)
+        context["canonical_url"] = self.request.build_absolute_uri(issue.get_absolute_url())
         return context
 
 
