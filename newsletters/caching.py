@@ -30,7 +30,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.core.cache import cache
@@ -41,7 +41,13 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 
-from .pagecache import entry_response, mark_for_storing, not_modified
+from .pagecache import (
+    entry_response,
+    mark_for_storing,
+    not_modified,
+    recent_entry,
+    remember_entry,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +103,11 @@ class PublicState:
     next_go_live: datetime | None
 
     def etag(self) -> str:
-        return hashlib.sha256(f"{self.version}|{self.newest}".encode()).hexdigest()[:32]
+        etag = self.__dict__.get("_etag")
+        if etag is None:  # computed once per state: asked for several times a request
+            etag = hashlib.sha256(f"{self.version}|{self.newest}".encode()).hexdigest()[:32]
+            object.__setattr__(self, "_etag", etag)
+        return etag
 
     def is_current(self, version: int, now: datetime) -> bool:
         """Still valid: same version, and no scheduled issue has gone live since."""
@@ -136,7 +146,7 @@ def _compute_state(version: int, bumped_at: datetime | None, now: datetime) -> P
 
 def _lookup(keys: list[str], now: datetime) -> tuple[PublicState, dict]:
     """The state (read, or computed and stored) and whatever else `keys` found."""
-    found = cache.get_many([VERSION_KEY, STATE_KEY, BUMPED_AT_KEY, *keys])
+    found = cache.get_many([VERSION_KEY, STATE_KEY, *keys])
     version = found.get(VERSION_KEY)
     if version is None:
         version = _start_version()
@@ -145,7 +155,9 @@ def _lookup(keys: list[str], now: datetime) -> tuple[PublicState, dict]:
         state = PublicState(*stored)
         if state.is_current(version, now):
             return state, found
-    state = _compute_state(version, found.get(BUMPED_AT_KEY), now)
+    # Read after the version: a bump writes its time first, so this is that bump's time
+    # or a later one.
+    state = _compute_state(version, cache.get(BUMPED_AT_KEY), now)
     # Stored for a while only: a safety net for writes that send no signal (bulk updates).
     # A stale state written here by a slower process is tagged with its older version,
     # so the next reader recomputes rather than trusts it.
@@ -170,6 +182,8 @@ def only_params(query: QueryDict, params: tuple[str, ...]) -> QueryDict:
     The page is rendered from this, and cached under it, so `?utm=1` or `?cb=<unique>`
     neither creates cache entries nor ends up in the page's links.
     """
+    if not params or not query:
+        return _empty_query()
     kept = QueryDict(mutable=True)
     for name in sorted(params):
         values = query.getlist(name)
@@ -179,21 +193,41 @@ def only_params(query: QueryDict, params: tuple[str, ...]) -> QueryDict:
     return kept
 
 
+@lru_cache(maxsize=1)
+def _empty_query() -> QueryDict:
+    return QueryDict()  # immutable: safe to share between requests
+
+
 def page_key(request, params: tuple[str, ...]) -> str:
     """The cache key of a page: method, scheme, host, path and the parameters it reads."""
-    query = only_params(request.GET, params).urlencode()
+    query = ""
+    if params and request.META.get("QUERY_STRING"):
+        query = only_params(request.GET, params).urlencode()
     uri = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     return PAGE_PREFIX + hashlib.sha256(f"{request.method}|{uri}".encode()).hexdigest()
 
 
 def lookup_page(request, params: tuple[str, ...]) -> PublicState:
-    """State and stored page, read once per request in one cache round trip."""
+    """State and stored page, read once per request, in one cache round trip.
+
+    A page this process stored or served lately is kept in its memory too
+    (pagecache.recent_entry); it is used only if its ETag is the current one, read from
+    the shared cache, so it is never staler than the shared copy.
+    """
     if not hasattr(request, "_public_state"):
         key = page_key(request, params)
-        state, found = _lookup([key], timezone.now())
+        recent = recent_entry(key)
+        state, found = _lookup([] if recent else [key], timezone.now())
+        etag = state.etag()
+        if recent is not None and recent[0] == etag:
+            entry = recent
+        else:
+            entry = found.get(key) if recent is None else cache.get(key)
+            if entry is not None and entry[0] == etag:
+                remember_entry(key, entry)
         request._public_state = state
         request._public_page_key = key
-        request._public_page = found.get(key)
+        request._public_page = entry
     return request._public_state
 
 
@@ -210,7 +244,8 @@ def public_page(view_func=None, *, params: tuple[str, ...] = ()):
 
     @wraps(view_func)
     def cached_view(request, *args, **kwargs):
-        request.GET = only_params(request.GET, params)
+        if params or request.META.get("QUERY_STRING"):
+            request.GET = only_params(request.GET, params)
         if not _is_public_request(request):
             response = view_func(request, *args, **kwargs)
             # Previews and signed-in pages stay out of shared caches.

@@ -17,6 +17,8 @@ where bodies maps "identity", "gzip" or "br" to bytes.
 """
 
 import gzip
+from collections import OrderedDict
+from functools import lru_cache
 
 import brotli
 from django.conf import settings
@@ -33,6 +35,38 @@ NOT_MODIFIED_HEADERS = ("Cache-Control", "Content-Location", "ETag", "Expires",
                         "Last-Modified", "Vary")  # fmt: skip
 ENCODINGS = ("br", "gzip")
 BROTLI_QUALITY = 5  # about as fast as gzip -6, and smaller; made once per page version
+
+
+# The pages this process stored or served lately (a small LRU in memory): a hit then
+# reads only the version and state from the shared cache, not the page's bytes.
+RECENT_ENTRIES = 256
+_recent: OrderedDict[str, tuple] = OrderedDict()
+
+
+def recent_entry(key: str) -> tuple | None:
+    entry = _recent.get(key)
+    if entry is not None:
+        _recent.move_to_end(key)
+    return entry
+
+
+def remember_entry(key: str, entry: tuple) -> None:
+    _recent[key] = entry
+    _recent.move_to_end(key)
+    while len(_recent) > RECENT_ENTRIES:
+        _recent.popitem(last=False)
+
+
+@lru_cache(maxsize=1024)
+def public_page_params(urlconf: str, path: str) -> tuple[str, ...] | None:
+    """The parameters the public page at `path` reads, or None if it is not one.
+
+    URL resolution is the largest cost of an early answer, hence the bounded memo.
+    """
+    try:
+        return getattr(resolve(path, urlconf).func, "public_page_params", None)
+    except Resolver404:
+        return None
 
 
 def mark_for_storing(request, state) -> None:
@@ -124,7 +158,9 @@ def entry_response(request, entry: tuple, key: str | None = None, timeout: int |
     if body is None:
         body = _compress(bodies["identity"], encoding)
         if key is not None:
-            cache.set(key, (*entry[:4], {**bodies, encoding: body}), timeout)
+            entry = (*entry[:4], {**bodies, encoding: body})
+            cache.set(key, entry, timeout)
+            remember_entry(key, entry)
     response = HttpResponse(body, status=status)
     for name, value in headers:
         response.headers[name] = value
@@ -163,13 +199,11 @@ class PublicPageCacheMiddleware:
         entry = build_entry(state, response)
         key, timeout = request._public_page_key, state.timeout()
         cache.set(key, entry, timeout)
+        remember_entry(key, entry)
         return entry_response(request, entry, key, timeout)
 
     def _stored(self, request):
-        try:
-            params = getattr(resolve(request.path_info).func, "public_page_params", None)
-        except Resolver404:
-            return None
+        params = public_page_params(settings.ROOT_URLCONF, request.path_info)
         if params is None:
             return None
         try:
