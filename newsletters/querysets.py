@@ -87,6 +87,15 @@ class IssueQuerySet(models.QuerySet):
 
 
 class StoryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Stories of the issues `user` may see (IssueQuerySet.visible_to), by a join."""
+        if user is not None and user.is_active and user.is_staff:
+            return self.all()
+        from .models import Issue
+
+        live = Q(issue__go_live_at__isnull=True) | Q(issue__go_live_at__lte=timezone.now())
+        return self.filter(live, issue__status=Issue.Status.PUBLISHED)
+
     def bulk_create(self, objs, *args, **kwargs):
         # bulk_create skips save(): the body's HTML is stored here instead (the importer).
         objs = list(objs)

@@ -86,17 +86,15 @@ class StoryDetailView(DetailView):
     context_object_name = "story"
 
     def get_object(self, queryset=None):
-        issue = get_object_or_404(
-            Issue.objects.visible_to(self.request.user).select_related("series"),
-            slug=self.kwargs["issue_slug"],
-        )
-        story = get_object_or_404(
-            Story.objects.select_related("section").prefetch_related("photos", "countries"),
-            issue=issue,
+        # One query for the story, its section, issue and series; two for its photos
+        # and countries.
+        return get_object_or_404(
+            Story.objects.visible_to(self.request.user)
+            .select_related("section", "issue__series")
+            .prefetch_related("photos", "countries"),
+            issue__slug=self.kwargs["issue_slug"],
             slug=self.kwargs["slug"],
         )
-        story.issue = issue
-        return story
 
 
 class SearchView(ListView):

@@ -124,3 +124,32 @@ def test_issue_page_stores_its_contents_in_a_bounded_number_of_queries(client):
     # The first view after a change renders the contents: state, issue, the contents'
     # own queries (sections, stories, photos, countries, figures, country names), store.
     assert count_queries(client, big.get_absolute_url()) == 10
+
+
+def test_story_page_runs_four_queries_whatever_its_size(client):
+    small, big = make_issue(), make_issue()
+    fill_issue(small, sections=1, stories_per_section=1, photos_per_story=0, figures=0)
+    fill_issue(big, sections=2, stories_per_section=3, photos_per_story=4, figures=2)
+    for issue in (small, big):
+        story = issue.stories.order_by("pk").last()
+        story.countries.add(make_country("TJ", "Tajikistan"))
+        # State; story with section, issue and series; photos; countries.
+        assert count_queries(client, story.get_absolute_url()) == 4
+
+
+def test_story_of_a_draft_is_still_hidden_with_the_joined_query(client, staff_client):
+    draft = make_issue(status=Issue.Status.DRAFT)
+    story = make_story(draft, title="Not yet")
+    assert client.get(story.get_absolute_url()).status_code == 404
+    assert staff_client.get(story.get_absolute_url()).status_code == 200
+
+
+def test_archive_runs_four_queries_whatever_its_size(client):
+    for _ in range(3):
+        fill_issue(make_issue(), sections=2, stories_per_section=2, photos_per_story=0)
+    small = count_queries(client, "/issues/")
+    for _ in range(30):
+        fill_issue(make_issue(), sections=2, stories_per_section=2, photos_per_story=0)
+    # State; the four filters' choices; the count; the page.
+    assert small == count_queries(client, "/issues/") == 4
+    assert count_queries(client, "/issues/", {"year": "2021", "page": "2"}) == 4
