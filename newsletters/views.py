@@ -13,6 +13,7 @@ from .charts import figure_trends
 from .contents import issue_contents
 from .filters import IssueFilter
 from .models import Issue, Story
+from .querysets import issue_neighbours
 from .search import (
     MAX_QUERY_LENGTH,
     attach_snippets,
@@ -67,15 +68,15 @@ class IssueDetailView(DetailView):
     context_object_name = "issue"
 
     def get_queryset(self):
-        # One query: the issue, its series, its neighbours and its stored contents.
-        visible = Issue.objects.visible_to(self.request.user)
-        return visible.select_related("series").with_neighbours()
+        # One query: the issue, its series and its stored contents.
+        return Issue.objects.visible_to(self.request.user).select_related("series")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         issue = self.object
-        context["older"] = Issue(**issue.older) if issue.older else None
-        context["newer"] = Issue(**issue.newer) if issue.newer else None
+        older, newer = issue_neighbours(issue)  # one query for both
+        context["older"] = Issue(**older) if older else None
+        context["newer"] = Issue(**newer) if newer else None
         context["issue_contents"] = issue_contents(issue)
         context["canonical_url"] = self.request.build_absolute_uri(issue.get_absolute_url())
         return context
