@@ -29,16 +29,16 @@ import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Max, Min, Q
-from django.db.models.functions import Coalesce, Greatest
+from django.db import connection
 from django.http import HttpResponseNotModified, QueryDict
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, quote_etag
 
 from .pagecache import (
@@ -124,24 +124,41 @@ class PublicState:
         return (self.version, self.newest, self.last_modified, self.next_go_live)
 
 
+# The newest live issue's time (an issue that went live by schedule changed the site at
+# its go-live time) and the next go-live, in one pass. Raw SQL: it runs on every render
+# after a change, and the ORM took a quarter of an uncached page's Python to build it.
+STATE_SQL = """SELECT
+  MAX(CASE WHEN status = %(published)s AND (go_live_at IS NULL OR go_live_at <= %(now)s)
+      THEN (CASE WHEN go_live_at > updated_at THEN go_live_at ELSE updated_at END) END),
+  MIN(CASE WHEN status = %(published)s AND go_live_at > %(now)s THEN go_live_at END)
+  FROM {table}"""
+
+
+def _as_datetime(value) -> datetime | None:
+    # SQLite gives a computed column's datetime back as text, in UTC.
+    if isinstance(value, str):
+        value = parse_datetime(value).replace(tzinfo=UTC)
+    return value
+
+
 def _compute_state(version: int, bumped_at: datetime | None, now: datetime) -> PublicState:
     """The one query: newest live issue and next go-live."""
     from .models import Issue
 
-    published = Q(status=Issue.Status.PUBLISHED)
-    live = published & (Q(go_live_at__isnull=True) | Q(go_live_at__lte=now))
-    row = Issue.objects.order_by().aggregate(
-        # An issue that went live by schedule changed the site at its go-live time.
-        newest=Max(Greatest("updated_at", Coalesce("go_live_at", "updated_at")), filter=live),
-        next_go_live=Min("go_live_at", filter=published & Q(go_live_at__gt=now)),
-    )
+    sql = STATE_SQL.format(table=connection.ops.quote_name(Issue._meta.db_table))
+    params = {
+        "published": Issue.Status.PUBLISHED,
+        "now": connection.ops.adapt_datetimefield_value(now),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        newest, next_go_live = map(_as_datetime, cursor.fetchone())
     if bumped_at is None:
         # Lost to a flush: changes may have been made up to now.
         bumped_at = now
         cache.add(BUMPED_AT_KEY, now, timeout=None)
-    newest = row["newest"]
     last_modified = max(newest, bumped_at) if newest else bumped_at
-    return PublicState(version, newest, last_modified, row["next_go_live"])
+    return PublicState(version, newest, last_modified, next_go_live)
 
 
 def _lookup(keys: list[str], now: datetime) -> tuple[PublicState, dict]:

@@ -174,3 +174,26 @@ def test_favicon_is_served_and_linked(client, issue):
     assert icon.content[:4] == b"\x00\x00\x01\x00"  # an ICO header
     assert "max-age=86400" in icon["Cache-Control"]
     assert b'<link rel="icon" href="/static/favicon.ico"' in client.get("/").content
+
+
+def test_state_reads_newest_live_time_and_next_go_live():
+    import datetime
+
+    from django.utils import timezone
+
+    from newsletters.caching import public_state
+    from newsletters.models import Issue
+
+    now = timezone.now()
+    hour = datetime.timedelta(hours=1)
+    edited = make_issue(title="Edited after going live", go_live_at=now - 3 * hour)
+    scheduled_past = make_issue(title="Went live by schedule", go_live_at=now - 2 * hour)
+    make_issue(title="Future", go_live_at=now + 5 * hour)
+    make_issue(title="Sooner", go_live_at=now + hour)
+    make_issue(title="Draft", status=Issue.Status.DRAFT, go_live_at=now + hour / 2)
+    Issue.objects.filter(pk=edited.pk).update(updated_at=now - 4 * hour)
+    Issue.objects.filter(pk=scheduled_past.pk).update(updated_at=now - 5 * hour)
+    state = public_state(now=now)
+    assert state.newest == now - 2 * hour  # the later go-live, not an older update
+    assert state.next_go_live == now + hour  # the draft's time does not count
+    assert state.newest.tzinfo is not None
