@@ -1,8 +1,9 @@
 """Settings, read from environment variables with safe defaults for local use.
 
 Variables: DEBUG, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL, MEDIA_ROOT,
-CSRF_TRUSTED_ORIGINS, IMPORT_MAX_FILE_BYTES. With DEBUG off the site refuses to start
-without a SECRET_KEY, so a forgotten variable cannot ship a guessable key.
+CSRF_TRUSTED_ORIGINS, IMPORT_MAX_FILE_BYTES, CACHE_DIR, CACHE_MAX_ENTRIES. With DEBUG off
+the site refuses to start without a SECRET_KEY, so a forgotten variable cannot ship a
+guessable key.
 """
 
 import os
@@ -121,7 +122,17 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without Redis, a cache on disk that every worker of the machine shares: content
+    # versions, validators and stored pages are then the same in every worker, so a
+    # publish shows everywhere on the next request (a per-worker local-memory cache kept
+    # serving old pages for up to 10 minutes). The page cache is bounded by MAX_ENTRIES.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR", str(VAR_DIR / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", 5000))},
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -216,6 +227,10 @@ MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddlewar
                   "csp.middleware.CSPMiddleware")  # fmt: skip
 MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1,
                   "config.middleware.SecurityHeadersMiddleware")  # fmt: skip
+# Stored public pages are answered right after the HTTPS redirect, before the rest of
+# the stack (newsletters/pagecache.py); the stored headers include CSP's.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                  "newsletters.pagecache.PublicPageCacheMiddleware")  # fmt: skip
 MIDDLEWARE += [
     "config.admin_guard.AdminNulGuardMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",

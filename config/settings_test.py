@@ -23,6 +23,9 @@ def _throwaway_dir(prefix: str) -> str:
     return path
 
 
+# One cache per test process: the file cache of the real settings would be shared by
+# the xdist workers. Tests that need several processes set CACHE_DIR themselves.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MEDIA_ROOT = _throwaway_dir("newsletters-test-media-")
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"

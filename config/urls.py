@@ -8,6 +8,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 
+from config.favicon import favicon
 from config.health import healthz
 from config.media import serve_media
 from directory.api import directory as directory_api
@@ -20,12 +21,13 @@ admin.site.index_title = "Issues, stories and the directory"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("directory/", include("directory.urls")),
     path("api/directory/", public_page(directory_api), name="api_directory"),
     path(
         "sitemap.xml",
-        public_page(sitemap),
+        public_page(sitemap, params=("p",)),
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),

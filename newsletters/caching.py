@@ -1,20 +1,22 @@
 """Conditional requests and page caching for the public pages.
 
 A cached page must answer without touching the database, yet never outlive a change
-nor a scheduled go-live. Everything a request needs is therefore kept in the shared
-cache and fetched in one round trip (get_many):
+nor a scheduled go-live, in any worker. Everything a request needs is therefore kept in
+the shared cache (Redis, or the file cache every worker of the machine reads: see
+config/settings.py) and fetched in one round trip (get_many):
 
-- a content version, an integer that signals bump atomically with `cache.incr`
-  whenever something the public can see changes (newsletters/signals.py). Being
-  atomic, two processes bumping at once can never lose a bump;
+- a content version, a fresh unique integer that signals `set` whenever something the
+  public can see changes (newsletters/signals.py). A bump never reuses a value, so two
+  processes bumping at once cannot bring back a version pages were stored under;
 - the time of the last bump, for Last-Modified;
 - the derived state for that version: the newest published issue's time (updated or
   gone live), the Last-Modified instant and the next scheduled go-live. One aggregate
   query computes it, only when it is missing, belongs to an older version, or the next
   go-live has passed. A state computed from data read before a bump is tagged with the
   older version, so it is never taken for the current one;
-- the page itself, under a key that depends on the URL only, stored with the ETag it
-  was rendered for; a page whose ETag is not the current one is a miss.
+- the page itself (newsletters/pagecache.py), under a key made of the URL and only the
+  query parameters the page reads, stored with the ETag it was rendered for; a page
+  whose ETag is not the current one is a miss.
 
 The ETag hashes the version with the newest issue's time, so it changes on every bump
 and at every go-live, and is the same in every process for the same data.
@@ -25,17 +27,27 @@ preview must never be stored where a visitor could be served it.
 
 import hashlib
 import logging
+import secrets
 from dataclasses import dataclass
-from datetime import datetime
-from functools import wraps
+from datetime import UTC, datetime
+from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Max, Min, Q
-from django.db.models.functions import Coalesce, Greatest
+from django.db import connection
+from django.http import HttpResponseNotModified, QueryDict
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
-from django.views.decorators.http import condition
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.dateparse import parse_datetime
+from django.utils.http import http_date, quote_etag
+
+from .pagecache import (
+    entry_response,
+    mark_for_storing,
+    not_modified,
+    recent_entry,
+    remember_entry,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -49,10 +61,12 @@ PAGE_TIMEOUT = getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 600)
 
 
 def _fresh_version() -> int:
-    # Microseconds since the epoch: larger than any counter started before, so a version
-    # key lost to a flush or an eviction never comes back with a value pages were stored
-    # under.
-    return int(timezone.now().timestamp() * 1_000_000)
+    # Microseconds since the epoch, with random low bits: two processes bumping in the
+    # same microsecond still write different values, so a plain `set` (atomic in every
+    # backend, unlike `incr` on the file or database cache) can never lose a bump: every
+    # bump leaves a value that no page was stored under. It stays below 2**63 (Redis
+    # integers).
+    return (int(timezone.now().timestamp() * 1_000_000) << 10) | secrets.randbits(10)
 
 
 def content_version() -> int:
@@ -74,14 +88,10 @@ def bump_content_version(**_kwargs) -> None:
         # The time first: a reader that sees the new version also sees this time or a
         # later one, so Last-Modified never goes back behind a change.
         cache.set(BUMPED_AT_KEY, timezone.now(), timeout=None)
-        try:
-            cache.incr(VERSION_KEY)
-        except ValueError:  # no version yet (flushed): a fresh one is new anyway
-            if not cache.add(VERSION_KEY, _fresh_version(), timeout=None):
-                cache.incr(VERSION_KEY)  # someone else started one meanwhile
+        cache.set(VERSION_KEY, _fresh_version(), timeout=None)
     except Exception as exc:  # noqa: BLE001 - the cache only makes pages faster
         # A cache that is down must not make saving fail (config/cache.py degrades
-        # get/set, but not incr).
+        # get/set, but a plain backend may raise).
         logger.warning("could not bump the public content version: %s", exc)
 
 
@@ -93,7 +103,11 @@ class PublicState:
     next_go_live: datetime | None
 
     def etag(self) -> str:
-        return hashlib.sha256(f"{self.version}|{self.newest}".encode()).hexdigest()[:32]
+        etag = self.__dict__.get("_etag")
+        if etag is None:  # computed once per state: asked for several times a request
+            etag = hashlib.sha256(f"{self.version}|{self.newest}".encode()).hexdigest()[:32]
+            object.__setattr__(self, "_etag", etag)
+        return etag
 
     def is_current(self, version: int, now: datetime) -> bool:
         """Still valid: same version, and no scheduled issue has gone live since."""
@@ -110,29 +124,46 @@ class PublicState:
         return (self.version, self.newest, self.last_modified, self.next_go_live)
 
 
+# The newest live issue's time (an issue that went live by schedule changed the site at
+# its go-live time) and the next go-live, in one pass. Raw SQL: it runs on every render
+# after a change, and the ORM took a quarter of an uncached page's Python to build it.
+STATE_SQL = """SELECT
+  MAX(CASE WHEN status = %(published)s AND (go_live_at IS NULL OR go_live_at <= %(now)s)
+      THEN (CASE WHEN go_live_at > updated_at THEN go_live_at ELSE updated_at END) END),
+  MIN(CASE WHEN status = %(published)s AND go_live_at > %(now)s THEN go_live_at END)
+  FROM {table}"""
+
+
+def _as_datetime(value) -> datetime | None:
+    # SQLite gives a computed column's datetime back as text, in UTC.
+    if isinstance(value, str):
+        value = parse_datetime(value).replace(tzinfo=UTC)
+    return value
+
+
 def _compute_state(version: int, bumped_at: datetime | None, now: datetime) -> PublicState:
     """The one query: newest live issue and next go-live."""
     from .models import Issue
 
-    published = Q(status=Issue.Status.PUBLISHED)
-    live = published & (Q(go_live_at__isnull=True) | Q(go_live_at__lte=now))
-    row = Issue.objects.order_by().aggregate(
-        # An issue that went live by schedule changed the site at its go-live time.
-        newest=Max(Greatest("updated_at", Coalesce("go_live_at", "updated_at")), filter=live),
-        next_go_live=Min("go_live_at", filter=published & Q(go_live_at__gt=now)),
-    )
+    sql = STATE_SQL.format(table=connection.ops.quote_name(Issue._meta.db_table))
+    params = {
+        "published": Issue.Status.PUBLISHED,
+        "now": connection.ops.adapt_datetimefield_value(now),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        newest, next_go_live = map(_as_datetime, cursor.fetchone())
     if bumped_at is None:
         # Lost to a flush: changes may have been made up to now.
         bumped_at = now
         cache.add(BUMPED_AT_KEY, now, timeout=None)
-    newest = row["newest"]
     last_modified = max(newest, bumped_at) if newest else bumped_at
-    return PublicState(version, newest, last_modified, row["next_go_live"])
+    return PublicState(version, newest, last_modified, next_go_live)
 
 
 def _lookup(keys: list[str], now: datetime) -> tuple[PublicState, dict]:
     """The state (read, or computed and stored) and whatever else `keys` found."""
-    found = cache.get_many([VERSION_KEY, STATE_KEY, BUMPED_AT_KEY, *keys])
+    found = cache.get_many([VERSION_KEY, STATE_KEY, *keys])
     version = found.get(VERSION_KEY)
     if version is None:
         version = _start_version()
@@ -141,7 +172,9 @@ def _lookup(keys: list[str], now: datetime) -> tuple[PublicState, dict]:
         state = PublicState(*stored)
         if state.is_current(version, now):
             return state, found
-    state = _compute_state(version, found.get(BUMPED_AT_KEY), now)
+    # Read after the version: a bump writes its time first, so this is that bump's time
+    # or a later one.
+    state = _compute_state(version, cache.get(BUMPED_AT_KEY), now)
     # Stored for a while only: a safety net for writes that send no signal (bulk updates).
     # A stale state written here by a slower process is tagged with its older version,
     # so the next reader recomputes rather than trusts it.
@@ -160,55 +193,103 @@ def _is_public_request(request) -> bool:
     return request.method in ("GET", "HEAD") and not request.user.is_authenticated
 
 
-def _page_key(request) -> str:
-    uri = request.build_absolute_uri()
+def only_params(query: QueryDict, params: tuple[str, ...]) -> QueryDict:
+    """`query` with only the parameters a page reads, in a fixed order (issue 15 item 5).
+
+    The page is rendered from this, and cached under it, so `?utm=1` or `?cb=<unique>`
+    neither creates cache entries nor ends up in the page's links.
+    """
+    if not params or not query:
+        return _empty_query()
+    kept = QueryDict(mutable=True)
+    for name in sorted(params):
+        values = query.getlist(name)
+        if values:
+            kept.setlist(name, values)
+    kept._mutable = False
+    return kept
+
+
+@lru_cache(maxsize=1)
+def _empty_query() -> QueryDict:
+    return QueryDict()  # immutable: safe to share between requests
+
+
+def page_key(request, params: tuple[str, ...]) -> str:
+    """The cache key of a page: method, scheme, host, path and the parameters it reads."""
+    query = ""
+    if params and request.META.get("QUERY_STRING"):
+        query = only_params(request.GET, params).urlencode()
+    uri = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     return PAGE_PREFIX + hashlib.sha256(f"{request.method}|{uri}".encode()).hexdigest()
 
 
-def _state(request) -> PublicState:
-    """Read once per request, together with the cached page: one cache round trip."""
+def lookup_page(request, params: tuple[str, ...]) -> PublicState:
+    """State and stored page, read once per request, in one cache round trip.
+
+    A page this process stored or served lately is kept in its memory too
+    (pagecache.recent_entry); it is used only if its ETag is the current one, read from
+    the shared cache, so it is never staler than the shared copy.
+    """
     if not hasattr(request, "_public_state"):
-        key = _page_key(request)
-        state, found = _lookup([key], timezone.now())
+        key = page_key(request, params)
+        recent = recent_entry(key)
+        state, found = _lookup([] if recent else [key], timezone.now())
+        etag = state.etag()
+        if recent is not None and recent[0] == etag:
+            entry = recent
+        else:
+            entry = found.get(key) if recent is None else cache.get(key)
+            if entry is not None and entry[0] == etag:
+                remember_entry(key, entry)
         request._public_state = state
         request._public_page_key = key
-        request._public_page = found.get(key)
+        request._public_page = entry
     return request._public_state
 
 
-def _etag(request, *args, **kwargs):
-    return _state(request).etag() if _is_public_request(request) else None
+def public_page(view_func=None, *, params: tuple[str, ...] = ()):
+    """Validators, 304s and a page cache for anonymous visitors; staff bypass all of it.
 
-
-def _last_modified(request, *args, **kwargs):
-    return _state(request).last_modified if _is_public_request(request) else None
-
-
-def public_page(view_func):
-    """Validators, 304s and a page cache for anonymous visitors; staff bypass all of it."""
+    `params` names the query parameters the page reads; the view sees no others. The
+    page is stored (compressed) by newsletters.pagecache.PublicPageCacheMiddleware once
+    the whole middleware stack has finished it, and served from there.
+    """
+    if view_func is None:
+        return lambda func: public_page(func, params=params)
+    params = tuple(params)
 
     @wraps(view_func)
     def cached_view(request, *args, **kwargs):
+        if params or request.META.get("QUERY_STRING"):
+            request.GET = only_params(request.GET, params)
         if not _is_public_request(request):
             response = view_func(request, *args, **kwargs)
             # Previews and signed-in pages stay out of shared caches.
             patch_cache_control(response, private=True, no_cache=True)
             return response
-        state = _state(request)
-        etag = state.etag()
+        state = lookup_page(request, params)
         entry = request._public_page
-        if entry is not None and entry[0] == etag:
-            response = entry[1]
-        else:
-            response = view_func(request, *args, **kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
-            cacheable = (
-                response.status_code == 200 and not response.cookies and not response.streaming
-            )
-            if cacheable:
-                cache.set(request._public_page_key, (etag, response), state.timeout())
-        patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
-        return response
+        if entry is not None and entry[0] == state.etag():
+            return entry_response(request, entry, request._public_page_key, state.timeout())
+        if not_modified(request, state.etag(), state.last_modified):
+            return validated(HttpResponseNotModified(), state)
+        response = view_func(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        if response.status_code == 200 and not response.streaming:
+            mark_for_storing(request, state)
+        return validated(response, state)
 
-    return condition(etag_func=_etag, last_modified_func=_last_modified)(cached_view)
+    cached_view.public_page_params = params
+    return cached_view
+
+
+def validated(response, state: PublicState):
+    """The headers every public answer carries, a 304 as much as the 200 (RFC 9110 15.4.5)."""
+    response["ETag"] = quote_etag(state.etag())
+    response["Last-Modified"] = http_date(state.last_modified.timestamp())
+    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    # Cached pages are sent compressed when the client accepts it (pagecache.py).
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response

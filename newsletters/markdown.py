@@ -17,6 +17,7 @@ Any other `src` is removed, so an image in a story cannot act as a tracking pixe
 tells a third party who reads it.
 """
 
+import hashlib
 import logging
 import time
 from functools import lru_cache
@@ -54,6 +55,9 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 ALLOWED_SCHEMES = {"http", "https", "mailto", "tel"}
+# Part of every stored rendering's digest (Story.body_html): change it whenever the
+# renderer or the allow-list changes, and stored renderings are redone when next shown.
+RENDERER_VERSION = "1"
 
 
 def validate_body_length(text: str) -> None:
@@ -166,3 +170,22 @@ def render_markdown(text: str) -> SafeString:
         logger.warning("Markdown of %d characters took too long: the rest is plain.", len(text))
     # Safe: nh3 has removed everything outside the allow-list above.
     return mark_safe(sanitise_html(html))  # noqa: S308
+
+
+_DIGEST_PREFIX = repr(
+    (RENDERER_VERSION, sorted(ALLOWED_TAGS), sorted(ALLOWED_SCHEMES),
+     sorted((tag, sorted(names)) for tag, names in ALLOWED_ATTRIBUTES.items()))
+)  # fmt: skip
+
+
+def markdown_digest(text: str) -> str:
+    """Identifies `text` rendered by this version of the renderer and allow-list."""
+    # Which images are kept depends on these settings, so a stored rendering made under
+    # other ones is not reused.
+    images = (
+        settings.MEDIA_URL,
+        sorted(settings.ALLOWED_HOSTS),
+        sorted(getattr(settings, "MARKDOWN_IMAGE_HOSTS", ())),
+    )
+    source = f"{_DIGEST_PREFIX}|{images}|{text or ''}"
+    return hashlib.blake2b(source.encode(), digest_size=16).hexdigest()

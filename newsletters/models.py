@@ -19,11 +19,13 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from .contents import clear_contents
 from .images import CleanImageField, delete_after_commit, make_renditions, rendition_names
-from .markdown import validate_body_length
+from .markdown import markdown_digest, render_markdown, validate_body_length
 from .querysets import IssueQuerySet, StoryQuerySet
 
 
@@ -138,13 +140,19 @@ class Issue(models.Model):
         editable=False,
         help_text="Set when staff save the issue: a re-import then no longer overwrites it.",
     )
+    # The page's body as last rendered, and a counter every change to it bumps
+    # (newsletters/contents.py).
+    contents_html = models.TextField(blank=True, editable=False)
+    contents_version = models.PositiveIntegerField(default=0, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = IssueQuerySet.as_manager()
     # updated_at changes on every save and says nothing a revision does not say already.
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "contents_html", "contents_version"]
+    )
 
     class Meta:
         ordering = ["-publication_date", "-number", "-pk"]
@@ -306,11 +314,16 @@ class Story(models.Model):
     title = models.CharField(max_length=300, blank=True)
     slug = models.SlugField(max_length=200, blank=True)
     body = models.TextField("body (Markdown)", blank=True, validators=[validate_body_length])
+    # The body rendered when it is saved (newsletters/markdown.py), with the digest of the
+    # body and renderer it came from: a body written any other way (queryset.update) has
+    # another digest, and is rendered afresh when shown.
+    body_html = models.TextField(blank=True, editable=False)
+    body_html_digest = models.CharField(max_length=32, blank=True, editable=False)
     position = models.PositiveIntegerField(default=0)
     countries = models.ManyToManyField("directory.Country", blank=True, related_name="stories")
 
     objects = StoryQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["body_html", "body_html_digest"])
 
     class Meta:
         ordering = ["section", "position", "pk"]
@@ -331,12 +344,30 @@ class Story(models.Model):
         if not self.slug:
             base = self.title or f"{self.section.title} story"
             self.slug = slug_among(self, base, issue_id=self.issue_id)
+        self.render_body()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html", "body_html_digest"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse(
             "newsletters:story", kwargs={"issue_slug": self.issue.slug, "slug": self.slug}
         )
+
+    def render_body(self) -> None:
+        """Store the body's HTML, unless it is already the HTML of this body."""
+        digest = markdown_digest(self.body)
+        if digest != self.body_html_digest:
+            self.body_html, self.body_html_digest = render_markdown(self.body), digest
+
+    @property
+    def rendered_body(self) -> SafeString:
+        """The body as sanitised HTML: the stored rendering, or a fresh one if it is stale."""
+        if self.body_html_digest == markdown_digest(self.body):
+            # Safe: stored by render_body() from render_markdown(), which sanitises.
+            return mark_safe(self.body_html)  # noqa: S308
+        return render_markdown(self.body)
 
     @property
     def display_title(self) -> str:
@@ -393,6 +424,8 @@ class Photo(models.Model):
         old = self.renditions
         self.renditions = make_renditions(self.image) if current else {}
         type(self).objects.filter(pk=self.pk).update(renditions=self.renditions)
+        # Written after post_save: the issue's stored page must not keep the old ones.
+        clear_contents(Issue.objects.filter(stories=self.story_id))
         delete_after_commit(storage, rendition_names(old))
 
     @classmethod

@@ -1,7 +1,8 @@
 """Invalidate the public page cache whenever anything a visitor can see changes.
 
-A bump increments the version in the shared cache (atomically, so concurrent saves in
-several processes never lose one); every process's next request sees it, recomputes
+A bump sets a fresh version in the shared cache (never a value used before, so
+concurrent saves in several processes never lose one); every process's next request
+sees it, recomputes
 the cached state with one query, and renders its pages afresh (newsletters/caching.py).
 
 Bumped twice: at once, so the change is visible on the next request in this process,
@@ -9,12 +10,16 @@ and again on commit, so a page rendered by another request while the transaction
 still open (showing the old data under the new version) is not served afterwards.
 Bulk writes send no signals; the importer saves the Issue in every import transaction,
 which bumps the version for everything written with it.
+
+The same changes clear the issue page contents stored with the issue
+(newsletters/contents.py), in the writer's transaction.
 """
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .caching import bump_content_version
+from .contents import clear_contents
 
 
 def content_changed(sender, **kwargs):
@@ -22,6 +27,27 @@ def content_changed(sender, **kwargs):
         return
     bump_content_version()
     transaction.on_commit(bump_content_version)
+
+
+def _issues_of(instance):
+    """The issues whose stored contents show `instance` (newsletters/contents.py)."""
+    from .models import Issue, Photo
+
+    if isinstance(instance, Issue):
+        return [instance.pk]
+    if isinstance(instance, Photo):
+        return Issue.objects.filter(stories=instance.story_id)
+    if hasattr(instance, "issue_id"):  # Section, Story, KeyFigure
+        return [instance.issue_id]
+    return Issue.objects.all()  # a Country: its name may be shown in any issue
+
+
+def contents_changed(sender, instance=None, raw=False, **kwargs):
+    if raw:
+        return
+    if kwargs.get("action", "post_").startswith("pre_"):  # m2m: after the change only
+        return
+    clear_contents(_issues_of(instance))
 
 
 def connect_signals():
@@ -41,4 +67,15 @@ def connect_signals():
     story = apps.get_model("newsletters", "Story")
     m2m_changed.connect(
         content_changed, sender=story.countries.through, dispatch_uid="public-cache-story-countries"
+    )
+    shown_in_contents = [
+        apps.get_model("newsletters", name)
+        for name in ("Issue", "Section", "Story", "Photo", "KeyFigure")
+    ] + [apps.get_model("directory", "Country")]
+    for model in shown_in_contents:
+        uid = f"issue-contents-{model._meta.label_lower}"
+        post_save.connect(contents_changed, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(contents_changed, sender=model, dispatch_uid=f"{uid}-delete")
+    m2m_changed.connect(
+        contents_changed, sender=story.countries.through, dispatch_uid="issue-contents-countries"
     )

@@ -13,17 +13,21 @@ app_name = "newsletters"
 
 urlpatterns = [
     path("", public_page(views.HomeView.as_view()), name="home"),
-    path("issues/", public_page(views.IssueListView.as_view()), name="issue_list"),
+    path(
+        "issues/",
+        public_page(views.IssueListView.as_view(), params=views.IssueListView.params),
+        name="issue_list",
+    ),
     path("issues/<slug:slug>/", public_page(views.IssueDetailView.as_view()), name="issue"),
     path(
         "issues/<slug:issue_slug>/<slug:slug>/",
         public_page(views.StoryDetailView.as_view()),
         name="story",
     ),
-    path("search/", public_page(views.SearchView.as_view()), name="search"),
+    path("search/", public_page(views.SearchView.as_view(), params=("q", "page")), name="search"),
     path("figures/", public_page(views.FiguresView.as_view()), name="figures"),
     path("feed/", public_page(RssIssuesFeed()), name="feed_rss"),
     path("feed/atom/", public_page(AtomIssuesFeed()), name="feed_atom"),
-    path("api/issues/", public_page(api.issue_list), name="api_issue_list"),
+    path("api/issues/", public_page(api.issue_list, params=("page",)), name="api_issue_list"),
     path("api/issues/<slug:slug>/", public_page(api.issue_detail), name="api_issue"),
 ]

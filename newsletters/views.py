@@ -10,15 +10,16 @@ from django_filters.views import FilterView
 from directory.models import Hotline
 
 from .charts import figure_trends
+from .contents import issue_contents
 from .filters import IssueFilter
 from .models import Issue, Story
+from .querysets import issue_neighbours
 from .search import (
     MAX_QUERY_LENGTH,
     attach_snippets,
     clean_query,
     search_stories,
 )
-from .snapshot import snapshot_countries
 
 # The home page draws the key figures of the latest issues only; /figures/ has them all.
 HOME_TREND_ISSUES = 12
@@ -49,6 +50,8 @@ class IssueListView(FilterView):
     context_object_name = "issues"
     filterset_class = IssueFilter
     paginate_by = settings.ISSUES_PER_PAGE
+    # The query parameters the archive reads; the page cache key keeps only these.
+    params = (*IssueFilter.base_filters, "page")
 
     def get_queryset(self):
         return Issue.objects.published().select_related("series").newest_first()
@@ -65,15 +68,17 @@ class IssueDetailView(DetailView):
     context_object_name = "issue"
 
     def get_queryset(self):
-        return Issue.objects.visible_to(self.request.user).with_contents()
+        # One query: the issue, its series and its stored contents.
+        return Issue.objects.visible_to(self.request.user).select_related("series")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        published = Issue.objects.published().filter(series_id=self.object.series_id)
-        context["older"] = published.older_than(self.object).only("slug", "title").first()
-        context["newer"] = published.newer_than(self.object).only("slug", "title").first()
-        context["snapshot"] = snapshot_countries(self.object.directory_snapshot)
-        context["canonical_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
+        issue = self.object
+        older, newer = issue_neighbours(issue)  # one query for both
+        context["older"] = Issue(**older) if older else None
+        context["newer"] = Issue(**newer) if newer else None
+        context["issue_contents"] = issue_contents(issue)
+        context["canonical_url"] = self.request.build_absolute_uri(issue.get_absolute_url())
         return context
 
 
@@ -82,17 +87,15 @@ class StoryDetailView(DetailView):
     context_object_name = "story"
 
     def get_object(self, queryset=None):
-        issue = get_object_or_404(
-            Issue.objects.visible_to(self.request.user).select_related("series"),
-            slug=self.kwargs["issue_slug"],
-        )
-        story = get_object_or_404(
-            Story.objects.select_related("section").prefetch_related("photos", "countries"),
-            issue=issue,
+        # One query for the story, its section, issue and series; two for its photos
+        # and countries.
+        return get_object_or_404(
+            Story.objects.visible_to(self.request.user)
+            .select_related("section", "issue__series")
+            .prefetch_related("photos", "countries"),
+            issue__slug=self.kwargs["issue_slug"],
             slug=self.kwargs["slug"],
         )
-        story.issue = issue
-        return story
 
 
 class SearchView(ListView):
