@@ -22,6 +22,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("directory/", include("directory.urls")),
+    path("subscribe/", include("subscribers.urls")),
+    # The e-mail provider's tracking webhooks (django-anymail): bounces and complaints.
+    path("anymail/", include("anymail.urls")),
     path("api/directory/", public_page(directory_api), name="api_directory"),
     path(
         "sitemap.xml",
