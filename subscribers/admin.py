@@ -121,7 +121,11 @@ class CampaignAdmin(admin.ModelAdmin):
             path("<int:pk>/preview.html", wrap(self.preview_html), name="campaign_preview_html"),
             path("<int:pk>/preview.txt", wrap(self.preview_text), name="campaign_preview_text"),
             path("<int:pk>/send-test/", wrap(self.send_test), name="campaign_send_test"),
-            path("<int:pk>/<str:action>/", wrap(self.change_sending), name="campaign_action"),
+            path(
+                "<int:pk>/sending/<str:action>/",
+                wrap(self.change_sending),
+                name="campaign_action",
+            ),
         ]
         return own + super().get_urls()
 
@@ -183,11 +187,11 @@ class CampaignAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(url)
 
     def change_sending(self, request, pk, action):
-        return _change_sending(self, request, pk, action)
+        return _change_sending(request, self, pk, action)
 
 
 @require_POST
-def _change_sending(model_admin, request, pk, action):
+def _change_sending(request, model_admin, pk, action):
     campaign = model_admin._campaign(request, pk)
     url = reverse("admin:subscribers_campaign_change", args=[pk])
     actions = {

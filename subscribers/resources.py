@@ -65,6 +65,13 @@ class SubscriberResource(AllOrNothingResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
+        # Many-to-many values are saved after validation; checked here, an unknown series
+        # is a row error beside the others instead of a failure while saving.
+        if "series" in row:
+            try:
+                self.fields["series"].clean(row)
+            except ValueError as exc:
+                errors.setdefault("series", []).append(str(exc))
         if not (instance.consent_source or "").strip():
             errors.setdefault("consent_source", []).append(
                 "Say where this person's consent comes from."
