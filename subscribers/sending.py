@@ -246,8 +246,13 @@ def send_one(campaign, delivery, claim, mail_connection) -> str:
         if _connection_lost(exc):
             mail_connection.close()
         return _record_failure(delivery, claim, exc)
+    # With an anymail backend the provider's own id is what its webhooks will report.
+    status = getattr(message, "anymail_status", None)
+    provider_id = getattr(status, "message_id", None)
     Delivery.objects.filter(pk=delivery.pk, claim=claim, status=Delivery.Status.SENDING).update(
-        status=Delivery.Status.SENT, sent_at=timezone.now(), message_id=message_id
+        status=Delivery.Status.SENT,
+        sent_at=timezone.now(),
+        message_id=provider_id if isinstance(provider_id, str) else message_id,
     )
     return "sent"
 
