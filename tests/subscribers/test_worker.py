@@ -43,6 +43,14 @@ def smtp(settings):
         yield server
 
 
+def forget_connections():
+    """Drop the app's broker connections and queues, made for the settings of before:
+    even eager tasks open a producer (on memory://) and fix the default queue."""
+    # Not closed: kombu keeps one pool per broker URL for the whole process.
+    app._pool = None
+    app.__dict__.pop("amqp", None)
+
+
 @pytest.fixture
 def worker(settings):
     redis_or_skip()
@@ -51,11 +59,13 @@ def worker(settings):
     saved = {key: app.conf[key] for key in keys}
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.update(broker_url=REDIS_URL, task_always_eager=False, task_default_queue=queue)
+    forget_connections()
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue]):
             yield queue
     finally:
         app.conf.update(saved)
+        forget_connections()
 
 
 @pytest.fixture
