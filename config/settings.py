@@ -351,5 +351,7 @@ SUBSCRIBERS_BATCH_SIZE = int(os.environ.get("SUBSCRIBERS_BATCH_SIZE", 50))
 SUBSCRIBERS_TASK_BUDGET = float(os.environ.get("SUBSCRIBERS_TASK_BUDGET", 30))
 # A row claimed this long ago by a worker is taken as abandoned; > EMAIL_TIMEOUT.
 SUBSCRIBERS_LEASE_SECONDS = int(os.environ.get("SUBSCRIBERS_LEASE_SECONDS", 120))
+# PostgreSQL commits of delivery status do not wait for the disk (subscribers/sending.py).
+SUBSCRIBERS_ASYNC_COMMIT = env_bool("SUBSCRIBERS_ASYNC_COMMIT", True)
 SUBSCRIBERS_MAX_ATTEMPTS = int(os.environ.get("SUBSCRIBERS_MAX_ATTEMPTS", 5))
 SUBSCRIBERS_RETRY_BASE_SECONDS = int(os.environ.get("SUBSCRIBERS_RETRY_BASE_SECONDS", 60))

@@ -222,9 +222,9 @@ def send_one(campaign, delivery, claim, mail_connection) -> str:
             status=Delivery.Status.CANCELLED, last_error=f"Subscriber {subscriber.status}."
         )
         return "skipped"
-    took = Delivery.objects.filter(
-        pk=delivery.pk, claim=claim, status=Delivery.Status.CLAIMED
-    ).update(status=Delivery.Status.SENDING, claimed_at=timezone.now())
+    took = _transition(
+        delivery.pk, claim, Delivery.Status.CLAIMED, Delivery.Status.SENDING, "claimed_at"
+    )
     if not took:
         return "lost"  # requeued meanwhile as stale: another worker has it now
     message_id = f"<campaign{campaign.pk}.delivery{delivery.pk}@{message_domain()}>"
@@ -249,12 +249,41 @@ def send_one(campaign, delivery, claim, mail_connection) -> str:
     # With an anymail backend the provider's own id is what its webhooks will report.
     status = getattr(message, "anymail_status", None)
     provider_id = getattr(status, "message_id", None)
-    Delivery.objects.filter(pk=delivery.pk, claim=claim, status=Delivery.Status.SENDING).update(
-        status=Delivery.Status.SENT,
-        sent_at=timezone.now(),
+    _transition(
+        delivery.pk, claim, Delivery.Status.SENDING, Delivery.Status.SENT, "sent_at",
         message_id=provider_id if isinstance(provider_id, str) else message_id,
-    )
+    )  # fmt: skip
     return "sent"
+
+
+def _transition(pk, claim, old, new, stamp, **values) -> bool:
+    """UPDATE one delivery from `old` to `new` status if this worker's claim still holds.
+
+    Plain SQL: the two updates of every message are the send's hot path, and building
+    them through the ORM took longer (about 1 ms each) than running them."""
+    table = Delivery._meta.db_table
+    extra = "".join(f", {name} = %s" for name in values)
+    sql = (
+        f"UPDATE {table} SET status = %s, {stamp} = %s{extra}"  # noqa: S608 - names are ours
+        " WHERE id = %s AND claim = %s AND status = %s"
+    )
+    with db_connection.cursor() as cursor:
+        cursor.execute(sql, [new, timezone.now(), *values.values(), pk, claim, old])
+        return cursor.rowcount == 1
+
+
+def _relax_commits() -> bool:
+    """On PostgreSQL, this connection's commits stop waiting for the disk while it sends
+    (SUBSCRIBERS_ASYNC_COMMIT). Every status change is still atomic, visible at once to
+    other workers and kept if a worker dies; only a crash of the database server itself
+    can lose the last fraction of a second of commits (at most 3 × wal_writer_delay),
+    whose messages would then be sent again. Waiting for the disk on each of the two
+    updates per message cost 12 ms each on the project's machine, a 30x slower send."""
+    if not (settings.SUBSCRIBERS_ASYNC_COMMIT and db_connection.vendor == "postgresql"):
+        return False
+    with db_connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO off")
+    return True
 
 
 def _finish_if_done(campaign_id: int) -> bool:
@@ -296,6 +325,7 @@ def run_campaign(campaign_id: int, *, budget: float | None = None) -> tuple[str,
     started = time.monotonic()
     next_at = started
     mail_connection = get_connection()
+    relaxed = _relax_commits()
     try:
         while budget is None or time.monotonic() - started < budget:
             batch = claim_batch(campaign_id, claim, size)
@@ -318,6 +348,9 @@ def run_campaign(campaign_id: int, *, budget: float | None = None) -> tuple[str,
     finally:
         release(claim)
         mail_connection.close()
+        if relaxed:
+            with db_connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
     if _finish_if_done(campaign_id):
         return "done", 0
     return "wait", _wait_hint(campaign_id, timezone.now())
