@@ -17,6 +17,8 @@ from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, JSON, XLSX
 
+from newsletters.models import Issue
+
 from . import sending
 from .emails import build_message, render_issue
 from .models import Campaign, Delivery, Subscriber
@@ -89,6 +91,15 @@ class CampaignAdmin(admin.ModelAdmin):
         if obj is not None and obj.status != Campaign.Status.DRAFT:
             return self.fields
         return []
+
+    def get_changeform_initial_data(self, request):
+        # The usual case first: the newest live issue, ready to send.
+        initial = super().get_changeform_initial_data(request)
+        if "issue" not in initial:
+            latest = Issue.objects.published().newest_first().only("pk").first()
+            if latest is not None:
+                initial["issue"] = latest.pk
+        return initial
 
     def save_model(self, request, obj, form, change):
         if not change:
