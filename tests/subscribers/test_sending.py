@@ -204,7 +204,7 @@ def test_a_worker_whose_claim_was_taken_sends_nothing(smtp, campaign, audience):
     from django.core.mail import get_connection
 
     with get_connection() as connection:
-        assert sending.send_one(campaign, delivery, "old-owner", connection) == "lost"
+        assert sending.send_one(campaign, delivery, "old-owner", connection) == ("lost", False)
     assert smtp.sink.received == []
     delivery.refresh_from_db()
     assert (delivery.status, delivery.claim) == ("claimed", "new-owner")
@@ -255,3 +255,26 @@ def _frozen(campaign) -> dict:
 
     rendered = render_issue(campaign.issue)
     return {"html": rendered.html, "text": rendered.text, "subject": rendered.subject}
+
+
+def test_one_query_per_message(campaign, audience):
+    """Each further message adds exactly one SQL statement (its sent update also marks
+    the next row sending), whatever the batch."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Campaign.objects.filter(pk=campaign.pk).update(status="sending", **_frozen(campaign))
+
+    def queries_for(count):
+        Delivery.objects.all().delete()
+        for n in range(count):
+            Delivery.objects.create(
+                campaign=campaign, subscriber=make_subscriber(f"q{count}-{n}@example.org")
+            )
+        Campaign.objects.filter(pk=campaign.pk).update(status="sending")
+        with CaptureQueriesContext(connection) as captured:
+            assert sending.run_campaign(campaign.pk) == ("done", 0)
+        return len(captured)
+
+    assert queries_for(10) - queries_for(5) == 5
+    assert len(mail.outbox) == 15
