@@ -163,3 +163,14 @@ def test_publisher_starts_from_the_admin_and_sees_progress(
     assert client.get(start_url).status_code == 405
     bogus = client.post(reverse("admin:campaign_action", args=[campaign.pk, "explode"]))
     assert bogus.status_code == 404
+
+
+def test_roles_from_the_migration(editor, publisher):
+    assert editor.has_perm("subscribers.change_subscriber")
+    assert editor.has_perm("subscribers.add_campaign")
+    assert not editor.has_perm("subscribers.send_campaign")
+    assert not editor.has_perm("subscribers.delete_subscriber")
+    assert publisher.has_perm("subscribers.send_campaign")
+    assert publisher.has_perm("subscribers.delete_subscriber")
+    # Nobody edits the delivery record by hand.
+    assert not publisher.has_perm("subscribers.change_delivery")
