@@ -8,9 +8,10 @@ How "never twice, nobody skipped" is kept:
 - A worker claims a batch: on PostgreSQL `SELECT ... FOR UPDATE SKIP LOCKED` so workers
   never wait on each other's rows, then `UPDATE ... WHERE status='queued'` tags the rows
   with the worker's claim id; a row is the worker's only if that UPDATE took it.
-- Just before each message goes to SMTP its row moves claimed → sending, guarded by the
-  claim id; right after the server accepts it, sending → sent. A row whose claim was
-  taken away (requeued as stale) is skipped by the slow worker, not sent twice.
+- Before a message goes to SMTP its row moves claimed → sending, guarded by the claim
+  id; right after the server accepts it, sending → sent (the same statement moves the
+  next row of the batch to sending, so a message costs one UPDATE). A row whose claim
+  was taken away (requeued as stale) is skipped by the slow worker, not sent twice.
 - A worker that dies leaves rows claimed or sending. After SUBSCRIBERS_LEASE_SECONDS
   (longer than EMAIL_TIMEOUT, so no live worker can still be in SMTP with them) another
   worker requeues them. A claimed row was never handed to SMTP: requeuing it is exact.
