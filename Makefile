@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 DEV_ENV := DEBUG=1
 
-.PHONY: run test lint pytest bench serve clean demo
+.PHONY: run test lint pytest bench serve clean demo worker
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ serve: $(INSTALLED)
 	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v 0
 	DEBUG=0 $(BIN)/python manage.py migrate --noinput
 	DEBUG=0 $(BIN)/gunicorn -c config/gunicorn.conf.py
+
+# The Celery worker that sends campaigns; needs REDIS_URL (or CELERY_BROKER_URL), and the
+# same DATABASE_URL and mail settings as the site.
+worker: $(INSTALLED)
+	@test -n "$(REDIS_URL)$(CELERY_BROKER_URL)" || { echo "make worker: set REDIS_URL" >&2; exit 2; }
+	$(BIN)/celery -A config worker --loglevel=info --concurrency=$${WORKER_CONCURRENCY:-2}
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -321,3 +321,80 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = int(os.environ.get("DATA_UPLOAD_MAX_NUMBER_FIELD
 DATA_UPLOAD_MAX_NUMBER_FILES = int(os.environ.get("DATA_UPLOAD_MAX_NUMBER_FILES", 50))
 # A load balancer probes /healthz over plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+
+# ---------------------------------------------------------------------------
+# E-mail edition: subscribers, sending, providers (issue 13)
+# ---------------------------------------------------------------------------
+# Variables:
+#   SITE_URL                 the public site's address, for links in mails
+#   DEFAULT_FROM_EMAIL       the sender of every mail
+#   EMAIL_URL                smtp://user:password@host:587/?tls=True (dj-email-url), or
+#   EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS/SSL
+#   EMAIL_BACKEND            e.g. anymail.backends.mailgun.EmailBackend, with its settings
+#                            as ANYMAIL_<NAME> variables (ANYMAIL_MAILGUN_API_KEY,
+#                            ANYMAIL_WEBHOOK_SECRET, ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY...)
+#   CELERY_BROKER_URL        default REDIS_URL; without either, tasks run in-process
+#   SUBSCRIBERS_*            rate, batch, lease and retry settings below
+# With none of the mail variables, mails are written as files under var/mail/.
+import dj_email_url  # noqa: E402
+
+INSTALLED_APPS += ["anymail", "subscribers"]
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Newsletter <newsletter@localhost>")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# A stalled server must not hold a worker past its lease (SUBSCRIBERS_LEASE_SECONDS).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 30))
+if os.environ.get("EMAIL_URL"):
+    globals().update(dj_email_url.parse(os.environ["EMAIL_URL"]))
+    EMAIL_TIMEOUT = EMAIL_TIMEOUT or 30
+elif os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+elif os.environ.get("EMAIL_BACKEND"):
+    EMAIL_BACKEND = os.environ["EMAIL_BACKEND"]
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "mail"))
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_") and value
+}
+
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL or "memory://"
+# No broker: run tasks in the web process (the `make run` demo, the tests).
+CELERY_TASK_ALWAYS_EAGER = not (os.environ.get("CELERY_BROKER_URL") or REDIS_URL)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged when done, and given back to the broker if its worker dies.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Longer than any task runs (SUBSCRIBERS_TASK_BUDGET plus a batch), or Redis would
+# hand a running task to a second worker.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+SUBSCRIBERS_CONFIRM_MAX_AGE = int(os.environ.get("SUBSCRIBERS_CONFIRM_MAX_AGE", 7 * 86400))
+SUBSCRIBERS_PREFERENCES_MAX_AGE = int(
+    os.environ.get("SUBSCRIBERS_PREFERENCES_MAX_AGE", 400 * 86400)
+)
+# Subscribe requests per IP address and window (seconds), counted in the cache.
+SUBSCRIBERS_RATE_LIMIT = int(os.environ.get("SUBSCRIBERS_RATE_LIMIT", 10))
+SUBSCRIBERS_RATE_WINDOW = int(os.environ.get("SUBSCRIBERS_RATE_WINDOW", 3600))
+# Sending: chains of tasks per campaign, rows claimed per batch, seconds per task.
+SUBSCRIBERS_PARALLEL = int(os.environ.get("SUBSCRIBERS_PARALLEL", 2))
+SUBSCRIBERS_BATCH_SIZE = int(os.environ.get("SUBSCRIBERS_BATCH_SIZE", 50))
+SUBSCRIBERS_TASK_BUDGET = float(os.environ.get("SUBSCRIBERS_TASK_BUDGET", 30))
+# A row claimed this long ago by a worker is taken as abandoned; > EMAIL_TIMEOUT.
+SUBSCRIBERS_LEASE_SECONDS = int(os.environ.get("SUBSCRIBERS_LEASE_SECONDS", 120))
+# PostgreSQL commits of delivery status do not wait for the disk (subscribers/sending.py).
+SUBSCRIBERS_ASYNC_COMMIT = env_bool("SUBSCRIBERS_ASYNC_COMMIT", True)
+SUBSCRIBERS_MAX_ATTEMPTS = int(os.environ.get("SUBSCRIBERS_MAX_ATTEMPTS", 5))
+SUBSCRIBERS_RETRY_BASE_SECONDS = int(os.environ.get("SUBSCRIBERS_RETRY_BASE_SECONDS", 60))

@@ -24,6 +24,9 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("directory/", include("directory.urls")),
+    path("subscribe/", include("subscribers.urls")),
+    # The e-mail provider's tracking webhooks (django-anymail): bounces and complaints.
+    path("anymail/", include("anymail.urls")),
     path("api/directory/", public_page(directory_api), name="api_directory"),
     path(
         "sitemap.xml",

@@ -1,0 +1,1 @@
+"""Subscribers, their consent, and sending issues by e-mail (campaigns and deliveries)."""
