@@ -3,16 +3,25 @@
 Variables: DEBUG, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL, MEDIA_ROOT,
 CSRF_TRUSTED_ORIGINS, IMPORT_MAX_FILE_BYTES. With DEBUG off the site refuses to start
 without a SECRET_KEY, so a forgotten variable cannot ship a guessable key.
+
+A local `.env` beside manage.py (written by `make run`: DEBUG=1 and a generated key) is
+read first; variables already set in the environment win over it. ENV_FILE names
+another file, or none when empty (the test suite sets it empty).
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
+import environ
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
+
+ENV_FILE = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE and Path(ENV_FILE).is_file():
+    environ.Env.read_env(ENV_FILE)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -33,7 +42,8 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set and DEBUG is off. Set SECRET_KEY to a long random "
-            "string for production, or DEBUG=1 for local development."
+            "string for production, or run `make run` once (it writes a local .env with "
+            "DEBUG=1 and a generated key) for local development."
         )
     # Local development only: a fixed, obviously insecure key.
     SECRET_KEY = "django-insecure-local-development-key-do-not-use-in-production"  # noqa: S105

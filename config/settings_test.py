@@ -6,6 +6,9 @@ import shutil
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+# Never the developer's .env: tests (and the subprocesses they start, which inherit this
+# environment) see only the variables they set themselves.
+os.environ["ENV_FILE"] = ""
 
 from config.settings import *  # noqa: E402, F403
 

@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from newsletters.importing.loader import FileReport, import_sources
 from newsletters.importing.reader import TEXT_SUFFIXES
+from newsletters.management.dbready import require_migrated_database
 
 BAR_WIDTH = 30
 
@@ -73,6 +74,7 @@ class Command(BaseCommand):
         if as_json and not dry_run:
             raise CommandError("--json is only available with --dry-run", returncode=2)
         series = (series or "").strip() or None
+        require_migrated_database()
         reports = import_sources(paths, series=series, publish=publish, dry_run=dry_run)
         if as_json:
             failed = self._write_json(reports)
