@@ -7,9 +7,11 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.generic import TemplateView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.health import healthz
 from config.media import serve_media
+from config.rest import not_found as api_not_found
 from directory.api import directory as directory_api
 from newsletters.caching import public_page
 from newsletters.sitemaps import SITEMAPS
@@ -23,6 +25,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("directory/", include("directory.urls")),
     path("api/directory/", public_page(directory_api), name="api_directory"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path(
         "sitemap.xml",
         public_page(sitemap),
@@ -35,6 +39,8 @@ urlpatterns = [
         name="robots",
     ),
     path("", include("newsletters.urls")),
+    # Anything else under /api/ answers the API's JSON 404, not the HTML page.
+    re_path(r"^api/(?P<path>[\s\S]*)$", api_not_found),
 ]
 
 if settings.SERVE_MEDIA:
