@@ -24,6 +24,12 @@ urlpatterns = [
     path("figures/", public_page(views.FiguresView.as_view()), name="figures"),
     path("feed/", public_page(RssIssuesFeed()), name="feed_rss"),
     path("feed/atom/", public_page(AtomIssuesFeed()), name="feed_atom"),
+    path("feed/series/<slug:series>/", public_page(RssIssuesFeed()), name="feed_series_rss"),
+    path(
+        "feed/series/<slug:series>/atom/",
+        public_page(AtomIssuesFeed()),
+        name="feed_series_atom",
+    ),
     path("api/issues/", public_page(api.issue_list), name="api_issue_list"),
     path("api/issues/<slug:slug>/", public_page(api.issue_detail), name="api_issue"),
 ]
