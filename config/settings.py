@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "newsletters.context_processors.site",
             ],
         },
     },
@@ -192,6 +193,8 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = (
 )
 
 ISSUES_PER_PAGE = 12
+# The publisher's name in feeds, shared links and structured data.
+SITE_NAME = os.environ.get("SITE_NAME", "Newsletter archive")
 
 # The public API (config/rest.py, config/throttling.py): read-only JSON, no authentication
 # (so no CSRF and no session), one error shape, a request rate per client address.

@@ -18,6 +18,7 @@ from .search import (
     clean_query,
     search_stories,
 )
+from .sharing import issue_share, story_share
 from .snapshot import snapshot_countries
 
 # The home page draws the key figures of the latest issues only; /figures/ has them all.
@@ -74,6 +75,7 @@ class IssueDetailView(DetailView):
         context["newer"] = published.newer_than(self.object).only("slug", "title").first()
         context["snapshot"] = snapshot_countries(self.object.directory_snapshot)
         context["canonical_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
+        context["share"] = issue_share(self.request, self.object)
         return context
 
 
@@ -93,6 +95,12 @@ class StoryDetailView(DetailView):
         )
         story.issue = issue
         return story
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["share"] = story_share(self.request, self.object)
+        context["canonical_url"] = context["share"].url
+        return context
 
 
 class SearchView(ListView):
