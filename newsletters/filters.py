@@ -1,6 +1,7 @@
 """Archive filters: series, year, country and section title, combinable, kept in the URL.
 
-Every filter is a choice among values that published issues actually have, labelled
+Every filter is a choice among values that published issues actually have (the year
+filter also offers "Undated" when some issue has no date at all), labelled
 with how many published issues have it; an unknown value is a form error (shown on
 the page with no results), never a server error. Choices cost one query per filter,
 whatever the size of the archive.
@@ -14,6 +15,8 @@ from directory.models import Country
 
 from .models import Issue, Section, Series
 
+UNDATED = "undated"
+
 
 def _label(name, count) -> str:
     return f"{name} ({count})"
@@ -24,7 +27,10 @@ class IssueFilter(django_filters.FilterSet):
         field_name="series__slug", lookup_expr="exact", label="Series", empty_label="All series"
     )
     year = django_filters.ChoiceFilter(
-        field_name="publication_date", lookup_expr="year", label="Year", empty_label="All years"
+        field_name="publication_date",
+        method="filter_year",
+        label="Year",
+        empty_label="All years",
     )
     country = django_filters.ChoiceFilter(
         field_name="stories__countries__slug",
@@ -55,13 +61,18 @@ class IssueFilter(django_filters.FilterSet):
             .annotate(n=Count("issues", distinct=True))
             .order_by("title")
         ]
-        self.filters["year"].extra["choices"] = [
-            (str(row["y"]), _label(row["y"], row["n"]))
-            for row in published.filter(publication_date__isnull=False)
-            .annotate(y=ExtractYear("publication_date"))
+        # An issue that prints a month, quarter or year is dated by its period's first day,
+        # so it counts in that year; one with no date at all is listed as "Undated".
+        years = [
+            (row["y"], row["n"])
+            for row in published.annotate(y=ExtractYear("publication_date"))
             .values("y")
             .annotate(n=Count("pk", distinct=True))
             .order_by("-y")
+        ]
+        self.filters["year"].extra["choices"] = [
+            (str(y) if y is not None else UNDATED, _label(y if y is not None else "Undated", n))
+            for y, n in sorted(years, key=lambda row: (row[0] is None, -(row[0] or 0)))
         ]
         self.filters["country"].extra["choices"] = [
             (c["slug"], _label(c["name"], c["n"]))
@@ -77,3 +88,8 @@ class IssueFilter(django_filters.FilterSet):
             .annotate(n=Count("issue", distinct=True))
             .order_by("title")
         ]
+
+    def filter_year(self, queryset, name, value):
+        if value == UNDATED:
+            return queryset.filter(publication_date__isnull=True)
+        return queryset.filter(publication_date__year=int(value))

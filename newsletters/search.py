@@ -142,7 +142,8 @@ def search_stories(q: str):
         .select_related("issue__series", "section")
         .only(
             "title", "slug", "body", "issue__slug", "issue__title", "issue__number",
-            "issue__publication_date", "issue__series__title", "section__title",
+            "issue__publication_date", "issue__date_precision", "issue__series__title",
+            "section__title",
         )  # fmt: skip
     )
     if not query_words(q):

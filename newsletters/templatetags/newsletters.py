@@ -29,3 +29,11 @@ def jsonld_filter(data):
     payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
     payload = payload.translate(_json_script_escapes)
     return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308
+
+
+@register.filter(name="period_datetime")
+def period_datetime(issue) -> str:
+    """An issue's date for <time datetime>, at its precision: 2014-04-05, 2014-04, 2014."""
+    from newsletters.sharing import schema_date
+
+    return schema_date(issue)
