@@ -195,6 +195,10 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = (
 ISSUES_PER_PAGE = 12
 # The publisher's name in feeds, shared links and structured data.
 SITE_NAME = os.environ.get("SITE_NAME", "Newsletter archive")
+# PDF editions (newsletters/edition.py): made when staff publish an issue, for links
+# under PDF_BASE_URL (the site's public address); otherwise on the first download.
+PDF_ON_PUBLISH = env_bool("PDF_ON_PUBLISH", True)
+PDF_BASE_URL = os.environ.get("PDF_BASE_URL", "http://127.0.0.1:8000")
 
 # The public API (config/rest.py, config/throttling.py): read-only JSON, no authentication
 # (so no CSRF and no session), one error shape, a request rate per client address.

@@ -36,3 +36,5 @@ CSRF_COOKIE_SECURE = False
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
 STATIC_ROOT = _throwaway_dir("newsletters-test-static-")
+# PDF editions take about a second each: made on publish only in the tests about them.
+PDF_ON_PUBLISH = False

@@ -20,6 +20,7 @@ from import_export.formats.base_formats import CSV, JSON, XLSX
 
 from .admin_import import import_urls
 from .admin_views import HistoryAdmin, issue_tool_urls
+from .edition import schedule_edition
 from .exporting import export_response
 from .images import validate_photo
 from .models import DatePrecision, Issue, KeyFigure, Photo, Section, Series, Story
@@ -223,6 +224,7 @@ class IssueAdmin(HistoryAdmin):
             for field, value in stored.items():
                 setattr(obj, field, value)
         super().save_model(request, obj, form, change)
+        schedule_edition(obj)
 
     def _change_each(self, request, queryset, change, singular, plural):
         count = 0
@@ -233,8 +235,12 @@ class IssueAdmin(HistoryAdmin):
 
     @admin.action(description="Publish selected issues now", permissions=["publish"])
     def publish(self, request, queryset):
+        def publish_one(issue):
+            issue.publish()
+            schedule_edition(issue)
+
         self._change_each(
-            request, queryset, Issue.publish, "%d issue published.", "%d issues published."
+            request, queryset, publish_one, "%d issue published.", "%d issues published."
         )
 
     @admin.action(description="Unpublish selected issues (back to draft)", permissions=["publish"])

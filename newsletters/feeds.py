@@ -3,10 +3,11 @@
 Dates: an entry's date is the issue's own (its printed date, or the first day of its
 month, quarter or year), else the time it went live on the site; never the time it was
 imported. Descriptions are HTML: the summary and the issue's contents. Each entry links
-the issue page (alternate) and, when made, its PDF edition (enclosure).
+the issue page (alternate) and its PDF edition (enclosure).
 """
 
 import datetime
+import threading
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -14,12 +15,14 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure
 from django.utils.html import format_html, format_html_join
 
+from .edition import pdf_url
 from .models import Issue, Section, Series, Story
 
 FEED_LENGTH = 20
+_current = threading.local()
 
 
 def site_name() -> str:
@@ -108,6 +111,18 @@ class RssIssuesFeed(Feed):
 
     def item_categories(self, item):
         return [item.series.title]
+
+    def item_enclosures(self, item):
+        # The PDF edition. Its size is known only once made, and making it here would
+        # make a feed request render PDFs: the length is 0, "unknown" to readers.
+        url = _current.request.build_absolute_uri(pdf_url(item))
+        return [Enclosure(url, "0", "application/pdf")]
+
+    def get_feed(self, obj, request):
+        # One Feed instance serves every request (and thread): the request for the
+        # enclosures' absolute URLs is kept per thread, not on the instance.
+        _current.request = request
+        return super().get_feed(obj, request)
 
 
 class AtomIssuesFeed(RssIssuesFeed):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", public_page(views.HomeView.as_view()), name="home"),
     path("issues/", public_page(views.IssueListView.as_view()), name="issue_list"),
     path("issues/<slug:slug>/", public_page(views.IssueDetailView.as_view()), name="issue"),
+    path("issues/<slug:slug>.pdf", public_page(views.issue_pdf), name="issue_pdf"),
     path(
         "issues/<slug:issue_slug>/<slug:slug>/",
         public_page(views.StoryDetailView.as_view()),

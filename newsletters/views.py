@@ -3,6 +3,8 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.files.storage import default_storage
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
@@ -10,6 +12,7 @@ from django_filters.views import FilterView
 from directory.models import Hotline
 
 from .charts import figure_trends
+from .edition import issue_edition
 from .filters import IssueFilter
 from .models import Issue, Story
 from .search import (
@@ -131,3 +134,13 @@ class FiguresView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["charts"] = figure_trends()
         return context
+
+
+def issue_pdf(request, slug):
+    """The issue's PDF edition: the stored file for its current version (made once)."""
+    issue = get_object_or_404(Issue.objects.published().with_contents(), slug=slug)
+    edition = issue_edition(issue, request.build_absolute_uri("/"))
+    return FileResponse(
+        default_storage.open(edition.name), content_type="application/pdf",
+        filename=f"{issue.slug}.pdf",
+    )  # fmt: skip
