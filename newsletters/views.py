@@ -19,6 +19,7 @@ from .search import (
     MAX_QUERY_LENGTH,
     attach_snippets,
     clean_query,
+    directory_suggestion,
     search_stories,
 )
 from .sharing import issue_share, story_share
@@ -121,6 +122,7 @@ class SearchView(ListView):
         context = super().get_context_data(**kwargs)
         attach_snippets(context["results"], self.query)
         context["query"] = self.query
+        context["directory_hint"] = directory_suggestion(self.query)
         context["max_query_length"] = MAX_QUERY_LENGTH
         # The cleaned query, not the raw one: pagination links stay short and tidy.
         context["query_string"] = urlencode({"q": self.query}) if self.query else ""

@@ -37,3 +37,13 @@ def period_datetime(issue) -> str:
     from newsletters.sharing import schema_date
 
     return schema_date(issue)
+
+
+@register.filter(name="story_heading")
+def story_heading(body) -> str:
+    """A heading for an untitled story: its first words, as plain text."""
+    from django.utils.html import strip_tags
+    from django.utils.text import Truncator
+
+    text = " ".join(strip_tags(str(render_markdown(body))).split())
+    return Truncator(text).words(8, truncate="…") or "Untitled story"

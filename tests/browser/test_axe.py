@@ -54,3 +54,34 @@ def test_no_axe_violations(live_server, browser, pages, width):
     finally:
         context.close()
     assert found == {}, "\n".join(f"{url}:\n{report}" for url, report in found.items())
+
+
+def test_chart_labels_and_figure_tables_read_well_on_a_phone(live_server, browser, pages):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/figures/")
+        # The size a reader sees: the font size in the SVG's units times its scale.
+        sizes = page.eval_on_selector_all(
+            ".trend-chart .tick",
+            "els => els.map(e => e.getScreenCTM().a * parseFloat(getComputedStyle(e).fontSize))",
+        )
+        assert sizes and min(sizes) >= 12, sizes
+        # No label runs outside its chart.
+        overflow = page.eval_on_selector_all(
+            ".trend-chart .tick",
+            """els => els.filter(e => {
+                const box = e.getBoundingClientRect();
+                const svg = e.ownerSVGElement.getBoundingClientRect();
+                return box.left < svg.left - 1 || box.right > svg.right + 1;
+            }).map(e => e.textContent)""",
+        )
+        assert overflow == []
+        # The table names issues briefly: "No. 2 · May 2015", on one line.
+        shown = page.eval_on_selector_all(
+            ".trend-table th a", "els => els.map(e => [e.innerText, e.getClientRects().length])"
+        )
+        assert shown and all(text.startswith("No. ") for text, _ in shown), shown
+        assert all(lines == 1 for _, lines in shown), shown
+    finally:
+        context.close()
