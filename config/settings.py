@@ -1,7 +1,8 @@
 """Settings, read from environment variables with safe defaults for local use.
 
 Variables: DEBUG, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL, MEDIA_ROOT,
-CSRF_TRUSTED_ORIGINS, IMPORT_MAX_FILE_BYTES. With DEBUG off the site refuses to start
+CSRF_TRUSTED_ORIGINS, IMPORT_MAX_FILE_BYTES, SITE_NAME, API_THROTTLE_RATE, PDF_ON_PUBLISH,
+PDF_BASE_URL. With DEBUG off the site refuses to start
 without a SECRET_KEY, so a forgotten variable cannot ship a guessable key.
 
 A local `.env` beside manage.py (written by `make run`: DEBUG=1 and a generated key) is

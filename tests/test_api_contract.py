@@ -58,6 +58,9 @@ def test_docs_page_loads_nothing_from_another_host_and_has_no_inline_code(client
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert "http://" not in html and "https://" not in html and "//cdn" not in html
     assert "<style>" not in html and "<script>" not in html
+    # Its icons are data: images, allowed on this page only.
+    assert "data:" in response["Content-Security-Policy"].split("img-src")[1].split(";")[0]
+    assert "data:" not in client.get("/issues/")["Content-Security-Policy"]
     script = client.get("/api/docs/?script=")
     assert script["Content-Type"] == "application/javascript"
     assert "/api/schema/" in script.content.decode()
