@@ -57,17 +57,21 @@ class IssueSummarySerializer(serializers.ModelSerializer):
     )
     url = serializers.SerializerMethodField()
     api_url = serializers.SerializerMethodField()
+    pdf_url = serializers.SerializerMethodField(help_text="The A4 PDF edition.")
 
     class Meta:
         model = Issue
         fields = ["slug", "title", "series", "number", "date", "date_precision", "period",
-                  "url", "api_url"]  # fmt: skip
+                  "url", "api_url", "pdf_url"]  # fmt: skip
 
     def get_url(self, issue) -> str:
         return _absolute(self.context, issue.get_absolute_url())
 
     def get_api_url(self, issue) -> str:
         return _absolute(self.context, reverse("newsletters:api_issue", args=[issue.slug]))
+
+    def get_pdf_url(self, issue) -> str:
+        return _absolute(self.context, reverse("newsletters:issue_pdf", args=[issue.slug]))
 
 
 class PhotoSerializer(serializers.Serializer):

@@ -35,6 +35,7 @@ def test_issue_list_is_paginated_and_public_only(client):
         "period": "22 January 2021",
         "url": "http://testserver/issues/issue-22/",
         "api_url": "http://testserver/api/issues/issue-22/",
+        "pdf_url": "http://testserver/issues/issue-22.pdf",
     }
     assert data["next"] == "http://testserver/api/issues/?page=2"
     second = client.get("/api/issues/?page=2").json()
