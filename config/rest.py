@@ -13,7 +13,8 @@ authentication (so no CSRF), and every other method is 405 with `Allow`.
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.urls import Resolver404, resolve
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.decorators import api_view
@@ -153,5 +154,18 @@ class Pagination(PageNumberPagination):
 @extend_schema(exclude=True)
 @api_view(["GET", "HEAD", "OPTIONS"])
 def not_found(request, path=""):
-    """Any other path under /api/: the JSON 404, not the site's HTML page."""
+    """Any other path under /api/: the JSON 404, not the site's HTML page.
+
+    A known endpoint without its trailing slash is redirected to it, as
+    CommonMiddleware's APPEND_SLASH would do had this catch-all not matched first.
+    """
+    if not request.path.endswith("/"):
+        try:
+            match = resolve(request.path + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.url_name:
+            query = request.META.get("QUERY_STRING", "")
+            target = request.path + "/" + (f"?{query}" if query else "")
+            return HttpResponsePermanentRedirect(target)
     raise exceptions.NotFound("No such API endpoint. The schema is at /api/schema/.")

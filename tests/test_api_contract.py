@@ -80,6 +80,12 @@ def test_not_found_is_json_in_the_one_shape(client, url):
     assert body["errors"] == {}
 
 
+def test_endpoint_without_trailing_slash_redirects(client):
+    response = client.get("/api/issues?year=2021")
+    assert response.status_code == 301 and response["Location"] == "/api/issues/?year=2021"
+    assert_error(client.get("/api/unknown"), 404, "not_found")
+
+
 @pytest.mark.parametrize(
     ("query", "errors"),
     [
