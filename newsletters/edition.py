@@ -104,7 +104,8 @@ def render_pdf(html: str, base_url: str) -> bytes:
 
     fetcher = LocalOnlyFetcher(base_url)
     document = HTML(string=html, base_url=base_url.rstrip("/") + "/", url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[CSS(filename=str(CSS_FILE))])
+    # Tagged PDF: headings, lists, tables and figures stay structure for screen readers.
+    return document.write_pdf(stylesheets=[CSS(filename=str(CSS_FILE))], pdf_tags=True)
 
 
 def _folder(issue) -> str:

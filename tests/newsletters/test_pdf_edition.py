@@ -112,6 +112,11 @@ def test_pdf_has_cover_contents_stories_figures_directory_and_links(client, issu
     assert "mailto:office-kz@example.org" in uris
     # The photo is embedded.
     assert any(page.images for page in reader.pages)
+    # Tagged for screen readers, with its title and language.
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root
+    assert root["/Lang"] == "en"
+    assert reader.metadata.title == "Courier 12"
 
 
 def test_pdf_is_made_once_per_version(client, issue, monkeypatch):
