@@ -3,26 +3,31 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
-DEV_ENV := DEBUG=1
+DOTENV := .env
 
 .PHONY: run test lint pytest bench serve clean demo worker
 
-$(INSTALLED): pyproject.toml
+$(INSTALLED): pyproject.toml | $(DOTENV)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(INSTALLED)
 
-run: $(INSTALLED)
-	mkdir -p var
-	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
-	$(DEV_ENV) $(BIN)/python manage.py load_demo
-	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+# The local settings (DEBUG=1, a generated SECRET_KEY) that manage.py reads, so every
+# README command works without variables. Written once; an existing file is kept.
+$(DOTENV):
+	$(PYTHON) -m config.envfile $(DOTENV)
 
-demo: $(INSTALLED)
+run: $(INSTALLED) $(DOTENV)
 	mkdir -p var
-	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
-	$(DEV_ENV) $(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+demo: $(INSTALLED) $(DOTENV)
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
 
 # Production: DEBUG off, whitenoise serving compressed hashed static files, gunicorn.
 # Needs SECRET_KEY; reads DATABASE_URL, REDIS_URL, ALLOWED_HOSTS, WEB_CONCURRENCY, BIND

@@ -1,19 +1,28 @@
 """Settings, read from environment variables with safe defaults for local use.
 
 Variables: DEBUG, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL, MEDIA_ROOT,
-CSRF_TRUSTED_ORIGINS, IMPORT_MAX_FILE_BYTES, CACHE_DIR, CACHE_MAX_ENTRIES. With DEBUG off
-the site refuses to start without a SECRET_KEY, so a forgotten variable cannot ship a
-guessable key.
+CSRF_TRUSTED_ORIGINS, IMPORT_MAX_FILE_BYTES, CACHE_DIR, CACHE_MAX_ENTRIES, SITE_NAME,
+API_THROTTLE_RATE, PDF_ON_PUBLISH, PDF_BASE_URL. With DEBUG off the site refuses to start
+without a SECRET_KEY, so a forgotten variable cannot ship a guessable key.
+
+A local `.env` beside manage.py (written by `make run`: DEBUG=1 and a generated key) is
+read first; variables already set in the environment win over it. ENV_FILE names
+another file, or none when empty (the test suite sets it empty).
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
+import environ
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
+
+ENV_FILE = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE and Path(ENV_FILE).is_file():
+    environ.Env.read_env(ENV_FILE)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -34,7 +43,8 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set and DEBUG is off. Set SECRET_KEY to a long random "
-            "string for production, or DEBUG=1 for local development."
+            "string for production, or run `make run` once (it writes a local .env with "
+            "DEBUG=1 and a generated key) for local development."
         )
     # Local development only: a fixed, obviously insecure key.
     SECRET_KEY = "django-insecure-local-development-key-do-not-use-in-production"  # noqa: S105
@@ -53,6 +63,10 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "import_export",
     "simple_history",
     "directory",
@@ -62,6 +76,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -83,6 +98,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "newsletters.context_processors.site",
             ],
         },
     },
@@ -191,6 +207,46 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = (
 )
 
 ISSUES_PER_PAGE = 12
+# The publisher's name in feeds, shared links and structured data.
+SITE_NAME = os.environ.get("SITE_NAME", "Newsletter archive")
+# PDF editions (newsletters/edition.py): made when staff publish an issue, for links
+# under PDF_BASE_URL (the site's public address); otherwise on the first download.
+PDF_ON_PUBLISH = env_bool("PDF_ON_PUBLISH", True)
+PDF_BASE_URL = os.environ.get("PDF_BASE_URL", "http://127.0.0.1:8000")
+
+# The public API (config/rest.py, config/throttling.py): read-only JSON, no authentication
+# (so no CSRF and no session), one error shape, a request rate per client address.
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "300/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["config.throttling.ApiRateThrottle"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "config.rest.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Newsletter API",
+    "DESCRIPTION": (
+        "Read-only JSON of the published issues and the directory. Errors share one "
+        "shape; pages send ETag and Last-Modified and answer 304 to a matching request."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI's files come from drf-spectacular-sidecar: nothing from another host.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# Anyone's page may read the API with GET; nothing else crosses origins.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,9 @@ import shutil
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+# Never the developer's .env: tests (and the subprocesses they start, which inherit this
+# environment) see only the variables they set themselves.
+os.environ["ENV_FILE"] = ""
 
 from config.settings import *  # noqa: E402, F403
 
@@ -36,3 +39,5 @@ CSRF_COOKIE_SECURE = False
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
 STATIC_ROOT = _throwaway_dir("newsletters-test-static-")
+# PDF editions take about a second each: made on publish only in the tests about them.
+PDF_ON_PUBLISH = False

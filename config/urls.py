@@ -2,15 +2,18 @@
 
 import re
 
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.generic import TemplateView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.favicon import favicon
 from config.health import healthz
 from config.media import serve_media
+from config.rest import not_found as api_not_found
 from directory.api import directory as directory_api
 from newsletters.caching import public_page
 from newsletters.sitemaps import SITEMAPS
@@ -27,7 +30,20 @@ urlpatterns = [
     path("subscribe/", include("subscribers.urls")),
     # The e-mail provider's tracking webhooks (django-anymail): bounces and complaints.
     path("anymail/", include("anymail.urls")),
-    path("api/directory/", public_page(directory_api), name="api_directory"),
+    path(
+        "api/directory/",
+        public_page(directory_api, params=("page", "country")),
+        name="api_directory",
+    ),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path(
+        "api/docs/",
+        # Swagger UI draws its icons as data: SVG images; this page alone allows them.
+        csp_update({"img-src": ["data:"]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api_schema")
+        ),
+        name="api_docs",
+    ),
     path(
         "sitemap.xml",
         public_page(sitemap, params=("p",)),
@@ -40,6 +56,8 @@ urlpatterns = [
         name="robots",
     ),
     path("", include("newsletters.urls")),
+    # Anything else under /api/ answers the API's JSON 404, not the HTML page.
+    re_path(r"^api/(?P<path>[\s\S]*)$", api_not_found),
 ]
 
 if settings.SERVE_MEDIA:

@@ -33,6 +33,13 @@ class DirectoryView(ListView):
     def get_queryset(self):
         return countries_with_entries()
 
+    def get_context_data(self, **kwargs):
+        from newsletters.sharing import directory_jsonld
+
+        context = super().get_context_data(**kwargs)
+        context["jsonld"] = directory_jsonld(self.request, context["countries"])
+        return context
+
 
 class CountryView(DetailView):
     template_name = "directory/country.html"

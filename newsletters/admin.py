@@ -20,9 +20,10 @@ from django.utils.translation import ngettext
 
 from .admin_import import import_urls
 from .admin_views import HistoryAdmin, issue_tool_urls
+from .edition import schedule_edition
 from .exporting import export_response
 from .images import PhotoFormField
-from .models import Issue, KeyFigure, Photo, Section, Series, Story
+from .models import DatePrecision, Issue, KeyFigure, Photo, Section, Series, Story
 from .resources import KeyFigureResource
 from .roles import can_publish
 from .spreadsheets import SpreadsheetMixin
@@ -49,10 +50,16 @@ class YearFilter(admin.SimpleListFilter):
     parameter_name = "year"
 
     def lookups(self, request, model_admin):
+        # Issues that print only a month, quarter or year count in their period's year.
         years = Issue.objects.dates("publication_date", "year", order="DESC")
-        return [(str(d.year), str(d.year)) for d in years]
+        undated = Issue.objects.filter(publication_date__isnull=True).exists()
+        return [(str(d.year), str(d.year)) for d in years] + (
+            [("undated", "Undated")] if undated else []
+        )
 
     def queryset(self, request, queryset):
+        if self.value() == "undated":
+            return queryset.filter(publication_date__isnull=True)
         # ASCII digits only: "²".isdigit() is True but int("²") fails.
         if self.value() and re.fullmatch(r"[0-9]{1,4}", self.value()):
             return queryset.filter(publication_date__year=int(self.value()))
@@ -96,10 +103,23 @@ class KeyFigureInline(admin.TabularInline):
     ordering = ["position", "pk"]
 
 
+class IssueForm(forms.ModelForm):
+    """The date's precision may be left out (a day is assumed), as before it existed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "date_precision" in self.fields:
+            self.fields["date_precision"].required = False
+
+    def clean_date_precision(self):
+        return self.cleaned_data.get("date_precision") or DatePrecision.DAY
+
+
 @admin.register(Issue)
 class IssueAdmin(HistoryAdmin):
+    form = IssueForm
     list_display = [
-        "title", "series", "number", "publication_date", "state", "section_count", "story_count",
+        "title", "series", "number", "date_shown", "state", "section_count", "story_count",
         "word_count",
     ]  # fmt: skip
     list_filter = ["series", "status", YearFilter]
@@ -114,7 +134,8 @@ class IssueAdmin(HistoryAdmin):
         "first_published_at", "source_name", "source_hash", "warnings_list", "contents",
     ]  # fmt: skip
     fieldsets = [
-        (None, {"fields": ["series", "number", "title", "slug", "publication_date", "summary"]}),
+        (None, {"fields": ["series", "number", "title", "slug", "publication_date",
+                           "date_precision", "summary"]}),  # fmt: skip
         ("Contents", {"fields": ["contents"]}),
         ("Publishing", {"fields": ["status", "go_live_at", "first_published_at"]}),
         ("Cover", {"fields": ["cover_image"], "classes": ["collapse"]}),
@@ -169,6 +190,15 @@ class IssueAdmin(HistoryAdmin):
     def story_count(self, obj):
         return obj.num_stories
 
+    @admin.display(description="date", ordering="publication_date")
+    def date_shown(self, obj):
+        """The date as printed at its precision; issues without a date are flagged."""
+        if obj.publication_date is None:
+            return format_html('<strong class="undated">{}</strong>', "Undated")
+        if obj.date_precision == DatePrecision.DAY:
+            return obj.period_label
+        return f"{obj.period_label} ({obj.get_date_precision_display().lower()})"
+
     @admin.display(description="state", ordering="status")
     def state(self, obj):
         if obj.is_scheduled:
@@ -196,6 +226,7 @@ class IssueAdmin(HistoryAdmin):
             for field, value in stored.items():
                 setattr(obj, field, value)
         super().save_model(request, obj, form, change)
+        schedule_edition(obj)
 
     def _change_each(self, request, queryset, change, singular, plural):
         count = 0
@@ -206,8 +237,12 @@ class IssueAdmin(HistoryAdmin):
 
     @admin.action(description="Publish selected issues now", permissions=["publish"])
     def publish(self, request, queryset):
+        def publish_one(issue):
+            issue.publish()
+            schedule_edition(issue)
+
         self._change_each(
-            request, queryset, Issue.publish, "%d issue published.", "%d issues published."
+            request, queryset, publish_one, "%d issue published.", "%d issues published."
         )
 
     @admin.action(description="Unpublish selected issues (back to draft)", permissions=["publish"])

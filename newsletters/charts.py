@@ -17,7 +17,9 @@ from .models import Issue, KeyFigure
 
 WIDTH, HEIGHT = 640, 260
 # Room on the right for the last x label, which is centred on the last point.
-LEFT, RIGHT, TOP, BOTTOM = 72, 48, 16, 56
+# LEFT fits a y label such as "10,000" in the larger type phones get (static/css/site.css:
+# 24 units, which is at least 12 px on a 360 px screen).
+LEFT, RIGHT, TOP, BOTTOM = 96, 72, 16, 64
 
 
 @dataclass
@@ -28,6 +30,7 @@ class Point:
     issue_title: str
     issue_url: str
     date_label: str
+    short_label: str = ""  # "No. 3 · May 2023": the figures table on a phone
 
 
 @dataclass
@@ -92,7 +95,12 @@ def build_chart(label: str, unit: str, figures: list[KeyFigure]) -> TrendChart:
         x = chart.left + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
         y = chart.bottom - plot_h * (figure.value - floor_value) / span
         date = issue.publication_date.strftime("%b %Y") if issue.publication_date else ""
-        chart.points.append(Point(x, y, figure.value, issue.title, issue.get_absolute_url(), date))
+        short = " · ".join(
+            part for part in (f"No. {issue.number}" if issue.number else "", date) if part
+        ) or issue.title
+        chart.points.append(
+            Point(x, y, figure.value, issue.title, issue.get_absolute_url(), date, short)
+        )
     for fraction in (0, 0.5, 1):
         value = floor_value + span * fraction
         chart.y_ticks.append(Tick(chart.bottom - plot_h * fraction, intcomma(round(value))))

@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.db import connection
 from django.db.models import F, Q, QuerySet, TextField, Value
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -142,7 +143,8 @@ def search_stories(q: str):
         .select_related("issue__series", "section")
         .only(
             "title", "slug", "body", "issue__slug", "issue__title", "issue__number",
-            "issue__publication_date", "issue__series__title", "section__title",
+            "issue__publication_date", "issue__date_precision", "issue__series__title",
+            "section__title",
         )  # fmt: skip
     )
     if not query_words(q):
@@ -273,12 +275,22 @@ def _cut_snippet(body: str, words: list[str]) -> str:
     lowered = body.lower()
     positions = [lowered.find(w.lower()) for w in words if lowered.find(w.lower()) >= 0]
     start = max(0, min(positions) - SNIPPET_CHARS // 3) if positions else 0
-    excerpt = body[start : start + SNIPPET_CHARS]
+    end = min(len(body), start + SNIPPET_CHARS)
+    # On word boundaries: start at the beginning of the word `start` falls in, end
+    # after the last whole word.
+    if start and not body[start - 1].isspace():
+        previous = max(body.rfind(c, 0, start) for c in " \n\t")
+        start = previous + 1 if previous >= 0 else 0
+    if end < len(body) and not body[end].isspace():
+        last = max(body.rfind(c, start, end) for c in " \n\t")
+        if last > start:
+            end = last
+    excerpt = body[start:end].strip()
     if words:
         pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
         excerpt = pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", excerpt)
     prefix = "… " if start else ""
-    suffix = " …" if start + SNIPPET_CHARS < len(body) else ""
+    suffix = " …" if end < len(body) else ""
     return f"{prefix}{excerpt}{suffix}"
 
 
@@ -290,3 +302,30 @@ def render_snippet(raw: str) -> SafeString:
     # Safe: every character of the story text went through escape() above; the only
     # markup is the <mark> pairs added here.
     return mark_safe(marked)  # noqa: S308
+
+
+# Queries that are looking for someone to call or write to: the directory has them.
+CONTACT_WORDS = {
+    "hotline", "hotlines", "helpline", "helplines", "contact", "contacts", "phone", "phones",
+    "telephone", "call", "number", "numbers", "email", "e-mail", "mission", "office",
+}  # fmt: skip
+
+
+def directory_suggestion(q: str) -> dict | None:
+    """Where in the directory a query about contacts or a country should look, or None.
+
+    {"url": ..., "country": name or ""}: a country named in the query points to its
+    directory page, a contact word to the whole directory. One query (country names).
+    """
+    from directory.models import Country
+
+    words = [w.casefold() for w in query_words(clean_query(q))]
+    if not words:
+        return None
+    text = " ".join(words)
+    for name, slug in Country.objects.values_list("name", "slug"):
+        if name.casefold() in text:
+            return {"url": reverse("directory:country", args=[slug]), "country": name}
+    if CONTACT_WORDS & set(words):
+        return {"url": reverse("directory:index"), "country": ""}
+    return None

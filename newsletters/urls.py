@@ -19,6 +19,7 @@ urlpatterns = [
         name="issue_list",
     ),
     path("issues/<slug:slug>/", public_page(views.IssueDetailView.as_view()), name="issue"),
+    path("issues/<slug:slug>.pdf", public_page(views.issue_pdf), name="issue_pdf"),
     path(
         "issues/<slug:issue_slug>/<slug:slug>/",
         public_page(views.StoryDetailView.as_view()),
@@ -28,6 +29,16 @@ urlpatterns = [
     path("figures/", public_page(views.FiguresView.as_view()), name="figures"),
     path("feed/", public_page(RssIssuesFeed()), name="feed_rss"),
     path("feed/atom/", public_page(AtomIssuesFeed()), name="feed_atom"),
-    path("api/issues/", public_page(api.issue_list, params=("page",)), name="api_issue_list"),
+    path("feed/series/<slug:series>/", public_page(RssIssuesFeed()), name="feed_series_rss"),
+    path(
+        "feed/series/<slug:series>/atom/",
+        public_page(AtomIssuesFeed()),
+        name="feed_series_atom",
+    ),
+    path(
+        "api/issues/",
+        public_page(api.issue_list, params=("page", "series", "year", "country")),
+        name="api_issue_list",
+    ),
     path("api/issues/<slug:slug>/", public_page(api.issue_detail), name="api_issue"),
 ]

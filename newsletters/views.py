@@ -3,6 +3,8 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.files.storage import default_storage
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
@@ -11,6 +13,7 @@ from directory.models import Hotline
 
 from .charts import figure_trends
 from .contents import issue_contents
+from .edition import issue_edition
 from .filters import IssueFilter
 from .models import Issue, Story
 from .querysets import issue_neighbours
@@ -18,8 +21,10 @@ from .search import (
     MAX_QUERY_LENGTH,
     attach_snippets,
     clean_query,
+    directory_suggestion,
     search_stories,
 )
+from .sharing import issue_share, story_share
 
 # The home page draws the key figures of the latest issues only; /figures/ has them all.
 HOME_TREND_ISSUES = 12
@@ -79,6 +84,7 @@ class IssueDetailView(DetailView):
         context["newer"] = Issue(**newer) if newer else None
         context["issue_contents"] = issue_contents(issue)
         context["canonical_url"] = self.request.build_absolute_uri(issue.get_absolute_url())
+        context["share"] = issue_share(self.request, issue)
         return context
 
 
@@ -97,6 +103,12 @@ class StoryDetailView(DetailView):
             slug=self.kwargs["slug"],
         )
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["share"] = story_share(self.request, self.object)
+        context["canonical_url"] = context["share"].url
+        return context
+
 
 class SearchView(ListView):
     """Results for `q`; the query logic lives in newsletters/search.py."""
@@ -113,6 +125,7 @@ class SearchView(ListView):
         context = super().get_context_data(**kwargs)
         attach_snippets(context["results"], self.query)
         context["query"] = self.query
+        context["directory_hint"] = directory_suggestion(self.query)
         context["max_query_length"] = MAX_QUERY_LENGTH
         # The cleaned query, not the raw one: pagination links stay short and tidy.
         context["query_string"] = urlencode({"q": self.query}) if self.query else ""
@@ -126,3 +139,13 @@ class FiguresView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["charts"] = figure_trends()
         return context
+
+
+def issue_pdf(request, slug):
+    """The issue's PDF edition: the stored file for its current version (made once)."""
+    issue = get_object_or_404(Issue.objects.published().with_contents(), slug=slug)
+    edition = issue_edition(issue, request.build_absolute_uri("/"))
+    return FileResponse(
+        default_storage.open(edition.name), content_type="application/pdf",
+        filename=f"{issue.slug}.pdf",
+    )  # fmt: skip

@@ -98,7 +98,7 @@ class InlineScriptFinder(HTMLParser):
                 self.problems.append(f"<{tag} {name}=...>")
         if tag == "script" and "src" not in attrs:
             # JSON data blocks are never executed, so the CSP does not concern them.
-            self._in_inline = attrs.get("type") not in {"application/json"}
+            self._in_inline = attrs.get("type") not in {"application/json", "application/ld+json"}
 
     def handle_data(self, data):
         if self._in_inline and data.strip():

@@ -61,7 +61,8 @@ def test_home_to_issue_and_table_of_contents(live_server, browser, site, screens
     target = page.locator("#section-outreach")
     assert target.is_visible()
     box = target.bounding_box()
-    assert box is not None and 0 <= box["y"] < 900  # scrolled into the viewport
+    # Scrolled into the viewport (its top may sit half a pixel above it: subpixel layout).
+    assert box is not None and -1 <= box["y"] < 900
     page.close()
 
 

@@ -31,8 +31,11 @@ def test_issue_list_is_paginated_and_public_only(client):
         "series": "Regional Bulletin",
         "number": 22,
         "date": "2021-01-22",
+        "date_precision": "day",
+        "period": "22 January 2021",
         "url": "http://testserver/issues/issue-22/",
         "api_url": "http://testserver/api/issues/issue-22/",
+        "pdf_url": "http://testserver/issues/issue-22.pdf",
     }
     assert data["next"] == "http://testserver/api/issues/?page=2"
     second = client.get("/api/issues/?page=2").json()

@@ -36,7 +36,7 @@ def test_rss(client, issues):
     items = root.findall("./channel/item")
     assert [i.findtext("title") for i in items] == ["New issue", "Old <b>issue</b>"]
     # HTML inside the XML: readers decode the description as HTML.
-    assert items[1].findtext("description") == "Summary &amp; more"
+    assert items[1].findtext("description").startswith("<p>Summary &amp; more</p>")
     assert items[0].findtext("link") == f"http://testserver{issues[1].get_absolute_url()}"
     assert items[0].findtext("category") == "Regional Bulletin"
 

@@ -66,8 +66,9 @@ def test_figures_page_draws_accessible_svg_with_a_table(client, three_issues):
     title = '<title id="trend-migrants-assisted-title">Migrants assisted across issues</title>'
     assert title in html
     assert '<desc id="trend-migrants-assisted-desc">' in html
-    assert re.search(r'<polyline class="line" points="72\.0,[\d.]+ 332\.0,[\d.]+ 592\.0,', html)
-    assert '<th scope="row"><a href="/issues/issue-2/">Issue 2</a>' in html
+    assert re.search(r'<polyline class="line" points="96\.0,[\d.]+ 332\.0,[\d.]+ 568\.0,', html)
+    row = '<th scope="row"><a href="/issues/issue-2/"><span class="label-full">Issue 2</span>'
+    assert row in html
     assert "<td>250</td>" in html
     assert "<script" not in html
     assert "Only once" not in html

@@ -47,6 +47,7 @@ class _Checker(HTMLParser):
         self.svg_depth = 0  # inside one of the template's own drawings
         self.script_prefixes = tuple(script_prefixes)
         self.svg_classes = set(svg_classes)
+        self.in_jsonld = False
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
@@ -56,7 +57,10 @@ class _Checker(HTMLParser):
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
         where = f"<{tag} {' '.join(f'{k}={v!r}' for k, v in attrs)[:120]}>"
-        if tag == "script":
+        if tag == "script" and values.get("type") == "application/ld+json" and len(attrs) == 1:
+            # Structured data never runs; its text is checked in handle_data.
+            self.in_jsonld = True
+        elif tag == "script":
             src = values.get("src") or ""
             if not src.startswith(self.script_prefixes):
                 self.problems.append(f"script element: {where}")
@@ -84,7 +88,20 @@ class _Checker(HTMLParser):
             if name == "style" and re.search(r"url\s*\(|expression\s*\(", value or "", re.I):
                 self.problems.append(f"style url(): {where}")
 
+    def handle_data(self, data):
+        if self.in_jsonld:
+            # Escaped as json_script does: no "<" at all, so nothing can end the element,
+            # and it must be one JSON document.
+            if "<" in data:
+                self.problems.append(f"markup inside JSON-LD: {data[:80]!r}")
+            try:
+                json.loads(data)
+            except ValueError:
+                self.problems.append(f"JSON-LD that is not JSON: {data[:80]!r}")
+
     def handle_endtag(self, tag):
+        if tag == "script":
+            self.in_jsonld = False
         if tag == "svg" and self.svg_depth:
             self.svg_depth -= 1
 

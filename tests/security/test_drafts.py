@@ -114,9 +114,20 @@ def fill_route(route: str, slug: str, story_slug: str) -> str | None:
     return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], route)
 
 
-def links_in(url: str, response) -> list[str]:
+def response_text(response) -> str:
+    """The body as text; a PDF edition as the text of its pages, so it is checked too."""
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type", "") == "application/pdf" and data:
+        import io
+
+        import pypdf
+
+        return "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages)
+    return data.decode("utf-8", errors="replace")
+
+
+def links_in(url: str, text: str, response) -> list[str]:
     kind = response.get("Content-Type", "")
-    text = response.content.decode("utf-8", errors="replace")
     found = []
     if "html" in kind:
         found += re.findall(r'(?:href|src|action)="([^"#]+)', text)
@@ -157,10 +168,10 @@ def crawl(client, seeds) -> dict[str, tuple[int, str]]:
         if url in seen:
             continue
         response = client.get(url)
-        body = response.content.decode("utf-8", errors="replace") if response.content else ""
+        body = response_text(response)
         seen[url] = (response.status_code, body)
         if response.status_code == 200:
-            queue.extend(link for link in links_in(url, response) if link not in seen)
+            queue.extend(link for link in links_in(url, body, response) if link not in seen)
     return seen
 
 

@@ -21,6 +21,7 @@ from newsletters.importing.loader import limits_from_settings
 from newsletters.importing.overrides import OverrideError, Overrides, read_metadata
 from newsletters.importing.parser import LAYOUTS
 from newsletters.importing.reader import count_sources
+from newsletters.management.dbready import require_migrated_database
 
 BAR_WIDTH = 30
 # Outcomes that leave the database as it was: listed with their reason in the summary.
@@ -85,6 +86,7 @@ class Command(BaseCommand):
         if as_json and not dry_run:
             raise CommandError("--json is only available with --dry-run", returncode=2)
         batch = self._batch_options(paths, options)
+        require_migrated_database()
         reports = import_sources(paths, dry_run=dry_run, **batch)
         if as_json:
             failed = self._write_json(reports)

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from newsletters.importing.loader import import_sources
+from newsletters.management.dbready import require_migrated_database
 
 DEMO_SERIES = "Regional Migration Bulletin"
 DEMO_USERNAME = "demo"
@@ -21,6 +22,7 @@ class Command(BaseCommand):
     help = "Import the invented demo archive (published) and create the demo staff login."
 
     def handle(self, *args, **options):
+        require_migrated_database()
         archive = settings.BASE_DIR / "sample_archive"
         if not archive.is_dir():
             raise CommandError(f"the demo archive {archive} is missing")
