@@ -3,8 +3,8 @@
 The body of an issue page (contents list, key figures, sections, stories with their
 photos and countries, the directory as printed) takes nine queries and most of a page's
 Python to build; it changes only when staff or an import change the issue. So it is
-rendered on the first view after a change and stored in `Issue.contents_html`; later
-views read it with the issue itself.
+rendered on the first view after a change and stored in `Issue.contents_html`, with what
+a shared link shows in `Issue.share_parts`; later views read both with the issue itself.
 
 Never stale: every change to what it shows (newsletters/signals.py: the issue, its
 sections, stories, photos, story countries, key figures, any country's name) clears it
@@ -26,12 +26,14 @@ def clear_contents(issues) -> None:
     from .models import Issue
 
     rows = issues if hasattr(issues, "update") else Issue.objects.filter(pk__in=issues)
-    rows.update(contents_html="", contents_version=F("contents_version") + 1)
+    rows.update(contents_html="", share_parts={}, contents_version=F("contents_version") + 1)
 
 
 def issue_contents(issue) -> SafeString:
-    """The stored contents of `issue`, rendered and stored first if there are none."""
+    """The stored contents of `issue`, rendered and stored first if there are none, with
+    what a shared link to it shows (`issue.share_parts`, newsletters/sharing.py)."""
     from .models import Issue
+    from .sharing import issue_share_parts  # imports the models
 
     if issue.contents_html:
         # Safe: rendered below from templates that escape all text, with story bodies
@@ -42,7 +44,8 @@ def issue_contents(issue) -> SafeString:
         "newsletters/_issue_contents.html",
         {"issue": full, "snapshot": snapshot_countries(full.directory_snapshot)},
     )
+    issue.share_parts = issue_share_parts(full)
     Issue.objects.filter(pk=issue.pk, contents_version=issue.contents_version).update(
-        contents_html=html
+        contents_html=html, share_parts=issue.share_parts
     )
     return mark_safe(html)  # noqa: S308

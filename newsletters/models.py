@@ -144,6 +144,8 @@ class Issue(models.Model):
     # (newsletters/contents.py).
     contents_html = models.TextField(blank=True, editable=False)
     contents_version = models.PositiveIntegerField(default=0, editable=False)
+    # Open Graph / JSON-LD inputs kept with the contents (newsletters/sharing.py).
+    share_parts = models.JSONField(default=dict, blank=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -151,7 +153,7 @@ class Issue(models.Model):
     objects = IssueQuerySet.as_manager()
     # updated_at changes on every save and says nothing a revision does not say already.
     history = HistoricalRecords(
-        excluded_fields=["updated_at", "contents_html", "contents_version"]
+        excluded_fields=["updated_at", "contents_html", "contents_version", "share_parts"]
     )
 
     class Meta:

@@ -81,7 +81,8 @@ def _image_fields(request, photo) -> dict:
     else:
         url, width, height = photo.image.url, None, None
     return {
-        "image": request.build_absolute_uri(url),
+        # Without a request: a path, made absolute when the page is served.
+        "image": request.build_absolute_uri(url) if request is not None else url,
         "image_alt": photo.alt_text or photo.caption,
         "image_width": width,
         "image_height": height,
@@ -108,20 +109,38 @@ def _issue_ref(request, issue) -> dict:
     return ref
 
 
-def issue_share(request, issue) -> Share:
+def issue_share_parts(issue) -> dict:
+    """What a shared link to `issue` shows, without the host: kept with the issue's stored
+    contents (newsletters/contents.py), so the page needs no query of its own for it.
+    `issue` has its sections, stories and photos prefetched."""
     stories = [story for section in issue.sections.all() for story in section.stories.all()]
     if issue.summary:
         description = Truncator(" ".join(issue.summary.split())).words(DESCRIPTION_WORDS, "…")
     else:
         body = next((s.body for s in stories if s.body.strip()), "")
         description = plain_text(body) if body else f"{issue.series.title} {issue.period_label}"
-    image = _image_fields(request, first_photo(stories))
-    if not image and issue.cover_image:
-        image = {"image": request.build_absolute_uri(issue.cover_image.url),
-                 "image_alt": f"Cover of {issue.title}"}  # fmt: skip
+    parts = {"description": description.strip()}
+    photo = first_photo(stories)
+    if photo is not None:
+        parts.update(_image_fields(None, photo))
+    elif issue.cover_image:
+        parts.update(image=issue.cover_image.url, image_alt=f"Cover of {issue.title}")
+    parts["stories"] = [
+        [story.display_title, reverse("newsletters:story", args=[issue.slug, story.slug])]
+        for story in stories
+    ]
+    return parts
+
+
+def issue_share(request, issue, parts: dict) -> Share:
+    """The issue page's share fields from its stored `parts` (issue_share_parts)."""
+    fields = ("image", "image_alt", "image_width", "image_height")
+    image = {key: parts[key] for key in fields if key in parts}
+    if image.get("image"):
+        image["image"] = request.build_absolute_uri(image["image"])
     share = Share(
         title=issue.title,
-        description=description.strip(),
+        description=parts.get("description", ""),
         url=request.build_absolute_uri(issue.get_absolute_url()),
         published=schema_date(issue),
         **image,
@@ -133,14 +152,8 @@ def issue_share(request, issue) -> Share:
         data["image"] = share.image
     data["publisher"] = organisation(request)
     data["hasPart"] = [
-        {
-            "@type": "NewsArticle",
-            "headline": story.display_title,
-            "url": request.build_absolute_uri(
-                reverse("newsletters:story", args=[issue.slug, story.slug])
-            ),
-        }
-        for story in stories
+        {"@type": "NewsArticle", "headline": headline, "url": request.build_absolute_uri(url)}
+        for headline, url in parts.get("stories", [])
     ]
     share.jsonld = data
     return share

@@ -84,7 +84,7 @@ class IssueDetailView(DetailView):
         context["newer"] = Issue(**newer) if newer else None
         context["issue_contents"] = issue_contents(issue)
         context["canonical_url"] = self.request.build_absolute_uri(issue.get_absolute_url())
-        context["share"] = issue_share(self.request, issue)
+        context["share"] = issue_share(self.request, issue, issue.share_parts)
         return context
 
 

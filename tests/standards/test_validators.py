@@ -28,9 +28,11 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 HERE = Path(__file__).resolve().parent
-GIF = (
-    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
-    b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+# A 1x1 PNG (GIF photos are refused: issue 15).
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00"
+    b"\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\r\xefF\xb8"
+    b"\x00\x00\x00\x00IEND\xaeB`\x82"
 )
 
 
@@ -51,7 +53,7 @@ def site():
     story = make_story(issue, section_title="Section 1", title="",
                        body="An *untitled* story with a [link](https://example.org).")  # fmt: skip
     story.countries.add(kz)
-    Photo.objects.create(story=story, image=SimpleUploadedFile("dot.gif", GIF, "image/gif"),
+    Photo.objects.create(story=story, image=SimpleUploadedFile("dot.png", PNG, "image/png"),
                          caption="A dot", alt_text="A dot")  # fmt: skip
     for n, value in enumerate((100, 250)):
         KeyFigure.objects.create(issue=(older, issue)[n], label="Cases", value=value)
