@@ -14,10 +14,9 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
-from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, JSON, XLSX
 
 from newsletters.models import Issue
+from newsletters.spreadsheets import SpreadsheetMixin
 
 from . import sending
 from .emails import build_message, render_issue
@@ -28,9 +27,9 @@ MAX_TEST_ADDRESSES = 10
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(ImportExportMixin, admin.ModelAdmin):
+class SubscriberAdmin(SpreadsheetMixin, admin.ModelAdmin):
+    # Names come from a public form: exports escape formulae like every other sheet's.
     resource_classes = [SubscriberResource]
-    formats = [CSV, XLSX, JSON]
     list_display = ["email", "name", "status", "language", "consent_source", "created_at"]
     list_filter = ["status", "language", "series"]
     search_fields = ["email", "name"]
