@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
+    # The one-page issue editor's nested, sortable inlines (newsletters/admin_editor.py).
+    "nested_admin",
     "directory",
     "newsletters",
 ]

@@ -18,6 +18,12 @@ from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, JSON, XLSX
 
+from .admin_editor import (
+    IssueEditorMixin,
+    KeyFigureEditorInline,
+    SectionEditorInline,
+    editor_urls,
+)
 from .admin_import import import_urls
 from .admin_views import HistoryAdmin, issue_tool_urls
 from .exporting import export_response
@@ -57,45 +63,8 @@ class YearFilter(admin.SimpleListFilter):
         return queryset
 
 
-class SectionInline(admin.TabularInline):
-    model = Section
-    fields = ["title", "position", "story_count", "word_count"]
-    readonly_fields = ["story_count", "word_count"]
-    extra = 0
-    show_change_link = True
-    ordering = ["position", "pk"]
-
-    def get_queryset(self, request):
-        stories = Story.objects.only("pk", "section_id", "title", "body")
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(num_stories=Count("stories"))
-            .prefetch_related(Prefetch("stories", queryset=stories))
-        )
-
-    @admin.display(description="stories")
-    def story_count(self, obj):
-        if obj.pk is None:
-            return "-"
-        return obj.num_stories
-
-    @admin.display(description="words")
-    def word_count(self, obj):
-        if obj.pk is None:
-            return "-"
-        return sum(story.word_count() for story in obj.stories.all())
-
-
-class KeyFigureInline(admin.TabularInline):
-    model = KeyFigure
-    fields = ["label", "value", "unit", "note", "position"]
-    extra = 0
-    ordering = ["position", "pk"]
-
-
 @admin.register(Issue)
-class IssueAdmin(HistoryAdmin):
+class IssueAdmin(IssueEditorMixin, HistoryAdmin):
     list_display = [
         "title", "series", "number", "publication_date", "state", "section_count", "story_count",
         "word_count",
@@ -106,7 +75,8 @@ class IssueAdmin(HistoryAdmin):
     search_help_text = "Searches issue titles, summaries and the text of their stories."
     date_hierarchy = "publication_date"
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [SectionInline, KeyFigureInline]
+    # One page for the whole issue: sections > stories > photos (newsletters/admin_editor.py).
+    inlines = [SectionEditorInline, KeyFigureEditorInline]
     actions = ["publish", "unpublish", "start_next_issue", "export_markdown", "export_json"]
     readonly_fields = [
         "first_published_at", "source_name", "source_hash", "warnings_list", "contents",
@@ -121,6 +91,10 @@ class IssueAdmin(HistoryAdmin):
             {"fields": ["source_name", "source_hash", "warnings_list"], "classes": ["collapse"]},
         ),
     ]
+
+    class Media:
+        js = ["admin-extra/issue-editor.js"]
+        css = {"all": ["admin-extra/admin-extra.css"]}
 
     def get_queryset(self, request):
         stories = Story.objects.only("pk", "issue_id", "title", "body")
@@ -182,7 +156,7 @@ class IssueAdmin(HistoryAdmin):
 
     def get_urls(self):
         # The archive import pages live under the issue list: /admin/newsletters/issue/import/
-        return import_urls(self) + issue_tool_urls(self) + super().get_urls()
+        return import_urls(self) + issue_tool_urls(self) + editor_urls(self) + super().get_urls()
 
     def save_model(self, request, obj, form, change):
         obj.edited_in_admin = True
