@@ -25,6 +25,7 @@ from .admin_editor import (
     editor_urls,
 )
 from .admin_import import import_urls
+from .admin_tidy import NewSeriesMixin, counted
 from .admin_views import HistoryAdmin, issue_tool_urls
 from .exporting import export_response
 from .images import validate_photo
@@ -64,7 +65,7 @@ class YearFilter(admin.SimpleListFilter):
 
 
 @admin.register(Issue)
-class IssueAdmin(IssueEditorMixin, HistoryAdmin):
+class IssueAdmin(IssueEditorMixin, NewSeriesMixin, HistoryAdmin):
     list_display = [
         "title", "series", "number", "publication_date", "state", "section_count", "story_count",
         "word_count",
@@ -82,7 +83,9 @@ class IssueAdmin(IssueEditorMixin, HistoryAdmin):
         "first_published_at", "source_name", "source_hash", "warnings_list", "contents",
     ]  # fmt: skip
     fieldsets = [
-        (None, {"fields": ["series", "number", "title", "slug", "publication_date", "summary"]}),
+        (None, {"fields": [
+            ("series", "new_series"), "number", "title", "slug", "publication_date", "summary",
+        ]}),  # fmt: skip
         ("Contents", {"fields": ["contents"]}),
         ("Publishing", {"fields": ["status", "go_live_at", "first_published_at"]}),
         ("Cover", {"fields": ["cover_image"], "classes": ["collapse"]}),
@@ -200,8 +203,8 @@ class IssueAdmin(IssueEditorMixin, HistoryAdmin):
         issue._history_user = request.user
         self.message_user(
             request,
-            f"Draft “{issue}” started with {issue.sections.count()} sections and "
-            f"{issue.key_figures.count()} key figures to fill in.",
+            f"Draft “{issue}” started with {counted(issue.sections.count(), 'section')} and "
+            f"{counted(issue.key_figures.count(), 'key figure')} to fill in.",
             messages.SUCCESS,
         )
         return HttpResponseRedirect(reverse("admin:newsletters_issue_change", args=[issue.pk]))

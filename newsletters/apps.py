@@ -12,3 +12,7 @@ class NewslettersConfig(AppConfig):
         from .signals import connect_signals
 
         connect_signals()
+        # After the admin's autodiscover: axes has registered its tables by now.
+        from .admin_tidy import restrict_axes_admin
+
+        restrict_axes_admin()
