@@ -33,6 +33,7 @@ from nested_admin import (
 )
 from nested_admin.nested import NestedInlineAdminFormset
 
+from .exporting_zip import zip_response
 from .markdown import render_markdown
 from .models import KeyFigure, Photo, Section, Story
 
@@ -230,7 +231,7 @@ class KeyFigureEditorInline(SortableInline, NestedTabularInline):
 
 
 def editor_urls(model_admin) -> list:
-    """URL patterns for IssueAdmin.get_urls(): the Markdown preview, start next issue."""
+    """URL patterns for IssueAdmin.get_urls(): download, Markdown preview, start next."""
     site = model_admin.admin_site
 
     @require_POST
@@ -257,7 +258,18 @@ def editor_urls(model_admin) -> list:
         )
         return HttpResponseRedirect(reverse("admin:newsletters_issue_change", args=[issue.pk]))
 
+    def download(request, object_id):
+        issue = get_object_or_404(model_admin.model, pk=unquote(object_id))
+        if not model_admin.has_view_or_change_permission(request, issue):
+            raise PermissionDenied
+        return zip_response(issue)
+
     return [
+        path(
+            "<path:object_id>/download.zip",
+            site.admin_view(download),
+            name="newsletters_issue_download",
+        ),
         path(
             "markdown-preview/",
             site.admin_view(markdown_preview),
