@@ -26,6 +26,7 @@ from .admin_editor import (
 )
 from .admin_import import import_urls
 from .admin_tidy import NewSeriesMixin, counted
+from .admin_timeline import IssueTimelineMixin
 from .admin_views import HistoryAdmin, issue_tool_urls
 from .exporting import export_response
 from .images import validate_photo
@@ -65,7 +66,7 @@ class YearFilter(admin.SimpleListFilter):
 
 
 @admin.register(Issue)
-class IssueAdmin(IssueEditorMixin, NewSeriesMixin, HistoryAdmin):
+class IssueAdmin(IssueEditorMixin, NewSeriesMixin, IssueTimelineMixin, HistoryAdmin):
     list_display = [
         "title", "series", "number", "publication_date", "state", "section_count", "story_count",
         "word_count",

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from .exporting import export_response
+from .revisions import RESTORED, word_diff
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -73,6 +74,10 @@ class HistoryAdmin(SimpleHistoryAdmin):
                     "field": opts.get_field(change.field).verbose_name,
                     "old": change.old,
                     "new": change.new,
+                    # Texts get their changed words marked (escaped, see word_diff).
+                    "words": word_diff(change.old, change.new)
+                    if isinstance(change.old, str) and isinstance(change.new, str)
+                    else None,
                 }
                 for change in delta.changes
             ],
@@ -80,6 +85,17 @@ class HistoryAdmin(SimpleHistoryAdmin):
             "revert_disabled": self.revert_disabled(request, obj),
         }
         return TemplateResponse(request, "admin/history/compare.html", context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A POST here restores the revision: save_model below records it as a restore.
+        request.restoring_revision = version_id
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        version = getattr(request, "restoring_revision", None)
+        if version is not None:
+            obj._change_reason = f"{RESTORED} revision {version}"
+        super().save_model(request, obj, form, change)
 
     def _history_url(self, object_id):
         opts = self.model._meta

@@ -277,6 +277,16 @@ class Section(models.Model):
         return f"section-{self.slug}"
 
 
+class StoryRevisionExtras(models.Model):
+    """Fields of a story's revisions beyond the story's own: the countries it had (ISO
+    codes), so a deleted story can be restored with them (newsletters/revisions.py)."""
+
+    countries_snapshot = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class Story(models.Model):
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="stories")
     # Kept equal to section.issue so story slugs are unique per issue in the database.
@@ -290,7 +300,7 @@ class Story(models.Model):
     countries = models.ManyToManyField("directory.Country", blank=True, related_name="stories")
 
     objects = StoryQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[StoryRevisionExtras])
 
     class Meta:
         ordering = ["section", "position", "pk"]
