@@ -2,12 +2,27 @@
 
 A cell that starts with = + - @ (or a tab or carriage return) would be read as a
 formula by Excel or LibreOffice; such cells get a leading apostrophe (OWASP's advice).
-That includes printed numbers such as "+992 ...": the apostrophe keeps them text.
+Phone numbers are the exception: "+992 900 800 800" and "+992900800800" stay as they
+are, real E.164 strings for whatever reads the file. A cell of only digits, spaces,
+dots, brackets and hyphens after its "+" can call no function in a spreadsheet.
 """
 
 import csv
+import re
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PHONE_RE = re.compile(r"\+\d[\d .()-]{3,30}")
+
+
+
+
+def is_phone_number(text: str) -> bool:
+    """A number such as "+992 900 800 800", or several joined by "; " (a person's)."""
+    return all(
+        PHONE_RE.fullmatch(part) and sum(ch.isdigit() for ch in part) >= 5
+        for part in text.split("; ")
+    )
+
 
 HEADER = ["type", "country", "name", "role", "phone", "e164", "email", "note",
           "last_confirmed_in"]  # fmt: skip
@@ -15,7 +30,9 @@ HEADER = ["type", "country", "name", "role", "phone", "e164", "email", "note",
 
 def safe_cell(value) -> str:
     text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    if text.startswith(FORMULA_STARTS) and not is_phone_number(text):
+        return f"'{text}"
+    return text
 
 
 def _seen(entry) -> str:
