@@ -17,7 +17,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.forms.renderers import Jinja2
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -34,6 +33,7 @@ from nested_admin import (
 from nested_admin.nested import NestedInlineAdminFormset
 
 from .exporting_zip import zip_response
+from .form_rendering import FastFormRenderer
 from .markdown import render_markdown
 from .models import KeyFigure, Photo, Section, Story
 
@@ -110,17 +110,16 @@ def _country_choices(request) -> list[tuple]:
     return request._editor_country_choices
 
 
-# The page renders about a thousand widgets; Jinja2 renders Django's own widget templates
-# several times faster than the Django template language (measured: see the README).
-# Only the inline forms of this page use it, and none of their widgets is an admin
-# wrapper whose template exists for the Django engine only.
-FAST_RENDERER = Jinja2()
+# The page renders about a thousand widgets (newsletters/form_rendering.py). Only the
+# inline forms of this page use it, and none of their widgets is an admin wrapper whose
+# template exists for the Django engine only.
+FAST_RENDERER = FastFormRenderer()
 
 
 def _fast_formset(formset):
     """`formset` and its forms rendered with FAST_RENDERER."""
     form = type(formset.form.__name__, (formset.form,), {"default_renderer": FAST_RENDERER})
-    return type(formset.__name__, (formset,), {"form": form, "default_renderer": FAST_RENDERER})
+    return type(formset.__name__, (formset,), {"form": form, "renderer": FAST_RENDERER})
 
 
 def _shared_choices_form(base, choices):
@@ -144,6 +143,9 @@ class SortableInline:
 
     sortable_field_name = "position"
     extra = 0
+    # "View on site" links cost a URL reversal per row each time nested-admin walks the
+    # rows (several times per page); the issue's own "Preview" button shows the page.
+    view_on_site = False
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "position":
