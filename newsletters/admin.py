@@ -1,10 +1,12 @@
-"""Admin for authoring issues: sections inline, stories per section, photos per story.
+"""Admin for authoring issues: one page per issue with its sections, their stories and
+the stories' photos nested and sortable (newsletters/admin_editor.py).
 
 Roles: only users with `newsletters.publish_issue` (the Publisher group) see the publish
 actions and may change an issue's status or go-live time; for everyone else those fields
 are read-only and `save_model` keeps the stored values whatever a request sends.
 Revisions: every model here has a history page (django-simple-history) with restore,
-and a page comparing two revisions (newsletters/admin_views.py).
+and a page comparing two revisions (newsletters/admin_views.py); an issue's history is
+one timeline of everything in it (newsletters/admin_timeline.py).
 """
 
 from django import forms
