@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+from decimal import Decimal
 
 import yaml
 from django.http import HttpResponse
@@ -30,8 +31,16 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp"}
 
 
+def _number(value):
+    """A figure's value for YAML: whole numbers as numbers; a decimal ("12.5") as its
+    exact text, never a float; an empty figure as null."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else str(value.normalize())
+    return value
+
+
 def _figure(figure) -> dict:
-    data = {"label": figure.label, "value": figure.value}
+    data = {"label": figure.label, "value": _number(figure.value)}
     if figure.unit:
         data["unit"] = figure.unit
     if figure.note:

@@ -131,3 +131,14 @@ def test_export_import_export_is_identical(issue, tmp_path):
     call_command("import_newsletters", str(path), stdout=out, stderr=out)
     again = Issue.objects.get()  # one issue, imported from issue.md with its photos
     assert build_issue_zip(again) == first
+
+
+def test_figure_values_stay_exact():
+    from decimal import Decimal
+
+    from newsletters.exporting_zip import _number
+
+    assert _number(1650) == 1650
+    assert _number(Decimal("1650.00")) == 1650
+    assert _number(Decimal("12.50")) == "12.5"  # exact text, not a float
+    assert _number(None) is None
