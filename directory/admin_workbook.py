@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from .models import Country, Hotline, Office, Person
-from .workbook import WorkbookError, export_workbook, import_workbook
+from .workbook import MAX_BYTES, WorkbookError, export_workbook, import_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -39,6 +39,8 @@ def workbook_urls(model_admin) -> list:
             upload = request.FILES.get("file")
             if upload is None:
                 error = "Choose a file to import."
+            elif upload.size > MAX_BYTES:
+                error = "The file is larger than 10 MB."
             else:
                 try:
                     reports = import_workbook(

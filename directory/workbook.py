@@ -30,6 +30,9 @@ SHEETS = {
     "hotlines": HotlineResource,
 }
 MAX_BYTES = 10 * 1024 * 1024
+# The directory has hundreds of rows; more than this in a sheet is not a directory (and a
+# small XLSX can unpack to millions of rows).
+MAX_ROWS = 20_000
 # What directory/exports.py writes before a cell a spreadsheet would take for a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -79,9 +82,12 @@ def _csv_rows(raw: bytes, what: str) -> list[dict]:
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames:
         raise WorkbookError(f"{what} is empty.")
-    return [
-        {(k or "").strip().lower(): _unprotect(v) for k, v in row.items() if k} for row in reader
-    ]
+    rows = []
+    for row in reader:
+        if len(rows) == MAX_ROWS:
+            raise WorkbookError(f"{what} has more than {MAX_ROWS:,} rows.")
+        rows.append({(k or "").strip().lower(): _unprotect(v) for k, v in row.items() if k})
+    return rows
 
 
 def _xlsx_sheets(raw: bytes) -> dict[str, list[dict]]:
@@ -93,7 +99,11 @@ def _xlsx_sheets(raw: bytes) -> dict[str, list[dict]]:
         raise WorkbookError("The file is not a readable XLSX workbook.") from None
     sheets = {}
     for sheet in book.worksheets:
-        rows = list(sheet.iter_rows(values_only=True))
+        rows = []
+        for row in sheet.iter_rows(values_only=True):
+            rows.append(row)
+            if len(rows) > MAX_ROWS + 1:
+                raise WorkbookError(f"Sheet “{sheet.title}” has more than {MAX_ROWS:,} rows.")
         if not rows:
             continue
         header = [str(h or "").strip().lower() for h in rows[0]]

@@ -215,3 +215,21 @@ def test_xlsx_workbook_written_by_hand_with_country_names():
     reports = import_workbook("team.xlsx", out.getvalue())
     assert all(not r.errors for r in reports), reports
     assert Person.objects.get().country.code == "TM"
+
+
+def test_too_many_rows_is_a_clear_error():
+    from directory import workbook
+
+    rows = "".join(f"Kazakhstan,{1000 + n}\n" for n in range(workbook.MAX_ROWS + 1))
+    with pytest.raises(WorkbookError, match="has more than 20,000 rows"):
+        import_workbook("sheets.zip", _zip(hotlines="country,number\n" + rows))
+    book = Workbook()
+    book.active.title = "hotlines"
+    book.active.append(["country", "number"])
+    for n in range(workbook.MAX_ROWS + 1):
+        book.active.append(["KZ", str(2000 + n)])
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(WorkbookError, match="Sheet “hotlines” has more than 20,000 rows"):
+        import_workbook("big.xlsx", out.getvalue())
+    assert not Hotline.objects.exists()
