@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "corsheaders",
     "import_export",
     "simple_history",
+    # The one-page issue editor's nested, sortable inlines (newsletters/admin_editor.py).
+    "nested_admin",
     "directory",
     "newsletters",
 ]

@@ -10,6 +10,7 @@ from django.contrib import admin
 from newsletters.admin_views import HistoryAdmin
 from newsletters.spreadsheets import SpreadsheetMixin
 
+from .admin_workbook import workbook_urls
 from .models import Country, Hotline, Office, OfficeEmail, Person
 from .resources import CountryResource, HotlineResource, OfficeResource, PersonResource
 
@@ -24,6 +25,11 @@ class CountryAdmin(SpreadsheetAdmin):
     list_display = ["name", "code", "slug"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"slug": ["name"]}
+    change_list_template = "admin/directory/country/change_list.html"
+
+    def get_urls(self):
+        # The whole directory as one workbook: /admin/directory/country/workbook/
+        return workbook_urls(self) + super().get_urls()
 
 
 class OfficeEmailInline(admin.TabularInline):

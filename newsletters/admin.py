@@ -1,10 +1,12 @@
-"""Admin for authoring issues: sections inline, stories per section, photos per story.
+"""Admin for authoring issues: one page per issue with its sections, their stories and
+the stories' photos nested and sortable (newsletters/admin_editor.py).
 
 Roles: only users with `newsletters.publish_issue` (the Publisher group) see the publish
 actions and may change an issue's status or go-live time; for everyone else those fields
 are read-only and `save_model` keeps the stored values whatever a request sends.
 Revisions: every model here has a history page (django-simple-history) with restore,
-and a page comparing two revisions (newsletters/admin_views.py).
+and a page comparing two revisions (newsletters/admin_views.py); an issue's history is
+one timeline of everything in it (newsletters/admin_timeline.py).
 """
 
 import re
@@ -18,7 +20,15 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 
+from .admin_editor import (
+    IssueEditorMixin,
+    KeyFigureEditorInline,
+    SectionEditorInline,
+    editor_urls,
+)
 from .admin_import import import_urls
+from .admin_tidy import NewSeriesMixin, counted
+from .admin_timeline import IssueTimelineMixin
 from .admin_views import HistoryAdmin, issue_tool_urls
 from .edition import schedule_edition
 from .exporting import export_response
@@ -66,58 +76,8 @@ class YearFilter(admin.SimpleListFilter):
         return queryset
 
 
-class SectionInline(admin.TabularInline):
-    model = Section
-    fields = ["title", "position", "story_count", "word_count"]
-    readonly_fields = ["story_count", "word_count"]
-    extra = 0
-    show_change_link = True
-    ordering = ["position", "pk"]
-
-    def get_queryset(self, request):
-        stories = Story.objects.only("pk", "section_id", "title", "body")
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(num_stories=Count("stories"))
-            .prefetch_related(Prefetch("stories", queryset=stories))
-        )
-
-    @admin.display(description="stories")
-    def story_count(self, obj):
-        if obj.pk is None:
-            return "-"
-        return obj.num_stories
-
-    @admin.display(description="words")
-    def word_count(self, obj):
-        if obj.pk is None:
-            return "-"
-        return sum(story.word_count() for story in obj.stories.all())
-
-
-class KeyFigureInline(admin.TabularInline):
-    model = KeyFigure
-    fields = ["label", "value", "unit", "note", "position"]
-    extra = 0
-    ordering = ["position", "pk"]
-
-
-class IssueForm(forms.ModelForm):
-    """The date's precision may be left out (a day is assumed), as before it existed."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "date_precision" in self.fields:
-            self.fields["date_precision"].required = False
-
-    def clean_date_precision(self):
-        return self.cleaned_data.get("date_precision") or DatePrecision.DAY
-
-
 @admin.register(Issue)
-class IssueAdmin(HistoryAdmin):
-    form = IssueForm
+class IssueAdmin(IssueEditorMixin, NewSeriesMixin, IssueTimelineMixin, HistoryAdmin):
     list_display = [
         "title", "series", "number", "date_shown", "state", "section_count", "story_count",
         "word_count",
@@ -128,14 +88,17 @@ class IssueAdmin(HistoryAdmin):
     search_help_text = "Searches issue titles, summaries and the text of their stories."
     date_hierarchy = "publication_date"
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [SectionInline, KeyFigureInline]
+    # One page for the whole issue: sections > stories > photos (newsletters/admin_editor.py).
+    inlines = [SectionEditorInline, KeyFigureEditorInline]
     actions = ["publish", "unpublish", "start_next_issue", "export_markdown", "export_json"]
     readonly_fields = [
         "first_published_at", "source_name", "source_hash", "warnings_list", "contents",
     ]  # fmt: skip
     fieldsets = [
-        (None, {"fields": ["series", "number", "title", "slug", "publication_date",
-                           "date_precision", "summary"]}),  # fmt: skip
+        (None, {"fields": [
+            ("series", "new_series"), "number", "title", "slug", "publication_date",
+            "date_precision", "summary",
+        ]}),  # fmt: skip
         ("Contents", {"fields": ["contents"]}),
         ("Publishing", {"fields": ["status", "go_live_at", "first_published_at"]}),
         ("Cover", {"fields": ["cover_image"], "classes": ["collapse"]}),
@@ -144,6 +107,10 @@ class IssueAdmin(HistoryAdmin):
             {"fields": ["source_name", "source_hash", "warnings_list"], "classes": ["collapse"]},
         ),
     ]
+
+    class Media:
+        js = ["admin-extra/issue-editor.js"]
+        css = {"all": ["admin-extra/admin-extra.css"]}
 
     def get_queryset(self, request):
         stories = Story.objects.only("pk", "issue_id", "title", "body")
@@ -214,7 +181,7 @@ class IssueAdmin(HistoryAdmin):
 
     def get_urls(self):
         # The archive import pages live under the issue list: /admin/newsletters/issue/import/
-        return import_urls(self) + issue_tool_urls(self) + super().get_urls()
+        return import_urls(self) + issue_tool_urls(self) + editor_urls(self) + super().get_urls()
 
     def save_model(self, request, obj, form, change):
         obj.edited_in_admin = True
@@ -263,8 +230,8 @@ class IssueAdmin(HistoryAdmin):
         issue._history_user = request.user
         self.message_user(
             request,
-            f"Draft “{issue}” started with {issue.sections.count()} sections and "
-            f"{issue.key_figures.count()} key figures to fill in.",
+            f"Draft “{issue}” started with {counted(issue.sections.count(), 'section')} and "
+            f"{counted(issue.key_figures.count(), 'key figure')} to fill in.",
             messages.SUCCESS,
         )
         return HttpResponseRedirect(reverse("admin:newsletters_issue_change", args=[issue.pk]))

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from .exporting import export_response
+from .revisions import RESTORED, word_diff
 
 REVISION_ID = re.compile(r"[0-9]{1,18}")  # ASCII digits only: "²".isdigit() is True
 
@@ -58,6 +59,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
         valid_pk(self.model, object_id)
         if not REVISION_ID.fullmatch(str(version_id)):
             raise Http404("No such revision.")
+        # A POST here restores the revision: save_model below records it as a restore.
+        request.restoring_revision = version_id
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def history_compare_view(self, request, object_id):
@@ -98,6 +101,10 @@ class HistoryAdmin(SimpleHistoryAdmin):
                     "field": opts.get_field(change.field).verbose_name,
                     "old": change.old,
                     "new": change.new,
+                    # Texts get their changed words marked (escaped, see word_diff).
+                    "words": word_diff(change.old, change.new)
+                    if isinstance(change.old, str) and isinstance(change.new, str)
+                    else None,
                 }
                 for change in delta.changes
             ],
@@ -105,6 +112,12 @@ class HistoryAdmin(SimpleHistoryAdmin):
             "revert_disabled": self.revert_disabled(request, obj),
         }
         return TemplateResponse(request, "admin/history/compare.html", context)
+
+    def save_model(self, request, obj, form, change):
+        version = getattr(request, "restoring_revision", None)
+        if version is not None:
+            obj._change_reason = f"{RESTORED} revision {version}"
+        super().save_model(request, obj, form, change)
 
     def _history_url(self, object_id):
         opts = self.model._meta

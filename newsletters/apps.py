@@ -12,3 +12,10 @@ class NewslettersConfig(AppConfig):
         from .signals import connect_signals
 
         connect_signals()
+        from .revisions import connect_revision_signals
+
+        connect_revision_signals()
+        # After the admin's autodiscover: axes has registered its tables by now.
+        from .admin_tidy import restrict_axes_admin
+
+        restrict_axes_admin()

@@ -307,6 +307,16 @@ class Section(models.Model):
         return f"section-{self.slug}"
 
 
+class StoryRevisionExtras(models.Model):
+    """Fields of a story's revisions beyond the story's own: the countries it had (ISO
+    codes), so a deleted story can be restored with them (newsletters/revisions.py)."""
+
+    countries_snapshot = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class Story(models.Model):
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="stories")
     # Kept equal to section.issue so story slugs are unique per issue in the database.
@@ -325,7 +335,9 @@ class Story(models.Model):
     countries = models.ManyToManyField("directory.Country", blank=True, related_name="stories")
 
     objects = StoryQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["body_html", "body_html_digest"])
+    history = HistoricalRecords(
+        bases=[StoryRevisionExtras], excluded_fields=["body_html", "body_html_digest"]
+    )
 
     class Meta:
         ordering = ["section", "position", "pk"]

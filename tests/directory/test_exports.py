@@ -63,7 +63,7 @@ def test_csv_of_the_whole_directory(client):
     hotline = next(r for r in by_type["hotline"] if r[4] == "1899")
     assert hotline[7] == "'=HYPERLINK(\"x\")" and hotline[8] == "Bulletin 3"
     plus = next(r for r in by_type["hotline"] if r[4] != "1899")
-    # Phone numbers stay usable: no apostrophe (they can call no function).
+    # Phone numbers stay real numbers, E.164 included; other formula starts are quoted.
     assert plus[4].startswith("+7 700") and plus[5].startswith("+7700")
     assert by_type["office"][0][6] == "mission0-kg@example.org"
     evil = next(r for r in by_type["person"] if r[2].endswith("evil"))

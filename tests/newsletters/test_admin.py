@@ -55,6 +55,9 @@ def test_add_issue_with_sections_and_key_figures(staff_client):
         "sections-0-position": "0",
         "sections-1-title": "Partnership in Action",
         "sections-1-position": "1",
+        # The one-page editor nests each section's stories (none here).
+        **management_form("sections-0-stories"),
+        **management_form("sections-1-stories"),
         **management_form("key_figures", total=1),
         "key_figures-0-label": "Migrants assisted",
         "key_figures-0-value": "7801",

@@ -1,0 +1,110 @@
+"""Benchmark: the admin's one-page issue editor for issues of 5 and 30 stories with photos.
+
+Builds each issue (invented content, one small photo per story) in a fresh SQLite
+database under a temporary folder, then renders its change page 15 times through
+Django's test client as a superuser and prints the median and best wall time, the
+process CPU time, the page size and the number of SQL queries. Goals: under 300 ms for
+30 stories, and the same number of queries for 5 and 30 stories.
+
+    python bench/admin_editor.py
+"""
+
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+RUNS = 15
+GOAL_MS = 300
+
+
+def _setup(folder: str):
+    os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+    os.environ["MEDIA_ROOT"] = f"{folder}/media"
+    # The test settings: plain static storage, no HTTPS redirect for the test client.
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings_test"
+    sys.path.insert(0, str(REPO))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _issue(stories: int):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from directory.models import Country
+    from newsletters.models import Issue, Photo, Section, Series, Story
+
+    series, _ = Series.objects.get_or_create(title="Bench Bulletin")
+    issue = Issue.objects.create(series=series, number=stories, title=f"{stories} stories")
+    country, _ = Country.objects.get_or_create(code="KZ", defaults={"name": "Kazakhstan"})
+    sections = [
+        Section.objects.create(issue=issue, title=f"Part {n}", position=n) for n in range(3)
+    ]
+    png = io.BytesIO()
+    Image.new("RGB", (64, 48), (40, 120, 200)).save(png, "PNG")
+    for n in range(stories):
+        story = Story.objects.create(
+            section=sections[n % 3], title=f"Story {n}", position=n,
+            body="Counsellors met returning families at the border crossing. " * 20,
+        )  # fmt: skip
+        story.countries.add(country)
+        Photo.objects.create(
+            story=story, image=SimpleUploadedFile(f"p{n}.png", png.getvalue(), "image/png"),
+            caption=f"Caption {n}", alt_text=f"Families at the crossing {n}",
+        )  # fmt: skip
+    return issue
+
+
+def _measure(client, issue) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = f"/admin/newsletters/issue/{issue.pk}/change/"
+    client.get(url)  # warm caches (templates, content types, session)
+    walls, cpus = [], []
+    for _ in range(RUNS):
+        wall, cpu = time.perf_counter(), time.process_time()
+        response = client.get(url)
+        walls.append((time.perf_counter() - wall) * 1000)
+        cpus.append((time.process_time() - cpu) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return {
+        "status": response.status_code, "bytes": len(response.content),
+        "queries": len(queries.captured_queries), "median": statistics.median(walls),
+        "best": min(walls), "cpu": statistics.median(cpus),
+    }  # fmt: skip
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="bench-admin-editor-") as folder:
+        _setup(folder)
+        from django.contrib.auth.models import User
+        from django.test import Client
+
+        user = User.objects.create_superuser("bench", "bench@example.org", "bench-password")
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(user)
+        results = {n: _measure(client, _issue(n)) for n in (5, 30)}
+    print("stories  status  KB    queries  median ms  best ms  cpu ms")
+    for n, r in results.items():
+        print(f"{n:7}  {r['status']:6}  {r['bytes'] // 1024:4}  {r['queries']:7}  "
+              f"{r['median']:9.0f}  {r['best']:7.0f}  {r['cpu']:6.0f}")  # fmt: skip
+    large = results[30]
+    met = "met" if large["median"] < GOAL_MS else "NOT met"
+    same = "yes" if results[5]["queries"] == large["queries"] else "NO"
+    print(f"goal: 30 stories under {GOAL_MS} ms: {met}; queries equal for 5 and 30: {same}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

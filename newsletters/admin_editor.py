@@ -1,0 +1,292 @@
+"""One page for one issue: its sections, their stories and the stories' photos, nested.
+
+django-nested-admin nests the inlines and makes them sortable by drag and drop (it
+writes each row's `position`). The page's queries do not grow with its size: the
+section inline reads every section, story, photo and story country in four prefetched
+queries, the nested formsets take their rows from those prefetches
+(`PrefetchedFormSet`), and the country checkboxes of every story share one list of
+choices per request.
+
+Also here, as admin-only endpoints under the issue admin: the Markdown preview (the
+public page's own sanitiser, POST with the CSRF token, staff only) and "Start next
+issue" as a button on the issue page.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+from nested_admin import (
+    NestedInlineFormSet,
+    NestedModelAdminMixin,
+    NestedStackedInline,
+    NestedTabularInline,
+)
+from nested_admin.nested import NestedInlineAdminFormset
+
+from .exporting_zip import zip_response
+from .form_rendering import FastFormRenderer
+from .markdown import render_markdown
+from .models import KeyFigure, Photo, Section, Story
+
+
+class EditorInlineAdminFormset(NestedInlineAdminFormset):
+    """nested-admin's inline helper, without its media walk (that builds every nested
+    form of the page once more only to collect media, and the editor's nested forms and
+    inlines bring none beyond what the page's top-level inlines already load) and with
+    its rows built once."""
+
+    @property
+    def media(self):
+        return self.opts.media + self.formset.media
+
+    def __iter__(self):
+        # nested-admin's templates walk each formset three times (two to sort by
+        # position, one to render); the rows are built, with their nested formsets, once.
+        if not hasattr(self, "_rows"):
+            self._rows = list(super().__iter__())
+        return iter(self._rows)
+
+
+class IssueEditorMixin(NestedModelAdminMixin):
+    """For IssueAdmin: the nested inlines of the one-page editor."""
+
+    inline_admin_formset_helper_cls = EditorInlineAdminFormset
+
+
+class PrefetchedFormSet(NestedInlineFormSet):
+    """An inline formset that, for a GET, takes its rows from the parent's prefetch
+    cache instead of querying once per parent (one query per section, per story...).
+
+    A POST keeps nested-admin's own query: the rows posted may have been dragged in
+    from another parent.
+    """
+
+    def get_queryset(self):
+        if self.data or self.instance is None or self.instance.pk is None:
+            return super().get_queryset()
+        cache = getattr(self.instance, "_prefetched_objects_cache", {})
+        name = self.fk.remote_field.get_accessor_name()
+        if name not in cache:
+            return super().get_queryset()
+        return list(cache[name])
+
+
+class MarkdownBodyWidget(forms.Textarea):
+    """A Markdown textarea with its word count and a "Preview" button.
+
+    The preview is fetched from `newsletters_issue_markdown_preview` (see
+    static/admin-extra/issue-editor.js): the HTML shown is what the server's sanitiser
+    returned, never the editor's text itself.
+    """
+
+    template_name = "admin/newsletters/widgets/markdown_body.html"
+
+    def __init__(self, attrs=None):
+        super().__init__({"rows": 8, "class": "vLargeTextField md-body", **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        words = len((value or "").split())
+        context["widget"].update(
+            words=words,
+            preview_url=reverse("admin:newsletters_issue_markdown_preview"),
+        )
+        return context
+
+    def _render(self, template_name, context, renderer=None):
+        # The project's template engine (templates/ is not among the form renderer's
+        # folders); the template escapes every value itself.
+        return mark_safe(render_to_string(template_name, context))  # noqa: S308
+
+
+def _country_choices(request) -> list[tuple]:
+    """The country choices, read once per request for every story form on the page."""
+    from directory.models import Country
+
+    if not hasattr(request, "_editor_country_choices"):
+        request._editor_country_choices = list(Country.objects.values_list("pk", "name"))
+    return request._editor_country_choices
+
+
+# The page renders about a thousand widgets (newsletters/form_rendering.py). Only the
+# inline forms of this page use it, and none of their widgets is an admin wrapper whose
+# template exists for the Django engine only.
+FAST_RENDERER = FastFormRenderer()
+
+
+def _fast_formset(formset):
+    """`formset` and its forms rendered with FAST_RENDERER."""
+    form = type(formset.form.__name__, (formset.form,), {"default_renderer": FAST_RENDERER})
+    return type(formset.__name__, (formset,), {"form": form, "renderer": FAST_RENDERER})
+
+
+def _shared_choices_form(base, choices):
+    """`base` with the countries field's choices fixed to `choices` (no query per form).
+    Validation of a POST still checks the ids against the table."""
+
+    class Form(base):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            field = self.fields.get("countries")
+            if field is not None:
+                field.choices = choices
+
+    Form.__name__ = base.__name__
+    return Form
+
+
+class SortableInline:
+    """Rows ordered by `position`, which nested-admin sets as rows are dragged: the
+    field is a hidden input, not a number to type."""
+
+    sortable_field_name = "position"
+    extra = 0
+    # "View on site" links cost a URL reversal per row each time nested-admin walks the
+    # rows (several times per page); the issue's own "Preview" button shows the page.
+    view_on_site = False
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "position":
+            kwargs["widget"] = forms.HiddenInput
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return _fast_formset(super().get_formset(request, obj, **kwargs))
+
+
+class PhotoEditorInline(SortableInline, NestedTabularInline):
+    model = Photo
+    fields = ["thumbnail", "image", "caption", "alt_text", "credit", "position"]
+    readonly_fields = ["thumbnail"]
+    formset = PrefetchedFormSet
+    classes = ["photo-inline"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        from .admin import PhotoForm
+
+        kwargs.setdefault("form", PhotoForm)
+        return super().get_formset(request, obj, **kwargs)
+
+    @admin.display(description="photo")
+    def thumbnail(self, obj):
+        if obj is None or not obj.pk or not obj.image:
+            return "–"
+        return format_html(
+            '<img class="photo-thumb" src="{}" alt="{}" width="120">', obj.src, obj.alt_text
+        )
+
+
+class StoryEditorInline(SortableInline, NestedStackedInline):
+    model = Story
+    fk_name = "section"
+    # The slug is made from the title; it can be changed on the story's own page.
+    fields = ["title", "body", "countries", "position"]
+    formset = PrefetchedFormSet
+    inlines = [PhotoEditorInline]
+    classes = ["story-inline"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            kwargs["widget"] = MarkdownBodyWidget
+        if db_field.name == "countries":
+            # Checkboxes without the admin's add/change links around them: countries are
+            # added in the directory, and the links' wrapper is a Django-engine template.
+            return db_field.formfield(
+                widget=forms.CheckboxSelectMultiple(attrs={"class": "country-choices"}),
+                required=False,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = _shared_choices_form(formset.form, _country_choices(request))
+        return formset
+
+
+class SectionEditorInline(SortableInline, NestedStackedInline):
+    model = Section
+    fields = ["title", "position"]
+    inlines = [StoryEditorInline]
+    classes = ["section-inline"]
+
+    def get_queryset(self, request):
+        stories = Story.objects.order_by("position", "pk").prefetch_related(
+            Prefetch("photos", queryset=Photo.objects.order_by("position", "pk")), "countries"
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .order_by("position", "pk")
+            .prefetch_related(Prefetch("stories", queryset=stories))
+        )
+
+
+class KeyFigureEditorInline(SortableInline, NestedTabularInline):
+    model = KeyFigure
+    fields = ["label", "value", "unit", "note", "position"]
+    classes = ["figure-inline"]
+
+
+# --- endpoints -----------------------------------------------------------------------
+
+
+def editor_urls(model_admin) -> list:
+    """URL patterns for IssueAdmin.get_urls(): download, Markdown preview, start next."""
+    site = model_admin.admin_site
+
+    @require_POST
+    def markdown_preview(request):
+        # Anyone who may edit or view issues may preview; the admin site requires staff
+        # and a CSRF token (admin_view wraps the view in csrf_protect).
+        if not model_admin.has_view_or_change_permission(request):
+            raise PermissionDenied
+        html = render_markdown(request.POST.get("text", ""))
+        # admin_view marks it never_cache (no-store).
+        return HttpResponse(html, content_type="text/html; charset=utf-8")
+
+    @require_POST
+    def start_next(request, object_id):
+        source = get_object_or_404(
+            model_admin.model.objects.select_related("series"), pk=unquote(object_id)
+        )
+        if not model_admin.has_add_permission(request):
+            raise PermissionDenied
+        issue = source.start_next()
+        messages.success(
+            request,
+            f"Draft “{issue}” started with the sections and key-figure labels of “{source}”.",
+        )
+        return HttpResponseRedirect(reverse("admin:newsletters_issue_change", args=[issue.pk]))
+
+    def download(request, object_id):
+        issue = get_object_or_404(model_admin.model, pk=unquote(object_id))
+        if not model_admin.has_view_or_change_permission(request, issue):
+            raise PermissionDenied
+        return zip_response(issue)
+
+    return [
+        path(
+            "<path:object_id>/download.zip",
+            site.admin_view(download),
+            name="newsletters_issue_download",
+        ),
+        path(
+            "markdown-preview/",
+            site.admin_view(markdown_preview),
+            name="newsletters_issue_markdown_preview",
+        ),
+        path(
+            "<path:object_id>/start-next/",
+            site.admin_view(start_next),
+            name="newsletters_issue_start_next",
+        ),
+    ]

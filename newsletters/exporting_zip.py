@@ -1,0 +1,134 @@
+"""An issue as a zip that the archive importer reads back: `issue.md` and its photos.
+
+`issue.md` is Markdown with YAML front matter. The front matter carries what the text
+cannot: series, number, title, date and its precision (day, month, quarter or year),
+summary, the key figures as entered (label, value, unit, note), the countries of each
+story (ISO codes, by story slug) and the photos' credits (by file name). The body has
+``##`` sections, ``###`` stories, each story's Markdown text, and its photos as
+``![alt text](photos/<file> "caption")``; a photo with a caption but no image (as
+imported from the text archive) is a "Photo: caption" line, as in the archive.
+
+The bytes depend only on the issue: files in a fixed order with a fixed timestamp, photo
+files named by their place in the issue (``photos/02-01-1.jpg``: section 2, story 1,
+first photo), so exporting an issue re-imported from its own zip gives the same zip.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+from decimal import Decimal
+
+import yaml
+from django.http import HttpResponse
+from django.utils.text import slugify
+
+from .exporting import _caption as caption_line
+
+# Zip entries carry a time; a fixed one keeps the bytes a function of the issue alone.
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp"}
+
+
+def _number(value):
+    """A figure's value for YAML: whole numbers as numbers; a decimal ("12.5") as its
+    exact text, never a float; an empty figure as null."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else str(value.normalize())
+    return value
+
+
+def _figure(figure) -> dict:
+    data = {"label": figure.label, "value": _number(figure.value)}
+    if figure.unit:
+        data["unit"] = figure.unit
+    if figure.note:
+        data["note"] = figure.note
+    return data
+
+
+def _photo_name(section_no: int, story_no: int, photo_no: int, photo) -> str:
+    ext = posixpath.splitext(photo.image.name)[1].lower()
+    ext = ".jpg" if ext == ".jpeg" else ext
+    if ext not in IMAGE_EXTENSIONS:
+        ext = ".jpg"
+    return f"photos/{section_no:02d}-{story_no:02d}-{photo_no}{ext}"
+
+
+def _md_text(text: str) -> str:
+    """Alt text or a caption inside ``![...](... "...")``: one line, brackets and quotes
+    escaped as Markdown reads them back."""
+    text = " ".join(text.split())
+    return text.replace("\\", "\\\\").replace("]", "\\]").replace('"', '\\"')
+
+
+def _front_matter(issue, countries: dict, credits: dict) -> str:
+    data = {
+        "series": issue.series.title,
+        "number": issue.number,
+        "title": issue.title,
+        "date": issue.publication_date,
+        "date_precision": issue.date_precision,
+    }
+    if issue.summary:
+        data["summary"] = issue.summary
+    if issue.key_figures.all():
+        data["key_figures"] = [_figure(f) for f in issue.key_figures.all()]
+    if countries:
+        data["countries"] = countries
+    if credits:
+        data["photo_credits"] = credits
+    dumped = yaml.safe_dump(
+        data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1000
+    )
+    return f"---\n{dumped}---\n"
+
+
+def build_issue_zip(issue) -> bytes:
+    """The zip's bytes: ``issue.md`` then the photo files, in the issue's order."""
+    from .models import Issue
+
+    issue = Issue.objects.with_contents().get(pk=issue.pk)
+    blocks: list[str] = []
+    files: list[tuple[str, bytes]] = []
+    countries: dict[str, list[str]] = {}
+    credits: dict[str, str] = {}
+    for s_no, section in enumerate(issue.sections.all(), start=1):
+        blocks.append(f"## {section.title}")
+        for t_no, story in enumerate(section.stories.all(), start=1):
+            if story.title:
+                blocks.append(f"### {story.title}")
+            codes = sorted(c.code for c in story.countries.all())
+            if codes:
+                countries[story.slug] = codes
+            if story.body.strip():
+                blocks.append(story.body.strip())
+            for p_no, photo in enumerate(story.photos.all(), start=1):
+                if not photo.image:
+                    blocks.append(caption_line(" ".join(photo.caption.split())))
+                    continue
+                name = _photo_name(s_no, t_no, p_no, photo)
+                with photo.image.open("rb") as handle:
+                    files.append((name, handle.read()))
+                caption = f' "{_md_text(photo.caption)}"' if photo.caption else ""
+                blocks.append(f"![{_md_text(photo.alt_text)}]({name}{caption})")
+                if photo.credit:
+                    credits[name] = photo.credit
+    markdown = _front_matter(issue, countries, credits) + "\n" + "\n\n".join(blocks) + "\n"
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in [("issue.md", markdown.encode("utf-8")), *files]:
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def zip_response(issue) -> HttpResponse:
+    response = HttpResponse(build_issue_zip(issue), content_type="application/zip")
+    stem = slugify(issue.slug) or "issue"
+    response["Content-Disposition"] = f'attachment; filename="{stem}.zip"'
+    return response

@@ -1,0 +1,144 @@
+"""The issue download: a zip of Markdown with YAML front matter and the photo files."""
+
+import datetime
+import io
+import zipfile
+
+import pytest
+import yaml
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from PIL import Image
+
+from directory.models import Country
+from newsletters.exporting_zip import build_issue_zip
+from newsletters.models import Issue, KeyFigure, Photo, Section, Series, Story
+from tests.factories import make_country, make_series
+
+pytestmark = pytest.mark.django_db
+
+
+def _jpeg(color) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), color).save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+@pytest.fixture
+def issue():
+    issue = Issue.objects.create(
+        series=make_series("Lakeside Dispatch"), number=7, title="Lakeside Dispatch no. 7",
+        publication_date=datetime.date(2023, 4, 1), date_precision="quarter",
+        summary="Boats, clinics and a new helpline.\n\nSecond paragraph.",
+    )  # fmt: skip
+    kz, kg = make_country("KZ", "Kazakhstan"), make_country("KG", "Kyrgyzstan")
+    aid = Section.objects.create(issue=issue, title="Direct Assistance", position=0)
+    news = Section.objects.create(issue=issue, title="Partnership in Action", position=1)
+    ferry = Story.objects.create(
+        section=aid, title="A ferry clinic", position=0,
+        body="The clinic crosses the lake **twice** a week.\n\n- nurses\n- a midwife",
+    )  # fmt: skip
+    ferry.countries.add(kz, kg)
+    Photo.objects.create(
+        story=ferry, image=SimpleUploadedFile("deck.jpg", _jpeg((200, 10, 10)), "image/jpeg"),
+        alt_text='Nurses on the "Swallow" deck [bow]', caption="The ferry at dawn",
+        credit="Lake Office", position=0,
+    )  # fmt: skip
+    Photo.objects.create(story=ferry, caption="The waiting room", position=1)
+    helpline = Story.objects.create(
+        section=news, title="A helpline for fishermen", body="Call 1414.", position=0
+    )
+    helpline.countries.add(kg)
+    KeyFigure.objects.create(issue=issue, label="Patients seen", value=1650, unit="people")
+    KeyFigure.objects.create(issue=issue, label="Crossings", value=52, note="estimate", position=1)
+    return issue
+
+
+def _read(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+def test_zip_holds_front_matter_markdown_and_photos(issue):
+    files = _read(build_issue_zip(issue))
+    assert list(files) == ["issue.md", "photos/01-01-1.jpg"]
+    photo = issue.stories.get(title="A ferry clinic").photos.get(position=0)
+    with photo.image.open("rb") as handle:
+        assert files["photos/01-01-1.jpg"] == handle.read()  # the original, not a rendition
+    text = files["issue.md"].decode("utf-8")
+    _, front, body = text.split("---\n", 2)
+    assert yaml.safe_load(front) == {
+        "series": "Lakeside Dispatch",
+        "number": 7,
+        "title": "Lakeside Dispatch no. 7",
+        "date": datetime.date(2023, 4, 1),
+        "date_precision": "quarter",
+        "summary": "Boats, clinics and a new helpline.\n\nSecond paragraph.",
+        "key_figures": [
+            {"label": "Patients seen", "value": 1650, "unit": "people"},
+            {"label": "Crossings", "value": 52, "note": "estimate"},
+        ],
+        "countries": {"a-ferry-clinic": ["KG", "KZ"], "a-helpline-for-fishermen": ["KG"]},
+        "photo_credits": {"photos/01-01-1.jpg": "Lake Office"},
+    }
+    assert body == (
+        "\n## Direct Assistance\n\n### A ferry clinic\n\n"
+        "The clinic crosses the lake **twice** a week.\n\n- nurses\n- a midwife\n\n"
+        '![Nurses on the \\"Swallow\\" deck [bow\\]](photos/01-01-1.jpg "The ferry at dawn")\n\n'
+        "Photo: The waiting room\n\n"
+        "## Partnership in Action\n\n### A helpline for fishermen\n\nCall 1414.\n"
+    )
+
+
+def test_the_same_issue_gives_the_same_bytes(issue):
+    first = build_issue_zip(issue)
+    Issue.objects.filter(pk=issue.pk).update(updated_at=datetime.datetime.now(datetime.UTC))
+    assert build_issue_zip(issue) == first
+
+
+def test_download_button_and_endpoint(issue, staff_client):
+    change = reverse("admin:newsletters_issue_change", args=[issue.pk])
+    url = reverse("admin:newsletters_issue_download", args=[issue.pk])
+    assert f'href="{url}"' in staff_client.get(change).content.decode()
+    response = staff_client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"] == f'attachment; filename="{issue.slug}.zip"'
+    assert response.content == build_issue_zip(issue)
+    anonymous = Client().get(url)
+    assert anonymous.status_code == 302 and "/admin/login/" in anonymous["Location"]
+    assert (
+        staff_client.get(reverse("admin:newsletters_issue_download", args=[9999])).status_code
+        == 404
+    )
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="needs the parser's YAML front matter and Markdown images, and the loader's "
+    "import of a zip's images as Photos (issue 10, other branches)",
+)
+def test_export_import_export_is_identical(issue, tmp_path):
+    first = build_issue_zip(issue)
+    path = tmp_path / "lakeside-7.zip"
+    path.write_bytes(first)
+    Issue.objects.all().delete()
+    Series.objects.all().delete()
+    Country.objects.all().delete()
+    out = io.StringIO()
+    call_command("import_newsletters", str(path), stdout=out, stderr=out)
+    again = Issue.objects.get()  # one issue, imported from issue.md with its photos
+    assert build_issue_zip(again) == first
+
+
+def test_figure_values_stay_exact():
+    from decimal import Decimal
+
+    from newsletters.exporting_zip import _number
+
+    assert _number(1650) == 1650
+    assert _number(Decimal("1650.00")) == 1650
+    assert _number(Decimal("12.50")) == "12.5"  # exact text, not a float
+    assert _number(None) is None
