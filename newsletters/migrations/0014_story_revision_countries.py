@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('newsletters', '0012_stored_html'),
+        ('newsletters', '0013_issue_share_parts'),
     ]
 
     operations = [
