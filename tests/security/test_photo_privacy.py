@@ -124,7 +124,12 @@ def test_draft_images_are_served_to_staff_only(client, staff_client, scheduled):
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
-        assert "no-store" not in response.get("Cache-Control", "")
+        assert response["Cache-Control"] == "public, no-cache"  # revalidated: see below
+        since = {"if-modified-since": response["Last-Modified"]}
+        assert client.get(url, headers=since).status_code == 304
+    story.issue.unpublish()
+    for url in urls:
+        assert client.get(url).status_code == 404, url
 
 
 def test_deleted_photo_answers_404_and_its_files_are_gone(
