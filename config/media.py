@@ -76,7 +76,8 @@ def serve_media(request, path):
         response = serve(request, path, document_root=settings.MEDIA_ROOT)
     response["Content-Type"] = content_type
     response["X-Content-Type-Options"] = "nosniff"
-    if not public:
-        # A draft's image must not stay in a shared cache after staff previewed it.
-        response["Cache-Control"] = "private, no-store"
+    # Caches must ask again before reusing an image (a 304 when unchanged), so one
+    # unpublished or deleted afterwards stops being served at once; a draft's image is
+    # never stored by a shared cache at all.
+    response["Cache-Control"] = "public, no-cache" if public else "private, no-store"
     return response

@@ -155,7 +155,7 @@ def clean_image(file) -> tuple[ContentFile, str]:
     _rewind(file)
     options = {"icc_profile": icc} if icc else {}
     if kind == "JPEG":
-        options.update(quality=JPEG_QUALITY, optimize=True)
+        options.update(quality=JPEG_QUALITY)
     elif kind == "WEBP":
         options.update(quality=JPEG_QUALITY, method=4)
     buffer = io.BytesIO()

@@ -126,8 +126,11 @@ def _renderer() -> MarkdownIt:
 
 
 def _image_allowed(src: str) -> bool:
+    src = src.strip()
+    if urlsplit(settings.MEDIA_URL).netloc:  # media on object storage or a CDN
+        return src.startswith(settings.MEDIA_URL)
     media = settings.MEDIA_URL if settings.MEDIA_URL.startswith("/") else f"/{settings.MEDIA_URL}"
-    parts = urlsplit(src.strip())
+    parts = urlsplit(src)
     if not parts.scheme and not parts.netloc:
         return parts.path.startswith(media)  # the site's own uploads, by path
     if parts.scheme != "https":

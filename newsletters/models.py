@@ -199,7 +199,8 @@ class Issue(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._stored_cover = instance.__dict__.get("cover_image")
+        if "cover_image" in instance.__dict__:  # if deferred, _replaced_file asks the DB
+            instance._stored_cover = instance.__dict__["cover_image"]
         return instance
 
     @property
@@ -445,7 +446,8 @@ class Photo(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._stored_image = instance.__dict__.get("image")
+        if "image" in instance.__dict__:  # if deferred, _replaced_file asks the DB
+            instance._stored_image = instance.__dict__["image"]
         return instance
 
     def clean(self):

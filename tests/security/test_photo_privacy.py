@@ -9,11 +9,13 @@ check reads the bytes actually served at the URL, as a visitor would.
 import io
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from newsletters.models import Issue, Photo
@@ -99,8 +101,14 @@ def test_api_and_pages_point_only_to_clean_files(client, staff_client, story):
         assert_no_metadata(body)
 
 
-def test_draft_images_are_served_to_staff_only(client, staff_client):
-    story = make_story(make_issue(title="Draft bulletin", status=Issue.Status.DRAFT))
+@pytest.mark.parametrize("scheduled", [False, True], ids=["draft", "scheduled"])
+def test_draft_images_are_served_to_staff_only(client, staff_client, scheduled):
+    hidden = (
+        {"status": Issue.Status.PUBLISHED, "go_live_at": timezone.now() + timedelta(days=7)}
+        if scheduled
+        else {"status": Issue.Status.DRAFT}
+    )
+    story = make_story(make_issue(title="Hidden bulletin", **hidden))
     photo = upload_photo(staff_client, story, camera_jpeg())
     story.issue.cover_image = SimpleUploadedFile("cover.png", camera_jpeg((700, 500)))
     story.issue.save()
@@ -116,7 +124,12 @@ def test_draft_images_are_served_to_staff_only(client, staff_client):
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
-        assert "no-store" not in response.get("Cache-Control", "")
+        assert response["Cache-Control"] == "public, no-cache"  # revalidated: see below
+        since = {"if-modified-since": response["Last-Modified"]}
+        assert client.get(url, headers=since).status_code == 304
+    story.issue.unpublish()
+    for url in urls:
+        assert client.get(url).status_code == 404, url
 
 
 def test_deleted_photo_answers_404_and_its_files_are_gone(

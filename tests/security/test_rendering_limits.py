@@ -123,6 +123,16 @@ def test_own_media_and_allow_listed_hosts_are_kept(settings):
     assert "other.example" not in html
 
 
+def test_media_on_object_storage_is_kept(settings):
+    settings.MEDIA_URL = "https://bucket.storage.example/media/"
+    html = render_markdown(
+        "![own](https://bucket.storage.example/media/photos/a.jpg) "
+        "![other](https://bucket.storage.example/elsewhere/b.jpg) ![path](/media/photos/c.jpg)"
+    )
+    assert 'src="https://bucket.storage.example/media/photos/a.jpg"' in html
+    assert "elsewhere" not in html and "/media/photos/c.jpg" not in html
+
+
 @pytest.mark.django_db
 def test_csp_allows_no_other_image_origin(client):
     directives = dict(
