@@ -6,6 +6,7 @@ changes are allowed) live in subscribers/sending.py.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import get_connection
@@ -121,6 +122,8 @@ class CampaignAdmin(admin.ModelAdmin):
                 progress=campaign.progress(),
                 test_form=TestSendForm(),
                 can_send=sending.can_send(request.user),
+                # In-process only: retries that have come are sent by pressing Resume.
+                resume_sending=settings.CELERY_TASK_ALWAYS_EAGER,
             )
         return super().change_view(request, object_id, form_url, extra_context)
 

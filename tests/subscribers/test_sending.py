@@ -278,3 +278,11 @@ def test_one_query_per_message(campaign, audience):
 
     assert queries_for(10) - queries_for(5) == 5
     assert len(mail.outbox) == 15
+
+
+def test_resume_of_a_sending_campaign_only_in_process(campaign, publisher, settings):
+    Campaign.objects.filter(pk=campaign.pk).update(status="sending", **_frozen(campaign))
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    assert not sending.resume(campaign, publisher)  # the workers' chains are running
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    assert sending.resume(campaign, publisher)
