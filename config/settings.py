@@ -419,6 +419,11 @@ elif os.environ.get("EMAIL_BACKEND"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "mail"))
+# The providers whose tracking webhooks are served under /anymail/ (comma-separated
+# anymail names: mailgun, postmark, amazon_ses...); by default the EMAIL_BACKEND's own.
+SUBSCRIBERS_WEBHOOKS = env_list("SUBSCRIBERS_WEBHOOKS")
+if not SUBSCRIBERS_WEBHOOKS and EMAIL_BACKEND.startswith("anymail.backends."):
+    SUBSCRIBERS_WEBHOOKS = [EMAIL_BACKEND.split(".")[2]]
 ANYMAIL = {
     name.removeprefix("ANYMAIL_"): value
     for name, value in os.environ.items()

@@ -17,6 +17,7 @@ from config.rest import not_found as api_not_found
 from directory.api import directory as directory_api
 from newsletters.caching import public_page
 from newsletters.sitemaps import SITEMAPS
+from subscribers.webhooks import tracking_urlpatterns
 
 admin.site.site_header = "Newsletter CMS"
 admin.site.site_title = "Newsletter CMS"
@@ -29,7 +30,7 @@ urlpatterns = [
     path("directory/", include("directory.urls")),
     path("subscribe/", include("subscribers.urls")),
     # The e-mail provider's tracking webhooks (django-anymail): bounces and complaints.
-    path("anymail/", include("anymail.urls")),
+    path("anymail/", include(tracking_urlpatterns(settings.SUBSCRIBERS_WEBHOOKS))),
     path(
         "api/directory/",
         public_page(directory_api, params=("page", "country")),

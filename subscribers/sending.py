@@ -106,8 +106,13 @@ def pause(campaign, user) -> bool:
 
 
 def resume(campaign, user) -> bool:
-    if _set_status(campaign, user, [Campaign.Status.PAUSED, Campaign.Status.SENDING],
-                   Campaign.Status.SENDING):  # fmt: skip
+    # A sending campaign is "resumed" only in-process (no broker), to send the rows
+    # whose retry has come; with workers, their chains are already waiting for those,
+    # and more chains would exceed the campaign's rate.
+    allowed = [Campaign.Status.PAUSED]
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        allowed.append(Campaign.Status.SENDING)
+    if _set_status(campaign, user, allowed, Campaign.Status.SENDING):
         transaction.on_commit(lambda: kick(campaign.pk))
         return True
     return False

@@ -49,3 +49,14 @@ def handle_tracking(sender, event, esp_name, **kwargs) -> None:
 
 def connect_tracking() -> None:
     tracking.connect(handle_tracking, dispatch_uid="subscribers.handle_tracking")
+
+
+def tracking_urlpatterns(providers):
+    """django-anymail's tracking webhook of each provider named (SUBSCRIBERS_WEBHOOKS,
+    by default the one of an anymail EMAIL_BACKEND). Not the others: an unconfigured
+    provider's view fails on every request, and this site receives no mail, so none of
+    the inbound ones either."""
+    from anymail import urls
+
+    wanted = {f"{provider}_tracking_webhook" for provider in providers}
+    return [p for p in urls.urlpatterns if p.name in wanted], "anymail"

@@ -51,7 +51,10 @@ def test_migration_creates_both_groups_with_their_permissions():
     )
     assert {"add_issue", "change_issue", "change_story", "add_photo", "change_hotline"} <= editor
     assert "publish_issue" not in editor and "delete_issue" not in editor
-    assert editor | {"publish_issue", "delete_issue"} == publisher
+    # Subscribers (migration subscribers/0001): publishers also send and delete subscribers.
+    assert editor | {"publish_issue", "delete_issue", "send_campaign", "delete_subscriber"} == (
+        publisher
+    )
 
 
 def test_editor_sees_no_publish_actions_and_read_only_status(editor):

@@ -174,3 +174,25 @@ def test_roles_from_the_migration(editor, publisher):
     assert publisher.has_perm("subscribers.delete_subscriber")
     # Nobody edits the delivery record by hand.
     assert not publisher.has_perm("subscribers.change_delivery")
+
+
+def test_campaign_list_queries_do_not_grow_with_campaigns(staff_client, issue):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("admin:subscribers_campaign_changelist")
+
+    def queries_with(count):
+        for n in range(count):
+            campaign = Campaign.objects.create(issue=issue, status="sending")
+            subscriber = make_subscriber(f"list{count}-{n}@example.org")
+            Delivery.objects.create(campaign=campaign, subscriber=subscriber, status="sent")
+        with CaptureQueriesContext(connection) as captured:
+            page = staff_client.get(url)
+        assert page.status_code == 200
+        return len(captured), page.content.decode()
+
+    few, _ = queries_with(1)
+    many, html = queries_with(5)
+    assert many == few
+    assert html.count("1 sent, 0 failed, 0 remaining") == 6

@@ -278,3 +278,25 @@ def test_one_query_per_message(campaign, audience):
 
     assert queries_for(10) - queries_for(5) == 5
     assert len(mail.outbox) == 15
+
+
+def test_resume_of_a_sending_campaign_only_in_process(campaign, publisher, settings):
+    Campaign.objects.filter(pk=campaign.pk).update(status="sending", **_frozen(campaign))
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    assert not sending.resume(campaign, publisher)  # the workers' chains are running
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    assert sending.resume(campaign, publisher)
+
+
+def test_demo_path_without_redis_writes_the_mail_as_a_file(
+    campaign, publisher, audience, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """`make run`: no broker, tasks in-process, Django's file backend into a folder."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path)
+    assert settings.CELERY_TASK_ALWAYS_EAGER
+    start(campaign, publisher, django_capture_on_commit_callbacks)
+    written = "".join(p.read_text() for p in tmp_path.iterdir())
+    assert written.count("List-Unsubscribe-Post: List-Unsubscribe=One-Click") == 2
+    assert "To: follows@example.org" in written and "To: all@example.org" in written
+    assert "Content-Type: text/html" in written and "Content-Type: text/plain" in written

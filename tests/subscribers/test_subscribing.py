@@ -17,6 +17,15 @@ pytestmark = pytest.mark.django_db
 SUBSCRIBE = "/subscribe/"
 
 
+@pytest.fixture
+def series(series):
+    """The conftest's series with a live issue: only such series are offered."""
+    from tests.factories import make_issue
+
+    make_issue(series=series)
+    return series
+
+
 @pytest.fixture(autouse=True)
 def _commits(django_capture_on_commit_callbacks):
     global _capture
@@ -236,7 +245,10 @@ def test_unsubscribe_get_only_asks(client):
 
 
 def test_preferences_change_series_and_language_and_unsubscribe(client, series):
+    from tests.factories import make_issue
+
     other = type(series).objects.create(title="Another Bulletin")
+    make_issue(series=other)
     subscriber = make_subscriber("ana@example.org", series=[series])
     url = reverse("subscribers:preferences", args=[make_token(PREFERENCES, subscriber)])
     page = client.get(url)
@@ -277,3 +289,16 @@ def test_email_is_unique_case_insensitively():
         # A raw insert, bypassing save()'s lower-casing: the database refuses it.
         Subscriber.objects.bulk_create([Subscriber(email="ANA@example.org")])
     assert Subscriber.objects.count() == 1
+
+
+def test_a_series_with_only_drafts_is_not_offered(client, issue):
+    from newsletters.models import Issue
+    from tests.factories import make_issue, make_series
+
+    secret = make_series("Unannounced Bulletin")
+    make_issue(series=secret, status=Issue.Status.DRAFT)
+    page = client.get(SUBSCRIBE).content.decode()
+    assert "Steppe Partners Bulletin" in page and "Unannounced Bulletin" not in page
+    response = post_subscribe(client, series=[secret.pk])
+    assert response.status_code == 400
+    assert not Subscriber.objects.exists()

@@ -15,7 +15,7 @@ from subscribers.models import Subscriber
 
 from .conftest import make_subscriber
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.subscribers.urls_mailgun")]
 
 SIGNING_KEY = "test-signing-key"
 BASIC = "Basic " + base64.b64encode(b"hooks:hook-password").decode()
@@ -80,6 +80,20 @@ def test_signed_mailgun_bounce_marks_the_subscriber(client, mailgun):
     )  # fmt: skip
     assert response.status_code == 200
     assert Subscriber.objects.get().status == "bounced"
+
+
+def test_only_the_configured_providers_webhooks_are_served(client):
+    from django.urls import Resolver404, resolve
+
+    from subscribers.webhooks import tracking_urlpatterns
+
+    patterns, _ = tracking_urlpatterns(["mailgun", "postmark"])
+    assert sorted(p.name for p in patterns) == [
+        "mailgun_tracking_webhook", "postmark_tracking_webhook",
+    ]  # fmt: skip
+    # The site's own routes (no provider configured in the tests) serve none of them.
+    with pytest.raises(Resolver404):
+        resolve("/anymail/mailgun/tracking/", urlconf="config.urls")
 
 
 @pytest.mark.parametrize("auth,key", [(BASIC, "wrong-key"), ("Basic bm86bm8=", SIGNING_KEY)])
