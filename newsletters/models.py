@@ -137,9 +137,8 @@ class Issue(models.Model):
         editable=False,
         help_text="Set when staff save the issue: a re-import then no longer overwrites it.",
     )
-    # The page's body as last rendered, and a counter every change to it bumps
-    # (newsletters/contents.py).
-    contents_html = models.TextField(blank=True, editable=False)
+    # Bumped by every change to what the issue page's body shows: a stored rendering of
+    # another version is not used (IssueContents, newsletters/contents.py).
     contents_version = models.PositiveIntegerField(default=0, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -148,7 +147,7 @@ class Issue(models.Model):
     objects = IssueQuerySet.as_manager()
     # updated_at changes on every save and says nothing a revision does not say already.
     history = HistoricalRecords(
-        excluded_fields=["updated_at", "contents_html", "contents_version"]
+        excluded_fields=["updated_at", "contents_version"]
     )
 
     class Meta:
@@ -257,6 +256,23 @@ class Issue(models.Model):
                     position=figure.position,
                 )
         return issue
+
+
+class IssueContents(models.Model):
+    """An issue page's body as rendered for one `Issue.contents_version`: kept beside the
+    issue, not in its row, so lists of issues do not read it (newsletters/contents.py)."""
+
+    issue = models.OneToOneField(
+        Issue, on_delete=models.CASCADE, primary_key=True, related_name="stored_contents"
+    )
+    version = models.PositiveIntegerField()
+    html = models.TextField()
+
+    class Meta:
+        verbose_name_plural = "issue contents"
+
+    def __str__(self):
+        return f"Contents of issue {self.issue_id}, version {self.version}"
 
 
 class Section(models.Model):

@@ -11,7 +11,7 @@ still open (showing the old data under the new version) is not served afterwards
 Bulk writes send no signals; the importer saves the Issue in every import transaction,
 which bumps the version for everything written with it.
 
-The same changes clear the issue page contents stored with the issue
+The same changes make the issue page contents stored beside the issue out of date
 (newsletters/contents.py), in the writer's transaction.
 """
 
