@@ -43,6 +43,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, quote_etag
 
 from .pagecache import (
+    cache_off,
     entry_response,
     mark_for_storing,
     not_modified,
@@ -257,7 +258,7 @@ def lookup_page(request, params: tuple[str, ...]) -> PublicState:
         if state is None:
             fetched = recent is None
             state, found = _lookup([key] if fetched else [], now)
-            if STATE_MEMO_SECONDS:
+            if STATE_MEMO_SECONDS and not cache_off():
                 _memo.update(state=state, until=time.monotonic() + STATE_MEMO_SECONDS)
         etag = state.etag()
         if recent is not None and recent[0] == etag:

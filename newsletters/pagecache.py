@@ -45,7 +45,14 @@ _recent: OrderedDict[str, tuple] = OrderedDict()
 _recent_lock = threading.Lock()  # threaded servers (runserver, gthread workers)
 
 
+def cache_off() -> bool:
+    """Django's DummyCache means "cache nothing": then this process keeps nothing either."""
+    return settings.CACHES["default"]["BACKEND"].endswith(".DummyCache")
+
+
 def recent_entry(key: str) -> tuple | None:
+    if cache_off():
+        return None
     with _recent_lock:
         entry = _recent.get(key)
         if entry is not None:
@@ -54,6 +61,8 @@ def recent_entry(key: str) -> tuple | None:
 
 
 def remember_entry(key: str, entry: tuple) -> None:
+    if cache_off():
+        return
     with _recent_lock:
         _recent[key] = entry
         _recent.move_to_end(key)

@@ -218,3 +218,20 @@ def test_a_worker_reuses_the_state_it_read_for_a_moment_only(client, issue, monk
     bump_content_version()
     assert client.get(url)["ETag"] != second["ETag"]
     caching.forget_state()
+
+
+def test_dummy_cache_means_every_request_renders(client, issue, monkeypatch):
+    from django.test import override_settings
+
+    from newsletters import caching
+    from tests.querycount import count_queries
+
+    monkeypatch.setattr(caching, "STATE_MEMO_SECONDS", 0.3)
+    caching.forget_state()
+    dummy = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    with override_settings(CACHES=dummy):
+        url = issue.get_absolute_url()
+        # Neither this process's memory of recent pages nor of the state stands in for
+        # the cache: the benchmark's "uncached" target renders every time.
+        assert [count_queries(client, url) for _ in range(3)][1:] == [3, 3]
+    caching.forget_state()
