@@ -140,12 +140,9 @@ class Issue(models.Model):
         editable=False,
         help_text="Set when staff save the issue: a re-import then no longer overwrites it.",
     )
-    # The page's body as last rendered, and a counter every change to it bumps
-    # (newsletters/contents.py).
-    contents_html = models.TextField(blank=True, editable=False)
+    # Bumped by every change to what the issue page's body shows: a stored rendering of
+    # another version is not used (IssueContents, newsletters/contents.py).
     contents_version = models.PositiveIntegerField(default=0, editable=False)
-    # Open Graph / JSON-LD inputs kept with the contents (newsletters/sharing.py).
-    share_parts = models.JSONField(default=dict, blank=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -153,7 +150,7 @@ class Issue(models.Model):
     objects = IssueQuerySet.as_manager()
     # updated_at changes on every save and says nothing a revision does not say already.
     history = HistoricalRecords(
-        excluded_fields=["updated_at", "contents_html", "contents_version", "share_parts"]
+        excluded_fields=["updated_at", "contents_version"]
     )
 
     class Meta:
@@ -279,6 +276,25 @@ class Issue(models.Model):
                     position=figure.position,
                 )
         return issue
+
+
+class IssueContents(models.Model):
+    """An issue page's body as rendered for one `Issue.contents_version`: kept beside the
+    issue, not in its row, so lists of issues do not read it (newsletters/contents.py)."""
+
+    issue = models.OneToOneField(
+        Issue, on_delete=models.CASCADE, primary_key=True, related_name="stored_contents"
+    )
+    version = models.PositiveIntegerField()
+    html = models.TextField()
+    # What a shared link to the issue shows, without the host (newsletters/sharing.py).
+    share = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name_plural = "issue contents"
+
+    def __str__(self):
+        return f"Contents of issue {self.issue_id}, version {self.version}"
 
 
 class Section(models.Model):

@@ -17,6 +17,7 @@ where bodies maps "identity", "gzip" or "br" to bytes.
 """
 
 import gzip
+import threading
 from collections import OrderedDict
 from functools import lru_cache
 
@@ -41,20 +42,32 @@ BROTLI_QUALITY = 5  # about as fast as gzip -6, and smaller; made once per page 
 # reads only the version and state from the shared cache, not the page's bytes.
 RECENT_ENTRIES = 256
 _recent: OrderedDict[str, tuple] = OrderedDict()
+_recent_lock = threading.Lock()  # threaded servers (runserver, gthread workers)
+
+
+def cache_off() -> bool:
+    """Django's DummyCache means "cache nothing": then this process keeps nothing either."""
+    return settings.CACHES["default"]["BACKEND"].endswith(".DummyCache")
 
 
 def recent_entry(key: str) -> tuple | None:
-    entry = _recent.get(key)
-    if entry is not None:
-        _recent.move_to_end(key)
-    return entry
+    if cache_off():
+        return None
+    with _recent_lock:
+        entry = _recent.get(key)
+        if entry is not None:
+            _recent.move_to_end(key)
+        return entry
 
 
 def remember_entry(key: str, entry: tuple) -> None:
-    _recent[key] = entry
-    _recent.move_to_end(key)
-    while len(_recent) > RECENT_ENTRIES:
-        _recent.popitem(last=False)
+    if cache_off():
+        return
+    with _recent_lock:
+        _recent[key] = entry
+        _recent.move_to_end(key)
+        while len(_recent) > RECENT_ENTRIES:
+            _recent.popitem(last=False)
 
 
 @lru_cache(maxsize=1024)

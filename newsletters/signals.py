@@ -2,8 +2,8 @@
 
 A bump sets a fresh version in the shared cache (never a value used before, so
 concurrent saves in several processes never lose one); every process's next request
-sees it, recomputes
-the cached state with one query, and renders its pages afresh (newsletters/caching.py).
+sees it, recomputes the cached state with one query, and renders its pages afresh
+(newsletters/caching.py).
 
 Bumped twice: at once, so the change is visible on the next request in this process,
 and again on commit, so a page rendered by another request while the transaction was
@@ -11,7 +11,7 @@ still open (showing the old data under the new version) is not served afterwards
 Bulk writes send no signals; the importer saves the Issue in every import transaction,
 which bumps the version for everything written with it.
 
-The same changes clear the issue page contents stored with the issue
+The same changes make the issue page contents stored beside the issue out of date
 (newsletters/contents.py), in the writer's transaction.
 """
 

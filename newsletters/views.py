@@ -74,7 +74,8 @@ class IssueDetailView(DetailView):
 
     def get_queryset(self):
         # One query: the issue, its series and its stored contents.
-        return Issue.objects.visible_to(self.request.user).select_related("series")
+        visible = Issue.objects.visible_to(self.request.user)
+        return visible.select_related("series", "stored_contents")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -48,9 +48,15 @@ def manage(env, *args, timeout=120):
     )  # fmt: skip
 
 
+# Each worker may reuse the state it read for 0.1 s (PUBLIC_STATE_MEMO_SECONDS); the
+# goal is every worker within 1 s.
+VISIBLE_WITHIN = 0.5
+
+
 def change(env, code: str):
     """A write made by another process (as the admin in another worker would)."""
     manage(env, "shell", "-c", "from newsletters.models import Issue\n" + code)
+    time.sleep(VISIBLE_WITHIN)
 
 
 def fetch(url, **headers):
@@ -147,7 +153,7 @@ def test_every_worker_agrees_and_sees_changes_within_a_second(site):
     assert [status for status, _, _ in revalidated] == [304] * REQUESTS
 
     # Unpublish, from another process: gone from every worker, the feed and the API too,
-    # at once (the bump is in the shared cache before that process exits; the goal is 1 s).
+    # within VISIBLE_WITHIN of that process's exit.
     change(env, "Issue.objects.get(slug='two').unpublish()")
     assert {s for s, _, _ in every_worker(base, "/issues/two/")} == {404}
     for path in ("/feed/", "/api/issues/", "/issues/", "/"):

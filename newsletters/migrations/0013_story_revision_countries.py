@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('newsletters', '0013_issue_share_parts'),
+        ('newsletters', '0012_stored_html'),
     ]
 
     operations = [
