@@ -276,3 +276,18 @@ def test_a_metadata_row_naming_no_file_of_the_batch_fails_the_run(write_issue, t
     assert code == 1
     assert f"{sheet} line 3: no file 'missing.md' was in the batch" in err
     assert Issue.objects.get().number == 4
+
+
+def test_metadata_rows_match_files_inside_a_zip(tmp_path):
+    archive = tmp_path / "back-issues.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("2019/a.md", issue_text(1))
+        zf.writestr("2020/a.md", issue_text(2))
+    sheet = tmp_path / "meta.csv"
+    sheet.write_text("file,title\nback-issues.zip/2020/a.md,The 2020 one\n", "utf-8")
+    code, out, err = command(archive, "--metadata", sheet)
+    assert code == 0, out + err
+    assert dict(Issue.objects.values_list("number", "title")) == {
+        1: "Northwind Migration Digest — Issue 1",
+        2: "The 2020 one",
+    }
