@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Literal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, Subquery
 
 from directory.models import Country, Hotline, Office, OfficeEmail, Person
@@ -92,6 +92,26 @@ class BatchCache:
     def __init__(self):
         self.countries: dict[str, Country] = {}
         self.series: dict[str, Series] = {}
+        self.quick_commits = False  # synchronous_commit is off on this connection
+
+
+def _quick_commits(cache: BatchCache | None) -> None:
+    """Before a batch's first write on PostgreSQL: its commits stop waiting for their WAL
+    to reach the disk (synchronous_commit off for this connection until the batch ends,
+    restore_commits). A crash may lose the last few files' commits, never corrupt
+    anything, and a re-run imports them again; SQLite makes the same trade
+    (synchronous=NORMAL in config/settings.py). Set on the first write only, so a batch
+    of unchanged files still costs one query per file."""
+    if cache is None or cache.quick_commits or connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    cache.quick_commits = True
+
+
+def restore_commits() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("RESET synchronous_commit")
 
 
 # --- small helpers -------------------------------------------------------------------
@@ -613,6 +633,7 @@ def load_issue(
     if dry_run or decision.result.outcome not in ("created", "updated"):
         return decision.result
 
+    _quick_commits(cache)
     try:
         with transaction.atomic():
             issue, countries = _write_issue(

@@ -222,3 +222,18 @@ def test_three_processes_importing_one_file_make_one_issue(shared_database, tmp_
     rows = issue_rows()
     assert len(rows) == 1
     assert rows[0][1] == source_hash(path.read_bytes())
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="synchronous_commit is a PostgreSQL setting"
+)
+def test_quick_commits_last_only_as_long_as_the_batch(write_issue):
+    def setting():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    seen = []
+    list(import_sources([write_issue("1.md", 1)], on_file=lambda report: seen.append(setting())))
+    assert seen == ["off"]
+    assert setting() == "on"  # the admin's next request on this connection waits again
