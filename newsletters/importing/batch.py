@@ -18,10 +18,9 @@ from typing import Literal
 from django.db import DatabaseError
 
 from . import loader
+from .decide import LoadResult, Outcome
 from .loader import (
     BatchCache,
-    LoadResult,
-    Outcome,
     _plan_directory,
     _story_codes,
     limits_from_settings,
