@@ -44,18 +44,28 @@ def describe(issue: Issue) -> str:
 
 
 def lookup(
-    source_hash: str, series_title: str, number: int | None, source_name: str, slug: str
+    source_hash: str,
+    series_title: str,
+    number: int | None,
+    source_name: str,
+    slug: str,
+    series: Series | None = None,
 ) -> tuple[Issue | None, Issue | None, bool]:
     """(the issue imported from these exact bytes, the issue a new version replaces,
     whether ``slug`` is taken), in one query. The replaced issue has the same series and
     number, else the same source name. Asking for the slug here spares Issue.save its own
-    query for a free slug: one round trip less per new issue."""
+    query for a free slug: one round trip less per new issue. ``series``, when the batch
+    already knows it, spares the sub-query (and a third of this query's Python time)."""
     condition = Q(source_hash=source_hash) | Q(slug=slug)
     if source_name:
         condition |= Q(source_name=source_name)
     if number:
-        series_id = Series.objects.filter(title=series_title).values("pk")[:1]
-        condition |= Q(series_id=Subquery(series_id), number=number)
+        series_id = (
+            series.pk
+            if series is not None
+            else Subquery(Series.objects.filter(title=series_title).values("pk")[:1])
+        )
+        condition |= Q(series_id=series_id, number=number)
     candidates = list(Issue.objects.filter(condition).select_related("series").order_by()[:4])
     same = next((c for c in candidates if c.source_hash == source_hash), None)
     key = (series_title, number)

@@ -517,8 +517,9 @@ def load_issue(
     # replaces: one query, outside the transaction.
     title = _clip(parsed.title, Issue, "title") or f"{series_title} issue"
     slug = unique_slug(title, lambda _slug: False)
+    known_series = cache.series.get(series_title) if cache else None
     same, existing, slug_taken = lookup(
-        source_hash, series_title, parsed.number, source_name, slug
+        source_hash, series_title, parsed.number, source_name, slug, known_series
     )
     if same is not None:
         return LoadResult("unchanged", same, f"unchanged: {describe(same)} has this exact file")
