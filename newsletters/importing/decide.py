@@ -115,8 +115,7 @@ def decide(
     series = cache.series.get(series_title) if cache else None
     if series is None and existing is not None and existing.series.title == series_title:
         series = existing.series
-    if series is None and not dry_run:
-        series = Series.objects.filter(title=series_title).order_by().first()
+    # Still None: the writes get or create it, so a file that is not written costs no query.
     if existing is not None and (existing.edited_in_admin or existing.status != "draft"):
         why = "was edited in the admin" if existing.edited_in_admin else "is published"
         message = f"skipped: {describe(existing)} already exists and {why}; not overwritten"
