@@ -159,16 +159,13 @@ class FileMetadataForm(forms.Form):
 
     def changed_overrides(self, initial: dict) -> Overrides:
         """Only what the editor changed: untouched fields leave the file's own values."""
-        given = self.overrides
-        return Overrides(**{
-            name: getattr(given, name)
-            for name in ("series", "number", "title")
-            if (self.cleaned_data.get(name) or "").strip() != (initial.get(name) or "")
-        }, **(
-            {"date": given.date, "date_precision": given.date_precision}
-            if (self.cleaned_data.get("date") or "").strip() != (initial.get("date") or "")
-            else {}
-        ))  # fmt: skip
+        given, changed = self.overrides, {}
+        for name in ("series", "number", "title", "date"):
+            if (self.cleaned_data.get(name) or "").strip() != (initial.get(name) or ""):
+                changed[name] = getattr(given, name)
+                if name == "date":
+                    changed["date_precision"] = given.date_precision
+        return Overrides(**changed)
 
 
 def _metadata_initial(parsed) -> dict:
@@ -272,6 +269,9 @@ class ImportArchiveView(_ImportViewMixin, FormView):
         pending["layout"] = data["layout"] or "auto"
         pending["accept_low_confidence"] = data["accept_low_confidence"]
         pending["replace"] = data["replace"]
+        # In the session before the dry run: whatever happens, the uploads stay findable
+        # and are deleted by the next upload or the confirmation.
+        self.request.session[SESSION_KEY] = pending
         return render_preview(self, pending)
 
 

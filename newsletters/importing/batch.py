@@ -11,17 +11,16 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 
+from . import loader
+from .decide import LoadResult, Outcome
 from .loader import (
     BatchCache,
-    LoadResult,
-    Outcome,
     _plan_directory,
     _story_codes,
     limits_from_settings,
@@ -147,31 +146,15 @@ def import_sources(
     limits = limits or limits_from_settings()
     batch = BatchOptions(**options)
     cache = BatchCache()
-    with _quick_commits(enabled=not batch.dry_run):
+    try:
         for source in _iter_texts(sources, limits):
             report = _import_one(source, batch, cache)
             if on_file is not None:
                 on_file(report)
             yield report
-
-
-@contextmanager
-def _quick_commits(enabled: bool):
-    """On PostgreSQL, the batch's commits do not wait for their WAL to reach the disk
-    (synchronous_commit off, for this connection and only during the batch). A crash
-    may lose the last few files' commits, never corrupt anything, and a re-run imports
-    them again; SQLite makes the same trade (synchronous=NORMAL in config/settings.py).
-    Waiting for the disk was the largest single cost per file."""
-    if not enabled or connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO OFF")
-    try:
-        yield
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET synchronous_commit")
+        if cache.quick_commits:
+            loader.restore_commits()
 
 
 def parse_source(source: SourceText, batch: BatchOptions) -> ParsedIssue:

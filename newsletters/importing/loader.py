@@ -12,10 +12,11 @@ Rules (issue 3):
   per e-mail address, person and hotline number) and remember the newest issue that
   printed them in `last_seen_in`.
 
-Rules (issue 10), in safety.py: a new version that would remove more than a third of
-an issue's words, stories or key figures is "refused" unless `replace`; a parse below
-the confidence threshold "needs review" unless `accept_low_confidence`; concurrent runs
-of one file give one issue and "unchanged" for the others.
+Rules (issue 10), decided in decide.py before anything is written: a new version that
+would remove more than a third of an issue's words, stories or key figures is "refused"
+unless `replace` (safety.py); a parse below the confidence threshold "needs review"
+unless `accept_low_confidence`. Concurrent runs of one file give one issue and
+"unchanged" for the others (the unique source hash, load_issue).
 
 Queries per file stay a small constant: look-ups are batched with `__in`, rows are
 written with `bulk_create` / `bulk_update`.
@@ -26,13 +27,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Subquery
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
 
 from directory.models import Country, Hotline, Office, OfficeEmail, Person
 from directory.phones import digits_key, to_e164
@@ -48,27 +49,13 @@ from newsletters.models import (
 )
 
 from . import countries as country_table
-from . import safety
-from .parser import CONFIDENCE_THRESHOLD, ParseError
+from .decide import LoadResult, decide, describe, lookup, same_file
+from .parser import ParseError
 from .photos import FoundImage, save_photos
 from .reader import Limits
 
 if TYPE_CHECKING:
     from .parser import ParsedDirectory, ParsedIssue
-
-Outcome = Literal["created", "updated", "unchanged", "skipped", "refused", "needs review"]
-
-
-@dataclass
-class LoadResult:
-    """What happened (or, in a dry run, would happen) to one parsed issue."""
-
-    outcome: Outcome
-    issue: Issue | None
-    message: str
-    # For a new version of an issue: {"before": counts, "after": counts} (safety.Counts).
-    comparison: dict | None = None
-
 
 def source_hash(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
@@ -92,6 +79,26 @@ class BatchCache:
     def __init__(self):
         self.countries: dict[str, Country] = {}
         self.series: dict[str, Series] = {}
+        self.quick_commits = False  # synchronous_commit is off on this connection
+
+
+def _quick_commits(cache: BatchCache | None) -> None:
+    """Before a batch's first write on PostgreSQL: its commits stop waiting for their WAL
+    to reach the disk (synchronous_commit off for this connection until the batch ends,
+    restore_commits). A crash may lose the last few files' commits, never corrupt
+    anything, and a re-run imports them again; SQLite makes the same trade
+    (synchronous=NORMAL in config/settings.py). Set on the first write only, so a batch
+    of unchanged files still costs one query per file."""
+    if cache is None or cache.quick_commits or connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    cache.quick_commits = True
+
+
+def restore_commits() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("RESET synchronous_commit")
 
 
 # --- small helpers -------------------------------------------------------------------
@@ -481,100 +488,6 @@ def _directory_dict(parsed: ParsedIssue) -> dict:
     return {key: data.get(key, []) for key in ("offices", "hotlines", "people")}
 
 
-def _describe(issue: Issue) -> str:
-    number = f" no. {issue.number}" if issue.number else ""
-    return f"“{issue.title}” ({issue.series}{number})"
-
-
-def _lookup(
-    source_hash: str, series_title: str, number: int | None, source_name: str, slug: str
-) -> tuple[Issue | None, Issue | None, bool]:
-    """(the issue imported from these exact bytes, the issue a new version replaces,
-    whether ``slug`` is taken), in one query. The replaced issue has the same series and
-    number, else the same source name. Asking for the slug here spares Issue.save its own
-    query for a free slug: one round trip less per new issue."""
-    condition = Q(source_hash=source_hash) | Q(slug=slug)
-    if source_name:
-        condition |= Q(source_name=source_name)
-    if number:
-        series_id = Series.objects.filter(title=series_title).values("pk")[:1]
-        condition |= Q(series_id=Subquery(series_id), number=number)
-    candidates = list(Issue.objects.filter(condition).select_related("series").order_by()[:4])
-    same = next((c for c in candidates if c.source_hash == source_hash), None)
-    key = (series_title, number)
-    numbered = (c for c in candidates if number and (c.series.title, c.number) == key)
-    named = (c for c in candidates if source_name and c.source_name == source_name)
-    taken = len(candidates) == 4 or any(c.slug == slug for c in candidates)
-    return same, next(numbered, None) or next(named, None), taken
-
-
-def _same_file(source_hash: str) -> Issue | None:
-    return next(
-        iter(Issue.objects.filter(source_hash=source_hash).select_related("series").order_by()[:1]),
-        None,
-    )
-
-
-def _needs_review(parsed: ParsedIssue) -> str | None:
-    """Why a parse is too unsure to import without a person's word, or None."""
-    if parsed.confidence >= CONFIDENCE_THRESHOLD:
-        return None
-    reasons = "; ".join(parsed.confidence_reasons) or "no reason given"
-    return (
-        f"needs review: confidence {parsed.confidence:.2f} is below "
-        f"{CONFIDENCE_THRESHOLD:.2f} ({reasons}); not imported without --accept-low-confidence"
-    )
-
-
-@dataclass
-class _Decision:
-    """What load_issue will do, found before anything is written."""
-
-    result: LoadResult  # the outcome; "created"/"updated" still have to be written
-    series: Series | None
-    existing: Issue | None
-
-
-def _decide(
-    parsed: ParsedIssue,
-    series_title: str,
-    existing: Issue | None,
-    cache: BatchCache | None,
-    *,
-    replace: bool,
-    accept_low_confidence: bool,
-    dry_run: bool,
-) -> _Decision:
-    series = cache.series.get(series_title) if cache else None
-    if series is None and existing is not None and existing.series.title == series_title:
-        series = existing.series
-    if series is None and not dry_run:
-        series = Series.objects.filter(title=series_title).order_by().first()
-    if existing is not None and (existing.edited_in_admin or existing.status != "draft"):
-        why = "was edited in the admin" if existing.edited_in_admin else "is published"
-        message = f"skipped: {_describe(existing)} already exists and {why}; not overwritten"
-        return _Decision(LoadResult("skipped", existing, message), series, existing)
-    review = None if accept_low_confidence else _needs_review(parsed)
-    if review is not None:
-        return _Decision(LoadResult("needs review", existing, review), series, existing)
-    comparison = None
-    if existing is not None:
-        before, after = safety.stored_counts(existing), safety.parsed_counts(parsed)
-        comparison = {"before": before.as_dict(), "after": after.as_dict()}
-        lost = safety.losses(before, after)
-        if lost and not replace:
-            message = (
-                f"refused: the new version of {_describe(existing)} would remove more than "
-                f"a third of its {' and '.join(lost)} ({safety.comparison_text(before, after)}); "
-                "not replaced without --replace"
-            )
-            return _Decision(LoadResult("refused", existing, message, comparison), series, existing)
-    verb = "updated" if existing is not None else "created"
-    target = _describe(existing) if existing else f"“{parsed.title}” ({series_title})"
-    message = f"would be {verb}: {target}" if dry_run else ""
-    return _Decision(LoadResult(verb, existing, message, comparison), series, existing)
-
-
 def load_issue(
     parsed: ParsedIssue,
     *,
@@ -604,15 +517,17 @@ def load_issue(
     # replaces: one query, outside the transaction.
     title = _clip(parsed.title, Issue, "title") or f"{series_title} issue"
     slug = unique_slug(title, lambda _slug: False)
-    same, existing, slug_taken = _lookup(
-        source_hash, series_title, parsed.number, source_name, slug
+    known_series = cache.series.get(series_title) if cache else None
+    same, existing, slug_taken = lookup(
+        source_hash, series_title, parsed.number, source_name, slug, known_series
     )
     if same is not None:
-        return LoadResult("unchanged", same, f"unchanged: {_describe(same)} has this exact file")
-    decision = _decide(parsed, series_title, existing, cache, dry_run=dry_run, **options)
+        return LoadResult("unchanged", same, f"unchanged: {describe(same)} has this exact file")
+    decision = decide(parsed, series_title, existing, cache, dry_run=dry_run, **options)
     if dry_run or decision.result.outcome not in ("created", "updated"):
         return decision.result
 
+    _quick_commits(cache)
     try:
         with transaction.atomic():
             issue, countries = _write_issue(
@@ -622,12 +537,12 @@ def load_issue(
     except IntegrityError:
         # Another run saved this file (unique source hash) or this numbered issue between
         # the look-up and the writes: it won, this run changes nothing.
-        same = _same_file(source_hash)
+        same = same_file(source_hash)
         if same is not None:
             return LoadResult(
                 "unchanged",
                 same,
-                f"unchanged: {_describe(same)} has this exact file "
+                f"unchanged: {describe(same)} has this exact file "
                 "(saved by another import run at the same time)",
             )
         numbered = Issue.objects.filter(series__title=series_title, number=parsed.number)
@@ -643,7 +558,7 @@ def load_issue(
         cache.series[series_title] = issue.series
         cache.countries.update(countries)
     verb = decision.result.outcome
-    return LoadResult(verb, issue, f"{verb}: {_describe(issue)}", decision.result.comparison)
+    return LoadResult(verb, issue, f"{verb}: {describe(issue)}", decision.result.comparison)
 
 
 def _write_issue(

@@ -32,8 +32,8 @@ class OverrideError(ValueError):
 
 
 def parse_period(text: str) -> tuple[datetime.date, str]:
-    """"2021-03-05" -> (5 March 2021, day); "2021-03" -> (1 March, month); "2021-Q2" ->
-    (1 April, quarter); "2021" -> (1 January, year)."""
+    """A typed date and its precision: "2021-03-05" -> (5 March 2021, day); "2021-03" ->
+    (1 March, month); "2021-Q2" -> (1 April, quarter); "2021" -> (1 January, year)."""
     match = _PERIOD_RE.match(text.strip())
     if match is None:
         raise OverrideError(

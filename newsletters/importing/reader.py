@@ -16,7 +16,7 @@ read. Too many entries or too much declared data rejects the whole archive up fr
 from __future__ import annotations
 
 import codecs
-import unicodedata
+import re
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -91,8 +91,14 @@ def _mb(n: int) -> str:
     return f"{n / 1024:.1f} KB" if n >= 1024 else f"{n} bytes"
 
 
+# Unicode's control characters (category Cc: C0, DEL, C1) but the line and page breaks
+# and tabs text uses. One regex scan: a loop over unicodedata.category per character
+# cost more than decoding (~0.5 ms per issue).
+CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
 def _check_controls(text: str) -> str:
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f\v")
+    controls = len(CONTROL_RE.findall(text))
     # A stray control character happens in PDF conversions; many mean it is not text.
     if controls > max(3, len(text) // 100):
         raise DecodeError(f"not text: {controls} control characters")

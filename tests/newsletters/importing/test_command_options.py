@@ -276,3 +276,58 @@ def test_a_metadata_row_naming_no_file_of_the_batch_fails_the_run(write_issue, t
     assert code == 1
     assert f"{sheet} line 3: no file 'missing.md' was in the batch" in err
     assert Issue.objects.get().number == 4
+
+
+def test_metadata_rows_match_files_inside_a_zip(tmp_path):
+    archive = tmp_path / "back-issues.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("2019/a.md", issue_text(1))
+        zf.writestr("2020/a.md", issue_text(2))
+    sheet = tmp_path / "meta.csv"
+    sheet.write_text("file,title\nback-issues.zip/2020/a.md,The 2020 one\n", "utf-8")
+    code, out, err = command(archive, "--metadata", sheet)
+    assert code == 0, out + err
+    assert dict(Issue.objects.values_list("number", "title")) == {
+        1: "Northwind Migration Digest — Issue 1",
+        2: "The 2020 one",
+    }
+
+
+def test_progress_bar_on_a_real_terminal_is_not_red(tmp_path, write_issue):
+    """In a real process on a terminal Django styles stderr as errors (red): the bar must
+    opt out. Run with a pseudo-terminal as stdout and stderr to see what a user sees."""
+    import os
+    import pty
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[3]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings_test",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'tty.sqlite3'}",
+    }
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=repo, env=env, check=True)
+    write_issue("a/1.md", 1)
+    write_issue("a/2.md", 2)
+    leader, follower = pty.openpty()
+    done = subprocess.run(
+        [*manage, "import_newsletters", str(tmp_path / "a")],
+        cwd=repo, env=env, stdout=follower, stderr=follower, timeout=120,
+    )  # fmt: skip
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closed: everything was read
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    assert done.returncode == 0
+    assert b"\r[" in seen and b"2/2" in seen and b"created: 2" in seen
+    assert b"\x1b[" not in seen  # no colour: Django's error style is "\x1b[31;1m"

@@ -222,3 +222,55 @@ def test_three_processes_importing_one_file_make_one_issue(shared_database, tmp_
     rows = issue_rows()
     assert len(rows) == 1
     assert rows[0][1] == source_hash(path.read_bytes())
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="synchronous_commit is a PostgreSQL setting"
+)
+def test_quick_commits_last_only_as_long_as_the_batch(write_issue):
+    def setting():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    seen = []
+    list(import_sources([write_issue("1.md", 1)], on_file=lambda report: seen.append(setting())))
+    assert seen == ["off"]
+    assert setting() == "on"  # the admin's next request on this connection waits again
+
+
+@pytest.fixture
+def stale_lookup(monkeypatch):
+    """The look-up as a run sees it when another run commits right after it: nothing."""
+    from newsletters.importing import loader
+
+    monkeypatch.setattr(loader, "lookup", lambda *args: (None, None, False))
+
+
+def test_losing_a_race_for_the_same_file_is_unchanged(write_issue, counts, stale_lookup):
+    path = write_issue("1.md", 1)
+    raw = path.read_bytes()
+    first = load_issue(parse(raw.decode()), source_name="1.md", source_hash=source_hash(raw))
+    assert first.outcome == "created"
+    before = counts()
+    second = load_issue(parse(raw.decode()), source_name="1.md", source_hash=source_hash(raw))
+    assert second.outcome == "unchanged"
+    assert second.issue.pk == first.issue.pk
+    assert second.message.endswith("has this exact file (saved by another import run at the "
+                                   "same time)")  # fmt: skip
+    assert counts() == before
+
+
+def test_losing_a_race_for_the_same_numbered_issue_is_skipped(write_issue, counts,
+                                                             stale_lookup):  # fmt: skip
+    raw = write_issue("1.md", 1).read_bytes()
+    load_issue(parse(raw.decode()), source_name="1.md", source_hash=source_hash(raw))
+    before = counts()
+    other = write_issue("1b.md", 1, story=FULL_STORY).read_bytes()
+    result = load_issue(parse(other.decode()), source_name="1b.md", source_hash=source_hash(other))
+    assert result.outcome == "skipped"
+    assert result.message == (
+        "skipped: another import run is saving Northwind Migration Digest no. 1 at the same "
+        "time; import this file again to compare"
+    )
+    assert counts() == before
