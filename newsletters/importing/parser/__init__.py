@@ -1,0 +1,162 @@
+"""Turn the text of one newsletter issue (converted from PDF) into plain dataclasses.
+
+A package with one module per pipeline stage; this module runs them in order and
+re-exports the names the loader, the exporter and the tests use (``parser.parse``,
+``parser.ParsedIssue``, ``parser.smart_title`` ...).
+
+Pure Python on purpose: no Django, no database, so every step can be tried on a
+three-line string. ``parse`` is a small pipeline:
+
+    normalise            line endings, odd spaces, BOM
+    strip_running_headers  page headers/footers -> series, number, date
+    split_blocks         lines -> blocks separated by blank lines (blank count kept)
+    extract_masthead     a title banner at the top names the series when headers don't
+    extract_directory    contact block, hotline sentence, staff list, hotline table
+    drop_boilerplate     "FOLLOW US", "click on the photo", tables of contents, footnotes
+    classify_blocks      headings (section or story), photo captions, paragraphs
+    join_paragraphs      paragraphs cut by page breaks, words cut by line-end hyphens
+    extract_key_figures  prose, bold blocks and "N label" lines -> key figures
+    build_sections       sections -> stories (Markdown bodies) -> inline clean-up + warnings
+
+Two conversion styles exist. "Markdown" files have ``#`` headings; there only ``#`` lines
+are headings and the shallowest level is a section. In "plain" files headings are bare
+lines; a short one (<= 6 words) followed by two or more blank lines is a section, any other
+heading (long, multi-line, or followed by one blank line) is a story title.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from .blocks import Block, join_lines, split_blocks
+from .boilerplate import drop_boilerplate
+from .classify import Item, classify_blocks, join_paragraphs, split_country_heading
+from .directory import (
+    extract_directory,
+    parse_hotline_sentence,
+    parse_hotline_table,
+    parse_staff_list,
+)
+from .figures import canonical_label, extract_key_figures, figures_in_text
+from .headers import RUNNING_HEADER_RE, HeaderInfo, strip_running_headers
+from .metadata import extract_masthead, make_title
+from .model import (
+    CONFIDENCE_THRESHOLD,
+    LAYOUTS,
+    DroppedLine,
+    ParsedDirectory,
+    ParsedHotline,
+    ParsedImage,
+    ParsedIssue,
+    ParsedKeyFigure,
+    ParsedOffice,
+    ParsedPerson,
+    ParsedPhoto,
+    ParsedSection,
+    ParsedStory,
+    ParseError,
+)
+from .normalise import normalise
+from .sections import _mission_countries, build_sections, clean_inline
+from .text import CAPTION_RE, EMAIL_RE, _plain, smart_title
+
+__all__ = [
+    "Block",
+    "build_sections",
+    "canonical_label",
+    "CAPTION_RE",
+    "classify_blocks",
+    "clean_inline",
+    "CONFIDENCE_THRESHOLD",
+    "drop_boilerplate",
+    "DroppedLine",
+    "EMAIL_RE",
+    "extract_directory",
+    "extract_key_figures",
+    "extract_masthead",
+    "figures_in_text",
+    "HeaderInfo",
+    "Item",
+    "join_lines",
+    "join_paragraphs",
+    "LAYOUTS",
+    "make_title",
+    "normalise",
+    "parse_hotline_sentence",
+    "parse_hotline_table",
+    "parse_staff_list",
+    "ParsedDirectory",
+    "ParsedHotline",
+    "ParsedImage",
+    "ParsedIssue",
+    "ParsedKeyFigure",
+    "ParsedOffice",
+    "ParsedPerson",
+    "ParsedPhoto",
+    "ParsedSection",
+    "ParsedStory",
+    "ParseError",
+    "RUNNING_HEADER_RE",
+    "smart_title",
+    "split_blocks",
+    "split_country_heading",
+    "strip_running_headers",
+    "_mission_countries",
+    "_plain",
+    "parse",
+]
+
+
+def parse(
+    text: str,
+    *,
+    series: str | None = None,
+    number: int | None = None,
+    date: datetime.date | None = None,
+    title: str | None = None,
+    filename: str | None = None,
+    layout: str = "auto",
+) -> ParsedIssue:
+    """Parse the text of one issue. ``series`` is used when the text names none.
+
+    ``number``, ``date`` and ``title`` are explicit overrides (a user's word beats the
+    text); ``filename`` may carry metadata (``bulletin_09_2019-12.md``); ``layout`` is one
+    of LAYOUTS.
+
+    Raises ParseError when nothing identifies the issue (no series, number or date)."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}")
+    warnings: list[str] = []
+    lines, header = strip_running_headers(normalise(text).split("\n"))
+    warnings += header.warnings
+    blocks = split_blocks(lines)
+    found_series = header.series
+    if found_series is None:
+        blocks, found_series = extract_masthead(blocks)
+    issue_series = found_series or (series.strip() if series and series.strip() else None)
+    if number is not None:
+        header.number = number
+    if date is not None:
+        header.date = date
+    if issue_series is None and header.number is None and header.date is None:
+        raise ParseError(
+            "no recognisable issue: no series, number or date found and no --series given"
+        )
+    blocks, directory = extract_directory(blocks)
+    blocks, dropped = drop_boilerplate(blocks)
+    warnings += dropped
+    items = join_paragraphs(classify_blocks(blocks))
+    items, figures = extract_key_figures(items)
+    sections = build_sections(items, warnings)
+    if not any(s.stories for s in sections):
+        warnings.append("no stories found")
+    return ParsedIssue(
+        series=issue_series,
+        number=header.number,
+        date=header.date,
+        title=title or make_title(issue_series, header.number, header.date, sections),
+        sections=sections,
+        key_figures=figures,
+        directory=directory,
+        warnings=warnings,
+    )

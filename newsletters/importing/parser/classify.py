@@ -1,0 +1,148 @@
+"""Stage 7: blocks -> items (section heading, story heading, caption, paragraph), and the
+mending of paragraphs cut by page breaks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..countries import country_code
+from .blocks import Block, _join_two, join_lines
+from .text import (
+    CAPTION_RE,
+    EMAIL_RE,
+    FUNCTION_WORDS,
+    KNOWN_SECTIONS,
+    LIST_ITEM_RE,
+    _ends_sentence,
+    _is_capital,
+    _plain,
+    smart_title,
+)
+
+
+@dataclass
+class Item:
+    kind: str  # "section" | "story" | "para" | "caption"
+    text: str
+    countries: list[str] = field(default_factory=list)
+
+
+COUNTRY_HEADING_RE = re.compile(r"^\**\s*([A-Za-z’' ]{4,30}?)\s*:\s*\**\s*(\S.*?)\**$")
+
+
+
+
+
+
+def split_country_heading(text: str) -> tuple[str, str] | None:
+    """"KAZAKHSTAN: Seminar on ..." -> ("KZ", "Seminar on ...")."""
+    m = COUNTRY_HEADING_RE.match(_plain(text).strip())
+    if not m:
+        return None
+    code = country_code(m.group(1))
+    if not code:
+        return None
+    return code, m.group(2).strip().rstrip(".").strip()
+
+
+def _is_plain_heading(block: Block, prev: Block | None, nxt: Block | None) -> bool:
+    text = block.text
+    plain = _plain(text)
+    if CAPTION_RE.match(plain) or EMAIL_RE.search(plain) or "://" in plain:
+        return False
+    if nxt is not None and nxt.text[:1].islower():
+        return False  # a heading is never followed by the rest of a sentence
+    words = plain.split()
+    if _is_capital(plain):
+        return len(words) <= 30
+    if len(block.lines) != 1 or len(words) > 6 or re.search(r"[.,;:]$", plain):
+        return False
+    if not plain[:1].isalpha() or words[-1].lower() in FUNCTION_WORDS:
+        return False  # "migrants back to" is a sentence cut by a page break
+    # After "...three areas:" or mid-sentence, a short line is the rest of the text.
+    return prev is None or not (
+        prev.text.rstrip().endswith(":") or (plain[:1].islower() and not _ends_sentence(prev.text))
+    )
+
+
+def classify_blocks(blocks: list[Block]) -> list[Item]:
+    """Label every block as a section heading, story heading, photo caption or paragraph."""
+    markdown = any(b.md_level is not None for b in blocks)
+    content_levels = [
+        b.md_level for b in blocks
+        if b.md_level is not None and not split_country_heading(b.heading_text)
+    ]
+    section_level = min(content_levels) if content_levels else None
+    items: list[Item] = []
+    for i, block in enumerate(blocks):
+        prev = blocks[i - 1] if i else None
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        text = block.text
+        plain = _plain(text)
+        if CAPTION_RE.match(plain):
+            items += _caption_items(block)
+            continue
+        if markdown:
+            if block.md_level is None:
+                items.append(Item("para", text))
+                continue
+            heading = block.heading_text
+            country = split_country_heading(heading)
+            if country:
+                items.append(Item("story", country[1], [country[0]]))
+            elif block.md_level == section_level:
+                items.append(Item("section", smart_title(heading)))
+            else:
+                items.append(Item("story", smart_title(heading).rstrip(".")))
+            continue
+        country = split_country_heading(text) if len(block.lines) == 1 else None
+        if country and len(plain.split()) <= 25:
+            items.append(Item("story", country[1], [country[0]]))
+        elif _is_plain_heading(block, prev, nxt):
+            title = smart_title(plain).rstrip(".")
+            is_section = len(block.lines) == 1 and len(plain.split()) <= 6 and (
+                block.blank_after >= 2 or plain.lower() in KNOWN_SECTIONS
+            )
+            items.append(Item("section" if is_section else "story", title))
+        else:
+            items.append(Item("para", text))
+    return items
+
+
+def _caption_items(block: Block) -> list[Item]:
+    """A caption is the "Photo ..." line; what follows it in the same block is story text,
+    unless it keeps talking about the photo."""
+    if len(block.lines) > 1 and _ends_sentence(block.lines[0]):
+        return [Item("caption", _plain(block.lines[0])), Item("para", join_lines(block.lines[1:]))]
+    text = block.text
+    m = re.match(r"^(.+?[.!?])\s+(?=[A-Z])(.*)$", text, re.S)
+    talks_of_photo = m and re.search(r"\bphotos?\b", m.group(2), re.IGNORECASE)
+    if m and len(m.group(1).split()) >= 3 and not talks_of_photo:
+        return [Item("caption", _plain(m.group(1))), Item("para", m.group(2))]
+    return [Item("caption", _plain(text))]
+
+
+# ---------------------------------------------------------------------------- 8. joining
+
+
+def _continues(left: str, right: str) -> bool:
+    if LIST_ITEM_RE.match(right) or _ends_sentence(left):
+        return False
+    last_word = re.sub(r"\W", "", left.split()[-1]).lower() if left.split() else ""
+    return right[:1].islower() or last_word in FUNCTION_WORDS or left.endswith("-")
+
+
+def join_paragraphs(items: list[Item]) -> list[Item]:
+    """Mend paragraphs cut by a page break or a removed running header: join when the first
+    stops mid-sentence and the second starts in lower case (or the first ends on "the",
+    "to", "of" ...). A word split by a hyphen across the break is mended too."""
+    out: list[Item] = []
+    for item in items:
+        if item.kind == "para" and out and out[-1].kind == "para" and _continues(
+            out[-1].text, item.text
+        ):
+            out[-1] = Item("para", _join_two(out[-1].text, item.text, " "))
+        else:
+            out.append(item)
+    return out

@@ -1,0 +1,70 @@
+"""Stage 2: running page headers and footers, which carry the series, issue number and date."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from .text import _MONTH_RE, MONTHS, smart_title
+
+_DATE_PATTERNS = (
+    r"(?P<d>\d{1,2})[/.](?P<m>\d{1,2})[/.](?P<y>\d{4})",
+    rf"(?P<td>\d{{1,2}})\s+(?P<tm>{_MONTH_RE})\s+(?P<ty>\d{{4}})",
+    rf"(?P<um>{_MONTH_RE})\s+(?P<ud>\d{{1,2}}),?\s+(?P<uy>\d{{4}})",
+)
+RUNNING_HEADER_RE = re.compile(
+    r"^\s*(?:#+\s*)?(?:\*\*)?\s*(?:(?P<series>[^,●•*#\n]{3,}?)\s*,\s*)?"
+    r"ISSUE\s*(?:№|No\.?|N°|#)?\s*(?P<num>\d{1,4})\s*[,\-–—]?\s*"
+    r"(?P<date>" + "|".join(f"(?:{p})" for p in _DATE_PATTERNS) + r")"
+    r"\s*[●•\s]*(?:\*\*)?\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class HeaderInfo:
+    series: str | None = None
+    number: int | None = None
+    date: datetime.date | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _date_from_match(m: re.Match) -> datetime.date | None:
+    g = m.groupdict()
+    try:
+        if g.get("y"):
+            return datetime.date(int(g["y"]), int(g["m"]), int(g["d"]))
+        if g.get("ty"):
+            return datetime.date(int(g["ty"]), MONTHS[g["tm"].lower()], int(g["td"]))
+        if g.get("uy"):
+            return datetime.date(int(g["uy"]), MONTHS[g["um"].lower()], int(g["ud"]))
+    except ValueError:
+        return None
+    return None
+
+
+def strip_running_headers(lines: list[str]) -> tuple[list[str], HeaderInfo]:
+    """Remove page headers/footers ("SERIES, ISSUE 6, 02/10/2020 ● ●", "Issue №4, 7 August
+    2020") wherever they stand; the first one found names the series, number and date.
+    The lines around a removed header are joined later by ``join_paragraphs``."""
+    info = HeaderInfo()
+    kept: list[str] = []
+    for line in lines:
+        m = RUNNING_HEADER_RE.match(line)
+        if not m:
+            kept.append(line)
+            continue
+        number = int(m.group("num"))
+        date = _date_from_match(m)
+        series = (m.group("series") or "").strip(" #*") or None
+        if info.number is None and info.date is None:
+            info.number, info.date = number, date
+            info.series = smart_title(series) if series else None
+        elif (number, date) != (info.number, info.date):
+            info.warnings.append(
+                f"running headers disagree: '{line.strip()}' vs issue {info.number}, {info.date}"
+            )
+        if info.series is None and series:
+            info.series = smart_title(series)
+    return kept, info

@@ -1,0 +1,120 @@
+"""Stage 10: items -> sections and stories, with inline clean-up and its warnings."""
+
+from __future__ import annotations
+
+import re
+
+from ..countries import country_code, find_countries
+from .classify import Item
+from .model import ParsedPhoto, ParsedSection, ParsedStory
+from .text import DEAD_LINK_RE, LATEX_RE, SUP_RE, SUP_REF_RE, _ends_sentence, _plain, _shorten
+
+
+def clean_inline(text: str, where: str, warnings: list[str]) -> str:
+    """Make conversion junk visible: dead links become their text, stray <sup> tags go,
+    LaTeX fragments leave the text; each with a warning naming what and where."""
+    for m in DEAD_LINK_RE.finditer(text):
+        warnings.append(f"dead link '{m.group(0)}' in {where}")
+    text = DEAD_LINK_RE.sub(r"\1", text)
+    for m in LATEX_RE.finditer(text):
+        warnings.append(f"conversion junk '{m.group(0)}' removed from {where}")
+    text = LATEX_RE.sub("", text)
+    if SUP_RE.search(text):
+        warnings.append(f"leftover <sup> tags removed in {where}")
+        text = SUP_RE.sub("", SUP_REF_RE.sub("", text))
+    text = re.sub(r"(?m)^(https?://\S+)$", r"<\1>", text)
+    text = re.sub(r"[ ]{2,}", " ", text)
+    return re.sub(r" +([,.;:])", r"\1", text).strip()
+
+
+def _mission_countries(title: str, body: str) -> list[str]:
+    """Countries a story is about: named in its title, or the missions acting in it ("IOM
+    Kazakhstan"), or, failing both, the countries its text names if there are one or two
+    (a story naming all five is regional, not about each of them)."""
+    codes = find_countries(title)
+    for m in re.finditer(r"\bIOM[\s-]+([A-Z][a-z]+)", body):
+        code = country_code(m.group(1))
+        if code and code not in codes:
+            codes.append(code)
+    if not codes:
+        named = find_countries(body)
+        codes = named if len(named) <= 2 else []
+    return codes
+
+
+def _is_prose(text: str) -> bool:
+    return len(_plain(text).split()) >= 8 and _ends_sentence(text)
+
+
+def build_sections(items: list[Item], warnings: list[str]) -> list[ParsedSection]:
+    """Sections hold stories; text before a section's first story heading is a story with
+    a blank title; stories before any section go into a section with a blank title."""
+    sections: list[ParsedSection] = []
+    front: list[Item] = []
+    bodies: dict[int, list[str]] = {}
+
+    def story() -> ParsedStory:
+        if not sections:
+            sections.append(ParsedSection(""))
+        if not sections[-1].stories:
+            sections[-1].stories.append(ParsedStory("", [], ""))
+        return sections[-1].stories[-1]
+
+    for item in items:
+        if item.kind == "section":
+            sections.append(ParsedSection(item.text))
+        elif item.kind == "story":
+            if not sections:
+                sections.append(ParsedSection(""))
+            sections[-1].stories.append(ParsedStory(item.text, list(item.countries), ""))
+        elif not sections:
+            front.append(item)
+        elif item.kind == "caption":
+            story().photos.append(ParsedPhoto(item.text))
+        else:
+            bodies.setdefault(id(story()), []).append(item.text)
+
+    if front:
+        _place_front_matter(front, sections, bodies, warnings)
+
+    for section in sections:
+        for st in section.stories:
+            where = (
+                f"story '{st.title}'" if st.title else "untitled story"
+            ) + (f" in section '{section.title}'" if section.title else "")
+            st.title = clean_inline(st.title, where, warnings)
+            st.body = clean_inline("\n\n".join(bodies.get(id(st), [])), where, warnings)
+            for photo in st.photos:
+                photo.caption = clean_inline(photo.caption, where, warnings)
+            if not st.countries:
+                st.countries = _mission_countries(st.title, st.body)
+        section.stories = [s for s in section.stories if s.title or s.body or s.photos]
+    return sections
+
+
+def _place_front_matter(
+    front: list[Item],
+    sections: list[ParsedSection],
+    bodies: dict[int, list[str]],
+    warnings: list[str],
+) -> None:
+    """Text before the first heading (a front page) becomes an untitled leading story of
+    the first section when it reads as prose; poster fragments are dropped with a
+    warning. Front-page photo captions go with whichever story comes first."""
+    paras = [it.text for it in front if it.kind == "para"]
+    captions = [ParsedPhoto(_plain(it.text)) for it in front if it.kind == "caption"]
+    if not sections:
+        sections.append(ParsedSection(""))
+    first = sections[0]
+    if paras and any(_is_prose(p) for p in paras):
+        lead = ParsedStory("", [], "", captions)
+        first.stories.insert(0, lead)
+        bodies[id(lead)] = paras
+        return
+    if paras:
+        shown = "; ".join(f"'{_shorten(_plain(p), 40)}'" for p in paras)
+        warnings.append(f"front-page fragments dropped: {shown}")
+    if captions:
+        if not first.stories:
+            first.stories.append(ParsedStory("", [], ""))
+        first.stories[0].photos[:0] = captions
