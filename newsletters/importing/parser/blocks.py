@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from .model import DroppedLine
 from .text import FIGURE_LINE_RE, KEEP_HYPHEN_PREFIXES, LIST_ITEM_RE, _plain
 
 
@@ -13,43 +14,65 @@ class Block:
     lines: list[str]
     blank_after: int = 0
     md_level: int | None = None  # "#" count when the block is a Markdown heading
+    # 1-based input line number of each line, so a dropped block can say what it was.
+    nos: list[int] = field(default_factory=list)
 
-    @property
-    def text(self) -> str:
-        return join_lines(self.lines)
+    def __post_init__(self) -> None:
+        # Computed once: every stage reads them, and a block's lines do not change.
+        self.text = join_lines(self.lines)
+        self.plain = _plain(self.text)
+        self._heading: str | None = None
 
     @property
     def heading_text(self) -> str:
-        return _plain(re.sub(r"^#+\s*", "", self.text)).strip()
+        if self._heading is None:
+            self._heading = _plain(self.text.lstrip("#").strip()).strip()
+        return self._heading
+
+
+def drop_block(dropped: list[DroppedLine] | None, block: Block, reason: str) -> None:
+    """Record every line of a block that leaves the text, with the reason."""
+    if dropped is not None:
+        dropped += [
+            DroppedLine(no, line, reason)
+            for no, line in zip(block.nos, block.lines, strict=False)
+        ]
 
 
 MD_HEADING_RE = re.compile(r"^(#{1,6})\s+(\S.*)$")
 
 
-def split_blocks(lines: list[str]) -> list[Block]:
+def split_blocks(lines: list[str], nos: list[int] | None = None) -> list[Block]:
     """Group lines into blocks separated by blank lines; a Markdown heading is always a
     block of its own. How many blank lines follow a block is kept: it separates
-    section headings from story headings in plain-text files."""
+    section headings from story headings in plain-text files. ``nos`` are the lines'
+    numbers in the input (1, 2, 3 ... when not given)."""
     blocks: list[Block] = []
     current: list[str] = []
+    current_nos: list[int] = []
+    if nos is None:
+        nos = list(range(1, len(lines) + 1))
 
     def close() -> None:
         if current:
-            blocks.append(Block(current.copy()))
+            blocks.append(Block(current.copy(), nos=current_nos.copy()))
             current.clear()
+            current_nos.clear()
 
-    for line in lines:
-        if not line.strip():
+    for no, line in zip(nos, lines, strict=True):
+        stripped = line.strip()
+        if not stripped:
             close()
             if blocks:
                 blocks[-1].blank_after += 1
             continue
-        m = MD_HEADING_RE.match(line.strip())
+        m = MD_HEADING_RE.match(stripped) if stripped[0] == "#" else None
         if m:
             close()
-            blocks.append(Block([m.group(2).strip()], md_level=len(m.group(1))))
+            blocks.append(Block([m.group(2).strip()], md_level=len(m.group(1)), nos=[no]))
             continue
-        current.append(line.strip())
+        current.append(stripped)
+        current_nos.append(no)
     close()
     return blocks
 
@@ -58,26 +81,51 @@ def join_lines(lines: list[str]) -> str:
     """Join the lines of one paragraph: soft breaks become spaces, a word split by a
     line-end hyphen is mended ("Com-" + "bating"), real hyphens stay ("Jalal-" + "Abad"),
     list items keep their own lines."""
-    out = ""
+    # Pieces joined once at the end, and only the last piece is looked at: building the
+    # string line by line and re-reading it made a block of many short lines quadratic.
+    parts: list[str] = []
+    line_start, line_len = 0, 0  # where the output's last line starts in parts, its length
     for raw in lines:
         line = raw.strip()
         if not line:
             continue
-        if not out:
-            out = line
-        elif LIST_ITEM_RE.match(line) or (
-            FIGURE_LINE_RE.match(_plain(line)) and FIGURE_LINE_RE.match(_plain(out.split("\n")[-1]))
-        ):
-            out += "\n" + line  # list items and "1,377 hotline calls" figure lines
+        if not parts:
+            parts.append(line)
+            line_len = len(line)
+        elif line[0] in _LIST_OR_FIGURE_START and (LIST_ITEM_RE.match(line) or (
+            _is_figure_line(line) and line_len <= 100
+            and _is_figure_line("".join(parts[line_start:]))
+        )):
+            parts += ["\n", line]  # list items and "1,377 hotline calls" figure lines
+            line_start, line_len = len(parts) - 1, len(line)
         else:
-            out = _join_two(out, line, " ")
-    return out
+            cut, add = _joint(parts[-1], line, " ")
+            if cut:
+                parts[-1] = parts[-1][:-cut]
+            parts.append(add)
+            line_len += len(add) - cut
+    return "".join(parts)
 
 
-def _join_two(left: str, right: str, sep: str) -> str:
-    m = re.search(r"([A-Za-zА-Яа-я]+)-$", left)
+# A list item or a figure line ("**1,377** calls") starts with one of these; other lines
+# skip the two patterns.
+_LIST_OR_FIGURE_START = frozenset("-*•_0123456789[<")
+
+
+def _is_figure_line(line: str) -> bool:
+    return len(line) <= 100 and bool(FIGURE_LINE_RE.match(_plain(line)))
+
+
+HYPHEN_END_RE = re.compile(r"([A-Za-zА-Яа-я]+)-$")
+
+
+def _joint(left: str, right: str, sep: str) -> tuple[int, str]:
+    """How ``right`` joins ``left``: (characters to cut from the end of left, text to add).
+    Only the end of ``left`` is read, so joining stays linear however long left grows."""
+    m = HYPHEN_END_RE.search(left[-40:]) if left.endswith("-") else None
     if m:
         if right[:1].islower() and m.group(1).lower() not in KEEP_HYPHEN_PREFIXES:
-            return left[:-1] + right
-        return left + right
-    return left + sep + right
+            return 1, right
+        return 0, right
+    return 0, sep + right
+

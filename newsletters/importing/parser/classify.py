@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..countries import country_code
-from .blocks import Block, _join_two, join_lines
+from .blocks import Block, _joint, join_lines
 from .text import (
     CAPTION_RE,
     EMAIL_RE,
@@ -28,7 +28,9 @@ class Item:
     countries: list[str] = field(default_factory=list)
 
 
-COUNTRY_HEADING_RE = re.compile(r"^\**\s*([A-Za-z’' ]{4,30}?)\s*:\s*\**\s*(\S.*?)\**$")
+# Only the "COUNTRY:" prefix is a pattern; the rest is trimmed with str methods, because
+# "\s*\**\s*(\S.*?)\**$" backtracked quadratically on long runs of spaces or stars.
+COUNTRY_HEADING_RE = re.compile(r"^\**\s*([A-Za-z’' ]{4,30}?)\s*:")
 
 
 
@@ -37,13 +39,15 @@ COUNTRY_HEADING_RE = re.compile(r"^\**\s*([A-Za-z’' ]{4,30}?)\s*:\s*\**\s*(\S.
 
 def split_country_heading(text: str) -> tuple[str, str] | None:
     """"KAZAKHSTAN: Seminar on ..." -> ("KZ", "Seminar on ...")."""
-    m = COUNTRY_HEADING_RE.match(_plain(text).strip())
+    plain = _plain(text).strip()
+    m = COUNTRY_HEADING_RE.match(plain)
     if not m:
         return None
     code = country_code(m.group(1))
-    if not code:
+    title = plain[m.end():].strip().lstrip("*").strip().rstrip("*")
+    if not code or not title:
         return None
-    return code, m.group(2).strip().rstrip(".").strip()
+    return code, title.strip().rstrip(".").strip()
 
 
 def _is_plain_heading(block: Block, prev: Block | None, nxt: Block | None) -> bool:
@@ -56,7 +60,7 @@ def _is_plain_heading(block: Block, prev: Block | None, nxt: Block | None) -> bo
     words = plain.split()
     if _is_capital(plain):
         return len(words) <= 30
-    if len(block.lines) != 1 or len(words) > 6 or re.search(r"[.,;:]$", plain):
+    if len(block.lines) != 1 or len(words) > 6 or plain[-1:] in (".", ",", ";", ":"):
         return False
     if not plain[:1].isalpha() or words[-1].lower() in FUNCTION_WORDS:
         return False  # "migrants back to" is a sentence cut by a page break
@@ -127,9 +131,12 @@ def _caption_items(block: Block) -> list[Item]:
 
 
 def _continues(left: str, right: str) -> bool:
-    if LIST_ITEM_RE.match(right) or _ends_sentence(left):
+    """Whether paragraph ``right`` goes on from ``left``; reads only the end of ``left``."""
+    tail = left[-200:]
+    if LIST_ITEM_RE.match(right) or _ends_sentence(tail):
         return False
-    last_word = re.sub(r"\W", "", left.split()[-1]).lower() if left.split() else ""
+    words = tail.split()
+    last_word = re.sub(r"\W", "", words[-1]).lower() if words else ""
     return right[:1].islower() or last_word in FUNCTION_WORDS or left.endswith("-")
 
 
@@ -138,11 +145,18 @@ def join_paragraphs(items: list[Item]) -> list[Item]:
     stops mid-sentence and the second starts in lower case (or the first ends on "the",
     "to", "of" ...). A word split by a hyphen across the break is mended too."""
     out: list[Item] = []
+    pieces: list[str] = []  # the growing paragraph at out[-1], joined once when it ends
     for item in items:
-        if item.kind == "para" and out and out[-1].kind == "para" and _continues(
-            out[-1].text, item.text
-        ):
-            out[-1] = Item("para", _join_two(out[-1].text, item.text, " "))
-        else:
-            out.append(item)
+        if item.kind == "para" and pieces and _continues(pieces[-1], item.text):
+            cut, add = _joint(pieces[-1], item.text, " ")
+            if cut:
+                pieces[-1] = pieces[-1][:-cut]
+            pieces.append(add)
+            continue
+        if len(pieces) > 1:
+            out[-1] = Item("para", "".join(pieces))
+        out.append(item)
+        pieces = [item.text] if item.kind == "para" else []
+    if len(pieces) > 1:
+        out[-1] = Item("para", "".join(pieces))
     return out

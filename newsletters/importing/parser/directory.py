@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from ..countries import COUNTRIES, country_code, mention_positions, normalise_phone, tidy_phone
-from .blocks import Block, join_lines
-from .model import ParsedDirectory, ParsedHotline, ParsedOffice, ParsedPerson
+from .blocks import Block, drop_block, join_lines
+from .model import DroppedLine, ParsedDirectory, ParsedHotline, ParsedOffice, ParsedPerson
 from .text import EMAIL_RE, _is_capital, _plain
 
 CONTACT_START_RE = re.compile(r"^\W*contact\b.*\b(missions?|offices?|us)\b", re.IGNORECASE)
@@ -30,7 +30,8 @@ def _contact_line_code(line: str) -> tuple[bool, str | None, list[str]]:
 
 def _is_heading_like(block: Block) -> bool:
     return block.md_level is not None or (
-        len(block.lines) == 1 and _is_capital(block.text) and len(block.text.split()) <= 8
+        len(block.lines) == 1 and len(block.text) <= 120 and _is_capital(block.text)
+        and len(block.text.split()) <= 8
     )
 
 
@@ -38,18 +39,27 @@ def _country_heading(text: str) -> str | None:
     return country_code(_plain(text))
 
 
-def extract_directory(blocks: list[Block]) -> tuple[list[Block], ParsedDirectory]:
+def extract_directory(
+    blocks: list[Block], dropped: list[DroppedLine] | None = None
+) -> tuple[list[Block], ParsedDirectory]:
     """Move the contact block, the hotline sentence, the staff list and the hotline table
-    out of the flow of text into a directory."""
+    out of the flow of text into a directory. Their headings ("Contact IOM missions:",
+    "National hotlines") go to ``dropped`` as "directory heading".
+
+    A heading that merely mentions hotlines or staff ("A hotline for returning workers")
+    opens a directory part only when what follows reads as one: no prose, and at least
+    one number or person found. Otherwise it is a story, and the text after it stays."""
     directory = ParsedDirectory()
     offices: dict[str, list[str]] = {}
     kept: list[Block] = []
     i = 0
     while i < len(blocks):
         block = blocks[i]
-        if block.md_level is None and CONTACT_START_RE.match(_plain(block.lines[0])):
+        if block.md_level is None and _is_contact_start(block):
             current: str | None = None
             lines = block.lines[1:]
+            if dropped is not None:
+                dropped.append(DroppedLine(block.nos[0], block.lines[0], "directory heading"))
             i += 1
             while i < len(blocks) and blocks[i].md_level is None and all(
                 _contact_line_code(ln)[0] for ln in blocks[i].lines
@@ -71,14 +81,20 @@ def extract_directory(blocks: list[Block]) -> tuple[list[Block], ParsedDirectory
             text = block.heading_text
             if HOTLINE_HEADING_RE.search(text) and len(text.split()) <= 10:
                 end = _directory_region_end(blocks, i)
-                directory.hotlines += parse_hotline_table(blocks[i + 1:end])
-                i = end
-                continue
+                found = parse_hotline_table(blocks[i + 1:end])
+                if found and not _has_prose(blocks[i + 1:end]):
+                    directory.hotlines += found
+                    drop_block(dropped, block, "directory heading")
+                    i = end
+                    continue
             if TEAM_HEADING_RE.search(text) and len(text.split()) <= 10:
                 end = _directory_region_end(blocks, i)
-                directory.people += parse_staff_list(blocks[i + 1:end])
-                i = end
-                continue
+                people = parse_staff_list(blocks[i + 1:end])
+                if people and not _has_prose(blocks[i + 1:end]):
+                    directory.people += people
+                    drop_block(dropped, block, "directory heading")
+                    i = end
+                    continue
         kept.append(block)
         i += 1
     directory.offices = [ParsedOffice(code, emails) for code, emails in offices.items()]
@@ -86,9 +102,27 @@ def extract_directory(blocks: list[Block]) -> tuple[list[Block], ParsedDirectory
     return kept, directory
 
 
+def _is_contact_start(block: Block) -> bool:
+    first = block.lines[0]
+    return "contact" in first.lower() and bool(CONTACT_START_RE.match(_plain(first)))
+
+
+def _has_prose(blocks: list[Block]) -> bool:
+    """A sentence of six words or more: story text, never a directory listing."""
+    return any(
+        sum(w.isalpha() for w in b.plain.split()) >= 6
+        and b.plain.rstrip(")\"”’»*").endswith((".", "!", "?"))
+        and not EMAIL_RE.search(b.plain)
+        for b in blocks
+        if b.md_level is None
+    )
+
+
 def _directory_region_end(blocks: list[Block], start: int) -> int:
     for j in range(start + 1, len(blocks)):
         block = blocks[j]
+        if block.md_level is None and _is_contact_start(block):
+            return j
         if _is_heading_like(block) and not _country_heading(block.heading_text):
             text = block.heading_text
             if not (HOTLINE_HEADING_RE.search(text) or TEAM_HEADING_RE.search(text)):
@@ -98,8 +132,10 @@ def _directory_region_end(blocks: list[Block], start: int) -> int:
 
 
 def _is_hotline_sentence(text: str) -> bool:
+    if "hotline" not in text.lower():
+        return False
     plain = _plain(text)
-    if not re.search(r"hotline", plain, re.IGNORECASE) or len(plain.split()) > 60:
+    if len(plain.split()) > 60:
         return False
     numbers = len(PHONE_IN_TEXT_RE.findall(plain))
     if not numbers or not mention_positions(plain):

@@ -6,10 +6,10 @@ import re
 
 from .classify import Item
 from .model import ParsedKeyFigure
-from .text import FIGURE_LINE_RE, NUM, _ends_sentence, _plain, _to_int
+from .text import FIGURE_LINE_RE, NUM, NUM_AT, _ends_sentence, _plain, _to_int
 
 COVID_TERMS_RE = re.compile(
-    rf"({NUM})\s+(registered cases|confirmed cases|cases|recover(?:ies|ed)|deaths)", re.I
+    rf"({NUM_AT})\s+(registered cases|confirmed cases|cases|recover(?:ies|ed)|deaths)", re.I
 )
 ASSISTED_RE = re.compile(rf"\b(?:have|has|had)\s+(?:been\s+)?assisted\s+({NUM})\s+([^.]+)", re.I)
 NUMBER_ONLY_RE = re.compile(rf"^({NUM})$")

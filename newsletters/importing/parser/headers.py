@@ -6,6 +6,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from .model import DroppedLine
 from .text import _MONTH_RE, MONTHS, smart_title
 
 _DATE_PATTERNS = (
@@ -13,13 +14,18 @@ _DATE_PATTERNS = (
     rf"(?P<td>\d{{1,2}})\s+(?P<tm>{_MONTH_RE})\s+(?P<ty>\d{{4}})",
     rf"(?P<um>{_MONTH_RE})\s+(?P<ud>\d{{1,2}}),?\s+(?P<uy>\d{{4}})",
 )
+# Matched against a stripped line of at most HEADER_MAX_CHARS. No two neighbouring
+# quantifiers can take the same characters (the series stops at its comma, each optional
+# part owns the spaces after it), so a line costs linear time: the old pattern with
+# "\s*(?:#+\s*)?(?:\*\*)?\s*" backtracked for minutes on a run of spaces.
 RUNNING_HEADER_RE = re.compile(
-    r"^\s*(?:#+\s*)?(?:\*\*)?\s*(?:(?P<series>[^,●•*#\n]{3,}?)\s*,\s*)?"
-    r"ISSUE\s*(?:№|No\.?|N°|#)?\s*(?P<num>\d{1,4})\s*[,\-–—]?\s*"
+    r"^(?:#+\s*)?(?:\*\*\s*)?(?:(?P<series>[^,●•*#\n]{3,120}),\s*)?"
+    r"ISSUE\s*(?:(?:№|No\.?|N°|#)\s*)?(?P<num>\d{1,4})\s*(?:[,\-–—]\s*)?"
     r"(?P<date>" + "|".join(f"(?:{p})" for p in _DATE_PATTERNS) + r")"
-    r"\s*[●•\s]*(?:\*\*)?\s*$",
+    r"[●•\s]*(?:\*\*\s*)?$",
     re.IGNORECASE,
 )
+HEADER_MAX_CHARS = 160
 
 
 @dataclass
@@ -44,17 +50,34 @@ def _date_from_match(m: re.Match) -> datetime.date | None:
     return None
 
 
-def strip_running_headers(lines: list[str]) -> tuple[list[str], HeaderInfo]:
+def strip_running_headers(
+    lines: list[str],
+    nos: list[int] | None = None,
+    dropped: list[DroppedLine] | None = None,
+) -> tuple[list[str], HeaderInfo]:
     """Remove page headers/footers ("SERIES, ISSUE 6, 02/10/2020 ● ●", "Issue №4, 7 August
     2020") wherever they stand; the first one found names the series, number and date.
-    The lines around a removed header are joined later by ``join_paragraphs``."""
+    The lines around a removed header are joined later by ``join_paragraphs``.
+
+    With ``nos`` (the lines' input numbers), the numbers of the kept lines are left in it
+    and each removed header is added to ``dropped``."""
     info = HeaderInfo()
     kept: list[str] = []
-    for line in lines:
-        m = RUNNING_HEADER_RE.match(line)
+    kept_nos: list[int] = []
+    numbers = nos if nos is not None else range(1, len(lines) + 1)
+    for no, line in zip(numbers, lines, strict=True):
+        stripped = line.strip()
+        m = (
+            RUNNING_HEADER_RE.match(stripped)
+            if len(stripped) <= HEADER_MAX_CHARS and "issue" in stripped.lower()
+            else None
+        )
         if not m:
             kept.append(line)
+            kept_nos.append(no)
             continue
+        if dropped is not None:
+            dropped.append(DroppedLine(no, stripped, "running header"))
         number = int(m.group("num"))
         date = _date_from_match(m)
         series = (m.group("series") or "").strip(" #*") or None
@@ -67,4 +90,6 @@ def strip_running_headers(lines: list[str]) -> tuple[list[str], HeaderInfo]:
             )
         if info.series is None and series:
             info.series = smart_title(series)
+    if nos is not None:
+        nos[:] = kept_nos
     return kept, info

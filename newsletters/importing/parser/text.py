@@ -20,10 +20,17 @@ _MONTH_RE = "|".join(m.capitalize() for m in MONTHS)
 
 # Numbers as printed in figures; OCR sometimes puts a space after the thousands comma.
 NUM = r"\d{1,3}(?:,\s?\d{3})+|\d+"
-EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-MAILTO_LINK_RE = re.compile(r"\[([^\]]*)\]\(mailto:[^)]*\)")
-DEAD_LINK_RE = re.compile(r"\[([^\]]+)\]\(\s*#?\s*\)")
-LATEX_RE = re.compile(r"\$[^$\n]*\\[A-Za-z]+[^$\n]*\$")
+# NUM for searching: starts only where no digit or comma precedes, so a long run of digits
+# is tried once, not once per digit.
+NUM_AT = rf"(?<![\d,])(?:{NUM})"
+# Linear-time patterns: a match may only start where the previous character cannot be
+# part of it (the lookbehinds), and bracketed parts stop at the next opening bracket, so
+# one long "word", a run of "[" or "$" is read once instead of once per position.
+EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+MAILTO_LINK_RE = re.compile(r"\[([^\[\]]*)\]\(mailto:[^()]*\)")
+DEAD_LINK_RE = re.compile(r"\[([^\[\]]+)\]\(\s*(?:#\s*)?\)")
+# "$...\frac...$": the text before the first "\letter" cannot hold one, so it is read once.
+LATEX_RE = re.compile(r"\$(?:[^$\n\\]|\\(?![A-Za-z]))*\\[A-Za-z][^$\n]*\$")
 SUP_RE = re.compile(r"</?sup>", re.IGNORECASE)
 # "<sup>1</sup>" is a footnote reference; its footnote is dropped, so the marker goes too.
 SUP_REF_RE = re.compile(r"(?<!^)<sup>\s*\d+\s*</sup>", re.IGNORECASE | re.MULTILINE)
@@ -83,7 +90,7 @@ def smart_title(text: str) -> str:
     return " ".join(out)
 
 
-LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+LINK_RE = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
 EMPHASIS_RE = re.compile(r"\*{1,3}|(?<!\w)_{1,2}|_{1,2}(?!\w)")
 
 
@@ -107,12 +114,17 @@ FIGURE_LINE_RE = re.compile(rf"^({NUM})\s+([A-Za-z][A-Za-z' \-]{{2,60}})$")
 
 
 def _is_capital(text: str) -> bool:
-    letters = [ch for ch in _plain(text) if ch.isalpha()]
+    # Judged on the first 1,000 characters: headings are short, and a long block's case
+    # is plain from its start (this keeps a 100 KB block from costing a loop per letter).
+    letters = [ch for ch in _plain(text[:1000]) if ch.isalpha()]
     return len(letters) >= 3 and sum(ch.isupper() for ch in letters) / len(letters) >= 0.9
 
 
+_SENTENCE_END_RE = re.compile(r"[.!?:;][\"”’»)\]*]*$")
+
+
 def _ends_sentence(text: str) -> bool:
-    return bool(re.search(r"[.!?:;][\"”’»)\]*]*$", _plain(text)))
+    return bool(_SENTENCE_END_RE.search(_plain(text)))
 
 
 def _shorten(text: str, n: int = 60) -> str:
