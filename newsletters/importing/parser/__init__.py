@@ -31,6 +31,8 @@ import datetime
 from .blocks import Block, join_lines, split_blocks
 from .boilerplate import drop_boilerplate
 from .classify import Item, classify_blocks, join_paragraphs, split_country_heading
+from .confidence import score
+from .dates import find_date, find_number
 from .directory import (
     extract_directory,
     parse_hotline_sentence,
@@ -38,8 +40,15 @@ from .directory import (
     parse_staff_list,
 )
 from .figures import canonical_label, extract_key_figures, figures_in_text
-from .headers import RUNNING_HEADER_RE, HeaderInfo, strip_running_headers
-from .metadata import extract_masthead, make_title
+from .headers import RUNNING_HEADER_RE, HeaderInfo, strip_repeated_headers, strip_running_headers
+from .metadata import (
+    Metadata,
+    extract_masthead,
+    from_filename,
+    make_title,
+    read_front_matter,
+    read_masthead,
+)
 from .model import (
     CONFIDENCE_THRESHOLD,
     LAYOUTS,
@@ -58,6 +67,7 @@ from .model import (
 )
 from .normalise import normalise
 from .sections import _mission_countries, build_sections, clean_inline
+from .structure import apply_layout
 from .text import CAPTION_RE, EMAIL_RE, _plain, smart_title
 
 __all__ = [
@@ -120,43 +130,66 @@ def parse(
     """Parse the text of one issue. ``series`` is used when the text names none.
 
     ``number``, ``date`` and ``title`` are explicit overrides (a user's word beats the
-    text); ``filename`` may carry metadata (``bulletin_09_2019-12.md``); ``layout`` is one
-    of LAYOUTS.
+    text); then come YAML front matter, the masthead and running headers, and last the
+    file name (``bulletin_09_2019-12.md``). ``layout`` is one of LAYOUTS: "one-story" puts
+    all the text in one story, "sections" turns section detection off.
 
     Raises ParseError when nothing identifies the issue (no series, number or date)."""
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}")
     warnings: list[str] = []
-    lines, header = strip_running_headers(normalise(text).split("\n"))
+    dropped: list[DroppedLine] = []
+    source = normalise(text).split("\n")
+    lines = list(source)
+    nos = list(range(1, len(lines) + 1))
+
+    meta = Metadata(number=number, date=date, title=title)
+    front = read_front_matter(lines, dropped)
+    warnings += front.warnings
+    meta.fill(front)
+    lines, header = strip_running_headers(lines, nos, dropped)
     warnings += header.warnings
-    blocks = split_blocks(lines)
-    found_series = header.series
-    if found_series is None:
-        blocks, found_series = extract_masthead(blocks)
-    issue_series = found_series or (series.strip() if series and series.strip() else None)
-    if number is not None:
-        header.number = number
-    if date is not None:
-        header.date = date
-    if issue_series is None and header.number is None and header.date is None:
+    lines, repeated = strip_repeated_headers(lines, nos, dropped)
+    printed = Metadata(series=header.series, number=header.number, date=header.date)
+    for line in repeated[:1]:
+        printed.fill(Metadata(number=find_number(line), date=(find_date(line) or (None,))[0],
+                              precision=(find_date(line) or (None, "day"))[1]))
+    blocks = split_blocks(lines, nos)
+    blocks, mast = read_masthead(blocks, dropped)
+    printed.fill(mast)
+    if printed.series is None:
+        blocks, printed.series = extract_masthead(blocks, dropped)
+    meta.fill(printed)
+    meta.fill(from_filename(filename))
+    meta.fill(Metadata(series=series.strip() if series and series.strip() else None))
+    if meta.series is None and meta.number is None and meta.date is None:
         raise ParseError(
             "no recognisable issue: no series, number or date found and no --series given"
         )
-    blocks, directory = extract_directory(blocks)
-    blocks, dropped = drop_boilerplate(blocks)
-    warnings += dropped
+    blocks, directory = extract_directory(blocks, dropped)
+    blocks, notes = drop_boilerplate(blocks, dropped)
+    warnings += notes
     items = join_paragraphs(classify_blocks(blocks))
-    items, figures = extract_key_figures(items)
-    sections = build_sections(items, warnings)
+    items, figures = extract_key_figures(items, dropped)
+    items = apply_layout(items, layout)
+    sections = build_sections(items, warnings, dropped)
     if not any(s.stories for s in sections):
         warnings.append("no stories found")
-    return ParsedIssue(
-        series=issue_series,
-        number=header.number,
-        date=header.date,
-        title=title or make_title(issue_series, header.number, header.date, sections),
+    for line in dropped:  # the line as the input has it, whatever the stage kept
+        line.text = source[line.line - 1].strip()
+    dropped.sort(key=lambda d: d.line)
+    issue = ParsedIssue(
+        series=meta.series,
+        number=meta.number,
+        date=meta.date,
+        title=meta.title or make_title(meta.series, meta.number, meta.date, sections,
+                                       meta.precision if meta.date else "day"),
         sections=sections,
         key_figures=figures,
         directory=directory,
         warnings=warnings,
+        date_precision=meta.precision if meta.date else "day",
+        dropped=dropped,
     )
+    issue.confidence, issue.confidence_reasons = score(issue, text)
+    return issue

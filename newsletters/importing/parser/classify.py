@@ -26,6 +26,7 @@ class Item:
     kind: str  # "section" | "story" | "para" | "caption"
     text: str
     countries: list[str] = field(default_factory=list)
+    nos: list[int] = field(default_factory=list)  # input line numbers it came from
 
 
 # Only the "COUNTRY:" prefix is a pattern; the rest is trimmed with str methods, because
@@ -89,28 +90,28 @@ def classify_blocks(blocks: list[Block]) -> list[Item]:
             continue
         if markdown:
             if block.md_level is None:
-                items.append(Item("para", text))
+                items.append(Item("para", text, nos=block.nos))
                 continue
             heading = block.heading_text
             country = split_country_heading(heading)
             if country:
-                items.append(Item("story", country[1], [country[0]]))
+                items.append(Item("story", country[1], [country[0]], nos=block.nos))
             elif block.md_level == section_level:
-                items.append(Item("section", smart_title(heading)))
+                items.append(Item("section", smart_title(heading), nos=block.nos))
             else:
-                items.append(Item("story", smart_title(heading).rstrip(".")))
+                items.append(Item("story", smart_title(heading).rstrip("."), nos=block.nos))
             continue
         country = split_country_heading(text) if len(block.lines) == 1 else None
         if country and len(plain.split()) <= 25:
-            items.append(Item("story", country[1], [country[0]]))
+            items.append(Item("story", country[1], [country[0]], nos=block.nos))
         elif _is_plain_heading(block, prev, nxt):
             title = smart_title(plain).rstrip(".")
             is_section = len(block.lines) == 1 and len(plain.split()) <= 6 and (
                 block.blank_after >= 2 or plain.lower() in KNOWN_SECTIONS
             )
-            items.append(Item("section" if is_section else "story", title))
+            items.append(Item("section" if is_section else "story", title, nos=block.nos))
         else:
-            items.append(Item("para", text))
+            items.append(Item("para", text, nos=block.nos))
     return items
 
 
@@ -118,13 +119,19 @@ def _caption_items(block: Block) -> list[Item]:
     """A caption is the "Photo ..." line; what follows it in the same block is story text,
     unless it keeps talking about the photo."""
     if len(block.lines) > 1 and _ends_sentence(block.lines[0]):
-        return [Item("caption", _plain(block.lines[0])), Item("para", join_lines(block.lines[1:]))]
+        return [
+            Item("caption", _plain(block.lines[0]), nos=block.nos[:1]),
+            Item("para", join_lines(block.lines[1:]), nos=block.nos[1:]),
+        ]
     text = block.text
     m = re.match(r"^(.+?[.!?])\s+(?=[A-Z])(.*)$", text, re.S)
     talks_of_photo = m and re.search(r"\bphotos?\b", m.group(2), re.IGNORECASE)
     if m and len(m.group(1).split()) >= 3 and not talks_of_photo:
-        return [Item("caption", _plain(m.group(1))), Item("para", m.group(2))]
-    return [Item("caption", _plain(text))]
+        return [
+            Item("caption", _plain(m.group(1)), nos=block.nos),
+            Item("para", m.group(2), nos=block.nos),
+        ]
+    return [Item("caption", _plain(text), nos=block.nos)]
 
 
 # ---------------------------------------------------------------------------- 8. joining
@@ -152,11 +159,16 @@ def join_paragraphs(items: list[Item]) -> list[Item]:
             if cut:
                 pieces[-1] = pieces[-1][:-cut]
             pieces.append(add)
+            out[-1].nos += item.nos
             continue
         if len(pieces) > 1:
-            out[-1] = Item("para", "".join(pieces))
+            out[-1].text = "".join(pieces)
+        if item.kind == "para":
+            item = Item("para", item.text, item.countries, list(item.nos))
+            pieces = [item.text]
+        else:
+            pieces = []
         out.append(item)
-        pieces = [item.text] if item.kind == "para" else []
     if len(pieces) > 1:
-        out[-1] = Item("para", "".join(pieces))
+        out[-1].text = "".join(pieces)
     return out

@@ -51,6 +51,7 @@ def extract_directory(
     one number or person found. Otherwise it is a story, and the text after it stays."""
     directory = ParsedDirectory()
     offices: dict[str, list[str]] = {}
+    seen_emails: set[str] = set()  # an address is listed once, under its first country
     kept: list[Block] = []
     i = 0
     while i < len(blocks):
@@ -71,7 +72,10 @@ def extract_directory(
                 current = code or current
                 if current:
                     bucket = offices.setdefault(current, [])
-                    bucket += [e for e in emails if e.lower() not in map(str.lower, bucket)]
+                    for email in emails:
+                        if email.lower() not in seen_emails:
+                            seen_emails.add(email.lower())
+                            bucket.append(email)
             continue
         if block.md_level is None and _is_hotline_sentence(block.text):
             directory.hotlines += parse_hotline_sentence(_plain(block.text))

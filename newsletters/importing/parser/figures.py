@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from .classify import Item
-from .model import ParsedKeyFigure
-from .text import FIGURE_LINE_RE, NUM, NUM_AT, _ends_sentence, _plain, _to_int
+from .model import DroppedLine, ParsedKeyFigure
+from .text import FIGURE_LINE_RE, NUM, NUM_AT, _ends_sentence, _plain, _shorten, _to_int
 
 COVID_TERMS_RE = re.compile(
     rf"({NUM_AT})\s+(registered cases|confirmed cases|cases|recover(?:ies|ed)|deaths)", re.I
@@ -57,9 +57,18 @@ def figures_in_text(text: str) -> tuple[list[ParsedKeyFigure], bool]:
     return figures, bool(figures) and single_sentence and len(plain.split()) <= 30
 
 
-def extract_key_figures(items: list[Item]) -> tuple[list[Item], list[ParsedKeyFigure]]:
+def extract_key_figures(
+    items: list[Item], dropped: list[DroppedLine] | None = None
+) -> tuple[list[Item], list[ParsedKeyFigure]]:
     """Collect key figures and drop pure figure blocks (prose figure sentences, "**171,428**"
-    + "**Registered**" pairs with their heading line) from the story text."""
+    + "**Registered**" pairs with their heading line) from the story text; their lines go
+    to ``dropped`` as "key figure" (the figure itself is in the result)."""
+
+    def drop(item: Item) -> None:
+        if dropped is not None:
+            dropped.extend(DroppedLine(no, _shorten(item.text, 200), "key figure")
+                           for no in item.nos)
+
     figures: list[ParsedKeyFigure] = []
     kept: list[Item] = []
     covid_context = False
@@ -75,6 +84,8 @@ def extract_key_figures(items: list[Item]) -> tuple[list[Item], list[ParsedKeyFi
         if NUMBER_ONLY_RE.match(plain) and nxt and nxt.kind == "para" and _is_label(nxt.text):
             label, unit = canonical_label(_plain(nxt.text), covid=covid_context)
             figures.append(ParsedKeyFigure(label, _to_int(plain), unit))
+            drop(item)
+            drop(nxt)
             i += 2
             continue
         if (
@@ -86,11 +97,14 @@ def extract_key_figures(items: list[Item]) -> tuple[list[Item], list[ParsedKeyFi
         ):
             # The caption line of a figure block ("COVID-19 overview in Central Asia").
             covid_context = bool(re.search(r"covid", plain, re.IGNORECASE))
+            drop(item)
             i += 1
             continue
         found, pure = figures_in_text(item.text)
         figures += found
-        if not pure:
+        if pure:
+            drop(item)
+        else:
             kept.append(item)
         i += 1
     unique: dict[str, ParsedKeyFigure] = {}

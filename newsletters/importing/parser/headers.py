@@ -6,6 +6,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from .dates import find_date, find_number
 from .model import DroppedLine
 from .text import _MONTH_RE, MONTHS, smart_title
 
@@ -93,3 +94,51 @@ def strip_running_headers(
     if nos is not None:
         nos[:] = kept_nos
     return kept, info
+
+
+PAGE_LINE_RE = re.compile(
+    r"^\W{0,3}(?:page|p\.)?\s*\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?\W{0,3}$", re.I
+)
+_DIGITS_RE = re.compile(r"\d+")
+
+
+def strip_repeated_headers(
+    lines: list[str], nos: list[int], dropped: list[DroppedLine] | None = None
+) -> tuple[list[str], list[str]]:
+    """Remove running headers of other forms: a short line printed again and again with
+    only its numbers changing ("THE COURIER · Vol. 2, No. 6 · Page 3"), when it carries a
+    page, an issue number or a date; and lone page numbers ("Page 3 of 8", "- 4 -").
+    Returns the kept lines (``nos`` is updated alike) and the removed headers, first
+    first, for the metadata. One pass to count, one to filter: linear."""
+    keys: dict[str, int] = {}
+    for line in lines:
+        stripped = line.strip()
+        if stripped and len(stripped) <= 100:
+            key = _DIGITS_RE.sub("#", stripped.lower())
+            keys[key] = keys.get(key, 0) + 1
+    kept: list[str] = []
+    kept_nos: list[int] = []
+    headers: list[str] = []
+    verdicts: dict[str, bool] = {}
+    for no, line in zip(nos, lines, strict=True):
+        stripped = line.strip()
+        reason = None
+        if stripped and len(stripped) <= 100:
+            key = _DIGITS_RE.sub("#", stripped.lower())
+            if PAGE_LINE_RE.match(stripped) and ("page" in key or "p." in key or "-" in key):
+                reason = "page number"
+            elif keys[key] >= 2 and "#" in key and len(stripped.split()) <= 16:
+                if key not in verdicts:
+                    verdicts[key] = bool(
+                        "page" in key or find_number(stripped) is not None or find_date(stripped)
+                    )
+                if verdicts[key]:
+                    reason = "running header"
+                    headers.append(stripped)
+        if reason is None:
+            kept.append(line)
+            kept_nos.append(no)
+        elif dropped is not None:
+            dropped.append(DroppedLine(no, stripped, reason))
+    nos[:] = kept_nos
+    return kept, headers

@@ -6,7 +6,7 @@ import re
 
 from ..countries import country_code, find_countries
 from .classify import Item
-from .model import ParsedPhoto, ParsedSection, ParsedStory
+from .model import DroppedLine, ParsedPhoto, ParsedSection, ParsedStory
 from .text import DEAD_LINK_RE, LATEX_RE, SUP_RE, SUP_REF_RE, _ends_sentence, _plain, _shorten
 
 
@@ -46,7 +46,9 @@ def _is_prose(text: str) -> bool:
     return len(_plain(text).split()) >= 8 and _ends_sentence(text)
 
 
-def build_sections(items: list[Item], warnings: list[str]) -> list[ParsedSection]:
+def build_sections(
+    items: list[Item], warnings: list[str], dropped: list[DroppedLine] | None = None
+) -> list[ParsedSection]:
     """Sections hold stories; text before a section's first story heading is a story with
     a blank title; stories before any section go into a section with a blank title."""
     sections: list[ParsedSection] = []
@@ -75,7 +77,7 @@ def build_sections(items: list[Item], warnings: list[str]) -> list[ParsedSection
             bodies.setdefault(id(story()), []).append(item.text)
 
     if front:
-        _place_front_matter(front, sections, bodies, warnings)
+        _place_front_matter(front, sections, bodies, warnings, dropped)
 
     for section in sections:
         for st in section.stories:
@@ -97,6 +99,7 @@ def _place_front_matter(
     sections: list[ParsedSection],
     bodies: dict[int, list[str]],
     warnings: list[str],
+    dropped: list[DroppedLine] | None = None,
 ) -> None:
     """Text before the first heading (a front page) becomes an untitled leading story of
     the first section when it reads as prose; poster fragments are dropped with a
@@ -114,6 +117,11 @@ def _place_front_matter(
     if paras:
         shown = "; ".join(f"'{_shorten(_plain(p), 40)}'" for p in paras)
         warnings.append(f"front-page fragments dropped: {shown}")
+        if dropped is not None:
+            dropped += [
+                DroppedLine(no, "", "front-page fragment")
+                for it in front if it.kind == "para" for no in it.nos
+            ]
     if captions:
         if not first.stories:
             first.stories.append(ParsedStory("", [], ""))
