@@ -26,7 +26,10 @@ heading (long, multi-line, or followed by one blank line) is a story title.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gc
+from collections.abc import Iterator
 
 from .blocks import Block, join_lines, split_blocks
 from .boilerplate import drop_boilerplate
@@ -137,6 +140,34 @@ def parse(
     Raises ParseError when nothing identifies the issue (no series, number or date)."""
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}")
+    with _no_cyclic_gc():
+        return _parse(text, series, number, date, title, filename, layout)
+
+
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while parsing. A big file makes hundreds of
+    thousands of small objects, none in a reference cycle (reference counting frees
+    them all), and meanwhile the collector would walk the whole process heap again and
+    again: in a Django process that took a 256 KB parse from 0.75 s to 1.3 s."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _parse(
+    text: str,
+    series: str | None,
+    number: int | None,
+    date: datetime.date | None,
+    title: str | None,
+    filename: str | None,
+    layout: str,
+) -> ParsedIssue:
     warnings: list[str] = []
     dropped: list[DroppedLine] = []
     source = normalise(text).split("\n")

@@ -3,25 +3,35 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from .model import DroppedLine
 from .text import FIGURE_LINE_RE, KEEP_HYPHEN_PREFIXES, LIST_ITEM_RE, _plain
 
 
-@dataclass
 class Block:
-    lines: list[str]
-    blank_after: int = 0
-    md_level: int | None = None  # "#" count when the block is a Markdown heading
-    # 1-based input line number of each line, so a dropped block can say what it was.
-    nos: list[int] = field(default_factory=list)
+    """Lines between blank lines. A plain class with slots, not a dataclass: a file of
+    100,000 one-word paragraphs makes 100,000 of them, and their cost counts."""
 
-    def __post_init__(self) -> None:
+    __slots__ = ("lines", "blank_after", "md_level", "nos", "text", "plain", "_heading")
+
+    def __init__(
+        self,
+        lines: list[str],
+        blank_after: int = 0,
+        md_level: int | None = None,  # "#" count when the block is a Markdown heading
+        nos: list[int] | None = None,  # 1-based input line number of each line
+    ) -> None:
+        self.lines = lines
+        self.blank_after = blank_after
+        self.md_level = md_level
+        self.nos = nos if nos is not None else []
         # Computed once: every stage reads them, and a block's lines do not change.
-        self.text = join_lines(self.lines)
+        self.text = join_lines(lines)
         self.plain = _plain(self.text)
         self._heading: str | None = None
+
+    def __repr__(self) -> str:
+        return f"Block({self.lines!r}, blank_after={self.blank_after}, md_level={self.md_level})"
 
     @property
     def heading_text(self) -> str:
@@ -52,28 +62,26 @@ def split_blocks(lines: list[str], nos: list[int] | None = None) -> list[Block]:
     current_nos: list[int] = []
     if nos is None:
         nos = list(range(1, len(lines) + 1))
-
-    def close() -> None:
-        if current:
-            blocks.append(Block(current.copy(), nos=current_nos.copy()))
-            current.clear()
-            current_nos.clear()
-
     for no, line in zip(nos, lines, strict=True):
         stripped = line.strip()
         if not stripped:
-            close()
+            if current:
+                blocks.append(Block(current, nos=current_nos))
+                current, current_nos = [], []
             if blocks:
                 blocks[-1].blank_after += 1
             continue
         m = MD_HEADING_RE.match(stripped) if stripped[0] == "#" else None
         if m:
-            close()
+            if current:
+                blocks.append(Block(current, nos=current_nos))
+                current, current_nos = [], []
             blocks.append(Block([m.group(2).strip()], md_level=len(m.group(1)), nos=[no]))
             continue
         current.append(stripped)
         current_nos.append(no)
-    close()
+    if current:
+        blocks.append(Block(current, nos=current_nos))
     return blocks
 
 
@@ -83,6 +91,8 @@ def join_lines(lines: list[str]) -> str:
     list items keep their own lines."""
     # Pieces joined once at the end, and only the last piece is looked at: building the
     # string line by line and re-reading it made a block of many short lines quadratic.
+    if len(lines) == 1:
+        return lines[0].strip()
     parts: list[str] = []
     line_start, line_len = 0, 0  # where the output's last line starts in parts, its length
     for raw in lines:

@@ -21,7 +21,7 @@ from .text import (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     kind: str  # "section" | "story" | "para" | "caption"
     text: str
@@ -52,8 +52,7 @@ def split_country_heading(text: str) -> tuple[str, str] | None:
 
 
 def _is_plain_heading(block: Block, prev: Block | None, nxt: Block | None) -> bool:
-    text = block.text
-    plain = _plain(text)
+    plain = block.plain
     if CAPTION_RE.match(plain) or EMAIL_RE.search(plain) or "://" in plain:
         return False
     if nxt is not None and nxt.text[:1].islower():
@@ -84,7 +83,7 @@ def classify_blocks(blocks: list[Block]) -> list[Item]:
         prev = blocks[i - 1] if i else None
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
         text = block.text
-        plain = _plain(text)
+        plain = block.plain
         if CAPTION_RE.match(plain):
             items += _caption_items(block)
             continue
@@ -101,7 +100,7 @@ def classify_blocks(blocks: list[Block]) -> list[Item]:
             else:
                 items.append(Item("story", smart_title(heading).rstrip("."), nos=block.nos))
             continue
-        country = split_country_heading(text) if len(block.lines) == 1 else None
+        country = split_country_heading(text) if len(block.lines) == 1 and ":" in text else None
         if country and len(plain.split()) <= 25:
             items.append(Item("story", country[1], [country[0]], nos=block.nos))
         elif _is_plain_heading(block, prev, nxt):
@@ -137,13 +136,16 @@ def _caption_items(block: Block) -> list[Item]:
 # ---------------------------------------------------------------------------- 8. joining
 
 
+_NON_WORD_RE = re.compile(r"\W")
+
+
 def _continues(left: str, right: str) -> bool:
     """Whether paragraph ``right`` goes on from ``left``; reads only the end of ``left``."""
     tail = left[-200:]
     if LIST_ITEM_RE.match(right) or _ends_sentence(tail):
         return False
     words = tail.split()
-    last_word = re.sub(r"\W", "", words[-1]).lower() if words else ""
+    last_word = _NON_WORD_RE.sub("", words[-1]).lower() if words else ""
     return right[:1].islower() or last_word in FUNCTION_WORDS or left.endswith("-")
 
 

@@ -63,6 +63,8 @@ def strip_running_headers(
     With ``nos`` (the lines' input numbers), the numbers of the kept lines are left in it
     and each removed header is added to ``dropped``."""
     info = HeaderInfo()
+    if not any("issue" in line.lower() for line in lines):
+        return list(lines), info  # nothing to look at: skip the per-line work
     kept: list[str] = []
     kept_nos: list[int] = []
     numbers = nos if nos is not None else range(1, len(lines) + 1)
@@ -100,6 +102,7 @@ PAGE_LINE_RE = re.compile(
     r"^\W{0,3}(?:page|p\.)?\s*\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?\W{0,3}$", re.I
 )
 _DIGITS_RE = re.compile(r"\d+")
+_HAS_DIGIT = re.compile(r"\d").search
 
 
 def strip_repeated_headers(
@@ -110,10 +113,12 @@ def strip_repeated_headers(
     page, an issue number or a date; and lone page numbers ("Page 3 of 8", "- 4 -").
     Returns the kept lines (``nos`` is updated alike) and the removed headers, first
     first, for the metadata. One pass to count, one to filter: linear."""
+    if not any(_HAS_DIGIT(line) for line in lines):
+        return list(lines), []
     keys: dict[str, int] = {}
     for line in lines:
         stripped = line.strip()
-        if stripped and len(stripped) <= 100:
+        if stripped and len(stripped) <= 100 and _HAS_DIGIT(stripped):
             key = _DIGITS_RE.sub("#", stripped.lower())
             keys[key] = keys.get(key, 0) + 1
     kept: list[str] = []
@@ -123,7 +128,7 @@ def strip_repeated_headers(
     for no, line in zip(nos, lines, strict=True):
         stripped = line.strip()
         reason = None
-        if stripped and len(stripped) <= 100:
+        if stripped and len(stripped) <= 100 and _HAS_DIGIT(stripped):
             key = _DIGITS_RE.sub("#", stripped.lower())
             if PAGE_LINE_RE.match(stripped) and ("page" in key or "p." in key or "-" in key):
                 reason = "page number"

@@ -184,7 +184,7 @@ def read_masthead(blocks: list[Block], dropped: list[DroppedLine] | None = None
     title_block: int | None = None
     consumed: list[int] = []
     for k, block in enumerate(blocks[:4]):
-        if not all(_is_banner_line(line) for line in block.lines):
+        if len(block.lines) > 8 or not all(_is_banner_line(line) for line in block.lines):
             break
         numbers = [find_number(_plain(line)) for line in block.lines]
         dates = [find_date(_plain(line)) for line in block.lines]

@@ -115,8 +115,9 @@ def _place_front_matter(
         bodies[id(lead)] = paras
         return
     if paras:
-        shown = "; ".join(f"'{_shorten(_plain(p), 40)}'" for p in paras)
-        warnings.append(f"front-page fragments dropped: {shown}")
+        shown = "; ".join(f"'{_shorten(_plain(p), 40)}'" for p in paras[:5])
+        more = f" and {len(paras) - 5} more" if len(paras) > 5 else ""
+        warnings.append(f"front-page fragments dropped: {shown}{more}")
         if dropped is not None:
             dropped += [
                 DroppedLine(no, "", "front-page fragment")

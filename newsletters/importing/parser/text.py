@@ -94,10 +94,15 @@ LINK_RE = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
 EMPHASIS_RE = re.compile(r"\*{1,3}|(?<!\w)_{1,2}|_{1,2}(?!\w)")
 
 
+_MARKUP_CHAR = re.compile(r"[\[*_<]").search
+
+
 # Cached: the classifiers ask again and again about the same lines of one issue.
 @functools.lru_cache(maxsize=4096)
 def _plain(text: str) -> str:
     """Text without bold/italic markers and link syntax, for pattern matching only."""
+    if not _MARKUP_CHAR(text):
+        return text.strip()
     text = MAILTO_LINK_RE.sub(r"\1", text)
     text = LINK_RE.sub(r"\1", text)
     text = SUP_REF_RE.sub("", text)
@@ -116,8 +121,9 @@ FIGURE_LINE_RE = re.compile(rf"^({NUM})\s+([A-Za-z][A-Za-z' \-]{{2,60}})$")
 def _is_capital(text: str) -> bool:
     # Judged on the first 1,000 characters: headings are short, and a long block's case
     # is plain from its start (this keeps a 100 KB block from costing a loop per letter).
-    letters = [ch for ch in _plain(text[:1000]) if ch.isalpha()]
-    return len(letters) >= 3 and sum(ch.isupper() for ch in letters) / len(letters) >= 0.9
+    sample = _plain(text[:1000])
+    letters = sum(map(str.isalpha, sample))  # map over C methods: no Python loop per letter
+    return letters >= 3 and sum(map(str.isupper, sample)) / letters >= 0.9
 
 
 _SENTENCE_END_RE = re.compile(r"[.!?:;][\"”’»)\]*]*$")
