@@ -17,17 +17,9 @@ TOC_RE = re.compile(
     r"^\W*(?:in this (?:edition|issue|number)|contents|table of contents|inside this issue)\W*$",
     re.IGNORECASE,
 )
-# "(Continued on page 4)", "Continued from page 1", "— continued on p. 7 —".
-CONTINUED_RE = re.compile(
-    r"\W*(?:\(\s*)?(?:continued|cont['’]?d\.?)\s+(?:on|from)\s+(?:page|p\.)\s*\d{1,3}"
-    r"\s*\)?\W*",
-    re.IGNORECASE,
-)
 FOOTNOTE_RE = re.compile(r"^\s*(?:<sup>\s*\d+\s*</sup>|\[\^\d+\]:?)")
 # Bare, not bold: "**386**" is a key figure, "3" alone on a line is a page number.
 PAGE_NUMBER_RE = re.compile(r"^(?:page\s+)?\d{1,3}$", re.IGNORECASE)
-
-
 # A contents entry: "Title ....... 7", "Title 7", "7 Title", "p. 7 Title", or a short
 # list item "- Title" / "- [Title](#title)". Bounded pieces only, so each line costs
 # linear time.
@@ -58,9 +50,9 @@ def drop_boilerplate(
     blocks: list[Block], dropped: list[DroppedLine] | None = None
 ) -> tuple[list[Block], list[str]]:
     """Drop what is not story text: social-media calls, "click on the photo" notes that
-    point at pictures we don't have, contents lists, page numbers, "continued on page"
-    jumps. Footnotes are dropped with a warning because they may carry a source worth
-    re-adding by hand. Each dropped line goes to ``dropped`` with its reason."""
+    point at pictures we don't have, contents lists, page numbers. Footnotes are dropped
+    with a warning because they may carry a source worth re-adding by hand. Each dropped
+    line goes to ``dropped`` with its reason."""
     kept: list[Block] = []
     warnings: list[str] = []
     i = 0
@@ -81,8 +73,6 @@ def drop_boilerplate(
             drop_block(dropped, block, "boilerplate")
         elif PAGE_NUMBER_RE.match(block.text):
             drop_block(dropped, block, "page number")
-        elif block.md_level is None and CONTINUED_RE.fullmatch(plain):
-            drop_block(dropped, block, "continued on page")
         else:
             kept.append(block)
         i += 1

@@ -70,22 +70,50 @@ def _is_plain_heading(block: Block, prev: Block | None, nxt: Block | None) -> bo
     )
 
 
+def _section_level(blocks: list[Block]) -> int | None:
+    """The Markdown heading level that holds sections, from how the file uses its levels:
+    the shallowest level of headings that are neither "COUNTRY: title" stories nor bare
+    country names. When bare country headings group the stories and the other headings
+    all share one level, that level holds stories, and there are no sections."""
+    levels: set[int] = set()
+    countries = False
+    for b in blocks:
+        if b.md_level is None:
+            continue
+        if country_code(b.heading_text):
+            countries = True
+        elif not split_country_heading(b.heading_text):
+            levels.add(b.md_level)
+    if not levels or (countries and len(levels) == 1):
+        return None
+    return min(levels)
+
+
 def classify_blocks(blocks: list[Block]) -> list[Item]:
-    """Label every block as a section heading, story heading, photo caption or paragraph."""
+    """Label every block as a section heading, story heading, photo caption, paragraph,
+    bare country heading (it tags the stories under it) or "continued" jump."""
     markdown = any(b.md_level is not None for b in blocks)
-    content_levels = [
-        b.md_level for b in blocks
-        if b.md_level is not None and not split_country_heading(b.heading_text)
-    ]
-    section_level = min(content_levels) if content_levels else None
+    section_level = _section_level(blocks) if markdown else None
     items: list[Item] = []
     for i, block in enumerate(blocks):
         prev = blocks[i - 1] if i else None
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
         text = block.text
         plain = block.plain
+        jump = _jump(block)
+        if jump is not None:
+            items += jump
+            continue
         if CAPTION_RE.match(plain):
             items += _caption_items(block)
+            continue
+        if block.md_level is not None or len(block.lines) == 1 and len(plain) <= 40:
+            code = country_code(block.heading_text)
+            if code and (block.md_level is not None or _is_capital(plain) or not markdown):
+                items.append(Item("country", code, [code], nos=block.nos))
+                continue
+        if text.startswith("!["):
+            items.append(Item("para", text, nos=block.nos))  # an image, never a heading
             continue
         if markdown:
             if block.md_level is None:
@@ -112,6 +140,40 @@ def classify_blocks(blocks: list[Block]) -> list[Item]:
         else:
             items.append(Item("para", text, nos=block.nos))
     return items
+
+
+def _jump(block: Block) -> list[Item] | None:
+    """"(Continued on page 4)" ends a story's first part (kind "jump_out"); "(Continued
+    from page 1)", alone or after a repeated title, starts its rest ("jump_in", with the
+    title when printed). Text before a trailing "continued on" stays a paragraph."""
+    plain = block.plain
+    if "ontinue" not in plain and "ont'd" not in plain.lower():
+        return None
+    m = CONTINUED_ANY_RE.search(plain)
+    if not m:
+        return None
+    before = plain[: m.start()].strip()
+    after = plain[m.end():].strip()
+    if m.group("dir").lower() == "on" and not after:
+        items = [Item("para", _strip_jump(block.text), nos=block.nos)] if before else []
+        return items + [Item("jump_out", "", nos=[] if before else block.nos)]
+    if m.group("dir").lower() == "from" and len(before.split()) <= 12:
+        title = smart_title(before.strip(" -–—:")).rstrip(".") if before else ""
+        items = [Item("jump_in", title, nos=block.nos)]
+        return items + ([Item("para", after, nos=[])] if after else [])
+    return None
+
+
+def _strip_jump(text: str) -> str:
+    m = CONTINUED_ANY_RE.search(text)
+    return text[: m.start()].rstrip() if m else text
+
+
+CONTINUED_ANY_RE = re.compile(
+    r"[(\[]?\s*(?:continued|cont['’]?d\.?)\s+(?P<dir>on|from)\s+(?:page|p\.)\s*\d{1,3}"
+    r"\s*[)\]]?[.\s]*",
+    re.IGNORECASE,
+)
 
 
 def _caption_items(block: Block) -> list[Item]:

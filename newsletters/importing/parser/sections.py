@@ -6,7 +6,7 @@ import re
 
 from ..countries import country_code, find_countries
 from .classify import Item
-from .model import DroppedLine, ParsedPhoto, ParsedSection, ParsedStory
+from .model import DroppedLine, ParsedImage, ParsedPhoto, ParsedSection, ParsedStory
 from .text import DEAD_LINK_RE, LATEX_RE, SUP_RE, SUP_REF_RE, _ends_sentence, _plain, _shorten
 
 
@@ -42,6 +42,63 @@ def _mission_countries(title: str, body: str) -> list[str]:
     return codes
 
 
+MD_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~>])")
+# ![alt](src "title"): bounded classes, so a run of "![" cannot make it backtrack.
+IMAGE_RE = re.compile(r'!\[([^\[\]\n]*)\]\(\s*([^()\s]+)(?:\s+"([^"\n]*)")?\s*\)')
+EMPHASISED_LINE_RE = re.compile(r"^(\*{1,2}|_)([^*_\n].*?)\1$")
+
+
+def unescape(text: str) -> str:
+    """Markdown escapes out of a title: "Women\\-led groups" -> "Women-led groups"."""
+    return MD_ESCAPE_RE.sub(r"\1", text) if "\\" in text else text
+
+
+def _take_images(text: str, images: list[ParsedImage]) -> str:
+    """Move Markdown images out of a paragraph into ``images``; an emphasised line right
+    after an image ("*Volunteers at the fair.*") is its caption when it has no title."""
+    if "![" not in text:
+        return text
+    lines = text.split("\n")
+    kept: list[str] = []
+    for line in lines:
+        found = list(IMAGE_RE.finditer(line))
+        if not found:
+            m = EMPHASISED_LINE_RE.match(line.strip())
+            if m and images and not images[-1].caption and not kept_since_image(kept):
+                images[-1].caption = m.group(2).strip()
+                continue
+            kept.append(line)
+            continue
+        for m in found:
+            images.append(ParsedImage(m.group(2), unescape(m.group(1)).strip(),
+                                      (m.group(3) or "").strip()))
+        rest = IMAGE_RE.sub("", line).strip()
+        if rest:
+            m = EMPHASISED_LINE_RE.match(rest)
+            if m and not images[-1].caption:
+                images[-1].caption = m.group(2).strip()
+            else:
+                kept.append(rest)
+        kept.append("\0")  # marks "an image was here" for the caption rule above
+    return "\n".join(line for line in kept if line != "\0").strip()
+
+
+def kept_since_image(kept: list[str]) -> bool:
+    """Whether text came after the last image (then an emphasised line is no caption)."""
+    return not kept or kept[-1] != "\0"
+
+
+def _continued_story(jumped: list[ParsedStory], title: str) -> ParsedStory:
+    """The story a "continued from" part belongs to: the one whose title shares the most
+    words with the title printed above the part, else the first still waiting."""
+    words = set(title.lower().split())
+    if words:
+        best = max(jumped, key=lambda st: len(words & set(st.title.lower().split())))
+        if words & set(best.title.lower().split()):
+            return best
+    return jumped[0]
+
+
 def _is_prose(text: str) -> bool:
     return len(_plain(text).split()) >= 8 and _ends_sentence(text)
 
@@ -54,27 +111,50 @@ def build_sections(
     sections: list[ParsedSection] = []
     front: list[Item] = []
     bodies: dict[int, list[str]] = {}
+    country: str | None = None  # set by a bare country heading, for the stories under it
+    jumped: list[ParsedStory] = []  # stories "continued on page N", waiting for their rest
+    target: ParsedStory | None = None  # where the text after "continued from" goes
 
     def story() -> ParsedStory:
+        if target is not None:
+            return target
         if not sections:
             sections.append(ParsedSection(""))
         if not sections[-1].stories:
-            sections[-1].stories.append(ParsedStory("", [], ""))
+            sections[-1].stories.append(ParsedStory("", [country] if country else [], ""))
         return sections[-1].stories[-1]
 
     for item in items:
+        if item.kind in ("jump_out", "jump_in"):
+            if dropped is not None:
+                dropped += [DroppedLine(no, "", "continued on page") for no in item.nos]
+            if item.kind == "jump_out" and sections and sections[-1].stories:
+                jumped.append(story())
+            elif item.kind == "jump_in" and jumped:
+                target = _continued_story(jumped, item.text)
+                jumped.remove(target)
+            continue
+        if item.kind in ("section", "story", "country"):
+            target = None
+        if item.kind == "country":
+            country = item.text
+            continue
         if item.kind == "section":
-            sections.append(ParsedSection(item.text))
+            sections.append(ParsedSection(unescape(item.text)))
+            country = None
         elif item.kind == "story":
             if not sections:
                 sections.append(ParsedSection(""))
-            sections[-1].stories.append(ParsedStory(item.text, list(item.countries), ""))
-        elif not sections:
+            countries = list(item.countries) or ([country] if country else [])
+            sections[-1].stories.append(ParsedStory(unescape(item.text), countries, ""))
+        elif not sections and target is None:
             front.append(item)
         elif item.kind == "caption":
             story().photos.append(ParsedPhoto(item.text))
         else:
-            bodies.setdefault(id(story()), []).append(item.text)
+            text = _take_images(item.text, story().images)
+            if text:
+                bodies.setdefault(id(story()), []).append(text)
 
     if front:
         _place_front_matter(front, sections, bodies, warnings, dropped)
