@@ -188,7 +188,7 @@ def _parse(
     blocks = split_blocks(lines, nos)
     blocks, mast = read_masthead(blocks, dropped)
     printed.fill(mast)
-    if printed.series is None:
+    if printed.series is None and front.series is None and front.title is None:
         blocks, printed.series = extract_masthead(blocks, dropped)
     meta.fill(printed)
     meta.fill(from_filename(filename))

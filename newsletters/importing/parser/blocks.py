@@ -60,29 +60,89 @@ def split_blocks(lines: list[str], nos: list[int] | None = None) -> list[Block]:
     blocks: list[Block] = []
     current: list[str] = []
     current_nos: list[int] = []
+    indents: list[int] = []
+
+    def close() -> None:
+        if len(current) >= LONG_BLOCK_LINES:
+            blocks.extend(_resplit(current, current_nos, indents))
+        else:
+            blocks.append(Block(current, nos=current_nos))
+
     if nos is None:
         nos = list(range(1, len(lines) + 1))
     for no, line in zip(nos, lines, strict=True):
         stripped = line.strip()
         if not stripped:
             if current:
-                blocks.append(Block(current, nos=current_nos))
-                current, current_nos = [], []
+                close()
+                current, current_nos, indents = [], [], []
             if blocks:
                 blocks[-1].blank_after += 1
             continue
         m = MD_HEADING_RE.match(stripped) if stripped[0] == "#" else None
         if m:
             if current:
-                blocks.append(Block(current, nos=current_nos))
-                current, current_nos = [], []
+                close()
+                current, current_nos, indents = [], [], []
             blocks.append(Block([m.group(2).strip()], md_level=len(m.group(1)), nos=[no]))
             continue
         current.append(stripped)
         current_nos.append(no)
+        indents.append(len(line) - len(line.lstrip()))
     if current:
-        blocks.append(Block(current, nos=current_nos))
+        close()
     return blocks
+
+
+# A block this long whose lines are mostly long is a conversion that lost its blank
+# lines (a whole page, or a whole file, in one block); it is cut again by line shape.
+LONG_BLOCK_LINES = 12
+
+
+def _resplit(lines: list[str], nos: list[int], indents: list[int]) -> list[Block]:
+    """Cut a block without blank lines into paragraphs and headings: a paragraph ends
+    at a line clearly shorter than the text width that ends a sentence, or before an
+    indented line; a short capitalised line between sentences is a heading (a block
+    of its own, as a story title). Blocks of short lines (lists, directories) stay."""
+    lengths = sorted(len(line) for line in lines)
+    width = lengths[len(lengths) * 3 // 4]
+    if lengths[len(lengths) // 2] < 40:
+        return [Block(lines, nos=nos)]
+    out: list[Block] = []
+    start = 0
+    for i, line in enumerate(lines):
+        # At a block's start (after a heading or a paragraph's end) or after a sentence.
+        prev_ends = i == start or _SENTENCE_END.search(lines[i - 1]) is not None
+        if i > start and indents[i] >= 2 and indents[i] > indents[i - 1] and prev_ends:
+            out.append(Block(lines[start:i], nos=nos[start:i]))
+            start = i
+        if prev_ends and len(line) < 0.75 * width and _looks_like_heading(line) and (
+            i + 1 == len(lines) or lines[i + 1][:1].isupper()
+        ):
+            if i > start:
+                out.append(Block(lines[start:i], nos=nos[start:i], blank_after=1))
+            # Capitals read as a section heading (two blank lines), others as a story's.
+            blank = 2 if line.isupper() and len(line.split()) <= 6 else 1
+            out.append(Block([line], blank_after=blank, nos=[nos[i]]))
+            start = i + 1
+            continue
+        if len(line) < 0.7 * width and _SENTENCE_END.search(line):
+            out.append(Block(lines[start:i + 1], nos=nos[start:i + 1], blank_after=1))
+            start = i + 1
+    if start < len(lines):
+        out.append(Block(lines[start:], nos=nos[start:]))
+    return out
+
+
+_SENTENCE_END = re.compile(r"[.!?:][\"”’»)*]*$")
+
+
+def _looks_like_heading(line: str) -> bool:
+    words = line.split()
+    if not 1 <= len(words) <= 10 or _SENTENCE_END.search(line) or line.endswith(","):
+        return False
+    # Capitals, or a capitalised line short of a sentence: "Roof repairs finish on Elm St".
+    return line[:1].isupper() and len(line) >= 4
 
 
 def join_lines(lines: list[str]) -> str:

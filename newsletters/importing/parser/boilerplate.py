@@ -46,6 +46,21 @@ def _toc_entry(block: Block) -> bool:
     return True
 
 
+# The imprint at the end of an issue: who publishes, edits, designs and prints it.
+COLOPHON_RE = re.compile(
+    r"^\W*(?:published by|publisher\b|editor(?:ial board)?\b|edited by|printed (?:by|on|in)"
+    r"|design(?:ed)?(?: and layout)?(?: by)?\s*:|layout\s*:|issn\b|©|copyright\b"
+    r"|the views expressed|photos?: all rights)",
+    re.IGNORECASE,
+)
+
+
+def _is_colophon(block: Block) -> bool:
+    """Most of the block's lines are imprint lines (one line may be an address)."""
+    hits = sum(bool(COLOPHON_RE.match(line)) for line in block.lines)
+    return hits >= 1 and hits >= len(block.lines) - 1 and len(block.plain) <= 600
+
+
 def drop_boilerplate(
     blocks: list[Block], dropped: list[DroppedLine] | None = None
 ) -> tuple[list[Block], list[str]]:
@@ -71,6 +86,8 @@ def drop_boilerplate(
             drop_block(dropped, block, "footnote")
         elif FOLLOW_RE.match(plain) or CLICK_RE.match(plain):
             drop_block(dropped, block, "boilerplate")
+        elif block.md_level is None and i >= len(blocks) - 3 and _is_colophon(block):
+            drop_block(dropped, block, "colophon")
         elif PAGE_NUMBER_RE.match(block.text):
             drop_block(dropped, block, "page number")
         else:

@@ -155,8 +155,14 @@ def _jump(block: Block) -> list[Item] | None:
     before = plain[: m.start()].strip()
     after = plain[m.end():].strip()
     if m.group("dir").lower() == "on" and not after:
-        items = [Item("para", _strip_jump(block.text), nos=block.nos)] if before else []
-        return items + [Item("jump_out", "", nos=[] if before else block.nos)]
+        if not before:
+            return [Item("jump_out", "", nos=block.nos)]
+        if len(block.lines) > 1 and CONTINUED_ANY_RE.fullmatch(_plain(block.lines[-1])):
+            # The marker has a line of its own: that line is the jump, the rest the text.
+            text = join_lines(block.lines[:-1])
+            return [Item("para", text, nos=block.nos[:-1]),
+                    Item("jump_out", "", nos=block.nos[-1:])]
+        return [Item("para", _strip_jump(block.text), nos=block.nos), Item("jump_out", "")]
     if m.group("dir").lower() == "from" and len(before.split()) <= 12:
         title = smart_title(before.strip(" -–—:")).rstrip(".") if before else ""
         items = [Item("jump_in", title, nos=block.nos)]

@@ -15,10 +15,11 @@ _M = rf"(?:{_MONTH_RE}|{MONTH_ABBR})\.?"
 DATE_FORMS = [
     ("day", re.compile(r"\b(?P<d>\d{1,2})[/.](?P<m>\d{1,2})[/.](?P<y>\d{4})\b")),
     ("day", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
+    # One or two spaces between a day and its month: "No. 6        March 2022" is no date.
     ("day", re.compile(
-        rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mn>{_M})\s+(?P<y>\d{{4}})\b", re.I
+        rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)? {{1,2}}(?P<mn>{_M}) {{1,2}}(?P<y>\d{{4}})\b", re.I
     )),
-    ("day", re.compile(rf"\b(?P<mn>{_M})\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})\b", re.I)),
+    ("day", re.compile(rf"\b(?P<mn>{_M}) {{1,2}}(?P<d>\d{{1,2}}),? {{1,2}}(?P<y>\d{{4}})\b", re.I)),
     ("quarter", re.compile(
         rf"\b(?P<mn>{_M})\s*(?:-|–|—|to)\s*(?P<mn2>{_M})\s+(?P<y>\d{{4}})\b", re.I
     )),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from ..countries import country_code, find_countries
-from .classify import Item
+from .blocks import _joint
+from .classify import Item, _continues
 from .model import DroppedLine, ParsedImage, ParsedPhoto, ParsedSection, ParsedStory
 from .text import DEAD_LINK_RE, LATEX_RE, SUP_RE, SUP_REF_RE, _ends_sentence, _plain, _shorten
 
@@ -88,6 +89,11 @@ def kept_since_image(kept: list[str]) -> bool:
     return not kept or kept[-1] != "\0"
 
 
+def _join_two(left: str, right: str) -> str:
+    cut, add = _joint(left, right, " ")
+    return (left[:-cut] if cut else left) + add
+
+
 def _continued_story(jumped: list[ParsedStory], title: str) -> ParsedStory:
     """The story a "continued from" part belongs to: the one whose title shares the most
     words with the title printed above the part, else the first still waiting."""
@@ -114,6 +120,7 @@ def build_sections(
     country: str | None = None  # set by a bare country heading, for the stories under it
     jumped: list[ParsedStory] = []  # stories "continued on page N", waiting for their rest
     target: ParsedStory | None = None  # where the text after "continued from" goes
+    resume = False  # the next paragraph may finish the sentence cut by the jump
 
     def story() -> ParsedStory:
         if target is not None:
@@ -133,6 +140,7 @@ def build_sections(
             elif item.kind == "jump_in" and jumped:
                 target = _continued_story(jumped, item.text)
                 jumped.remove(target)
+                resume = True
             continue
         if item.kind in ("section", "story", "country"):
             target = None
@@ -153,8 +161,12 @@ def build_sections(
             story().photos.append(ParsedPhoto(item.text))
         else:
             text = _take_images(item.text, story().images)
-            if text:
-                bodies.setdefault(id(story()), []).append(text)
+            body = bodies.setdefault(id(story()), [])
+            if text and resume and body and _continues(body[-1], text):
+                body[-1] = _join_two(body[-1], text)  # "... who had not" + "travelled to"
+            elif text:
+                body.append(text)
+            resume = False
 
     if front:
         _place_front_matter(front, sections, bodies, warnings, dropped)
