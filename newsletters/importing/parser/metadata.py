@@ -26,7 +26,8 @@ def extract_masthead(
 ) -> tuple[list[Block], str | None]:
     """A banner heading at the very top ("## IOM COUNTER-TRAFFICKING PROGRAMME IN CENTRAL
     ASIA") names the series when no running header does. It counts as a masthead when it
-    says what kind of publication it is, or when a deeper heading follows at once."""
+    says what kind of publication it is, when a deeper heading follows at once, or when it
+    is a Markdown file's single top heading (no other heading as shallow: the title)."""
     if not blocks:
         return blocks, None
     first = blocks[0]
@@ -42,7 +43,11 @@ def extract_masthead(
         and blocks[1].md_level is not None
         and blocks[1].md_level > first.md_level
     )
-    if MASTHEAD_WORDS.search(text) or deeper_next:
+    # A Markdown file's single top heading is its title: no other heading is as shallow.
+    single_top = first.md_level is not None and not any(
+        b.md_level is not None and b.md_level <= first.md_level for b in blocks[1:]
+    ) and any(b.md_level is not None for b in blocks[1:])
+    if MASTHEAD_WORDS.search(text) or deeper_next or single_top:
         drop_block(dropped, first, "masthead")
         return blocks[1:], smart_title(text)
     return blocks, None
