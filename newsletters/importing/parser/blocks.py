@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .model import DroppedLine
-from .text import FIGURE_LINE_RE, KEEP_HYPHEN_PREFIXES, LIST_ITEM_RE, _plain
+from .text import FIGURE_LINE_RE, KEEP_HYPHEN_PREFIXES, LIST_ITEM_RE, _plain, plain_unescaped
 
 
 class Block:
@@ -36,7 +36,7 @@ class Block:
     @property
     def heading_text(self) -> str:
         if self._heading is None:
-            self._heading = _plain(self.text.lstrip("#").strip()).strip()
+            self._heading = plain_unescaped(self.text.lstrip("#").strip()).strip()
         return self._heading
 
 

@@ -72,5 +72,6 @@ def score(issue: ParsedIssue, text: str) -> tuple[float, list[str]]:
                        + ", ".join(f"'{s.title}'" for s in empty[:5]))
     if issue.warnings:
         value -= min(0.2, 0.03 * len(issue.warnings))
-        reasons.append(f"{len(issue.warnings)} warning(s)")
+        first = issue.warnings[0] if len(issue.warnings[0]) <= 80 else issue.warnings[0][:79] + "…"
+        reasons.append(f"{len(issue.warnings)} warning(s), the first: {first}")
     return max(0.0, round(value, 2)), reasons

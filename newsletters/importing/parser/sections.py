@@ -8,7 +8,16 @@ from ..countries import country_code, find_countries
 from .blocks import _joint
 from .classify import Item, _continues
 from .model import DroppedLine, ParsedImage, ParsedPhoto, ParsedSection, ParsedStory
-from .text import DEAD_LINK_RE, LATEX_RE, SUP_RE, SUP_REF_RE, _ends_sentence, _plain, _shorten
+from .text import (
+    DEAD_LINK_RE,
+    LATEX_RE,
+    MD_ESCAPE_RE,
+    SUP_RE,
+    SUP_REF_RE,
+    _ends_sentence,
+    _plain,
+    _shorten,
+)
 
 
 def clean_inline(text: str, where: str, warnings: list[str]) -> str:
@@ -43,7 +52,6 @@ def _mission_countries(title: str, body: str) -> list[str]:
     return codes
 
 
-MD_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~>])")
 # ![alt](src "title"): bounded classes, so a run of "![" cannot make it backtrack.
 IMAGE_RE = re.compile(r'!\[([^\[\]\n]*)\]\(\s*([^()\s]+)(?:\s+"([^"\n]*)")?\s*\)')
 EMPHASISED_LINE_RE = re.compile(r"^(\*{1,2}|_)([^*_\n].*?)\1$")
@@ -194,14 +202,17 @@ def _place_front_matter(
     dropped: list[DroppedLine] | None = None,
 ) -> None:
     """Text before the first heading (a front page) becomes an untitled leading story of
-    the first section when it reads as prose; poster fragments are dropped with a
+    the first section when it reads as prose (or when the file has no heading at all);
+    poster fragments are dropped with a
     warning. Front-page photo captions go with whichever story comes first."""
     paras = [it.text for it in front if it.kind == "para"]
     captions = [ParsedPhoto(_plain(it.text)) for it in front if it.kind == "caption"]
+    # With no heading at all, the text is the story, however short: nothing to drop it for.
+    no_headings = not sections
     if not sections:
         sections.append(ParsedSection(""))
     first = sections[0]
-    if paras and any(_is_prose(p) for p in paras):
+    if paras and (no_headings or any(_is_prose(p) for p in paras)):
         lead = ParsedStory("", [], "", captions)
         first.stories.insert(0, lead)
         bodies[id(lead)] = paras

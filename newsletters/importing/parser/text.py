@@ -95,6 +95,19 @@ EMPHASIS_RE = re.compile(r"\*{1,3}|(?<!\w)_{1,2}|_{1,2}(?!\w)")
 
 
 _MARKUP_CHAR = re.compile(r"[\[*_<]").search
+MD_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~>])")
+# Escaped markup characters are kept out of _plain's way in the private-use area.
+_HIDE = {c: chr(0xE000 + i) for i, c in enumerate("*_[]()<`")}
+_SHOW = str.maketrans({v: k for k, v in _HIDE.items()})
+
+
+def plain_unescaped(text: str) -> str:
+    """_plain, with Markdown escapes honoured: "Women\\-led \\*groups\\*" -> "Women-led
+    *groups*" (the escaped stars are text, not emphasis)."""
+    if "\\" not in text:
+        return _plain(text)
+    hidden = MD_ESCAPE_RE.sub(lambda m: _HIDE.get(m.group(1), m.group(1)), text)
+    return _plain(hidden).translate(_SHOW)
 
 
 # Cached: the classifiers ask again and again about the same lines of one issue.
