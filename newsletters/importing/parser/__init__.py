@@ -5,23 +5,31 @@ re-exports the names the loader, the exporter and the tests use (``parser.parse`
 ``parser.ParsedIssue``, ``parser.smart_title`` ...).
 
 Pure Python on purpose: no Django, no database, so every step can be tried on a
-three-line string. ``parse`` is a small pipeline:
+three-line string. ``parse`` is a small pipeline (module in brackets):
 
-    normalise            line endings, odd spaces, BOM
-    strip_running_headers  page headers/footers -> series, number, date
-    split_blocks         lines -> blocks separated by blank lines (blank count kept)
-    extract_masthead     a title banner at the top names the series when headers don't
-    extract_directory    contact block, hotline sentence, staff list, hotline table
-    drop_boilerplate     "FOLLOW US", "click on the photo", tables of contents, footnotes
-    classify_blocks      headings (section or story), photo captions, paragraphs
-    join_paragraphs      paragraphs cut by page breaks, words cut by line-end hyphens
-    extract_key_figures  prose, bold blocks and "N label" lines -> key figures
-    build_sections       sections -> stories (Markdown bodies) -> inline clean-up + warnings
+    normalise              line endings, odd spaces, BOM                       (normalise)
+    read_front_matter      YAML title/series/number/date at the top            (metadata)
+    strip_running_headers  "SERIES, ISSUE 6, 02/10/2020" -> series, number, date (headers)
+    strip_repeated_headers other page headers, page numbers                    (headers)
+    split_blocks           lines -> blocks; conversions without blank lines re-cut (blocks)
+    read_masthead, extract_masthead  banner, Vol./No., dates; the series       (metadata)
+    extract_directory      contact block, hotline sentence, staff list, hotline table
+    drop_boilerplate       "FOLLOW US", contents lists, footnotes, colophon    (boilerplate)
+    classify_blocks        sections, stories, country headings, captions, jumps (classify)
+    join_paragraphs        paragraphs cut by page breaks, words cut by line-end hyphens
+    extract_key_figures    prose, bold blocks and "N label" lines -> key figures (figures)
+    apply_layout           the user's "one-story" or "sections" choice        (structure)
+    build_sections         sections -> stories, images, continued jumps joined (sections)
+    score                  confidence 0..1 and its reasons                    (confidence)
+
+Every input line ends up in the result or in ``ParsedIssue.dropped`` with a reason;
+every stage runs in linear time (see tests/newsletters/importing/test_parser_linear.py).
 
 Two conversion styles exist. "Markdown" files have ``#`` headings; there only ``#`` lines
-are headings and the shallowest level is a section. In "plain" files headings are bare
-lines; a short one (<= 6 words) followed by two or more blank lines is a section, any other
-heading (long, multi-line, or followed by one blank line) is a story title.
+are headings, a single top heading is the title, the shallowest level of the others holds
+sections, and bare country headings tag the stories under them. In "plain" files headings
+are bare lines; a short one (<= 6 words) followed by two or more blank lines is a section,
+any other heading (long, multi-line, or followed by one blank line) is a story title.
 """
 
 from __future__ import annotations
@@ -35,7 +43,7 @@ from .blocks import Block, join_lines, split_blocks
 from .boilerplate import drop_boilerplate
 from .classify import Item, classify_blocks, join_paragraphs, split_country_heading
 from .confidence import score
-from .dates import find_date, find_number
+from .dates import find_date, find_number, when_label
 from .directory import (
     extract_directory,
     parse_hotline_sentence,
@@ -48,6 +56,7 @@ from .metadata import (
     Metadata,
     extract_masthead,
     from_filename,
+    from_header_line,
     make_title,
     read_front_matter,
     read_masthead,
@@ -74,6 +83,16 @@ from .structure import apply_layout
 from .text import CAPTION_RE, EMAIL_RE, _plain, smart_title
 
 __all__ = [
+    "find_date",
+    "find_number",
+    "when_label",
+    "Metadata",
+    "read_front_matter",
+    "read_masthead",
+    "from_filename",
+    "strip_repeated_headers",
+    "apply_layout",
+    "score",
     "Block",
     "build_sections",
     "canonical_label",
@@ -182,9 +201,8 @@ def _parse(
     warnings += header.warnings
     lines, repeated = strip_repeated_headers(lines, nos, dropped)
     printed = Metadata(series=header.series, number=header.number, date=header.date)
-    for line in repeated[:1]:
-        printed.fill(Metadata(number=find_number(line), date=(find_date(line) or (None,))[0],
-                              precision=(find_date(line) or (None, "day"))[1]))
+    if repeated:
+        printed.fill(from_header_line(repeated[0]))
     blocks = split_blocks(lines, nos)
     blocks, mast = read_masthead(blocks, dropped)
     printed.fill(mast)

@@ -75,6 +75,15 @@ class Metadata:
             self.date, self.precision = other.date, other.precision
 
 
+def from_header_line(line: str) -> Metadata:
+    """The number and date a running header of another form prints."""
+    meta = Metadata(number=find_number(line))
+    found = find_date(line)
+    if found:
+        meta.date, meta.precision = found
+    return meta
+
+
 FRONT_MATTER_MAX_LINES = 60
 
 
