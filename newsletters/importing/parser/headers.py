@@ -111,16 +111,25 @@ def strip_repeated_headers(
     """Remove running headers of other forms: a short line printed again and again with
     only its numbers changing ("THE COURIER · Vol. 2, No. 6 · Page 3"), when it carries a
     page, an issue number or a date; and lone page numbers ("Page 3 of 8", "- 4 -").
+    A form printed on neighbouring lines is a list or a table, never a header.
     Returns the kept lines (``nos`` is updated alike) and the removed headers, first
     first, for the metadata. One pass to count, one to filter: linear."""
     if not any(_HAS_DIGIT(line) for line in lines):
         return list(lines), []
     keys: dict[str, int] = {}
+    listed: set[str] = set()  # forms met on neighbouring lines: a list or table, no header
+    previous = None
     for line in lines:
         stripped = line.strip()
-        if stripped and len(stripped) <= 100 and _HAS_DIGIT(stripped):
+        if not stripped:
+            continue
+        key = None
+        if len(stripped) <= 100 and _HAS_DIGIT(stripped):
             key = _DIGITS_RE.sub("#", stripped.lower())
             keys[key] = keys.get(key, 0) + 1
+            if key == previous:
+                listed.add(key)
+        previous = key
     kept: list[str] = []
     kept_nos: list[int] = []
     headers: list[str] = []
@@ -132,7 +141,10 @@ def strip_repeated_headers(
             key = _DIGITS_RE.sub("#", stripped.lower())
             if PAGE_LINE_RE.match(stripped) and ("page" in key or "p." in key or "-" in key):
                 reason = "page number"
-            elif keys[key] >= 2 and "#" in key and len(stripped.split()) <= 16:
+            elif (
+                keys[key] >= 2 and key not in listed and len(stripped.split()) <= 12
+                and not stripped.endswith((".", "!", "?"))  # a sentence, not a header
+            ):
                 if key not in verdicts:
                     verdicts[key] = bool(
                         "page" in key or find_number(stripped) is not None or find_date(stripped)
