@@ -126,3 +126,18 @@ def test_confidence_is_low_for_tiny_files_and_explains_why():
     ]
     empty = p.parse("NEWS, ISSUE 2, 01/02/2020\n")
     assert (empty.confidence, empty.confidence_reasons) == (0.0, ["no stories found"])
+
+
+def test_repeated_headers_of_any_form_go_but_lists_and_sentences_stay():
+    page = "THE COURIER · Vol. 2, No. 6 · Page {}"
+    text = "\n\n".join([
+        page.format(1), f"FERRIES\n\n{BODY}", "Step 1 of the plan\nStep 2 of the plan",
+        page.format(2), "It rained on page 3 of the diary.", "It rained on page 4 of the diary.",
+        page.format(3),
+    ])
+    issue = p.parse(text, series="The Courier")
+    assert [(d.line, d.reason) for d in issue.dropped] == [
+        (1, "running header"), (10, "running header"), (16, "running header")]
+    assert issue.number == 6
+    body = issue.sections[0].stories[0].body
+    assert "Step 1 of the plan" in body and "It rained on page 4 of the diary." in body
