@@ -55,6 +55,11 @@ COLOPHON_RE = re.compile(
 )
 
 
+# Letters or digits in any script; a block with none is layout debris from a converter.
+# A Markdown rule ("---") is left to the text: it is a separator the author wrote.
+_HAS_WORD = re.compile(r"[^\W_]").search
+
+
 def _is_colophon(block: Block) -> bool:
     """Most of the block's lines are imprint lines (one line may be an address)."""
     hits = sum(bool(COLOPHON_RE.match(line)) for line in block.lines)
@@ -90,6 +95,8 @@ def drop_boilerplate(
             drop_block(dropped, block, "colophon")
         elif PAGE_NUMBER_RE.match(block.text):
             drop_block(dropped, block, "page number")
+        elif not _HAS_WORD(plain) and not plain.startswith(("---", "***", "___")):
+            drop_block(dropped, block, "conversion junk")  # "● ● ●", "| | |", "..."
         else:
             kept.append(block)
         i += 1

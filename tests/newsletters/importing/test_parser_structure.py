@@ -141,3 +141,11 @@ def test_repeated_headers_of_any_form_go_but_lists_and_sentences_stay():
     assert issue.number == 6
     body = issue.sections[0].stories[0].body
     assert "Step 1 of the plan" in body and "It rained on page 4 of the diary." in body
+
+
+def test_layout_debris_is_dropped_as_conversion_junk():
+    issue = p.parse(f"NEWS, ISSUE 2, 01/02/2020\n\n● ● ●\n\n{BODY}\n\n| | |\n|---|\n\n.....")
+    assert [(d.text, d.reason) for d in issue.dropped][1:] == [
+        ("● ● ●", "conversion junk"), ("| | |", "conversion junk"),
+        ("|---|", "conversion junk"), (".....", "conversion junk")]
+    assert issue.sections[0].stories[0].body == BODY
