@@ -46,7 +46,10 @@ def paragraph(draw) -> list[str]:
 
 @st.composite
 def newsletter(draw):
-    """(text, paragraphs, headings, e-mails, hotline numbers) of an invented issue."""
+    """(text, paragraphs, headings, e-mails, hotline numbers) of an invented issue, in
+    the plain style (bare headings, blank lines tell sections from stories) or the
+    Markdown one ("## section", "### story")."""
+    markdown = draw(st.booleans())
     number = draw(st.integers(1, 99))
     header = f"MEADOWLAND GAZETTE, ISSUE {number}, 01/0{draw(st.integers(1, 9))}/2021"
     out: list[str] = [header, ""]
@@ -66,11 +69,11 @@ def newsletter(draw):
     for _ in range(draw(st.integers(1, 3))):
         section = heading(1, 3)
         headings.append(section)
-        out += [section, "", "", ""]
+        out += [f"## {section}" if markdown else section, "", "", ""]
         for _ in range(draw(st.integers(1, 3))):
             title = heading(4, 7)
             headings.append(title)
-            out += [title, ""]
+            out += [f"### {title}" if markdown else title, ""]
             for _ in range(draw(st.integers(1, 3))):
                 para = draw(paragraph())
                 paragraphs.append(para)
