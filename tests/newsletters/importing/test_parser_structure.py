@@ -149,3 +149,12 @@ def test_layout_debris_is_dropped_as_conversion_junk():
         ("● ● ●", "conversion junk"), ("| | |", "conversion junk"),
         ("|---|", "conversion junk"), (".....", "conversion junk")]
     assert issue.sections[0].stories[0].body == BODY
+
+
+def test_markdown_contents_list_is_dropped_and_the_next_story_keeps_its_title():
+    issue = p.parse(
+        "## Club Letter\n\n### In this issue\n\n- Clinics open\n- [Roads](#roads)\n\n"
+        f"### News\n\n#### KAZAKHSTAN: Clinics open\n\n{BODY}\n\n#### Roads\n\n{BODY}")
+    assert _stories(issue) == [("News", "Clinics open", ["KZ"]), ("News", "Roads", [])]
+    assert [(d.line, d.reason) for d in issue.dropped] == [
+        (1, "masthead"), (3, "contents list"), (5, "contents list"), (6, "contents list")]
