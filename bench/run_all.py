@@ -4,6 +4,9 @@ Each benchmark runs in its own process, so one that sets Django up its own way c
 disturb the next. A benchmark whose service is unavailable (PostgreSQL, Redis...) says
 why and exits without a traceback; run_all reports it as skipped and goes on. The exit
 status is 1 only when a benchmark crashed (a traceback), 0 otherwise.
+
+Among them: import_archive.py (files/s into SQLite), parse_large.py (a 1 MB plain-text
+file through the parser, target < 2 s), search.py, serve.py, fault_*.py.
 """
 
 import ast

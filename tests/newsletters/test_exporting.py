@@ -18,9 +18,11 @@ SAMPLES = sorted(Path(__file__).resolve().parents[2].joinpath("sample_archive").
 
 
 def structure(parsed, sort_countries=False) -> dict:
-    """Everything but the warnings, which describe the original file's conversion junk."""
+    """Everything but the warnings, dropped lines and confidence, which describe the
+    original file's conversion (its running headers, junk), not the issue."""
     data = parsed.to_dict()
-    data.pop("warnings")
+    for key in ("warnings", "dropped", "confidence", "confidence_reasons"):
+        data.pop(key)
     if sort_countries:
         for section in data["sections"]:
             for story in section["stories"]:

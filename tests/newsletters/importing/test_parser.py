@@ -299,8 +299,10 @@ def test_parse_minimal_issue():
             {"title": "", "countries": [], "body": "A quiet month.", "photos": [],
              "images": []}]}],
         "key_figures": [], "directory": {"offices": [], "hotlines": [], "people": []},
-        "warnings": [], "date_precision": "day", "dropped": [], "confidence": 1.0,
-        "confidence_reasons": []}
+        "warnings": [], "date_precision": "day",
+        "dropped": [
+            {"line": 1, "text": "BULLETIN, ISSUE 2, 15/04/2023 ● ●", "reason": "running header"}],
+        "confidence": 0.7, "confidence_reasons": ["1 of 1 stories have fewer than 15 words"]}
 
 
 def test_parse_uses_series_argument_only_when_text_names_none():

@@ -1,5 +1,6 @@
 """Acceptance: the five real issues in ../shared/seeds parse as its README says."""
 
+import os
 import re
 from pathlib import Path
 
@@ -7,7 +8,11 @@ import pytest
 
 from newsletters.importing.parser import parse
 
-SEEDS = Path(__file__).resolve().parents[3] / ".." / "shared" / "seeds"
+# NL_SEEDS_DIR points at the seeds from a checkout that is not beside ../shared (a worktree).
+SEEDS = Path(
+    os.environ.get("NL_SEEDS_DIR")
+    or Path(__file__).resolve().parents[3] / ".." / "shared" / "seeds"
+)
 RR = "IOM Central Asia Regional Response Report"
 
 
@@ -54,9 +59,9 @@ def test_identity_and_sections(issues, prefix, series, number, date, sections):
 
 def test_titles(issues):
     assert issues["000"].title == f"{RR} — Issue 6"
-    assert issues["004"].title == (
-        "IOM Counter-Trafficking Programme in Central Asia — November 2014"
-    )
+    # 004 prints no date; "November 2014" is in its stories, and story text never titles
+    # or dates an issue (issue 10: a July issue was titled "May" that way).
+    assert issues["004"].title == "IOM Counter-Trafficking Programme in Central Asia"
 
 
 def test_003_without_series_argument_still_parses_by_number_and_date():

@@ -1,0 +1,201 @@
+"""Stage 3: lines -> blocks separated by blank lines, and the joining of a block's lines."""
+
+from __future__ import annotations
+
+import re
+
+from .model import DroppedLine
+from .text import FIGURE_LINE_RE, KEEP_HYPHEN_PREFIXES, LIST_ITEM_RE, _plain, plain_unescaped
+
+
+class Block:
+    """Lines between blank lines. A plain class with slots, not a dataclass: a file of
+    100,000 one-word paragraphs makes 100,000 of them, and their cost counts."""
+
+    __slots__ = ("lines", "blank_after", "md_level", "nos", "text", "plain", "_heading")
+
+    def __init__(
+        self,
+        lines: list[str],
+        blank_after: int = 0,
+        md_level: int | None = None,  # "#" count when the block is a Markdown heading
+        nos: list[int] | None = None,  # 1-based input line number of each line
+    ) -> None:
+        self.lines = lines
+        self.blank_after = blank_after
+        self.md_level = md_level
+        self.nos = nos if nos is not None else []
+        # Computed once: every stage reads them, and a block's lines do not change.
+        self.text = join_lines(lines)
+        self.plain = _plain(self.text)
+        self._heading: str | None = None
+
+    def __repr__(self) -> str:
+        return f"Block({self.lines!r}, blank_after={self.blank_after}, md_level={self.md_level})"
+
+    @property
+    def heading_text(self) -> str:
+        if self._heading is None:
+            self._heading = plain_unescaped(self.text.lstrip("#").strip()).strip()
+        return self._heading
+
+
+def drop_block(dropped: list[DroppedLine] | None, block: Block, reason: str) -> None:
+    """Record every line of a block that leaves the text, with the reason."""
+    if dropped is not None:
+        dropped += [
+            DroppedLine(no, line, reason)
+            for no, line in zip(block.nos, block.lines, strict=False)
+        ]
+
+
+MD_HEADING_RE = re.compile(r"^(#{1,6})\s+(\S.*)$")
+
+
+def split_blocks(lines: list[str], nos: list[int] | None = None) -> list[Block]:
+    """Group lines into blocks separated by blank lines; a Markdown heading is always a
+    block of its own. How many blank lines follow a block is kept: it separates
+    section headings from story headings in plain-text files. ``nos`` are the lines'
+    numbers in the input (1, 2, 3 ... when not given)."""
+    blocks: list[Block] = []
+    current: list[str] = []
+    current_nos: list[int] = []
+    indents: list[int] = []
+
+    def close() -> None:
+        if len(current) >= LONG_BLOCK_LINES:
+            blocks.extend(_resplit(current, current_nos, indents))
+        else:
+            blocks.append(Block(current, nos=current_nos))
+
+    if nos is None:
+        nos = list(range(1, len(lines) + 1))
+    for no, line in zip(nos, lines, strict=True):
+        stripped = line.strip()
+        if not stripped:
+            if current:
+                close()
+                current, current_nos, indents = [], [], []
+            if blocks:
+                blocks[-1].blank_after += 1
+            continue
+        m = MD_HEADING_RE.match(stripped) if stripped[0] == "#" else None
+        if m:
+            if current:
+                close()
+                current, current_nos, indents = [], [], []
+            blocks.append(Block([m.group(2).strip()], md_level=len(m.group(1)), nos=[no]))
+            continue
+        current.append(stripped)
+        current_nos.append(no)
+        indents.append(len(line) - len(line.lstrip()))
+    if current:
+        close()
+    return blocks
+
+
+# A block this long whose lines are mostly long is a conversion that lost its blank
+# lines (a whole page, or a whole file, in one block); it is cut again by line shape.
+LONG_BLOCK_LINES = 12
+
+
+def _resplit(lines: list[str], nos: list[int], indents: list[int]) -> list[Block]:
+    """Cut a block without blank lines into paragraphs and headings: a paragraph ends
+    at a line clearly shorter than the text width that ends a sentence, or before an
+    indented line; a short capitalised line between sentences is a heading (a block
+    of its own, as a story title). Blocks of short lines (lists, directories) stay."""
+    lengths = sorted(len(line) for line in lines)
+    width = lengths[len(lengths) * 3 // 4]
+    if lengths[len(lengths) // 2] < 40:
+        return [Block(lines, nos=nos)]
+    out: list[Block] = []
+    start = 0
+    for i, line in enumerate(lines):
+        # At a block's start (after a heading or a paragraph's end) or after a sentence.
+        prev_ends = i == start or _SENTENCE_END.search(lines[i - 1]) is not None
+        if i > start and indents[i] >= 2 and indents[i] > indents[i - 1] and prev_ends:
+            out.append(Block(lines[start:i], nos=nos[start:i]))
+            start = i
+        if prev_ends and len(line) < 0.75 * width and _looks_like_heading(line) and (
+            i + 1 == len(lines) or lines[i + 1][:1].isupper()
+        ):
+            if i > start:
+                out.append(Block(lines[start:i], nos=nos[start:i], blank_after=1))
+            # Capitals read as a section heading (two blank lines), others as a story's.
+            blank = 2 if line.isupper() and len(line.split()) <= 6 else 1
+            out.append(Block([line], blank_after=blank, nos=[nos[i]]))
+            start = i + 1
+            continue
+        if len(line) < 0.7 * width and _SENTENCE_END.search(line):
+            out.append(Block(lines[start:i + 1], nos=nos[start:i + 1], blank_after=1))
+            start = i + 1
+    if start < len(lines):
+        out.append(Block(lines[start:], nos=nos[start:]))
+    return out
+
+
+_SENTENCE_END = re.compile(r"[.!?:][\"”’»)*]*$")
+
+
+def _looks_like_heading(line: str) -> bool:
+    words = line.split()
+    if not 1 <= len(words) <= 10 or _SENTENCE_END.search(line) or line.endswith(","):
+        return False
+    # Capitals, or a capitalised line short of a sentence: "Roof repairs finish on Elm St".
+    return line[:1].isupper() and len(line) >= 4
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join the lines of one paragraph: soft breaks become spaces, a word split by a
+    line-end hyphen is mended ("Com-" + "bating"), real hyphens stay ("Jalal-" + "Abad"),
+    list items keep their own lines."""
+    # Pieces joined once at the end, and only the last piece is looked at: building the
+    # string line by line and re-reading it made a block of many short lines quadratic.
+    if len(lines) == 1:
+        return lines[0].strip()
+    parts: list[str] = []
+    line_start, line_len = 0, 0  # where the output's last line starts in parts, its length
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            continue
+        if not parts:
+            parts.append(line)
+            line_len = len(line)
+        elif line[0] in _LIST_OR_FIGURE_START and (LIST_ITEM_RE.match(line) or (
+            _is_figure_line(line) and line_len <= 100
+            and _is_figure_line("".join(parts[line_start:]))
+        )):
+            parts += ["\n", line]  # list items and "1,377 hotline calls" figure lines
+            line_start, line_len = len(parts) - 1, len(line)
+        else:
+            cut, add = _joint(parts[-1], line, " ")
+            if cut:
+                parts[-1] = parts[-1][:-cut]
+            parts.append(add)
+            line_len += len(add) - cut
+    return "".join(parts)
+
+
+# A list item or a figure line ("**1,377** calls") starts with one of these; other lines
+# skip the two patterns.
+_LIST_OR_FIGURE_START = frozenset("-*•_0123456789[<")
+
+
+def _is_figure_line(line: str) -> bool:
+    return len(line) <= 100 and bool(FIGURE_LINE_RE.match(_plain(line)))
+
+
+HYPHEN_END_RE = re.compile(r"([A-Za-zА-Яа-я]+)-$")
+
+
+def _joint(left: str, right: str, sep: str) -> tuple[int, str]:
+    """How ``right`` joins ``left``: (characters to cut from the end of left, text to add).
+    Only the end of ``left`` is read, so joining stays linear however long left grows."""
+    m = HYPHEN_END_RE.search(left[-40:]) if left.endswith("-") else None
+    if m:
+        if right[:1].islower() and m.group(1).lower() not in KEEP_HYPHEN_PREFIXES:
+            return 1, right
+        return 0, right
+    return 0, sep + right
+

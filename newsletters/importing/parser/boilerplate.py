@@ -1,0 +1,103 @@
+"""Stage 6: what is not story text (social-media calls, contents lists, page numbers, footnotes)."""
+
+from __future__ import annotations
+
+import re
+
+from ..countries import country_code
+from .blocks import Block, drop_block
+from .model import DroppedLine
+from .text import _ends_sentence, _plain, _shorten
+
+FOLLOW_RE = re.compile(r"^\W*follow us\b", re.IGNORECASE)
+CLICK_RE = re.compile(
+    r"^\W*(?:please\s+)?click on the (?:photo|icon|image|picture|video|banner)", re.IGNORECASE
+)
+TOC_RE = re.compile(
+    r"^\W*(?:in this (?:edition|issue|number)|contents|table of contents|inside this issue)\W*$",
+    re.IGNORECASE,
+)
+FOOTNOTE_RE = re.compile(r"^\s*(?:<sup>\s*\d+\s*</sup>|\[\^\d+\]:?)")
+# Bare, not bold: "**386**" is a key figure, "3" alone on a line is a page number.
+PAGE_NUMBER_RE = re.compile(r"^(?:page\s+)?\d{1,3}$", re.IGNORECASE)
+# A contents entry: "Title ....... 7", "Title 7", "7 Title", "p. 7 Title", or a short
+# list item "- Title" / "- [Title](#title)". Bounded pieces only, so each line costs
+# linear time.
+TOC_ENTRY_RE = re.compile(
+    r"^(?:[-*•]\s+)?(?:\d{1,3}\s+[^\d\s].{0,150}|(?:p\.\s*)?\d{1,3}\s+\S.{0,150}"
+    r"|[^.]{2,150}?(?:\s*\.{2,}\s*|\s+|\s*…\s*)\d{1,3})$"
+)
+TOC_LIST_ITEM_RE = re.compile(r"^[-*•]\s+\S")
+
+
+def _toc_entry(block: Block) -> bool:
+    """Every line of the block is a contents entry: "KAZAKHSTAN: title" (as in the seeds),
+    a title with its page number, or a short list item without a full stop."""
+    m = re.match(r"^([A-Za-z’' ]{4,30}?)\s*:", _plain(block.lines[0]))
+    if m and country_code(m.group(1)):
+        return True  # "**Kazakhstan:** Seminar on 1" and the lines it wraps onto
+    for line in block.lines:
+        plain = _plain(line)
+        if len(plain) > 160 or _ends_sentence(plain) and not plain.endswith(".."):
+            return False
+        if TOC_ENTRY_RE.match(plain) or TOC_LIST_ITEM_RE.match(line) and len(plain.split()) <= 15:
+            continue
+        return False
+    return True
+
+
+# The imprint at the end of an issue: who publishes, edits, designs and prints it.
+COLOPHON_RE = re.compile(
+    r"^\W*(?:published by|publisher\b|editor(?:ial board)?\b|edited by|printed (?:by|on|in)"
+    r"|design(?:ed)?(?: and layout)?(?: by)?\s*:|layout\s*:|issn\b|©|copyright\b"
+    r"|the views expressed|photos?: all rights)",
+    re.IGNORECASE,
+)
+
+
+# Letters or digits in any script; a block with none is layout debris from a converter.
+# A Markdown rule ("---") is left to the text: it is a separator the author wrote.
+_HAS_WORD = re.compile(r"[^\W_]").search
+
+
+def _is_colophon(block: Block) -> bool:
+    """Most of the block's lines are imprint lines (one line may be an address)."""
+    hits = sum(bool(COLOPHON_RE.match(line)) for line in block.lines)
+    return hits >= 1 and hits >= len(block.lines) - 1 and len(block.plain) <= 600
+
+
+def drop_boilerplate(
+    blocks: list[Block], dropped: list[DroppedLine] | None = None
+) -> tuple[list[Block], list[str]]:
+    """Drop what is not story text: social-media calls, "click on the photo" notes that
+    point at pictures we don't have, contents lists, page numbers. Footnotes are dropped
+    with a warning because they may carry a source worth re-adding by hand. Each dropped
+    line goes to ``dropped`` with its reason."""
+    kept: list[Block] = []
+    warnings: list[str] = []
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        plain = block.plain
+        if TOC_RE.match(_plain(block.lines[0])):
+            drop_block(dropped, block, "contents list")
+            i += 1
+            while i < len(blocks) and blocks[i].md_level is None and _toc_entry(blocks[i]):
+                drop_block(dropped, blocks[i], "contents list")
+                i += 1
+            continue
+        if block.md_level is None and FOOTNOTE_RE.match(block.lines[0]):
+            warnings.append(f"footnote dropped: '{_shorten(plain)}'")
+            drop_block(dropped, block, "footnote")
+        elif FOLLOW_RE.match(plain) or CLICK_RE.match(plain):
+            drop_block(dropped, block, "boilerplate")
+        elif block.md_level is None and i >= len(blocks) - 3 and _is_colophon(block):
+            drop_block(dropped, block, "colophon")
+        elif PAGE_NUMBER_RE.match(block.text):
+            drop_block(dropped, block, "page number")
+        elif not _HAS_WORD(plain) and not plain.startswith(("---", "***", "___")):
+            drop_block(dropped, block, "conversion junk")  # "● ● ●", "| | |", "..."
+        else:
+            kept.append(block)
+        i += 1
+    return kept, warnings

@@ -1,0 +1,244 @@
+"""Stage 7: blocks -> items (section heading, story heading, caption, paragraph), and the
+mending of paragraphs cut by page breaks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..countries import country_code
+from .blocks import Block, _joint, join_lines
+from .text import (
+    CAPTION_RE,
+    EMAIL_RE,
+    FUNCTION_WORDS,
+    KNOWN_SECTIONS,
+    LIST_ITEM_RE,
+    _ends_sentence,
+    _is_capital,
+    _plain,
+    smart_title,
+)
+
+
+@dataclass(slots=True)
+class Item:
+    kind: str  # "section" | "story" | "para" | "caption"
+    text: str
+    countries: list[str] = field(default_factory=list)
+    nos: list[int] = field(default_factory=list)  # input line numbers it came from
+
+
+# Only the "COUNTRY:" prefix is a pattern; the rest is trimmed with str methods, because
+# "\s*\**\s*(\S.*?)\**$" backtracked quadratically on long runs of spaces or stars.
+COUNTRY_HEADING_RE = re.compile(r"^\**\s*([A-Za-z’' ]{4,30}?)\s*:")
+
+
+
+
+
+
+def split_country_heading(text: str) -> tuple[str, str] | None:
+    """"KAZAKHSTAN: Seminar on ..." -> ("KZ", "Seminar on ...")."""
+    plain = _plain(text).strip()
+    m = COUNTRY_HEADING_RE.match(plain)
+    if not m:
+        return None
+    code = country_code(m.group(1))
+    title = plain[m.end():].strip().lstrip("*").strip().rstrip("*")
+    if not code or not title:
+        return None
+    return code, title.strip().rstrip(".").strip()
+
+
+def _is_plain_heading(block: Block, prev: Block | None, nxt: Block | None) -> bool:
+    plain = block.plain
+    if CAPTION_RE.match(plain) or EMAIL_RE.search(plain) or "://" in plain:
+        return False
+    if nxt is not None and nxt.text[:1].islower():
+        return False  # a heading is never followed by the rest of a sentence
+    words = plain.split()
+    if _is_capital(plain):
+        return len(words) <= 30
+    if len(block.lines) != 1 or len(words) > 6 or plain[-1:] in (".", ",", ";", ":"):
+        return False
+    if not plain[:1].isalpha() or words[-1].lower() in FUNCTION_WORDS:
+        return False  # "migrants back to" is a sentence cut by a page break
+    # After "...three areas:" or mid-sentence, a short line is the rest of the text.
+    return prev is None or not (
+        prev.text.rstrip().endswith(":") or (plain[:1].islower() and not _ends_sentence(prev.text))
+    )
+
+
+def _section_level(blocks: list[Block]) -> int | None:
+    """The Markdown heading level that holds sections, from how the file uses its levels:
+    the shallowest level of headings that are neither "COUNTRY: title" stories nor bare
+    country names. When bare country headings group the stories and the other headings
+    all share one level, that level holds stories, and there are no sections."""
+    levels: set[int] = set()
+    countries = False
+    for b in blocks:
+        if b.md_level is None:
+            continue
+        if country_code(b.heading_text):
+            countries = True
+        elif not split_country_heading(b.heading_text):
+            levels.add(b.md_level)
+    if not levels or (countries and len(levels) == 1):
+        return None
+    return min(levels)
+
+
+def classify_blocks(blocks: list[Block]) -> list[Item]:
+    """Label every block as a section heading, story heading, photo caption, paragraph,
+    bare country heading (it tags the stories under it) or "continued" jump."""
+    markdown = any(b.md_level is not None for b in blocks)
+    section_level = _section_level(blocks) if markdown else None
+    items: list[Item] = []
+    for i, block in enumerate(blocks):
+        prev = blocks[i - 1] if i else None
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        text = block.text
+        plain = block.plain
+        jump = _jump(block)
+        if jump is not None:
+            items += jump
+            continue
+        if CAPTION_RE.match(plain):
+            items += _caption_items(block)
+            continue
+        if block.md_level is not None or len(block.lines) == 1 and len(plain) <= 40:
+            code = country_code(block.heading_text)
+            if code and (block.md_level is not None or _is_capital(plain) or not markdown):
+                items.append(Item("country", code, [code], nos=block.nos))
+                continue
+        if text.startswith("!["):
+            items.append(Item("para", text, nos=block.nos))  # an image, never a heading
+            continue
+        if markdown:
+            if block.md_level is None:
+                items.append(Item("para", text, nos=block.nos))
+                continue
+            heading = block.heading_text
+            country = split_country_heading(heading)
+            if country:
+                items.append(Item("story", country[1], [country[0]], nos=block.nos))
+            elif block.md_level == section_level:
+                items.append(Item("section", smart_title(heading), nos=block.nos))
+            else:
+                items.append(Item("story", smart_title(heading).rstrip("."), nos=block.nos))
+            continue
+        country = split_country_heading(text) if len(block.lines) == 1 and ":" in text else None
+        if country and len(plain.split()) <= 25:
+            items.append(Item("story", country[1], [country[0]], nos=block.nos))
+        elif _is_plain_heading(block, prev, nxt):
+            title = smart_title(plain).rstrip(".")
+            is_section = len(block.lines) == 1 and len(plain.split()) <= 6 and (
+                block.blank_after >= 2 or plain.lower() in KNOWN_SECTIONS
+            )
+            items.append(Item("section" if is_section else "story", title, nos=block.nos))
+        else:
+            items.append(Item("para", text, nos=block.nos))
+    return items
+
+
+def _jump(block: Block) -> list[Item] | None:
+    """"(Continued on page 4)" ends a story's first part (kind "jump_out"); "(Continued
+    from page 1)", alone or after a repeated title, starts its rest ("jump_in", with the
+    title when printed). Text before a trailing "continued on" stays a paragraph."""
+    plain = block.plain
+    if "ontinue" not in plain and "ont'd" not in plain.lower():
+        return None
+    m = CONTINUED_ANY_RE.search(plain)
+    if not m:
+        return None
+    before = plain[: m.start()].strip()
+    after = plain[m.end():].strip()
+    if m.group("dir").lower() == "on" and not after:
+        if not before:
+            return [Item("jump_out", "", nos=block.nos)]
+        if len(block.lines) > 1 and CONTINUED_ANY_RE.fullmatch(_plain(block.lines[-1])):
+            # The marker has a line of its own: that line is the jump, the rest the text.
+            text = join_lines(block.lines[:-1])
+            return [Item("para", text, nos=block.nos[:-1]),
+                    Item("jump_out", "", nos=block.nos[-1:])]
+        return [Item("para", _strip_jump(block.text), nos=block.nos), Item("jump_out", "")]
+    if m.group("dir").lower() == "from" and len(before.split()) <= 12:
+        title = smart_title(before.strip(" -–—:")).rstrip(".") if before else ""
+        items = [Item("jump_in", title, nos=block.nos)]
+        return items + ([Item("para", after, nos=[])] if after else [])
+    return None
+
+
+def _strip_jump(text: str) -> str:
+    m = CONTINUED_ANY_RE.search(text)
+    return text[: m.start()].rstrip() if m else text
+
+
+CONTINUED_ANY_RE = re.compile(
+    r"[(\[]?\s*(?:continued|cont['’]?d\.?)\s+(?P<dir>on|from)\s+(?:page|p\.)\s*\d{1,3}"
+    r"\s*[)\]]?[.\s]*",
+    re.IGNORECASE,
+)
+
+
+def _caption_items(block: Block) -> list[Item]:
+    """A caption is the "Photo ..." line; what follows it in the same block is story text,
+    unless it keeps talking about the photo."""
+    if len(block.lines) > 1 and _ends_sentence(block.lines[0]):
+        return [
+            Item("caption", _plain(block.lines[0]), nos=block.nos[:1]),
+            Item("para", join_lines(block.lines[1:]), nos=block.nos[1:]),
+        ]
+    text = block.text
+    m = re.match(r"^(.+?[.!?])\s+(?=[A-Z])(.*)$", text, re.S)
+    talks_of_photo = m and re.search(r"\bphotos?\b", m.group(2), re.IGNORECASE)
+    if m and len(m.group(1).split()) >= 3 and not talks_of_photo:
+        return [
+            Item("caption", _plain(m.group(1)), nos=block.nos),
+            Item("para", m.group(2), nos=block.nos),
+        ]
+    return [Item("caption", _plain(text), nos=block.nos)]
+
+
+# ---------------------------------------------------------------------------- 8. joining
+
+
+_NON_WORD_RE = re.compile(r"\W")
+
+
+def _continues(left: str, right: str) -> bool:
+    """Whether paragraph ``right`` goes on from ``left``; reads only the end of ``left``."""
+    tail = left[-200:]
+    if LIST_ITEM_RE.match(right) or _ends_sentence(tail):
+        return False
+    words = tail.split()
+    last_word = _NON_WORD_RE.sub("", words[-1]).lower() if words else ""
+    return right[:1].islower() or last_word in FUNCTION_WORDS or left.endswith("-")
+
+
+def join_paragraphs(items: list[Item]) -> list[Item]:
+    """Mend paragraphs cut by a page break or a removed running header: join when the first
+    stops mid-sentence and the second starts in lower case (or the first ends on "the",
+    "to", "of" ...). A word split by a hyphen across the break is mended too."""
+    out: list[Item] = []
+    pieces: list[str] = []  # the growing paragraph at out[-1], joined once when it ends
+    for item in items:
+        if item.kind == "para" and pieces and _continues(pieces[-1], item.text):
+            cut, add = _joint(pieces[-1], item.text, " ")
+            if cut:
+                pieces[-1] = pieces[-1][:-cut]
+            pieces.append(add)
+            out[-1].nos += item.nos
+            continue
+        if len(pieces) > 1:
+            out[-1].text = "".join(pieces)
+        if item.kind == "para":
+            item = Item("para", item.text, item.countries, list(item.nos))
+            pieces = [item.text]
+        else:
+            pieces = []
+        out.append(item)
+    if len(pieces) > 1:
+        out[-1].text = "".join(pieces)
+    return out

@@ -1,0 +1,77 @@
+"""How sure the parser is of its result: a score from 0 to 1 and the reasons, in words a
+user can act on. Below CONFIDENCE_THRESHOLD a file needs review before it is imported."""
+
+from __future__ import annotations
+
+import re
+
+from .model import ParsedIssue
+
+# Dropped for what they are, not lost: these lines never were story text.
+STRUCTURAL_REASONS = {
+    "running header", "page number", "masthead", "front matter", "directory heading",
+    "continued on page", "key figure", "contents list",
+}
+TINY_BODY_WORDS = 15
+_WORD_RE = re.compile(r"\w+")
+
+
+def _words(text: str) -> int:
+    return len(_WORD_RE.findall(text))
+
+
+def _directory_words(issue: ParsedIssue) -> int:
+    d = issue.directory
+    return (
+        sum(1 + 2 * len(o.emails) for o in d.offices)
+        + sum(4 + _words(h.number) + _words(h.note) for h in d.hotlines)
+        + sum(
+            _words(p.name) + _words(p.role) + 2 * len(p.phones) + (3 if p.email else 0) + 1
+            for p in d.people
+        )
+    )
+
+
+def score(issue: ParsedIssue, text: str) -> tuple[float, list[str]]:
+    """Share of the input's words that are in stories, less a little for each tiny body,
+    one-word title, empty section and warning."""
+    stories = [st for s in issue.sections for st in s.stories]
+    if not stories:
+        return 0.0, ["no stories found"]
+    reasons: list[str] = []
+    story_words = sum(
+        _words(st.title) + _words(st.body) + sum(_words(ph.caption) for ph in st.photos)
+        + sum(_words(im.alt) + _words(im.caption) for im in st.images)
+        for st in stories
+    ) + sum(_words(s.title) for s in issue.sections)
+    set_aside = sum(_words(d.text) for d in issue.dropped if d.reason in STRUCTURAL_REASONS)
+    figures = sum(3 for _ in issue.key_figures)
+    expected = _words(text) - set_aside - _directory_words(issue) - figures
+    share = min(1.0, story_words / expected) if expected > 0 else 1.0
+    value = min(1.0, share / 0.9)
+    if share < 0.9:
+        reasons.append(f"only {share:.0%} of the text's words are in stories")
+    lost = [d for d in issue.dropped if d.reason not in STRUCTURAL_REASONS]
+    if lost:
+        why = ", ".join(sorted({d.reason for d in lost}))
+        reasons.append(f"{len(lost)} line(s) dropped as {why}")
+    tiny = [st for st in stories if _words(st.body) < TINY_BODY_WORDS and not st.photos]
+    if tiny:
+        value -= min(0.3, 0.3 * len(tiny) / len(stories) + 0.05 * len(tiny))
+        reasons.append(f"{len(tiny)} of {len(stories)} stories have fewer than "
+                       f"{TINY_BODY_WORDS} words")
+    one_word = [st for st in stories if len(st.title.split()) == 1]
+    if one_word:
+        value -= min(0.2, 0.1 * len(one_word))
+        reasons.append(f"{len(one_word)} story title(s) of one word: "
+                       + ", ".join(f"'{st.title}'" for st in one_word[:5]))
+    empty = [s for s in issue.sections if not s.stories]
+    if empty:
+        value -= min(0.2, 0.1 * len(empty))
+        reasons.append(f"{len(empty)} empty section(s): "
+                       + ", ".join(f"'{s.title}'" for s in empty[:5]))
+    if issue.warnings:
+        value -= min(0.2, 0.03 * len(issue.warnings))
+        first = issue.warnings[0] if len(issue.warnings[0]) <= 80 else issue.warnings[0][:79] + "…"
+        reasons.append(f"{len(issue.warnings)} warning(s), the first: {first}")
+    return max(0.0, round(value, 2)), reasons

@@ -1,0 +1,291 @@
+"""Stage 5: the contact block, hotline sentence, staff list and hotline table -> directory."""
+
+from __future__ import annotations
+
+import re
+
+from ..countries import COUNTRIES, country_code, mention_positions, normalise_phone, tidy_phone
+from .blocks import Block, drop_block, join_lines
+from .model import DroppedLine, ParsedDirectory, ParsedHotline, ParsedOffice, ParsedPerson
+from .text import EMAIL_RE, _is_capital, _plain
+
+CONTACT_START_RE = re.compile(r"^\W*contact\b.*\b(missions?|offices?|us)\b", re.IGNORECASE)
+TEAM_HEADING_RE = re.compile(r"\b(team|staff|contacts|our people)\b", re.IGNORECASE)
+HOTLINE_HEADING_RE = re.compile(r"\bhotlines?\b", re.IGNORECASE)
+PERSON_RE = re.compile(r"^(?:Mr|Ms|Mrs|Miss|Dr|Prof)\.?\s+[A-ZА-Я]")
+TEL_RE = re.compile(r"^(?:Tel|Phone|Mob(?:ile)?|Cell)\.?\s*:?\s*(.+)$", re.IGNORECASE)
+PHONE_IN_TEXT_RE = re.compile(r"\+\s?\d[\d \-]{5,}\d|\b\d{3,6}\b")
+
+
+def _contact_line_code(line: str) -> tuple[bool, str | None, list[str]]:
+    """(is a contact line, country named at its start, e-mails on it)."""
+    plain = _plain(line)
+    emails = EMAIL_RE.findall(plain)
+    rest = EMAIL_RE.sub("", plain).strip(" /,;:.")
+    if not rest:
+        return bool(emails), None, emails
+    code = country_code(rest)
+    return code is not None, code, emails
+
+
+def _is_heading_like(block: Block) -> bool:
+    return block.md_level is not None or (
+        len(block.lines) == 1 and len(block.text) <= 120 and _is_capital(block.text)
+        and len(block.text.split()) <= 8
+    )
+
+
+def _country_heading(text: str) -> str | None:
+    return country_code(_plain(text))
+
+
+def extract_directory(
+    blocks: list[Block], dropped: list[DroppedLine] | None = None
+) -> tuple[list[Block], ParsedDirectory]:
+    """Move the contact block, the hotline sentence, the staff list and the hotline table
+    out of the flow of text into a directory. Their headings ("Contact IOM missions:",
+    "National hotlines") go to ``dropped`` as "directory heading".
+
+    A heading that merely mentions hotlines or staff ("A hotline for returning workers")
+    opens a directory part only when what follows reads as one: no prose, and at least
+    one number or person found. Otherwise it is a story, and the text after it stays."""
+    directory = ParsedDirectory()
+    offices: dict[str, list[str]] = {}
+    seen_emails: set[str] = set()  # an address is listed once, under its first country
+    kept: list[Block] = []
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        if block.md_level is None and _is_contact_start(block):
+            current: str | None = None
+            lines = block.lines[1:]
+            if dropped is not None:
+                dropped.append(DroppedLine(block.nos[0], block.lines[0], "directory heading"))
+            i += 1
+            while i < len(blocks) and blocks[i].md_level is None and all(
+                _contact_line_code(ln)[0] for ln in blocks[i].lines
+            ):
+                lines += blocks[i].lines
+                i += 1
+            for line in lines:
+                _, code, emails = _contact_line_code(line)
+                current = code or current
+                if current:
+                    bucket = offices.setdefault(current, [])
+                    for email in emails:
+                        if email.lower() not in seen_emails:
+                            seen_emails.add(email.lower())
+                            bucket.append(email)
+            continue
+        if block.md_level is None and _is_hotline_sentence(block.text):
+            directory.hotlines += parse_hotline_sentence(_plain(block.text))
+            i += 1
+            continue
+        if _is_heading_like(block) and not _country_heading(block.heading_text):
+            text = block.heading_text
+            if HOTLINE_HEADING_RE.search(text) and len(text.split()) <= 10:
+                end = _directory_region_end(blocks, i)
+                found = parse_hotline_table(blocks[i + 1:end])
+                if found and not _has_prose(blocks[i + 1:end]):
+                    directory.hotlines += found
+                    drop_block(dropped, block, "directory heading")
+                    i = end
+                    continue
+            if TEAM_HEADING_RE.search(text) and len(text.split()) <= 10:
+                end = _directory_region_end(blocks, i)
+                people = parse_staff_list(blocks[i + 1:end])
+                if people and not _has_prose(blocks[i + 1:end]):
+                    directory.people += people
+                    drop_block(dropped, block, "directory heading")
+                    i = end
+                    continue
+        kept.append(block)
+        i += 1
+    directory.offices = [ParsedOffice(code, emails) for code, emails in offices.items()]
+    directory.hotlines = _dedupe_hotlines(directory.hotlines)
+    return kept, directory
+
+
+def _is_contact_start(block: Block) -> bool:
+    first = block.lines[0]
+    return "contact" in first.lower() and bool(CONTACT_START_RE.match(_plain(first)))
+
+
+def _has_prose(blocks: list[Block]) -> bool:
+    """A sentence of six words or more: story text, never a directory listing."""
+    return any(
+        sum(w.isalpha() for w in b.plain.split()) >= 6
+        and b.plain.rstrip(")\"”’»*").endswith((".", "!", "?"))
+        and not EMAIL_RE.search(b.plain)
+        for b in blocks
+        if b.md_level is None
+    )
+
+
+def _directory_region_end(blocks: list[Block], start: int) -> int:
+    for j in range(start + 1, len(blocks)):
+        block = blocks[j]
+        if block.md_level is None and _is_contact_start(block):
+            return j
+        if _is_heading_like(block) and not _country_heading(block.heading_text):
+            text = block.heading_text
+            if not (HOTLINE_HEADING_RE.search(text) or TEAM_HEADING_RE.search(text)):
+                return j
+            return j  # the next directory part starts its own region
+    return len(blocks)
+
+
+def _is_hotline_sentence(text: str) -> bool:
+    if "hotline" not in text.lower():
+        return False
+    plain = _plain(text)
+    if len(plain.split()) > 60:
+        return False
+    numbers = len(PHONE_IN_TEXT_RE.findall(plain))
+    if not numbers or not mention_positions(plain):
+        return False  # "Hotline calls received" in a figure block is no directory entry
+    return bool(re.search(r"receive calls|call", plain, re.I)) or numbers >= 2
+
+
+_HOTLINE_NOTES = ("national hotline", "emergency cell number", "cell number", "hotline")
+
+
+def parse_hotline_sentence(text: str) -> list[ParsedHotline]:
+    """"Kazakhstan's (11616) and Kyrgyzstan's national hotline (1899) as well as emergency
+    cell number in Tajikistan +992900800800 ..." -> one hotline per number, each given to
+    the country named last before it, its note the nearest descriptive phrase."""
+    mentions = mention_positions(text)
+    numbers = list(PHONE_IN_TEXT_RE.finditer(text))
+    hotlines = []
+    for k, m in enumerate(numbers):
+        before = [code for pos, code in mentions if pos < m.start()]
+        after = [code for pos, code in mentions if pos > m.end()]
+        code = before[-1] if before else (after[0] if after else None)
+        if code is None:
+            continue
+        lo = numbers[k - 1].end() if k else 0
+        hi = numbers[k + 1].start() if k + 1 < len(numbers) else len(text)
+        note = ""
+        best = None
+        for phrase in _HOTLINE_NOTES:
+            for pm in re.finditer(phrase, text[lo:hi], re.IGNORECASE):
+                # Measured from the phrase end, so "national hotline" ties with "hotline"
+                # and, coming first in the list, wins.
+                dist = abs(lo + pm.end() - m.start())
+                if best is None or dist < best:
+                    best, note = dist, phrase
+        printed = tidy_phone(m.group(0), code)
+        hotlines.append(ParsedHotline(code, printed, note, normalise_phone(printed, code)))
+    return hotlines
+
+
+def parse_hotline_table(blocks: list[Block]) -> list[ParsedHotline]:
+    """Country headings, then lines like "189 (Bishkek)", "+ 99 312 463514;" or a number
+    with its "(landlines)" note on the next line."""
+    hotlines: list[ParsedHotline] = []
+    country: str | None = None
+    for block in blocks:
+        code = _country_heading(block.heading_text) if _is_heading_like(block) else None
+        if code:
+            country = code
+            continue
+        if country is None:
+            continue
+        for line in block.lines:
+            line = _plain(line)
+            note_only = re.fullmatch(r"\(([^)]*)\)[;,.]?", line)
+            if note_only:
+                if hotlines and not hotlines[-1].note:
+                    hotlines[-1].note = note_only.group(1).strip()
+                continue
+            for piece in re.split(r";", line):
+                m = re.match(r"^\s*(\+?[\d\s\-–]*\d)\s*(?:\(([^)]*)\))?", piece)
+                if not m or len(re.sub(r"\D", "", m.group(1))) < 3:
+                    continue
+                printed = tidy_phone(m.group(1), country)
+                hotlines.append(
+                    ParsedHotline(
+                        country, printed, (m.group(2) or "").strip(),
+                        normalise_phone(printed, country),
+                    )
+                )
+    return hotlines
+
+
+def _dedupe_hotlines(hotlines: list[ParsedHotline]) -> list[ParsedHotline]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for h in hotlines:
+        key = (h.country, h.e164 or re.sub(r"\D", "", h.number))
+        if key not in seen:
+            seen.add(key)
+            out.append(h)
+    return out
+
+
+def parse_staff_list(blocks: list[Block]) -> list[ParsedPerson]:
+    """Names ("Ms. Aliya Alikova"), role lines, "Tel:" lines and an e-mail, grouped under
+    optional country headings. Someone listed before any country heading gets the
+    country of their phone's calling code."""
+    people: list[ParsedPerson] = []
+    country: str | None = None
+    role_lines: list[str] = []
+    person: ParsedPerson | None = None
+
+    def finish() -> None:
+        if person is not None:
+            person.role = join_lines(role_lines)
+            if person.country is None:
+                person.country = _country_of_phone(person.phones)
+            people.append(person)
+
+    lines: list[tuple[str | None, str]] = []
+    for block in blocks:
+        code = _country_heading(block.heading_text) if _is_heading_like(block) else None
+        if code:
+            lines.append((code, ""))
+        else:
+            lines += [(None, ln) for ln in block.lines]
+    for code, line in lines:
+        if code:
+            finish()
+            person, role_lines, country = None, [], code
+            continue
+        plain = _plain(line)
+        if PERSON_RE.match(plain) or _looks_like_name(plain) and person is None:
+            finish()
+            person, role_lines = ParsedPerson(plain, "", country, [], None), []
+            continue
+        if person is None:
+            continue
+        tel = TEL_RE.match(plain)
+        emails = EMAIL_RE.findall(plain)
+        if tel:
+            for number in re.split(r"[;,/]", tel.group(1)):
+                if re.search(r"\d{3}", number):
+                    person.phones.append(tidy_phone(number, person.country))
+        elif emails:
+            person.email = person.email or emails[0]
+        elif not person.phones and not person.email:
+            role_lines.append(plain)
+    finish()
+    return people
+
+
+def _looks_like_name(text: str) -> bool:
+    words = text.split()
+    return (
+        2 <= len(words) <= 4
+        and all(w[:1].isupper() and w[1:].islower() for w in words)
+        and not country_code(text)
+    )
+
+
+def _country_of_phone(phones: list[str]) -> str | None:
+    for phone in phones:
+        digits = re.sub(r"\D", "", phone)
+        if phone.startswith("+"):
+            for c in sorted(COUNTRIES, key=lambda c: -len(c.calling_code)):
+                if digits.startswith(c.calling_code):
+                    return c.code
+    return None

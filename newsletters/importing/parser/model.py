@@ -1,0 +1,117 @@
+"""The parser's result: plain dataclasses (no Django), and the parse() contract's constants."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class ParsedPhoto:
+    caption: str
+
+
+@dataclass
+class ParsedImage:
+    """A Markdown image the story refers to: ``![alt](src "title")``. The loader imports
+    it as a Photo when ``src`` is in the same upload, and warns otherwise."""
+
+    src: str
+    alt: str
+    caption: str = ""
+
+
+@dataclass
+class ParsedStory:
+    title: str
+    countries: list[str]
+    body: str  # Markdown
+    photos: list[ParsedPhoto] = field(default_factory=list)
+    images: list[ParsedImage] = field(default_factory=list)
+
+
+@dataclass
+class ParsedSection:
+    title: str
+    stories: list[ParsedStory] = field(default_factory=list)
+
+
+@dataclass
+class ParsedKeyFigure:
+    label: str
+    value: int
+    unit: str
+
+
+@dataclass
+class ParsedOffice:
+    country: str  # alpha-2
+    emails: list[str]
+
+
+@dataclass
+class ParsedHotline:
+    country: str
+    number: str
+    note: str
+    e164: str | None
+
+
+@dataclass
+class ParsedPerson:
+    name: str
+    role: str
+    country: str | None
+    phones: list[str]
+    email: str | None
+
+
+@dataclass
+class ParsedDirectory:
+    offices: list[ParsedOffice] = field(default_factory=list)
+    hotlines: list[ParsedHotline] = field(default_factory=list)
+    people: list[ParsedPerson] = field(default_factory=list)
+
+
+@dataclass
+class DroppedLine:
+    """An input line that is in no part of the result, and why (e.g. "running header",
+    "page number", "contents list", "continued on page", "boilerplate", "conversion junk").
+    ``line`` is 1-based in the decoded input."""
+
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass
+class ParsedIssue:
+    series: str | None
+    number: int | None
+    date: datetime.date | None
+    title: str
+    sections: list[ParsedSection]
+    key_figures: list[ParsedKeyFigure]
+    directory: ParsedDirectory
+    warnings: list[str]
+    # "day", "month", "quarter" or "year": ``date`` is then the period's first day.
+    date_precision: str = "day"
+    dropped: list[DroppedLine] = field(default_factory=list)
+    # 0..1; below CONFIDENCE_THRESHOLD the file needs review, for the reasons given.
+    confidence: float = 1.0
+    confidence_reasons: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["date"] = self.date.isoformat() if self.date else None
+        for hotline in data["directory"]["hotlines"]:
+            del hotline["e164"]
+        return data
+
+
+CONFIDENCE_THRESHOLD = 0.6
+LAYOUTS = ("auto", "sections", "one-story")
+
+
+class ParseError(ValueError):
+    """The text is not a recognisable issue. The message is one human-readable line."""

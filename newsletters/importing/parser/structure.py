@@ -1,0 +1,28 @@
+"""The user's way out when the automatic layout fails: ``layout="one-story"`` makes the
+whole text one story, ``layout="sections"`` turns section detection off."""
+
+from __future__ import annotations
+
+from .classify import Item
+
+
+def apply_layout(items: list[Item], layout: str) -> list[Item]:
+    """Items re-labelled for ``layout`` ("auto" leaves them as they are).
+
+    one-story: every heading becomes a paragraph of its own ("## Osh" stays visible as a
+    line of text), captions stay captions, and the story has no title.
+    sections: section headings become story headings, all in one untitled section."""
+    if layout == "one-story":
+        out = [Item("story", "", [], [])]
+        for item in items:
+            if item.kind in ("section", "story"):
+                out.append(Item("para", f"**{item.text}**", list(item.countries), item.nos))
+            else:
+                out.append(item)
+        return out
+    if layout == "sections":
+        return [
+            Item("story", it.text, it.countries, it.nos) if it.kind == "section" else it
+            for it in items
+        ]
+    return items

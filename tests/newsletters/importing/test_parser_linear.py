@@ -1,0 +1,104 @@
+"""The parser runs in linear time whatever the input (issue 10, item 8).
+
+Each shape below once made a pattern or a join quadratic or worse (1,000 leading spaces
+took 145 s before the running-header pattern was fixed). Time is the process's CPU time,
+so other work on a busy machine does not make the test flaky; the limit is 1 s per parse
+of up to 256 KB.
+"""
+
+import contextlib
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsletters.importing import parser as p
+
+LIMIT_SECONDS = 1.0
+SIZE = 256 * 1024
+
+
+def _fill(unit: str, size: int = SIZE, head: str = "", tail: str = "") -> str:
+    return head + unit * max(1, (size - len(head) - len(tail)) // max(1, len(unit))) + tail
+
+
+SHAPES = {
+    "leading spaces before a header": lambda: _fill(" ", tail="ISSUE 1, 01/02/2021 x"),
+    "spaces then a header per line": lambda: _fill(" " * 1000 + "ISSUE 1, 01/01/2020 x\n"),
+    "one huge word (e-mail pattern)": lambda: _fill("a"),
+    "one huge word then @": lambda: _fill("a", tail="@"),
+    "dots (e-mail pattern)": lambda: _fill("."),
+    "[ repeated (link pattern)": lambda: _fill("["),
+    "[]( repeated (link pattern)": lambda: _fill("[]("),
+    "[a]( unclosed links": lambda: _fill("[a](b "),
+    "many short lines in one block": lambda: _fill("ab\n"),
+    "hyphen-ended lines in one block": lambda: _fill("ab-\n"),
+    "a and a blank line, repeated": lambda: _fill("a\n\n"),
+    "long URL": lambda: _fill("a/", head="see http://", tail=" now"),
+    "have assisted 1 xxxx": lambda: _fill("x", head="have assisted 1 "),
+    "COVID and a run of digits": lambda: _fill("1", head="COVID "),
+    "digits and commas": lambda: _fill("1,"),
+    "stars (emphasis)": lambda: _fill("*"),
+    "underscores (emphasis)": lambda: _fill("_"),
+    "dollar and backslashes (LaTeX)": lambda: _fill("\\a", head="$"),
+    "country colon then spaces": lambda: _fill(" ", head="KAZAKHSTAN:", tail="x"),
+    "country colon then stars": lambda: _fill("*", head="KAZAKHSTAN: a"),
+    "capital lines": lambda: _fill("HELLO WORLD\n"),
+    "hotline and numbers": lambda: _fill("1234 ", head="hotline call "),
+    "plus and digit groups": lambda: _fill(" 1", head="+1"),
+    "contact block of distinct e-mails": lambda: "Contact us\n" + "".join(
+        f"KAZAKHSTAN: user{i}@example.org\n" for i in range(SIZE // 36)
+    ),
+    "106 KB without blank lines": lambda: "".join(
+        f"Line {i} of a converted page, no blank line between these words at all\n"
+        if i % 7 else f"HEADING NUMBER {i}\n"
+        for i in range(106 * 1024 // 70)
+    ),
+    "repeated running headers with page numbers": lambda: "".join(
+        f"THE COURIER · Vol. 2, No. 6 · Page {i}\nSome text of page {i}.\n\n"
+        for i in range(SIZE // 66)
+    ),
+    "front matter fence without end": lambda: _fill("key: value\n", head="---\n"),
+}
+
+
+def _timed_parse(text: str) -> float:
+    start = time.process_time()
+    with contextlib.suppress(p.ParseError):
+        p.parse(text, series="Series")
+    return time.process_time() - start
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_adversarial_shape_parses_in_linear_time(name):
+    text = SHAPES[name]()
+    assert len(text) <= SIZE + 1024
+    seconds = _timed_parse(text)
+    print(f"{name}: {seconds:.3f} s CPU for {len(text):,} characters")
+    assert seconds < LIMIT_SECONDS, f"{name}: {seconds:.2f} s for {len(text):,} characters"
+
+
+# Pieces of newsletters and of the shapes above; Hypothesis strings them together and
+# repeats the result up to 256 KB.
+PIECES = [
+    " ", "  ", "\n", "\n\n", "\n\n\n", "#", "## ", "**", "*", "_", "[", "]", "(", ")", "$",
+    "\\", "-", "–", ":", ",", ".", "@", "+", "/", "<sup>", "</sup>", "http://", "a", "1",
+    "ISSUE 3, 01/02/2021", "Vol. I - No. 6", "April - June 2014", "Q2 2014", "Page 3",
+    "KAZAKHSTAN:", "hotline", "Contact IOM missions:", "x@example.org", "have assisted 12",
+    "COVID-19 cases", "Photo: ", "In this issue", "(Continued on page 4)", "---", "Ms. A B",
+    "Tel: +7 727 000 00 00", "Word", "word", "WORD", "ёж", "١٢٣", "\u00a0", "\ufeff",
+]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    unit=st.lists(
+        st.one_of(st.sampled_from(PIECES), st.text(max_size=20)), min_size=1, max_size=30
+    ).map("".join),
+    size=st.integers(min_value=1, max_value=SIZE),
+)
+def test_random_text_parses_in_linear_time(unit, size):
+    text = _fill(unit, size=size)[:SIZE] if unit else "x"
+    seconds = _timed_parse(text)
+    assert seconds < LIMIT_SECONDS, f"{seconds:.2f} s for {len(text):,} characters: {unit!r}"
