@@ -155,7 +155,7 @@ FILENAME_DATE_RE = re.compile(
     r"(?<!\d)(?P<y>(?:18|19|20)\d\d)[-_.](?P<m>[01]\d)(?:[-_.](?P<d>[0-3]\d))?(?!\d)"
 )
 FILENAME_NUMBER_RE = re.compile(
-    r"(?:^|[_\-\s.])(?:no|nr|issue|n)?[_\-\s.]?(?P<n>\d{1,3})(?=$|[_\-\s.])", re.I
+    r"(?:^|[_\-\s.])(?P<mark>no|nr|issue|n)?[_\-\s.]?(?P<n>\d{1,3})(?=$|[_\-\s.])", re.I
 )
 
 
@@ -175,7 +175,10 @@ def from_filename(filename: str | None) -> Metadata:
             meta.date = None
         stem = stem[: m.start()] + "_" + stem[m.end():]
     n = FILENAME_NUMBER_RE.search(stem)
-    if n:
+    # A bare leading number ("004_0914d3.txt") is how archives keep files in order, not an
+    # issue number: it counts when marked ("no_6"), after a name ("bulletin_09") or
+    # beside a date ("09_2019-12").
+    if n and (n.group("mark") or meta.date or re.match(r"[^\W\d_]", stem)):
         meta.number = int(n.group("n"))
     return meta
 

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from newsletters.importing import batch
-from newsletters.importing.parser import DroppedLine
+from newsletters.importing.parser import CONFIDENCE_THRESHOLD, DroppedLine
 from newsletters.models import DatePrecision, Issue, Story
 
 from .conftest import issue_text
@@ -72,7 +72,9 @@ def test_dry_run_json_gives_outcome_confidence_dropped_and_warnings(
     (entry,) = json.loads(out)["files"]
     assert entry["outcome"] == "create"
     assert entry["message"].startswith("would be created: ")
-    assert entry["confidence"] == 1.0 and entry["needs_review"] is False
+    # The score itself is the parser's (tested there); here: reported, and above the bar.
+    assert CONFIDENCE_THRESHOLD <= entry["confidence"] <= 1.0
+    assert entry["needs_review"] is False
     assert entry["dropped"] == {
         "running header": [
             {"line": 1, "text": "NORTHWIND DIGEST 3"},

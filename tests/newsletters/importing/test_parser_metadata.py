@@ -115,3 +115,18 @@ def test_never_a_date_from_story_text():
     assert (issue.date, issue.number) == (None, None)
     assert issue.title == "Valley Report"
     assert "May" not in issue.title
+
+
+@pytest.mark.parametrize(
+    ("filename", "number"),
+    [
+        ("004_0914d3667e10c2db.txt", None),  # an archive's ordering prefix, not a number
+        ("17.txt", None),
+        ("no_6.txt", 6),
+        ("issue-12.md", 12),
+        ("digest_7.md", 7),
+        ("09_2019-12.md", 9),
+    ],
+)
+def test_a_number_from_the_file_name_needs_a_mark_a_name_or_a_date(filename, number):
+    assert p.parse("Text with no masthead at all.", series="S", filename=filename).number == number
