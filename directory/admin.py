@@ -18,6 +18,19 @@ from .resources import CountryResource, HotlineResource, OfficeResource, PersonR
 class SpreadsheetAdmin(ImportExportMixin, HistoryAdmin):
     formats = [CSV, XLSX, JSON]
 
+    # Saving an entry here confirms it: a proposal from an imported issue becomes public
+    # at once, as anything staff enter directly does (directory/models.py).
+    def save_model(self, request, obj, form, change):
+        if hasattr(obj, "proposed"):
+            obj.proposed = False
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            if hasattr(inline_form.instance, "proposed") and inline_form.has_changed():
+                inline_form.instance.proposed = False
+        super().save_formset(request, form, formset, change)
+
 
 @admin.register(Country)
 class CountryAdmin(SpreadsheetAdmin):
@@ -69,4 +82,5 @@ class HotlineAdmin(SpreadsheetAdmin):
     list_select_related = ["country", "last_seen_in"]
     search_fields = ["number", "e164", "note"]
     autocomplete_fields = ["last_seen_in"]
-    fields = ["country", "number", "e164", "note", "position", "last_seen_in"]
+    fields = ["country", "number", "e164", "note", "position", "last_seen_in", "proposed"]
+    readonly_fields = ["proposed"]

@@ -9,20 +9,30 @@ from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
 from django.views.generic import DetailView, ListView
 
+from newsletters.publishing import apply_due_directories
+
 from .exports import write_directory_csv
-from .models import Country, Hotline, Office, Person
+from .models import Country, Hotline, Office, OfficeEmail, Person
 from .vcard import person_vcard
 
 
 def countries_with_entries():
-    """Countries with everything the directory prints, in a fixed number of queries."""
+    """Countries with the public entries of the directory, in a fixed number of queries.
+
+    The public directory, its country pages, the API and the CSV all read this; the home
+    page's hotlines and the vCards use the same `public()` querysets.
+    """
+    apply_due_directories()
     last_seen = ("last_seen_in",)
     return Country.objects.prefetch_related(
-        Prefetch("hotlines", queryset=Hotline.objects.select_related(*last_seen)),
+        Prefetch("hotlines", queryset=Hotline.objects.public().select_related(*last_seen)),
         Prefetch(
-            "offices", queryset=Office.objects.select_related(*last_seen).prefetch_related("emails")
+            "offices",
+            queryset=Office.objects.public()
+            .select_related(*last_seen)
+            .prefetch_related(Prefetch("emails", queryset=OfficeEmail.objects.public())),
         ),
-        Prefetch("people", queryset=Person.objects.select_related(*last_seen)),
+        Prefetch("people", queryset=Person.objects.public().select_related(*last_seen)),
     )
 
 
@@ -43,7 +53,8 @@ class CountryView(DetailView):
 
 
 def person_vcard_view(request, pk):
-    person = get_object_or_404(Person.objects.select_related("country"), pk=pk)
+    apply_due_directories()
+    person = get_object_or_404(Person.objects.public().select_related("country"), pk=pk)
     response = HttpResponse(person_vcard(person), content_type="text/vcard; charset=utf-8")
     filename = f"{slugify(person.name) or 'contact'}.vcf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

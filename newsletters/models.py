@@ -134,6 +134,11 @@ class Issue(models.Model):
         editable=False,
         help_text="Set when staff save the issue: a re-import then no longer overwrites it.",
     )
+    directory_pending = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Scheduled: its directory applies once it is live (newsletters/publishing.py).",
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -163,14 +168,32 @@ class Issue(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        from . import publishing
+
         if not self.slug:
             self.slug = slug_among(self, self.title)
         if self.status == self.Status.PUBLISHED and self.first_published_at is None:
             self.first_published_at = timezone.now()
+        was = None
+        if not self._state.adding:
+            was = getattr(self, "_stored_status", None)
+            if was is None:  # an instance built by hand with a pk: ask the database
+                stored = Issue.objects.filter(pk=self.pk).values_list("status", flat=True)
+                was = stored.first()
         super().save(*args, **kwargs)
+        if was is not None and self.status != was:
+            publishing.status_changed(self, was)
+        self._stored_status = self.status
 
     def get_absolute_url(self):
         return reverse("newsletters:issue", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The stored status, to tell a change of status on save (see publishing.py).
+        instance._stored_status = instance.__dict__.get("status")
+        return instance
 
     @property
     def period_label(self) -> str:
@@ -201,9 +224,11 @@ class Issue(models.Model):
             and self.go_live_at > timezone.now()
         )
 
-    def publish(self, at=None):
+    def publish(self, at=None, *, reason: str = ""):
         self.status = self.Status.PUBLISHED
         self.go_live_at = at
+        if reason:
+            self._change_reason = reason  # kept in the revision (simple-history)
         self.save()
 
     def unpublish(self):

@@ -12,6 +12,7 @@ from directory.models import Hotline
 from .charts import figure_trends
 from .filters import IssueFilter
 from .models import Issue, Story
+from .publishing import apply_due_directories
 from .search import (
     MAX_QUERY_LENGTH,
     attach_snippets,
@@ -37,7 +38,8 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["issue"] = Issue.objects.published().with_contents().newest_first().first()
-        context["hotlines"] = Hotline.objects.select_related("country")
+        apply_due_directories()
+        context["hotlines"] = Hotline.objects.public().select_related("country")
         context["charts"] = figure_trends(last=HOME_TREND_ISSUES)
         return context
 

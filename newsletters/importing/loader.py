@@ -11,8 +11,9 @@ Rules (issue 3):
   source name) replaces its contents only while it is a draft nobody edited in the
   admin; otherwise it is "skipped", never overwritten;
 - directory entries are merged (one Country per code, one Office per country, one row
-  per e-mail address, person and hotline number) and remember the newest issue that
-  printed them in `last_seen_in`.
+  per e-mail address, person and hotline number) as *proposals* listed by the issue:
+  nothing public changes until the issue is published, and then only where it is the
+  newest published issue to print them (`last_seen_in`; newsletters/publishing.py).
 
 Queries per file stay a small constant: look-ups are batched with `__in`, rows are
 written with `bulk_create` / `bulk_update`.
@@ -322,28 +323,57 @@ def _ensure_countries(plan: _DirectoryPlan) -> dict[str, Country]:
     return plan.countries  # type: ignore[return-value]
 
 
-def _merge_directory(plan: _DirectoryPlan, issue: Issue, countries: dict[str, Country]) -> None:
-    """Write the planned directory: create what is new, refresh what this issue confirms."""
+def _add_listings(issue: Issue, rows_by_model: dict) -> None:
+    """Record that `issue` prints these rows (one INSERT per kind; repeats are ignored)."""
+    for model, pks in rows_by_model.items():
+        if pks:
+            through = model.listed_in.through
+            own = f"{model._meta.model_name}_id"
+            through.objects.bulk_create(
+                [through(**{own: pk, "issue_id": issue.pk}) for pk in dict.fromkeys(pks)],
+                ignore_conflicts=True,
+            )
+
+
+def _merge_directory(
+    plan: _DirectoryPlan, issue: Issue, countries: dict[str, Country], *, apply: bool = True
+) -> None:
+    """Write the planned directory.
+
+    Entries new to the database are created as proposals and every entry is listed as
+    printed by `issue`; nothing public changes unless `apply`. With `apply` (the issue is
+    being published) the entries of which it is the newest published issue take its
+    values and their `last_seen_in` (see newsletters/publishing.py).
+    """
+    seen_in = issue if apply else None
     # Offices: one per country, holding that country's e-mail addresses.
     touched_offices = []
     for code, office in plan.offices.items():
         if office is None:
             name = _clip(f"IOM mission in {countries[code].name}", Office, "name")
-            office, _ = Office.objects.get_or_create(
-                country=countries[code], name=name, defaults={"last_seen_in": issue}
-            )
+            office, created = Office.objects.get_or_create(
+                country=countries[code], name=name,
+                defaults={"last_seen_in": seen_in, "proposed": True},
+            )  # fmt: skip
             plan.offices[code] = office
-        elif _is_newer(issue, _last_seen(office)):
+            if not created and apply and _is_newer(issue, office.last_seen_in):
+                touched_offices.append(office.pk)
+        elif apply and _is_newer(issue, _last_seen(office)):
             touched_offices.append(office.pk)
     if touched_offices:
         Office.objects.filter(pk__in=touched_offices).update(last_seen_in=issue)
-    new_emails, positions = [], {}
+    new_emails, listed_emails, positions = [], [], {}
     for address, (code, row) in plan.emails.items():
         positions[code] = positions.get(code, -1) + 1
         if row is None:
             new_emails.append(
-                OfficeEmail(office=plan.offices[code], address=address, position=positions[code])
+                OfficeEmail(
+                    office=plan.offices[code], address=address, position=positions[code],
+                    proposed=True,
+                )  # fmt: skip
             )
+        else:
+            listed_emails.append(row.pk)
     if new_emails:
         OfficeEmail.objects.bulk_create(new_emails)
 
@@ -358,9 +388,11 @@ def _merge_directory(plan: _DirectoryPlan, issue: Issue, countries: dict[str, Co
             new_hotlines.append(
                 Hotline(
                     country=country, number=number, digits=key, note=note, e164=e164,
-                    position=position, last_seen_in=issue,
+                    position=position, last_seen_in=seen_in, proposed=True,
                 )  # fmt: skip
             )
+        elif not apply:
+            continue  # a draft's version of a known entry waits for its publication
         elif _is_newer(issue, _last_seen(row)):
             # A later issue that prints the bare number keeps the note an earlier one gave.
             fields = (number, note or row.note, e164 or row.e164)
@@ -393,10 +425,11 @@ def _merge_directory(plan: _DirectoryPlan, issue: Issue, countries: dict[str, Co
                     country=country,
                     phones=phones,
                     email=email or "",
-                    last_seen_in=issue,
+                    last_seen_in=seen_in,
+                    proposed=True,
                 )
             )
-        elif _is_newer(issue, _last_seen(row)):
+        elif apply and _is_newer(issue, _last_seen(row)):
             fields = (
                 _clip(parsed.role, Person, "role") or row.role,
                 phones or row.phones,
@@ -417,6 +450,17 @@ def _merge_directory(plan: _DirectoryPlan, issue: Issue, countries: dict[str, Co
         Person.objects.bulk_update(
             changed_people, ["last_seen_in", "role", "phones", "email", "country"]
         )
+    _add_listings(
+        issue,
+        {
+            Office: [o.pk for o in plan.offices.values() if o is not None],
+            OfficeEmail: listed_emails + [e.pk for e in new_emails],
+            Hotline: [row.pk for _, row in plan.hotlines.values() if row is not None]
+            + [h.pk for h in new_hotlines],
+            Person: [row.pk for _, _, row in plan.people if row is not None]
+            + [p.pk for p in new_people],
+        },
+    )
 
 
 # --- issue contents ------------------------------------------------------------------
@@ -570,17 +614,18 @@ def load_issue(
         issue.source_hash = source_hash
         issue.import_warnings = list(parsed.warnings)
         issue.directory_snapshot = _directory_dict(parsed)
-        if publish:
-            issue.status = Issue.Status.PUBLISHED
         issue.save()
 
         plan = _plan_directory(parsed.directory, _story_codes(parsed), cache)
         countries = _ensure_countries(plan)
         _write_contents(issue, parsed, countries)
-        _merge_directory(plan, issue, countries)
+        # Proposals only: the directory changes when (and if) the issue is published.
+        _merge_directory(plan, issue, countries, apply=False)
         if plan.warnings:
             issue.import_warnings = [*issue.import_warnings, *plan.warnings]
             Issue.objects.filter(pk=issue.pk).update(import_warnings=issue.import_warnings)
+        if publish:
+            issue.publish()
     if cache is not None:  # committed: safe to remember for the next files
         cache.series[series_title] = series
         cache.countries.update(countries)
