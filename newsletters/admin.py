@@ -21,6 +21,7 @@ from import_export.formats.base_formats import CSV, JSON, XLSX
 from .admin_import import import_urls
 from .admin_views import HistoryAdmin, issue_tool_urls
 from .exporting import export_response
+from .figures import KeyFigureForm
 from .images import validate_photo
 from .models import Issue, KeyFigure, Photo, Section, Series, Story
 from .resources import KeyFigureResource
@@ -89,6 +90,7 @@ class SectionInline(admin.TabularInline):
 
 class KeyFigureInline(admin.TabularInline):
     model = KeyFigure
+    form = KeyFigureForm
     fields = ["label", "value", "unit", "note", "position"]
     extra = 0
     ordering = ["position", "pk"]
@@ -329,9 +331,10 @@ class PhotoAdmin(MarksIssueEdited, HistoryAdmin):
 
 @admin.register(KeyFigure)
 class KeyFigureAdmin(MarksIssueEdited, ImportExportMixin, HistoryAdmin):
+    form = KeyFigureForm
     resource_classes = [KeyFigureResource]
     formats = [CSV, XLSX, JSON]
-    list_display = ["label", "value", "unit", "note", "issue", "position"]
+    list_display = ["label", "display_value", "unit", "note", "issue", "position"]
     list_select_related = ["issue"]
     list_filter = ["issue__series", "label"]
     search_fields = ["label", "issue__title", "issue__slug"]

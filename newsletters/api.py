@@ -9,6 +9,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
+from .figures import exact_figure
 from .markdown import render_markdown
 from .models import Issue
 
@@ -87,9 +88,13 @@ def issue_detail(request, slug):
         }
         for section in issue.sections.all()
     ]
+    # Values as exact decimal strings ("1650", "12.5"): a JSON number would be a float to
+    # most readers. A figure still to be filled in is left out.
     data["key_figures"] = [
-        {"label": f.label, "value": f.value, "unit": f.unit, "note": f.note}
+        {"label": f.label, "value": exact_figure(f.value), "unit": f.unit, "note": f.note}
         for f in issue.key_figures.all()
+        if f.value is not None
     ]
     data["directory"] = issue.directory_snapshot or {}
     return JsonResponse(data)
+

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from .figures import DECIMAL_PLACES, MAX_DIGITS, figure_with_unit, format_figure
 from .images import delete_renditions, make_renditions, validate_photo
 from .querysets import IssueQuerySet, StoryQuerySet
 
@@ -241,13 +242,19 @@ class Issue(models.Model):
         self.import_warnings = []
         self.save(update_fields=["import_warnings", "dismissed_warnings", "updated_at"])
 
+    @property
+    def filled_key_figures(self) -> list:
+        """The key figures the public sees: those filled in (uses the prefetched rows)."""
+        return [figure for figure in self.key_figures.all() if figure.value is not None]
+
     def word_count(self) -> int:
         """Words in the titles and bodies of this issue's stories."""
         return sum(story.word_count() for story in self.stories.all())
 
     def start_next(self) -> "Issue":
         """A draft of the next number in this series: the same sections, no stories yet,
-        and this issue's key figures as labels to fill in (value 0, noted as such)."""
+        and this issue's key figures as labels to fill in: empty (never 0), so they stay
+        out of every chart and table and the pre-publish check lists them."""
         from django.db import transaction
         from django.db.models import Max
 
@@ -267,9 +274,8 @@ class Issue(models.Model):
                 KeyFigure.objects.create(
                     issue=issue,
                     label=figure.label,
-                    value=0,
+                    value=None,
                     unit=figure.unit,
-                    note=KeyFigure.TO_FILL_IN,
                     position=figure.position,
                 )
         return issue
@@ -430,12 +436,12 @@ class Photo(models.Model):
 
 
 class KeyFigure(models.Model):
-    # The note of a figure copied by "Start next issue" whose value is still to come.
-    TO_FILL_IN = "to fill in"
-
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="key_figures")
     label = models.CharField(max_length=200, help_text="For example: COVID-19 registered cases")
-    value = models.BigIntegerField()
+    # Exact, as printed ("1,650", "12.5", "37" with unit "%"); empty until it is known.
+    value = models.DecimalField(
+        max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, null=True, blank=True
+    )
     unit = models.CharField(max_length=50, blank=True, help_text="For example: people")
     note = models.CharField(max_length=300, blank=True)
     position = models.PositiveIntegerField(default=0)
@@ -453,5 +459,15 @@ class KeyFigure(models.Model):
         ]
 
     def __str__(self):
-        unit = f" {self.unit}" if self.unit else ""
-        return f"{self.label}: {self.value:,}{unit}"
+        if self.value is None:
+            return f"{self.label}: (to fill in)"
+        return f"{self.label}: {figure_with_unit(self.value, self.unit)}"
+
+    @property
+    def display_value(self) -> str:
+        """The value as printed: "1,650", "12.5" (no trailing zeros); "" when empty."""
+        return format_figure(self.value)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.value is None

@@ -9,8 +9,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from import_export import fields, resources
-from import_export.widgets import ForeignKeyWidget, IntegerWidget
+from import_export.widgets import ForeignKeyWidget, IntegerWidget, NumberWidget
 
+from .figures import PERCENT, exact_figure, parse_figure
 from .models import Issue, KeyFigure
 
 
@@ -29,6 +30,20 @@ class WholeNumberWidget(IntegerWidget):
         if number != number.to_integral_value():
             raise ValueError(f"“{value}” is not a whole number.")
         return int(number)
+
+
+class FigureWidget(NumberWidget):
+    """A key-figure value as printed ("7,801", "12.5", "37%"); empty stays empty. The
+    percent sign goes to the unit column (KeyFigureResource.before_import_row)."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return parse_figure(value).value
+        except ValueError as exc:
+            raise ValueError(str(exc)) from None
+
+    def render(self, value, obj=None, **kwargs):
+        return exact_figure(value) or ""
 
 
 class NaturalKeyWidget(ForeignKeyWidget):
@@ -68,7 +83,7 @@ class KeyFigureResource(AllOrNothingResource):
         column_name="issue",
         widget=NaturalKeyWidget(Issue, "slug", "issue with the slug"),
     )
-    value = fields.Field(attribute="value", column_name="value", widget=WholeNumberWidget())
+    value = fields.Field(attribute="value", column_name="value", widget=FigureWidget())
 
     class Meta:
         model = KeyFigure
@@ -80,3 +95,10 @@ class KeyFigureResource(AllOrNothingResource):
         report_skipped = True
         clean_model_instances = True
         use_transactions = True
+
+    def before_import_row(self, row, **kwargs):
+        # "37%" in the value column: 37, with "%" as the unit when the sheet gives none.
+        value = row.get("value")
+        percent = isinstance(value, str) and value.strip().endswith(PERCENT)
+        if percent and not str(row.get("unit") or "").strip():
+            row["unit"] = PERCENT
