@@ -19,6 +19,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, JSON, XLSX
 
 from .admin_import import import_urls
+from .admin_publishing import PrepublishAdminMixin
 from .admin_views import HistoryAdmin, issue_tool_urls
 from .exporting import export_response
 from .figures import KeyFigureForm
@@ -97,7 +98,7 @@ class KeyFigureInline(admin.TabularInline):
 
 
 @admin.register(Issue)
-class IssueAdmin(HistoryAdmin):
+class IssueAdmin(PrepublishAdminMixin, HistoryAdmin):
     list_display = [
         "title", "series", "number", "publication_date", "state", "section_count", "story_count",
         "word_count",
@@ -112,11 +113,15 @@ class IssueAdmin(HistoryAdmin):
     actions = ["publish", "unpublish", "start_next_issue", "export_markdown", "export_json"]
     readonly_fields = [
         "first_published_at", "source_name", "source_hash", "warnings_list", "contents",
+        "prepublish_check",
     ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["series", "number", "title", "slug", "publication_date", "summary"]}),
         ("Contents", {"fields": ["contents"]}),
-        ("Publishing", {"fields": ["status", "go_live_at", "first_published_at"]}),
+        (
+            "Publishing",
+            {"fields": ["prepublish_check", "status", "go_live_at", "first_published_at"]},
+        ),
         ("Cover", {"fields": ["cover_image"], "classes": ["collapse"]}),
         (
             "Imported from the archive",
@@ -175,6 +180,10 @@ class IssueAdmin(HistoryAdmin):
             return f"Scheduled for {timezone.localtime(obj.go_live_at):%Y-%m-%d %H:%M}"
         return obj.get_status_display()
 
+    @admin.display(description="pre-publish check")
+    def prepublish_check(self, obj):
+        return self.problems_html(obj) if obj is not None and obj.pk else "-"
+
     @admin.display(description="import warnings")
     def warnings_list(self, obj):
         if not obj.import_warnings:
@@ -206,9 +215,7 @@ class IssueAdmin(HistoryAdmin):
 
     @admin.action(description="Publish selected issues now", permissions=["publish"])
     def publish(self, request, queryset):
-        self._change_each(
-            request, queryset, Issue.publish, "%d issue published.", "%d issues published."
-        )
+        self.publish_checked(request, queryset)
 
     @admin.action(description="Unpublish selected issues (back to draft)", permissions=["publish"])
     def unpublish(self, request, queryset):

@@ -146,7 +146,10 @@ class Issue(models.Model):
 
     objects = IssueQuerySet.as_manager()
     # updated_at changes on every save and says nothing a revision does not say already.
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The change reason holds a Publisher's written reason to publish despite problems.
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"], history_change_reason_field=models.TextField(null=True)
+    )
 
     class Meta:
         ordering = ["-publication_date", "-number", "-pk"]
@@ -181,6 +184,8 @@ class Issue(models.Model):
             if was is None:  # an instance built by hand with a pk: ask the database
                 stored = Issue.objects.filter(pk=self.pk).values_list("status", flat=True)
                 was = stored.first()
+        if was is not None and was != self.status == self.Status.PUBLISHED:
+            publishing.check_before_publish(self)  # raises PublishBlocked
         super().save(*args, **kwargs)
         if was is not None and self.status != was:
             publishing.status_changed(self, was)
@@ -226,10 +231,11 @@ class Issue(models.Model):
         )
 
     def publish(self, at=None, *, reason: str = ""):
+        """Publish now, or schedule for `at`. Refused (PublishBlocked) while the pre-publish
+        check lists problems, unless `reason` says why it goes out anyway."""
         self.status = self.Status.PUBLISHED
         self.go_live_at = at
-        if reason:
-            self._change_reason = reason  # kept in the revision (simple-history)
+        self._publish_reason = reason
         self.save()
 
     def unpublish(self):

@@ -1,4 +1,11 @@
-"""What publishing and unpublishing an issue does beyond its status: the directory.
+"""What publishing and unpublishing an issue does beyond its status.
+
+Before: the pre-publish check (newsletters/checks.py). A draft with problems is not
+published or scheduled, whatever the path, unless a reason is given (only Publishers
+can publish at all); the reason and the problems it overrides are kept as the change
+reason of the issue's revision (simple-history).
+
+After: the directory.
 
 An imported issue only *proposes* its directory entries (newsletters/importing/loader.py
 creates the new ones as proposals and lists them as printed by the issue). When the issue
@@ -16,7 +23,36 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+
+from .checks import Problem, prepublish_problems
+
+
+class PublishBlocked(ValidationError):
+    """The pre-publish check found problems and no reason to publish anyway was given."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        count = len(problems)
+        super().__init__(
+            f"Not published: the pre-publish check lists {count} problem"
+            f"{'s' if count != 1 else ''}: " + " ".join(str(p) for p in problems)
+            + " Fix them, or give a reason to publish anyway.",
+            code="prepublish",
+        )
+
+
+def check_before_publish(issue) -> None:
+    """Called by Issue.save before a draft becomes published (or scheduled)."""
+    problems = prepublish_problems(issue)
+    if not problems:
+        return
+    reason = (getattr(issue, "_publish_reason", "") or "").strip()
+    if not reason:
+        raise PublishBlocked(problems)
+    listed = "; ".join(str(p) for p in problems)
+    issue._change_reason = f"Published despite the pre-publish check: {reason} (Problems: {listed})"
 
 
 def _text(value) -> str:

@@ -10,6 +10,7 @@ from django_filters.views import FilterView
 from directory.models import Hotline
 
 from .charts import figure_trends
+from .checks import prepublish_problems
 from .filters import IssueFilter
 from .models import Issue, Story
 from .publishing import apply_due_directories
@@ -76,6 +77,8 @@ class IssueDetailView(DetailView):
         context["newer"] = published.newer_than(self.object).only("slug", "title").first()
         context["snapshot"] = snapshot_countries(self.object.directory_snapshot)
         context["canonical_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
+        if not self.object.is_live:  # a staff preview: what still stands in the way
+            context["problems"] = prepublish_problems(self.object)
         return context
 
 

@@ -625,7 +625,9 @@ def load_issue(
             issue.import_warnings = [*issue.import_warnings, *plan.warnings]
             Issue.objects.filter(pk=issue.pk).update(import_warnings=issue.import_warnings)
         if publish:
-            issue.publish()
+            # --publish is the operator's explicit decision: it overrides the pre-publish
+            # check (import warnings at least), which the revision records.
+            issue.publish(reason="Published on import (publish option of the importer).")
     if cache is not None:  # committed: safe to remember for the next files
         cache.series[series_title] = series
         cache.countries.update(countries)
