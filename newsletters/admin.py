@@ -19,12 +19,14 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, JSON, XLSX
 
 from .admin_import import import_urls
+from .admin_pending import PendingForEditors, VersionedForm, pending_list_html
 from .admin_publishing import PrepublishAdminMixin
 from .admin_views import HistoryAdmin, issue_tool_urls
 from .exporting import export_response
 from .figures import KeyFigureForm
 from .images import validate_photo
 from .models import Issue, KeyFigure, Photo, Section, Series, Story
+from .pending import apply_pending
 from .resources import KeyFigureResource
 from .roles import can_publish
 
@@ -98,7 +100,7 @@ class KeyFigureInline(admin.TabularInline):
 
 
 @admin.register(Issue)
-class IssueAdmin(PrepublishAdminMixin, HistoryAdmin):
+class IssueAdmin(PendingForEditors, PrepublishAdminMixin, HistoryAdmin):
     list_display = [
         "title", "series", "number", "publication_date", "state", "section_count", "story_count",
         "word_count",
@@ -110,17 +112,23 @@ class IssueAdmin(PrepublishAdminMixin, HistoryAdmin):
     date_hierarchy = "publication_date"
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SectionInline, KeyFigureInline]
-    actions = ["publish", "unpublish", "start_next_issue", "export_markdown", "export_json"]
+    actions = ["publish", "publish_pending", "unpublish", "start_next_issue", "export_markdown",
+               "export_json"]  # fmt: skip
     readonly_fields = [
         "first_published_at", "source_name", "source_hash", "warnings_list", "contents",
-        "prepublish_check",
+        "prepublish_check", "pending_list",
     ]  # fmt: skip
     fieldsets = [
-        (None, {"fields": ["series", "number", "title", "slug", "publication_date", "summary"]}),
+        (
+            None,
+            {"fields": ["series", "number", "title", "slug", "publication_date", "summary",
+                        "seen_version"]},
+        ),  # fmt: skip
         ("Contents", {"fields": ["contents"]}),
         (
             "Publishing",
-            {"fields": ["prepublish_check", "status", "go_live_at", "first_published_at"]},
+            {"fields": ["prepublish_check", "pending_list", "status", "go_live_at",
+                        "first_published_at"]},  # fmt: skip
         ),
         ("Cover", {"fields": ["cover_image"], "classes": ["collapse"]}),
         (
@@ -184,6 +192,10 @@ class IssueAdmin(PrepublishAdminMixin, HistoryAdmin):
     def prepublish_check(self, obj):
         return self.problems_html(obj) if obj is not None and obj.pk else "-"
 
+    @admin.display(description="pending changes")
+    def pending_list(self, obj):
+        return pending_list_html(obj) if obj is not None and obj.pk else "-"
+
     @admin.display(description="import warnings")
     def warnings_list(self, obj):
         if not obj.import_warnings:
@@ -216,6 +228,17 @@ class IssueAdmin(PrepublishAdminMixin, HistoryAdmin):
     @admin.action(description="Publish selected issues now", permissions=["publish"])
     def publish(self, request, queryset):
         self.publish_checked(request, queryset)
+
+    @admin.action(description="Publish pending changes of selected issues", permissions=["publish"])
+    def publish_pending(self, request, queryset):
+        for issue in queryset:
+            applied, refused = apply_pending(issue, user=request.user)
+            if applied:
+                self.message_user(
+                    request, f"“{issue}”: {applied} pending change(s) published.", messages.SUCCESS
+                )
+            for problem in refused:
+                self.message_user(request, f"“{issue}”: not published: {problem}", messages.ERROR)
 
     @admin.action(description="Unpublish selected issues (back to draft)", permissions=["publish"])
     def unpublish(self, request, queryset):
@@ -250,9 +273,16 @@ class IssueAdmin(PrepublishAdminMixin, HistoryAdmin):
         return export_response(queryset, "json")
 
 
+class StoryForm(VersionedForm):
+    class Meta:
+        model = Story
+        fields = ["section", "title", "slug", "body", "countries", "position"]
+
+
 class StoryInline(admin.StackedInline):
     model = Story
-    fields = ["title", "slug", "body", "countries", "position"]
+    form = StoryForm
+    fields = ["title", "slug", "body", "countries", "position", "seen_version"]
     classes = ["story-inline"]
     extra = 0
     show_change_link = True
@@ -272,7 +302,7 @@ class MarksIssueEdited:
 
 
 @admin.register(Section)
-class SectionAdmin(MarksIssueEdited, HistoryAdmin):
+class SectionAdmin(PendingForEditors, MarksIssueEdited, HistoryAdmin):
     list_display = ["title", "issue", "position"]
     list_editable = ["position"]
     list_select_related = ["issue"]
@@ -320,7 +350,7 @@ class PhotoInline(admin.TabularInline):
 
 
 @admin.register(Photo)
-class PhotoAdmin(MarksIssueEdited, HistoryAdmin):
+class PhotoAdmin(PendingForEditors, MarksIssueEdited, HistoryAdmin):
     form = PhotoForm
     list_display = ["__str__", "story", "has_image", "position"]
     list_select_related = ["story"]
@@ -337,7 +367,7 @@ class PhotoAdmin(MarksIssueEdited, HistoryAdmin):
 
 
 @admin.register(KeyFigure)
-class KeyFigureAdmin(MarksIssueEdited, ImportExportMixin, HistoryAdmin):
+class KeyFigureAdmin(PendingForEditors, MarksIssueEdited, ImportExportMixin, HistoryAdmin):
     form = KeyFigureForm
     resource_classes = [KeyFigureResource]
     formats = [CSV, XLSX, JSON]
@@ -349,14 +379,15 @@ class KeyFigureAdmin(MarksIssueEdited, ImportExportMixin, HistoryAdmin):
 
 
 @admin.register(Story)
-class StoryAdmin(MarksIssueEdited, HistoryAdmin):
+class StoryAdmin(PendingForEditors, MarksIssueEdited, HistoryAdmin):
+    form = StoryForm
     list_display = ["__str__", "section", "issue", "position"]
     list_select_related = ["section", "issue"]
     list_filter = ["issue__series", "countries"]
     search_fields = ["title", "body"]
     autocomplete_fields = ["section"]
     filter_horizontal = ["countries"]
-    fields = ["section", "title", "slug", "body", "countries", "position"]
+    fields = ["section", "title", "slug", "body", "countries", "position", "seen_version"]
     inlines = [PhotoInline]
 
     class Media:

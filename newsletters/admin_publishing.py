@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.utils.html import format_html, format_html_join
 
+from .admin_pending import VersionedForm
 from .checks import prepublish_problems
 from .models import Issue
 from .publishing import PublishBlocked
@@ -21,7 +22,7 @@ from .roles import can_publish
 _PENDING = "_publish_after_save"
 
 
-class IssueAdminForm(forms.ModelForm):
+class IssueAdminForm(VersionedForm):
     publish_reason = forms.CharField(
         label="Reason to publish anyway",
         required=False,

@@ -41,6 +41,28 @@ def slug_among(instance, base: str, **scope) -> str:
     return unique_slug(base, lambda slug: rows.filter(slug=slug).exists())
 
 
+def next_version(instance, save_kwargs) -> None:
+    """Count `instance.version` up for this save. When the caller set `_expected_version`
+    (an admin form, a pending change), the count goes up only if the stored version is
+    still that one, in one conditional UPDATE; otherwise StaleEdit, and nothing is saved."""
+    from .pending import StaleEdit
+
+    if instance._state.adding or instance.pk is None:
+        return
+    fields = save_kwargs.get("update_fields")
+    if fields is not None and "version" not in fields:
+        return
+    expected = getattr(instance, "_expected_version", None)
+    rows = type(instance)._default_manager.filter(pk=instance.pk)
+    if expected is None:
+        instance.version = (instance.version or 0) + 1
+        return
+    if not rows.filter(version=expected).update(version=expected + 1):
+        raise StaleEdit(f"“{instance}” was changed by someone else in the meantime.")
+    instance.version = expected + 1
+    instance._expected_version = None
+
+
 class Series(models.Model):
     title = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
@@ -143,6 +165,8 @@ class Issue(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking: every save counts up; a form based on an older one is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = IssueQuerySet.as_manager()
     # updated_at changes on every save and says nothing a revision does not say already.
@@ -186,6 +210,7 @@ class Issue(models.Model):
                 was = stored.first()
         if was is not None and was != self.status == self.Status.PUBLISHED:
             publishing.check_before_publish(self)  # raises PublishBlocked
+        next_version(self, kwargs)
         super().save(*args, **kwargs)
         if was is not None and self.status != was:
             publishing.status_changed(self, was)
@@ -325,6 +350,8 @@ class Story(models.Model):
     body = models.TextField("body (Markdown)", blank=True)
     position = models.PositiveIntegerField(default=0)
     countries = models.ManyToManyField("directory.Country", blank=True, related_name="stories")
+    # Optimistic locking: every save counts up; a form based on an older one is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = StoryQuerySet.as_manager()
     history = HistoricalRecords()
@@ -348,6 +375,7 @@ class Story(models.Model):
         if not self.slug:
             base = self.title or f"{self.section.title} story"
             self.slug = slug_among(self, base, issue_id=self.issue_id)
+        next_version(self, kwargs)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -477,3 +505,6 @@ class KeyFigure(models.Model):
     @property
     def is_empty(self) -> bool:
         return self.value is None
+
+
+from .pending import PendingChange  # noqa: E402, F401  (a model of this app)

@@ -13,6 +13,7 @@ from import_export.widgets import ForeignKeyWidget, IntegerWidget, NumberWidget
 
 from .figures import PERCENT, exact_figure, parse_figure
 from .models import Issue, KeyFigure
+from .roles import can_publish
 
 
 class WholeNumberWidget(IntegerWidget):
@@ -95,6 +96,19 @@ class KeyFigureResource(AllOrNothingResource):
         report_skipped = True
         clean_model_instances = True
         use_transactions = True
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        # A sheet cannot change a published issue's figures behind a Publisher's back:
+        # for an Editor such a row is an error, and so the whole sheet writes nothing.
+        user = kwargs.get("user")
+        issue = instance.issue if instance.issue_id else None
+        published = issue is not None and issue.status == Issue.Status.PUBLISHED
+        if published and user is not None and not can_publish(user):
+            raise ValueError(
+                f"“{issue}” is published: its key figures are changed by a Publisher, or "
+                "one at a time in the admin as pending changes."
+            )
 
     def before_import_row(self, row, **kwargs):
         # "37%" in the value column: 37, with "%" as the unit when the sheet gives none.
