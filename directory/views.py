@@ -3,7 +3,7 @@
 Also the downloads: a vCard per person and the whole directory as CSV.
 """
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
@@ -16,15 +16,24 @@ from .models import Country, Hotline, Office, OfficeEmail, Person
 from .vcard import person_vcard
 
 
-def countries_with_entries():
+def countries_with_entries(*, listed_only=True):
     """Countries with the public entries of the directory, in a fixed number of queries.
 
     The public directory, its country pages, the API and the CSV all read this; the home
-    page's hotlines and the vCards use the same `public()` querysets.
+    page's hotlines and the vCards use the same `public()` querysets. With `listed_only`
+    a country appears only with a public entry: a country first named by a draft issue
+    is not listed before that issue is published.
     """
     apply_due_directories()
     last_seen = ("last_seen_in",)
-    return Country.objects.prefetch_related(
+    countries = Country.objects.all()
+    if listed_only:
+        countries = countries.filter(
+            Exists(Hotline.objects.public().filter(country=OuterRef("pk")))
+            | Exists(Office.objects.public().filter(country=OuterRef("pk")))
+            | Exists(Person.objects.public().filter(country=OuterRef("pk")))
+        )
+    return countries.prefetch_related(
         Prefetch("hotlines", queryset=Hotline.objects.public().select_related(*last_seen)),
         Prefetch(
             "offices",
@@ -49,7 +58,8 @@ class CountryView(DetailView):
     context_object_name = "country"
 
     def get_queryset(self):
-        return countries_with_entries()
+        # Every country has its page ("No contacts recorded yet"): stories link to them.
+        return countries_with_entries(listed_only=False)
 
 
 def person_vcard_view(request, pk):

@@ -232,3 +232,37 @@ def test_public_directory_queries_do_not_grow_with_proposals(client, tmp_path):
     assert Person.objects.public().count() == 4
     assert count_queries(client, "/directory/") == first
     assert json.loads(client.get("/api/directory/").content)["countries"]
+
+
+def test_every_public_view_shows_the_same_set_and_no_country_only_a_draft_names(client, tmp_path):
+    make_country("KZ", "Kazakhstan")
+    Hotline.objects.create(country=Country.objects.get(code="KZ"), number="150", note="staff")
+    published = imported(tmp_path, "1.md", 1, date=datetime.date(2022, 1, 10))
+    publish(published)
+    # A draft that names a new country and a new hotline there.
+    text = issue_text(2, date=datetime.date(2022, 6, 10)).replace(
+        "Kyrgyzstan's national hotline (1899)", "Turkmenistan's national hotline (8 800 1234)"
+    )
+    (tmp_path / "2.md").write_text(text, "utf-8")
+    (report,) = import_sources([tmp_path / "2.md"])
+    assert report.status == "ok" and Country.objects.filter(code="TM").exists()
+
+    expected = set(Hotline.objects.public().values_list("number", flat=True))
+    assert expected == {"150", "11616", "1899", "8 8000 1111 22", "+996 312 333444"}
+    home = client.get("/").content.decode()
+    directory = client.get("/directory/").content.decode()
+    api = client.get("/api/directory/").json()
+    csv_rows = client.get("/directory/directory.csv").content.decode().splitlines()
+    import re
+
+    def numbers(html, css):
+        return set(re.findall(rf'<a class="{css}" href="tel:[^"]*">([^<]+)</a>', html))
+
+    assert numbers(home, "tel") == expected
+    assert numbers(directory, "tel big") == expected
+    assert {h["number"] for c in api["countries"] for h in c["hotlines"]} == expected
+    in_csv = {row.split(",")[4].lstrip("'") for row in csv_rows if row.startswith("hotline,")}
+    assert in_csv == expected
+    for body in (directory, json.dumps(api), "\n".join(csv_rows)):
+        assert "Turkmenistan" not in body
+        assert "8 800 1234" not in body
