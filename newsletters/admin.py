@@ -26,7 +26,7 @@ from .exporting import export_response
 from .figures import KeyFigureForm
 from .images import validate_photo
 from .models import Issue, KeyFigure, Photo, Section, Series, Story
-from .pending import apply_pending
+from .pending import PendingChange, apply_pending
 from .resources import KeyFigureResource
 from .roles import can_publish
 
@@ -112,8 +112,8 @@ class IssueAdmin(PendingForEditors, PrepublishAdminMixin, HistoryAdmin):
     date_hierarchy = "publication_date"
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SectionInline, KeyFigureInline]
-    actions = ["publish", "publish_pending", "unpublish", "start_next_issue", "export_markdown",
-               "export_json"]  # fmt: skip
+    actions = ["publish", "publish_pending", "discard_pending", "unpublish", "start_next_issue",
+               "export_markdown", "export_json"]  # fmt: skip
     readonly_fields = [
         "first_published_at", "source_name", "source_hash", "warnings_list", "contents",
         "prepublish_check", "pending_list",
@@ -239,6 +239,11 @@ class IssueAdmin(PendingForEditors, PrepublishAdminMixin, HistoryAdmin):
                 )
             for problem in refused:
                 self.message_user(request, f"“{issue}”: not published: {problem}", messages.ERROR)
+
+    @admin.action(description="Discard pending changes of selected issues", permissions=["publish"])
+    def discard_pending(self, request, queryset):
+        count, _ = PendingChange.objects.filter(issue__in=queryset).delete()
+        self.message_user(request, f"{count} pending change(s) discarded.", messages.SUCCESS)
 
     @admin.action(description="Unpublish selected issues (back to draft)", permissions=["publish"])
     def unpublish(self, request, queryset):

@@ -143,6 +143,7 @@ class PendingForEditors:
         request._pending_parent = record(
             issue, obj, action, user=request.user, m2m=m2m,
             base_version=getattr(obj, "_expected_version", None),
+            only=None if action == PendingChange.Action.CREATE else set(form.cleaned_data),
         )  # fmt: skip
         return None
 
@@ -186,6 +187,7 @@ class PendingForEditors:
                     base_version=getattr(instance, "_expected_version", None),
                     parent=parent if is_new and parent and parent.object_id is None else None,
                     parent_field=formset.fk.name if is_new and parent else "",
+                    only=None if is_new else set(inline_form.cleaned_data),
                 )  # fmt: skip
         request._pending_issue = issue
         return None

@@ -62,11 +62,14 @@ def _m2m_names(model) -> list[str]:
     return [f.name for f in model._meta.many_to_many]
 
 
-def serialise(instance, m2m: dict | None = None) -> dict:
-    """The editable field values of `instance` (unsaved changes included), JSON-ready."""
+def serialise(instance, m2m: dict | None = None, only=None) -> dict:
+    """The editable field values of `instance` (unsaved changes included), JSON-ready;
+    with `only`, just those fields (the ones a form edits: the rest may move on)."""
     data = {}
     for field in instance._meta.concrete_fields:
         if field.primary_key or not (field.editable or field.is_relation):
+            continue
+        if only is not None and field.name not in only:
             continue
         if isinstance(field, models.FileField):
             data[field.attname] = getattr(instance, field.attname).name or ""
@@ -103,7 +106,7 @@ def pending_for(instance) -> PendingChange | None:
 
 
 def record(issue, instance, action, *, user, m2m=None, base_version=None, parent=None,
-           parent_field="") -> PendingChange:  # fmt: skip
+           parent_field="", only=None) -> PendingChange:  # fmt: skip
     """Store (or replace) the pending change of `instance` in `issue`."""
     ct = ContentType.objects.get_for_model(type(instance))
     summary = f"{instance._meta.verbose_name}: {str(instance)[:200]}"
@@ -113,14 +116,14 @@ def record(issue, instance, action, *, user, m2m=None, base_version=None, parent
     if existing is not None:
         # One pending change per object: saved again, it is replaced, its base kept.
         if action == PendingChange.Action.CHANGE and existing.action == action:
-            existing.data = serialise(instance, m2m)
+            existing.data = serialise(instance, m2m, only)
             existing.summary, existing.created_by = summary, user
             existing.save()
             return existing
         existing.delete()
     return PendingChange.objects.create(
         issue=issue, content_type=ct, object_id=instance.pk, action=action,
-        data={} if action == PendingChange.Action.DELETE else serialise(instance, m2m),
+        data={} if action == PendingChange.Action.DELETE else serialise(instance, m2m, only),
         base_version=base_version, summary=summary, created_by=user, parent=parent,
         parent_field=parent_field,
     )  # fmt: skip

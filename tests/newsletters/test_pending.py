@@ -244,3 +244,36 @@ def test_sections_edited_by_an_editor_wait(editor, publisher, live):
     publish_pending(publisher, live)
     assert Section.objects.get(pk=section.pk).title == "Renamed pendingqq"
     assert Story.objects.get(pk=story.pk).title == "Inline"
+
+
+def test_an_editors_change_to_the_published_issue_itself_waits(editor, publisher, client, live):
+    url = reverse("admin:newsletters_issue_change", args=[live.pk])
+    data = _change_data(
+        live, status="published", publication_date=live.publication_date.isoformat(),
+        seen_version=live.version, summary="Summary pendingqq",
+    )  # fmt: skip
+    assert editor.post(url, data).status_code == 302
+    assert Issue.objects.get(pk=live.pk).summary == ""
+    assert "pendingqq" not in client.get(live.get_absolute_url()).content.decode()
+    publish_pending(publisher, live)
+    assert Issue.objects.get(pk=live.pk).summary == "Summary pendingqq"
+    assert Issue.objects.get(pk=live.pk).is_live
+
+
+def test_moving_a_story_out_of_a_published_issue_waits_and_can_be_discarded(
+    editor, publisher, client, live
+):
+    story = live.stories.get()
+    draft_section = fill_issue(make_issue(status=Issue.Status.DRAFT), sections=1).sections.get()
+    url = reverse("admin:newsletters_story_change", args=[story.pk])
+    editor.post(url, story_data(story, section=draft_section.pk, slug="away"))
+    assert Story.objects.get(pk=story.pk).issue_id == live.pk
+    assert story.title in client.get(live.get_absolute_url()).content.decode()
+    response = publisher.post(
+        reverse("admin:newsletters_issue_changelist"),
+        {"action": "discard_pending", "_selected_action": [live.pk]},
+        follow=True,
+    )
+    assert "1 pending change(s) discarded." in response.content.decode()
+    assert PendingChange.objects.count() == 0
+    assert Story.objects.get(pk=story.pk).issue_id == live.pk
