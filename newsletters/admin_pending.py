@@ -241,14 +241,21 @@ class PendingForEditors:
 
 def pending_list_html(issue) -> str:
     """The pending changes of an issue, for its admin page."""
-    changes = list(issue.pending_changes.select_related("created_by"))
+    changes = list(issue.pending_changes.select_related("created_by", "content_type"))
     if not changes:
         return format_html("<p>{}</p>", "None.")
+    def link(change):
+        if change.object_id is None:
+            return ""
+        opts = change.content_type.model_class()._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[change.object_id])
+
     rows = format_html_join(
         "",
-        "<li>{} — {}, {}</li>",
+        '<li><a href="{}">{}</a> — {}, {}</li>',
         (
-            (c, c.created_by or "someone", f"{timezone.localtime(c.created_at):%d %b %Y %H:%M}")
+            (link(c), c, c.created_by or "someone",
+             f"{timezone.localtime(c.created_at):%d %b %Y %H:%M}")  # fmt: skip
             for c in changes
         ),
     )

@@ -175,6 +175,10 @@ def test_form_refuses_without_a_reason_and_keeps_the_other_changes(publisher):
     issue.refresh_from_db()
     assert issue.is_live
     assert reason in issue.history.latest().history_change_reason
+    history = publisher.get(reverse("admin:newsletters_issue_history", args=[issue.pk]))
+    assert f'<span class="change-reason">Published despite the pre-publish check: {reason}' in (
+        history.content.decode()
+    )
 
 
 def test_form_publishes_when_the_same_form_fixes_the_problem(publisher):
