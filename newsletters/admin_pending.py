@@ -51,7 +51,12 @@ class VersionedForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
-            self.fields["seen_version"].initial = self.instance.version
+            version = self.instance.version
+            if hasattr(self.instance, "_history"):
+                # Restoring a revision (simple-history) starts from the current version.
+                stored = type(self.instance).objects.filter(pk=self.instance.pk)
+                version = stored.values_list("version", flat=True).first() or version
+            self.fields["seen_version"].initial = version
 
     def clean(self):
         cleaned = super().clean()
@@ -137,6 +142,9 @@ class PendingForEditors:
             if f.name in form.cleaned_data
         }
         request._pending_issue = issue
+        # Nothing of it is saved now, its many-to-many values included (a restore of a
+        # revision calls form.save_m2m() itself after save_model).
+        form.save_m2m = lambda: None
         if change and not form.has_changed():
             return None  # only its inlines changed: they wait (save_formset)
         action = PendingChange.Action.CHANGE if change else PendingChange.Action.CREATE

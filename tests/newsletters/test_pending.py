@@ -277,3 +277,25 @@ def test_moving_a_story_out_of_a_published_issue_waits_and_can_be_discarded(
     assert "1 pending change(s) discarded." in response.content.decode()
     assert PendingChange.objects.count() == 0
     assert Story.objects.get(pk=story.pk).issue_id == live.pk
+
+
+def test_restoring_a_revision_waits_for_an_editor_and_is_not_stale_for_a_publisher(
+    editor, publisher, client, live
+):
+    story = live.stories.get()
+    kz = story.countries.get()
+    url = reverse("admin:newsletters_story_change", args=[story.pk])
+    publisher.post(url, story_data(story, body="Second wording.", countries=[]))
+    old = story.history.order_by("history_date").first()
+    restore = reverse("admin:newsletters_story_simple_history", args=[story.pk, old.history_id])
+    form = editor.get(restore).content.decode()
+    current = Story.objects.get(pk=story.pk).version
+    assert f'name="seen_version" value="{current}"' in form
+    data = story_data(Story.objects.get(pk=story.pk), body=old.body, countries=[kz.pk])
+    assert editor.post(restore, data).status_code == 302
+    live_story = Story.objects.get(pk=story.pk)
+    assert live_story.body == "Second wording." and not live_story.countries.exists()
+    assert PendingChange.objects.count() == 1
+    response = publisher.post(restore, data)
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert Story.objects.get(pk=story.pk).body == old.body
