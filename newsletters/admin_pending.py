@@ -258,11 +258,19 @@ def pending_list_html(issue) -> str:
         opts = change.content_type.model_class()._meta
         return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[change.object_id])
 
+    def fields(change):
+        model = change.content_type.model_class()
+        if change.action != PendingChange.Action.CHANGE:
+            return ""
+        current = model._default_manager.filter(pk=change.object_id).first()
+        names = change.changed_fields(current)
+        return f" ({', '.join(names)})" if names else " (no difference any more)"
+
     rows = format_html_join(
         "",
-        '<li><a href="{}">{}</a> — {}, {}</li>',
+        '<li><a href="{}">{}</a>{} — {}, {}</li>',
         (
-            (link(c), c, c.created_by or "someone",
+            (link(c), c, fields(c), c.created_by or "someone",
              f"{timezone.localtime(c.created_at):%d %b %Y %H:%M}")  # fmt: skip
             for c in changes
         ),

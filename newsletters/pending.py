@@ -57,6 +57,23 @@ class PendingChange(models.Model):
     def __str__(self):
         return f"{self.get_action_display()}: {self.summary}"
 
+    def changed_fields(self, current) -> list[str]:
+        """Names of the fields this change gives another value than `current` has."""
+        if self.action != self.Action.CHANGE or current is None:
+            return []
+        names = []
+        for key, value in self.data.items():
+            field = next((f for f in current._meta.fields if f.attname == key), None)
+            if field is None:  # many-to-many: compared by ids
+                now = sorted(obj.pk for obj in getattr(current, key).all())
+                if now != value:
+                    names.append(key)
+            elif field.get_prep_value(getattr(current, key)) != field.get_prep_value(
+                field.to_python(value)
+            ):
+                names.append(field.name)
+        return names
+
 
 def _m2m_names(model) -> list[str]:
     return [f.name for f in model._meta.many_to_many]

@@ -78,7 +78,9 @@ def test_an_editors_edit_of_a_published_story_is_not_public_until_a_publisher_pu
     editor.post(url, story_data(story, body="Rewritten twice, pendingqq."))
     assert PendingChange.objects.count() == 1
     issue_page = publisher.get(reverse("admin:newsletters_issue_change", args=[live.pk]))
-    assert f'<a href="{url}">Change: story: Story 1.1</a> — eddie' in issue_page.content.decode()
+    assert f'<a href="{url}">Change: story: Story 1.1</a> (body) — eddie' in (
+        issue_page.content.decode()
+    )
 
     html = publish_pending(publisher, live).content.decode()
     assert "1 pending change(s) published." in html
