@@ -7,7 +7,7 @@ reason of the issue's revision (simple-history).
 
 After: the directory.
 
-An imported issue only *proposes* its directory entries (newsletters/importing/loader.py
+An imported issue only *proposes* its directory entries (newsletters/importing/directory.py
 creates the new ones as proposals and lists them as printed by the issue). When the issue
 is published, the entries of which it is the newest published issue take the values it
 printed and their `last_seen_in`; proposals it lists become public through
@@ -72,7 +72,7 @@ def _lines(value) -> list[str]:
 
 def directory_from_snapshot(snapshot: dict) -> SimpleNamespace:
     """The directory an issue printed (`Issue.directory_snapshot`), shaped like the
-    parser's ParsedDirectory, which is all the loader's planner reads. Malformed entries
+    parser's ParsedDirectory, which is all plan_directory reads. Malformed entries
     (it is JSON) are passed over."""
     return SimpleNamespace(
         offices=[
@@ -102,14 +102,13 @@ def directory_from_snapshot(snapshot: dict) -> SimpleNamespace:
 
 def apply_directory(issue) -> None:
     """Give the directory the values `issue` printed, where it is the newest to print them."""
-    from .importing.loader import _ensure_countries, _merge_directory, _plan_directory
+    from .importing.directory import ensure_countries, merge_directory, plan_directory
 
     directory = directory_from_snapshot(issue.directory_snapshot)
     if not (directory.offices or directory.hotlines or directory.people):
         return
-    plan = _plan_directory(directory, ())
-    countries = _ensure_countries(plan)
-    _merge_directory(plan, issue, countries, apply=True)
+    plan = plan_directory(directory, ())
+    merge_directory(plan, issue, ensure_countries(plan), apply=True)
 
 
 def withdraw_directory(issue) -> None:
