@@ -162,6 +162,10 @@ class PendingForEditors:
             return super().save_related(request, form, formsets, change)
         for formset in formsets:  # the inlines wait with their parent
             self.save_formset(request, form, formset, change)
+        match = request.resolver_match
+        if match is not None and match.url_name.endswith("_changelist"):
+            # An edit in the list (list_editable): no change page says it waits.
+            messages.warning(request, WAITING.format(request._pending_issue))
         return None
 
     def save_formset(self, request, form, formset, change):

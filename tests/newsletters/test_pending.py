@@ -301,3 +301,16 @@ def test_restoring_a_revision_waits_for_an_editor_and_is_not_stale_for_a_publish
     response = publisher.post(restore, data)
     assert response.status_code == 302, response.content.decode()[:500]
     assert Story.objects.get(pk=story.pk).body == old.body
+
+
+def test_an_editors_edit_in_the_section_list_waits(editor, live):
+    section = live.sections.get()
+    data = {
+        "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000", "form-0-id": section.pk, "form-0-position": "7",
+        "_save": "Save",
+    }  # fmt: skip
+    response = editor.post(reverse("admin:newsletters_section_changelist"), data, follow=True)
+    assert "Saved as a pending change of the published issue" in response.content.decode()
+    assert Section.objects.get(pk=section.pk).position == section.position
+    assert PendingChange.objects.get().data == {"position": 7}
