@@ -49,8 +49,8 @@ class OfficeEmailInline(admin.TabularInline):
 @admin.register(Office)
 class OfficeAdmin(SpreadsheetAdmin):
     resource_classes = [OfficeResource]
-    list_display = ["name", "country", "email_list", "last_seen_in"]
-    list_filter = ["country"]
+    list_display = ["name", "country", "email_list", "last_seen_in", "proposed"]
+    list_filter = ["country", "proposed"]
     list_select_related = ["country", "last_seen_in"]
     search_fields = ["name", "emails__address"]
     autocomplete_fields = ["last_seen_in"]
@@ -67,8 +67,8 @@ class OfficeAdmin(SpreadsheetAdmin):
 @admin.register(Person)
 class PersonAdmin(SpreadsheetAdmin):
     resource_classes = [PersonResource]
-    list_display = ["name", "role", "country", "email", "last_seen_in"]
-    list_filter = ["country"]
+    list_display = ["name", "role", "country", "email", "last_seen_in", "proposed"]
+    list_filter = ["country", "proposed"]
     list_select_related = ["country", "last_seen_in"]
     search_fields = ["name", "role", "email", "phones"]
     autocomplete_fields = ["last_seen_in"]
@@ -77,8 +77,8 @@ class PersonAdmin(SpreadsheetAdmin):
 @admin.register(Hotline)
 class HotlineAdmin(SpreadsheetAdmin):
     resource_classes = [HotlineResource]
-    list_display = ["number", "e164", "country", "note", "last_seen_in"]
-    list_filter = ["country"]
+    list_display = ["number", "e164", "country", "note", "last_seen_in", "proposed"]
+    list_filter = ["country", "proposed"]
     list_select_related = ["country", "last_seen_in"]
     search_fields = ["number", "e164", "note"]
     autocomplete_fields = ["last_seen_in"]

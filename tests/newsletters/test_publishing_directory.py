@@ -266,3 +266,13 @@ def test_every_public_view_shows_the_same_set_and_no_country_only_a_draft_names(
     for body in (directory, json.dumps(api), "\n".join(csv_rows)):
         assert "Turkmenistan" not in body
         assert "8 800 1234" not in body
+
+
+def test_the_directory_admin_shows_which_entries_are_proposals(staff_client, tmp_path):
+    imported(tmp_path)
+    kz = Country.objects.get(code="KZ")
+    Hotline.objects.create(country=kz, number="150", note="staff")
+    proposals = staff_client.get("/admin/directory/hotline/?proposed__exact=1").content.decode()
+    assert "11616" in proposals and ">150<" not in proposals
+    staff = staff_client.get("/admin/directory/hotline/?proposed__exact=0").content.decode()
+    assert ">150<" in staff and "11616" not in staff
