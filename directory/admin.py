@@ -18,6 +18,19 @@ from .resources import CountryResource, HotlineResource, OfficeResource, PersonR
 class SpreadsheetAdmin(SpreadsheetMixin, HistoryAdmin):
     """Revisions and spreadsheets; exports escape formulae (newsletters/spreadsheets.py)."""
 
+    # Saving an entry here confirms it: a proposal from an imported issue becomes public
+    # at once, as anything staff enter directly does (directory/models.py).
+    def save_model(self, request, obj, form, change):
+        if hasattr(obj, "proposed"):
+            obj.proposed = False
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            if hasattr(inline_form.instance, "proposed") and inline_form.has_changed():
+                inline_form.instance.proposed = False
+        super().save_formset(request, form, formset, change)
+
 
 @admin.register(Country)
 class CountryAdmin(SpreadsheetAdmin):
@@ -41,8 +54,8 @@ class OfficeEmailInline(admin.TabularInline):
 @admin.register(Office)
 class OfficeAdmin(SpreadsheetAdmin):
     resource_classes = [OfficeResource]
-    list_display = ["name", "country", "email_list", "last_seen_in"]
-    list_filter = ["country"]
+    list_display = ["name", "country", "email_list", "last_seen_in", "proposed"]
+    list_filter = ["country", "proposed"]
     list_select_related = ["country", "last_seen_in"]
     search_fields = ["name", "emails__address"]
     autocomplete_fields = ["last_seen_in"]
@@ -59,8 +72,8 @@ class OfficeAdmin(SpreadsheetAdmin):
 @admin.register(Person)
 class PersonAdmin(SpreadsheetAdmin):
     resource_classes = [PersonResource]
-    list_display = ["name", "role", "country", "email", "last_seen_in"]
-    list_filter = ["country"]
+    list_display = ["name", "role", "country", "email", "last_seen_in", "proposed"]
+    list_filter = ["country", "proposed"]
     list_select_related = ["country", "last_seen_in"]
     search_fields = ["name", "role", "email", "phones"]
     autocomplete_fields = ["last_seen_in"]
@@ -69,9 +82,10 @@ class PersonAdmin(SpreadsheetAdmin):
 @admin.register(Hotline)
 class HotlineAdmin(SpreadsheetAdmin):
     resource_classes = [HotlineResource]
-    list_display = ["number", "e164", "country", "note", "last_seen_in"]
-    list_filter = ["country"]
+    list_display = ["number", "e164", "country", "note", "last_seen_in", "proposed"]
+    list_filter = ["country", "proposed"]
     list_select_related = ["country", "last_seen_in"]
     search_fields = ["number", "e164", "note"]
     autocomplete_fields = ["last_seen_in"]
-    fields = ["country", "number", "e164", "note", "position", "last_seen_in"]
+    fields = ["country", "number", "e164", "note", "position", "last_seen_in", "proposed"]
+    readonly_fields = ["proposed"]

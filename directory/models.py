@@ -1,12 +1,18 @@
 """Directory models: Country, Office (with its e-mail addresses), Person, Hotline.
 
 Each e-mail address, person and hotline number is stored once, however many issues
-print it; `last_seen_in` remembers the latest issue that confirmed it. Every save through
-the admin or a spreadsheet import keeps a revision (django-simple-history); the archive
-importer's bulk writes do not, by design of bulk_create/bulk_update.
+print it; `last_seen_in` remembers the newest published issue that confirmed it. Every save
+through the admin or a spreadsheet import keeps a revision (django-simple-history); the
+archive importer's bulk writes do not, by design of bulk_create/bulk_update.
+
+Entries found by the importer are *proposed*: `listed_in` records every issue that prints
+them, and they are public only while one of those issues is live. Entries staff create
+or edit (admin, spreadsheet) are not proposed and are public at once. `Model.objects
+.public()` is the one definition of the public set, used by every public page and file.
 """
 
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.text import slugify
@@ -46,8 +52,44 @@ class Country(models.Model):
         return reverse("directory:country", kwargs={"slug": self.slug})
 
 
-class SeenInIssue(models.Model):
-    """Abstract: the latest issue that printed this entry."""
+class ListedQuerySet(models.QuerySet):
+    def public(self, now=None):
+        """Entries staff entered, and proposed ones that a live issue lists."""
+        from newsletters.models import Issue
+
+        through = self.model.listed_in.through
+        own = self.model._meta.model_name  # the through table's column to this model
+        listed_live = through.objects.filter(
+            **{own: OuterRef("pk")}, issue__in=Issue.objects.published(now).values("pk")
+        )
+        return self.filter(Q(proposed=False) | Exists(listed_live))
+
+
+class Listed(models.Model):
+    """Abstract: an entry the importer may propose, and the issues that list it."""
+
+    proposed = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Found in an imported issue and not yet confirmed by staff: public only "
+        "while an issue that lists it is published. Saving it in the admin confirms it.",
+    )
+    listed_in = models.ManyToManyField(
+        "newsletters.Issue",
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The issues that print this entry.",
+    )
+
+    objects = ListedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class SeenInIssue(Listed):
+    """Abstract: the newest published issue that printed this entry."""
 
     last_seen_in = models.ForeignKey(
         "newsletters.Issue",
@@ -55,7 +97,7 @@ class SeenInIssue(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The latest issue that printed this entry.",
+        help_text="The newest published issue that printed this entry.",
     )
 
     class Meta:
@@ -86,7 +128,7 @@ class Office(SeenInIssue):
         return url if url.lower().startswith(("http://", "https://")) else ""
 
 
-class OfficeEmail(models.Model):
+class OfficeEmail(Listed):
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="emails")
     address = models.EmailField(unique=True)
     position = models.PositiveIntegerField(default=0)

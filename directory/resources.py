@@ -48,6 +48,12 @@ class DirectoryResource(AllOrNothingResource):
             if name in row:
                 row[name] = _cell(row, name)
 
+    def before_save_instance(self, instance, row, **kwargs):
+        # A sheet staff import is staff's word: its entries are public at once.
+        if hasattr(instance, "proposed"):
+            instance.proposed = False
+        super().before_save_instance(instance, row, **kwargs)
+
 
 class CountryResource(DirectoryResource):
     text_columns = ("code", "name")
@@ -112,7 +118,8 @@ class OfficeResource(DirectoryResource):
         instance.emails.exclude(address__in=wanted).delete()
         for position, address in enumerate(wanted):
             OfficeEmail.objects.update_or_create(
-                address=address, defaults={"office": instance, "position": position}
+                address=address,
+                defaults={"office": instance, "position": position, "proposed": False},
             )
 
 

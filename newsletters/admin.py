@@ -27,13 +27,17 @@ from .admin_editor import (
     editor_urls,
 )
 from .admin_import import import_urls
-from .admin_tidy import NewSeriesMixin, counted
+from .admin_pending import PendingForEditors, VersionedForm, pending_list_html
+from .admin_publishing import PrepublishAdminMixin
+from .admin_tidy import IssueForm, NewSeriesMixin, counted
 from .admin_timeline import IssueTimelineMixin
 from .admin_views import HistoryAdmin, issue_tool_urls
 from .edition import schedule_edition
 from .exporting import export_response
+from .figures import KeyFigureForm
 from .images import PhotoFormField
 from .models import DatePrecision, Issue, KeyFigure, Photo, Section, Series, Story
+from .pending import PendingChange, apply_pending
 from .resources import KeyFigureResource
 from .roles import can_publish
 from .spreadsheets import SpreadsheetMixin
@@ -77,7 +81,16 @@ class YearFilter(admin.SimpleListFilter):
 
 
 @admin.register(Issue)
-class IssueAdmin(IssueEditorMixin, NewSeriesMixin, IssueTimelineMixin, HistoryAdmin):
+class IssueAdmin(
+    PendingForEditors,
+    PrepublishAdminMixin,
+    IssueEditorMixin,
+    NewSeriesMixin,
+    IssueTimelineMixin,
+    HistoryAdmin,
+):
+    # The series typed new, the publish reason and the version the form was opened at.
+    form = IssueForm
     list_display = [
         "title", "series", "number", "date_shown", "state", "section_count", "story_count",
         "word_count",
@@ -90,17 +103,23 @@ class IssueAdmin(IssueEditorMixin, NewSeriesMixin, IssueTimelineMixin, HistoryAd
     prepopulated_fields = {"slug": ["title"]}
     # One page for the whole issue: sections > stories > photos (newsletters/admin_editor.py).
     inlines = [SectionEditorInline, KeyFigureEditorInline]
-    actions = ["publish", "unpublish", "start_next_issue", "export_markdown", "export_json"]
+    actions = ["publish", "publish_pending", "discard_pending", "unpublish", "start_next_issue",
+               "export_markdown", "export_json"]  # fmt: skip
     readonly_fields = [
         "first_published_at", "source_name", "source_hash", "warnings_list", "contents",
+        "prepublish_check", "pending_list",
     ]  # fmt: skip
     fieldsets = [
         (None, {"fields": [
             ("series", "new_series"), "number", "title", "slug", "publication_date",
-            "date_precision", "summary",
+            "date_precision", "summary", "seen_version",
         ]}),  # fmt: skip
         ("Contents", {"fields": ["contents"]}),
-        ("Publishing", {"fields": ["status", "go_live_at", "first_published_at"]}),
+        (
+            "Publishing",
+            {"fields": ["prepublish_check", "pending_list", "status", "go_live_at",
+                        "first_published_at"]},  # fmt: skip
+        ),
         ("Cover", {"fields": ["cover_image"], "classes": ["collapse"]}),
         (
             "Imported from the archive",
@@ -172,6 +191,14 @@ class IssueAdmin(IssueEditorMixin, NewSeriesMixin, IssueTimelineMixin, HistoryAd
             return f"Scheduled for {timezone.localtime(obj.go_live_at):%Y-%m-%d %H:%M}"
         return obj.get_status_display()
 
+    @admin.display(description="pre-publish check")
+    def prepublish_check(self, obj):
+        return self.problems_html(obj) if obj is not None and obj.pk else "-"
+
+    @admin.display(description="pending changes")
+    def pending_list(self, obj):
+        return pending_list_html(obj) if obj is not None and obj.pk else "-"
+
     @admin.display(description="import warnings")
     def warnings_list(self, obj):
         if not obj.import_warnings:
@@ -204,13 +231,23 @@ class IssueAdmin(IssueEditorMixin, NewSeriesMixin, IssueTimelineMixin, HistoryAd
 
     @admin.action(description="Publish selected issues now", permissions=["publish"])
     def publish(self, request, queryset):
-        def publish_one(issue):
-            issue.publish()
-            schedule_edition(issue)
+        self.publish_checked(request, queryset)
 
-        self._change_each(
-            request, queryset, publish_one, "%d issue published.", "%d issues published."
-        )
+    @admin.action(description="Publish pending changes of selected issues", permissions=["publish"])
+    def publish_pending(self, request, queryset):
+        for issue in queryset:
+            applied, refused = apply_pending(issue, user=request.user)
+            if applied:
+                self.message_user(
+                    request, f"“{issue}”: {applied} pending change(s) published.", messages.SUCCESS
+                )
+            for problem in refused:
+                self.message_user(request, f"“{issue}”: not published: {problem}", messages.ERROR)
+
+    @admin.action(description="Discard pending changes of selected issues", permissions=["publish"])
+    def discard_pending(self, request, queryset):
+        count, _ = PendingChange.objects.filter(issue__in=queryset).delete()
+        self.message_user(request, f"{count} pending change(s) discarded.", messages.SUCCESS)
 
     @admin.action(description="Unpublish selected issues (back to draft)", permissions=["publish"])
     def unpublish(self, request, queryset):
@@ -245,9 +282,16 @@ class IssueAdmin(IssueEditorMixin, NewSeriesMixin, IssueTimelineMixin, HistoryAd
         return export_response(queryset, "json")
 
 
+class StoryForm(VersionedForm):
+    class Meta:
+        model = Story
+        fields = ["section", "title", "slug", "body", "countries", "position"]
+
+
 class StoryInline(admin.StackedInline):
     model = Story
-    fields = ["title", "slug", "body", "countries", "position"]
+    form = StoryForm
+    fields = ["title", "slug", "body", "countries", "position", "seen_version"]
     classes = ["story-inline"]
     extra = 0
     show_change_link = True
@@ -267,7 +311,7 @@ class MarksIssueEdited:
 
 
 @admin.register(Section)
-class SectionAdmin(MarksIssueEdited, HistoryAdmin):
+class SectionAdmin(PendingForEditors, MarksIssueEdited, HistoryAdmin):
     list_display = ["title", "issue", "position"]
     list_editable = ["position"]
     list_select_related = ["issue"]
@@ -304,7 +348,7 @@ class PhotoInline(admin.TabularInline):
 
 
 @admin.register(Photo)
-class PhotoAdmin(MarksIssueEdited, HistoryAdmin):
+class PhotoAdmin(PendingForEditors, MarksIssueEdited, HistoryAdmin):
     form = PhotoForm
     list_display = ["__str__", "story", "has_image", "position"]
     list_select_related = ["story"]
@@ -321,9 +365,10 @@ class PhotoAdmin(MarksIssueEdited, HistoryAdmin):
 
 
 @admin.register(KeyFigure)
-class KeyFigureAdmin(MarksIssueEdited, SpreadsheetMixin, HistoryAdmin):
+class KeyFigureAdmin(PendingForEditors, MarksIssueEdited, SpreadsheetMixin, HistoryAdmin):
+    form = KeyFigureForm
     resource_classes = [KeyFigureResource]
-    list_display = ["label", "value", "unit", "note", "issue", "position"]
+    list_display = ["label", "display_value", "unit", "note", "issue", "position"]
     list_select_related = ["issue"]
     list_filter = ["issue__series", "label"]
     search_fields = ["label", "issue__title", "issue__slug"]
@@ -331,14 +376,15 @@ class KeyFigureAdmin(MarksIssueEdited, SpreadsheetMixin, HistoryAdmin):
 
 
 @admin.register(Story)
-class StoryAdmin(MarksIssueEdited, HistoryAdmin):
+class StoryAdmin(PendingForEditors, MarksIssueEdited, HistoryAdmin):
+    form = StoryForm
     list_display = ["__str__", "section", "issue", "position"]
     list_select_related = ["section", "issue"]
     list_filter = ["issue__series", "countries"]
     search_fields = ["title", "body"]
     autocomplete_fields = ["section"]
     filter_horizontal = ["countries"]
-    fields = ["section", "title", "slug", "body", "countries", "position"]
+    fields = ["section", "title", "slug", "body", "countries", "position", "seen_version"]
     inlines = [PhotoInline]
 
     class Media:

@@ -8,6 +8,7 @@ imported every app's admin module (django-axes registers its tables there).
 from django import forms
 from django.contrib import admin
 
+from .admin_publishing import IssueAdminForm
 from .models import DatePrecision, Issue, Series
 
 
@@ -48,7 +49,7 @@ def restrict_axes_admin(site=admin.site) -> None:
         site.register(model, restricted)
 
 
-class IssueForm(forms.ModelForm):
+class IssueForm(IssueAdminForm):
     """The issue form: the series from the list, or a new one typed in `new_series`."""
 
     new_series = forms.CharField(

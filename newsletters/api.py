@@ -19,6 +19,7 @@ from config.rest import (
     slug_filter,
 )
 
+from .figures import exact_figure
 from .markdown import render_markdown
 from .models import DatePrecision, Issue
 
@@ -116,14 +117,20 @@ class SectionSerializer(serializers.Serializer):
 
 class KeyFigureSerializer(serializers.Serializer):
     label = serializers.CharField()
-    value = serializers.IntegerField()
+    # An exact decimal string ("1650", "12.5"): a JSON number would be a float to most
+    # readers.
+    value = serializers.SerializerMethodField()
     unit = serializers.CharField()
     note = serializers.CharField()
+
+    def get_value(self, figure) -> str:
+        return exact_figure(figure.value)
 
 
 class IssueDetailSerializer(IssueSummarySerializer):
     sections = SectionSerializer(many=True, source="sections.all")
-    key_figures = KeyFigureSerializer(many=True, source="key_figures.all")
+    # A figure still to be filled in is left out.
+    key_figures = KeyFigureSerializer(many=True, source="filled_key_figures")
     directory = serializers.SerializerMethodField()
 
     class Meta(IssueSummarySerializer.Meta):

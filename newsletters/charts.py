@@ -9,10 +9,12 @@ that do not see it.
 
 import math
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.text import slugify
 
+from .figures import figure_with_unit, format_figure
 from .models import Issue, KeyFigure
 
 WIDTH, HEIGHT = 640, 260
@@ -26,7 +28,11 @@ LEFT, RIGHT, TOP, BOTTOM = 96, 72, 16, 64
 class Point:
     x: float
     y: float
-    value: int
+    value: Decimal  # exact, as stored; only the geometry uses floats
+
+    @property
+    def display_value(self) -> str:
+        return format_figure(self.value)
     issue_title: str
     issue_url: str
     date_label: str
@@ -61,17 +67,17 @@ class TrendChart:
     @property
     def description(self) -> str:
         first, last = self.points[0], self.points[-1]
-        unit = f" {self.unit}" if self.unit else ""
         change = "held"
         if last.value != first.value:
             change = "rose" if last.value > first.value else "fell"
         return (
-            f"{self.label} in {len(self.points)} issues: {intcomma(first.value)}{unit} in "
-            f"{first.issue_title}, {change} to {intcomma(last.value)}{unit} in {last.issue_title}."
+            f"{self.label} in {len(self.points)} issues: "
+            f"{figure_with_unit(first.value, self.unit)} in {first.issue_title}, {change} to "
+            f"{figure_with_unit(last.value, self.unit)} in {last.issue_title}."
         )
 
 
-def nice_ceiling(value: int) -> int:
+def nice_ceiling(value: float) -> int:
     """The smallest 1, 2, 2.5 or 5 times a power of ten that is at least `value`."""
     if value <= 0:
         return 1
@@ -85,15 +91,16 @@ def nice_ceiling(value: int) -> int:
 def build_chart(label: str, unit: str, figures: list[KeyFigure]) -> TrendChart:
     """A chart of `figures` (one per issue, oldest first), evenly spaced by issue."""
     chart = TrendChart(label=label, unit=unit, slug=slugify(label) or "figure")
-    top_value = nice_ceiling(max(f.value for f in figures))
-    floor_value = min(0, min(f.value for f in figures))
+    values = [float(f.value) for f in figures]
+    top_value = nice_ceiling(max(values))
+    floor_value = min(0, min(values))
     span = (top_value - floor_value) or 1
     plot_w, plot_h = chart.right - chart.left, chart.bottom - chart.top
     n = len(figures)
     for i, figure in enumerate(figures):
         issue = figure.issue
         x = chart.left + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
-        y = chart.bottom - plot_h * (figure.value - floor_value) / span
+        y = chart.bottom - plot_h * (values[i] - floor_value) / span
         date = issue.publication_date.strftime("%b %Y") if issue.publication_date else ""
         short = " · ".join(
             part for part in (f"No. {issue.number}" if issue.number else "", date) if part
@@ -122,7 +129,8 @@ def figure_trends(min_issues: int = 2, last: int | None = None) -> list[TrendCha
     if last is not None:
         issues = issues.newest_first().values("pk")[:last]
     figures = (
-        KeyFigure.objects.filter(issue__in=issues)
+        # A figure still to be filled in is no point of a trend (never a 0).
+        KeyFigure.objects.filter(issue__in=issues, value__isnull=False)
         .select_related("issue")
         .only(
             "label",

@@ -21,10 +21,12 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils.text import slugify
 
+from .figures import exact_figure, format_figure
 from .importing.countries import BY_CODE
 from .importing.parser import (
     CAPTION_RE,
@@ -71,7 +73,9 @@ def issue_to_parsed(issue) -> ParsedIssue:
         title=issue.title,
         sections=sections,
         key_figures=[
-            ParsedKeyFigure(f.label, f.value, f.unit) for f in issue.key_figures.all()
+            ParsedKeyFigure(f.label, f.value, f.unit)
+            for f in issue.key_figures.all()
+            if f.value is not None  # a figure still to be filled in is not printed
         ],
         directory=_directory_of(issue),
         warnings=list(issue.import_warnings),
@@ -130,7 +134,7 @@ def _country_name(code: str | None) -> str:
 
 
 def _figure_paragraph(figure: ParsedKeyFigure) -> str:
-    value = f"{figure.value:,}"
+    value = format_figure(figure.value)
     covid = {
         "COVID-19 registered cases": "registered cases",
         "COVID-19 recoveries": "recoveries",
@@ -224,8 +228,15 @@ def to_markdown(parsed: ParsedIssue) -> str:
     return "\n\n".join(b.strip() for b in blocks if b.strip()) + "\n"
 
 
+def _exact(value):
+    """Key-figure values (Decimal) in JSON: exact strings, never floats."""
+    if isinstance(value, Decimal):
+        return exact_figure(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def to_json(parsed: ParsedIssue) -> str:
-    return json.dumps(parsed.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(parsed.to_dict(), ensure_ascii=False, indent=2, default=_exact) + "\n"
 
 
 # --- HTTP ----------------------------------------------------------------------------
@@ -239,7 +250,7 @@ def export_response(issues, fmt: str) -> HttpResponse:
     stem = "issues" if many else slugify(issues[0].slug) or "issue"
     if fmt == "json":
         data = [p.to_dict() for p in parsed] if many else parsed[0].to_dict()
-        body = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        body = json.dumps(data, ensure_ascii=False, indent=2, default=_exact) + "\n"
         content_type, ext = "application/json; charset=utf-8", "json"
     elif many:
         # A zip of .md files: the archive import page reads it back as it is.

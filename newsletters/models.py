@@ -24,6 +24,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from .contents import clear_contents
+from .figures import DECIMAL_PLACES, MAX_DIGITS, figure_with_unit, format_figure
 from .images import CleanImageField, delete_after_commit, make_renditions, rendition_names
 from .markdown import markdown_digest, render_markdown, validate_body_length
 from .querysets import IssueQuerySet, StoryQuerySet
@@ -43,6 +44,28 @@ def slug_among(instance, base: str, **scope) -> str:
     """A slug from `base` that no other row of `instance`'s model with `scope` has."""
     rows = type(instance)._default_manager.filter(**scope).exclude(pk=instance.pk)
     return unique_slug(base, lambda slug: rows.filter(slug=slug).exists())
+
+
+def next_version(instance, save_kwargs) -> None:
+    """Count `instance.version` up for this save. When the caller set `_expected_version`
+    (an admin form, a pending change), the count goes up only if the stored version is
+    still that one, in one conditional UPDATE; otherwise StaleEdit, and nothing is saved."""
+    from .pending import StaleEdit
+
+    if instance._state.adding or instance.pk is None:
+        return
+    fields = save_kwargs.get("update_fields")
+    if fields is not None and "version" not in fields:
+        return
+    expected = getattr(instance, "_expected_version", None)
+    rows = type(instance)._default_manager.filter(pk=instance.pk)
+    if expected is None:
+        instance.version = (instance.version or 0) + 1
+        return
+    if not rows.filter(version=expected).update(version=expected + 1):
+        raise StaleEdit(f"“{instance}” was changed by someone else in the meantime.")
+    instance.version = expected + 1
+    instance._expected_version = None
 
 
 class Series(models.Model):
@@ -143,14 +166,23 @@ class Issue(models.Model):
     # Bumped by every change to what the issue page's body shows: a stored rendering of
     # another version is not used (IssueContents, newsletters/contents.py).
     contents_version = models.PositiveIntegerField(default=0, editable=False)
+    directory_pending = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Scheduled: its directory applies once it is live (newsletters/publishing.py).",
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking: every save counts up; a form based on an older one is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = IssueQuerySet.as_manager()
     # updated_at changes on every save and says nothing a revision does not say already.
+    # The change reason holds a Publisher's written reason to publish despite problems.
     history = HistoricalRecords(
-        excluded_fields=["updated_at", "contents_version"]
+        excluded_fields=["updated_at", "contents_version"],
+        history_change_reason_field=models.TextField(null=True),
     )
 
     class Meta:
@@ -180,15 +212,29 @@ class Issue(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        from . import publishing
+
         if not self.slug:
             self.slug = slug_among(self, self.title)
         if self.status == self.Status.PUBLISHED and self.first_published_at is None:
             self.first_published_at = timezone.now()
+        was = None
+        if not self._state.adding:
+            was = getattr(self, "_stored_status", None)
+            if was is None:  # an instance built by hand with a pk: ask the database
+                stored = Issue.objects.filter(pk=self.pk).values_list("status", flat=True)
+                was = stored.first()
+        if was is not None and was != self.status == self.Status.PUBLISHED:
+            publishing.check_before_publish(self)  # raises PublishBlocked
+        next_version(self, kwargs)
         # A replaced or cleared cover stops being served: its file goes with the commit.
         replaced = _replaced_file(self, "cover_image", "_stored_cover")
         super().save(*args, **kwargs)
         delete_after_commit(self.cover_image.storage, [replaced])
         self._stored_cover = _name(self.cover_image)
+        if was is not None and self.status != was:
+            publishing.status_changed(self, was)
+        self._stored_status = self.status
 
     def get_absolute_url(self):
         return reverse("newsletters:issue", kwargs={"slug": self.slug})
@@ -198,6 +244,8 @@ class Issue(models.Model):
         instance = super().from_db(db, field_names, values)
         if "cover_image" in instance.__dict__:  # if deferred, _replaced_file asks the DB
             instance._stored_cover = instance.__dict__["cover_image"]
+        # The stored status, to tell a change of status on save (see publishing.py).
+        instance._stored_status = instance.__dict__.get("status")
         return instance
 
     @property
@@ -229,9 +277,12 @@ class Issue(models.Model):
             and self.go_live_at > timezone.now()
         )
 
-    def publish(self, at=None):
+    def publish(self, at=None, *, reason: str = ""):
+        """Publish now, or schedule for `at`. Refused (PublishBlocked) while the pre-publish
+        check lists problems, unless `reason` says why it goes out anyway."""
         self.status = self.Status.PUBLISHED
         self.go_live_at = at
+        self._publish_reason = reason
         self.save()
 
     def unpublish(self):
@@ -244,13 +295,19 @@ class Issue(models.Model):
         self.import_warnings = []
         self.save(update_fields=["import_warnings", "dismissed_warnings", "updated_at"])
 
+    @property
+    def filled_key_figures(self) -> list:
+        """The key figures the public sees: those filled in (uses the prefetched rows)."""
+        return [figure for figure in self.key_figures.all() if figure.value is not None]
+
     def word_count(self) -> int:
         """Words in the titles and bodies of this issue's stories."""
         return sum(story.word_count() for story in self.stories.all())
 
     def start_next(self) -> "Issue":
         """A draft of the next number in this series: the same sections, no stories yet,
-        and this issue's key figures as labels to fill in (value 0, noted as such)."""
+        and this issue's key figures as labels to fill in: empty (never 0), so they stay
+        out of every chart and table and the pre-publish check lists them."""
         from django.db import transaction
         from django.db.models import Max
 
@@ -270,9 +327,8 @@ class Issue(models.Model):
                 KeyFigure.objects.create(
                     issue=issue,
                     label=figure.label,
-                    value=0,
+                    value=None,
                     unit=figure.unit,
-                    note=KeyFigure.TO_FILL_IN,
                     position=figure.position,
                 )
         return issue
@@ -350,6 +406,8 @@ class Story(models.Model):
     body_html_digest = models.CharField(max_length=32, blank=True, editable=False)
     position = models.PositiveIntegerField(default=0)
     countries = models.ManyToManyField("directory.Country", blank=True, related_name="stories")
+    # Optimistic locking: every save counts up; a form based on an older one is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = StoryQuerySet.as_manager()
     history = HistoricalRecords(
@@ -379,6 +437,7 @@ class Story(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "body_html", "body_html_digest"}
+        next_version(self, kwargs)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -541,12 +600,12 @@ def _issue_deleted(sender, instance, **kwargs):
 
 
 class KeyFigure(models.Model):
-    # The note of a figure copied by "Start next issue" whose value is still to come.
-    TO_FILL_IN = "to fill in"
-
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="key_figures")
     label = models.CharField(max_length=200, help_text="For example: COVID-19 registered cases")
-    value = models.BigIntegerField()
+    # Exact, as printed ("1,650", "12.5", "37" with unit "%"); empty until it is known.
+    value = models.DecimalField(
+        max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, null=True, blank=True
+    )
     unit = models.CharField(max_length=50, blank=True, help_text="For example: people")
     note = models.CharField(max_length=300, blank=True)
     position = models.PositiveIntegerField(default=0)
@@ -564,5 +623,18 @@ class KeyFigure(models.Model):
         ]
 
     def __str__(self):
-        unit = f" {self.unit}" if self.unit else ""
-        return f"{self.label}: {self.value:,}{unit}"
+        if self.value is None:
+            return f"{self.label}: (to fill in)"
+        return f"{self.label}: {figure_with_unit(self.value, self.unit)}"
+
+    @property
+    def display_value(self) -> str:
+        """The value as printed: "1,650", "12.5" (no trailing zeros); "" when empty."""
+        return format_figure(self.value)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.value is None
+
+
+from .pending import PendingChange  # noqa: E402, F401  (a model of this app)

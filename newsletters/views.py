@@ -12,10 +12,12 @@ from django_filters.views import FilterView
 from directory.models import Hotline
 
 from .charts import figure_trends
+from .checks import prepublish_problems
 from .contents import issue_contents
 from .edition import issue_edition
 from .filters import IssueFilter
 from .models import Issue, Story
+from .publishing import apply_due_directories
 from .querysets import issue_neighbours
 from .search import (
     MAX_QUERY_LENGTH,
@@ -43,7 +45,8 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["issue"] = Issue.objects.published().with_contents().newest_first().first()
-        context["hotlines"] = Hotline.objects.select_related("country")
+        apply_due_directories()
+        context["hotlines"] = Hotline.objects.public().select_related("country")
         context["charts"] = figure_trends(last=HOME_TREND_ISSUES)
         return context
 
@@ -86,6 +89,8 @@ class IssueDetailView(DetailView):
         context["issue_contents"] = issue_contents(issue)
         context["canonical_url"] = self.request.build_absolute_uri(issue.get_absolute_url())
         context["share"] = issue_share(self.request, issue, issue.share_parts)
+        if not issue.is_live:  # a staff preview: what still stands in the way
+            context["problems"] = prepublish_problems(issue)
         return context
 
 

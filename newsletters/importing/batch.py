@@ -19,14 +19,8 @@ from django.db import DatabaseError
 
 from . import loader
 from .decide import LoadResult, Outcome
-from .loader import (
-    BatchCache,
-    _plan_directory,
-    _story_codes,
-    limits_from_settings,
-    load_issue,
-    source_hash,
-)
+from .directory import plan_directory, story_codes
+from .loader import BatchCache, limits_from_settings, load_issue, source_hash
 from .overrides import MetadataTable, Overrides
 from .parser import CONFIDENCE_THRESHOLD, ParsedIssue, ParseError, parse
 from .photos import collect_images
@@ -202,7 +196,7 @@ def _import_one(source, batch: BatchOptions, cache: BatchCache) -> FileReport:
             images=images,
         )
         if batch.preview_directory:
-            plan = _plan_directory(parsed.directory, _story_codes(parsed), cache)
+            plan = plan_directory(parsed.directory, story_codes(parsed), cache)
             report.directory_changes = plan.changes()
     except ParseError as exc:
         return FileReport(source.path, "error", error=str(exc), encoding=source.encoding)

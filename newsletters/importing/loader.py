@@ -9,8 +9,10 @@ Rules (issue 3):
   source name) replaces its contents only while it is a draft nobody edited in the
   admin; otherwise it is "skipped", never overwritten;
 - directory entries are merged (one Country per code, one Office per country, one row
-  per e-mail address, person and hotline number) and remember the newest issue that
-  printed them in `last_seen_in`.
+  per e-mail address, person and hotline number) as *proposals* listed by the issue:
+  nothing public changes until the issue is published, and then only where it is the
+  newest published issue to print them (`last_seen_in`; importing/directory.py and
+  newsletters/publishing.py).
 
 Rules (issue 10), decided in decide.py before anything is written: a new version that
 would remove more than a third of an issue's words, stories or key figures is "refused"
@@ -25,18 +27,12 @@ written with `bulk_create` / `bulk_update`.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
 
-from directory.models import Country, Hotline, Office, OfficeEmail, Person
-from directory.phones import digits_key, to_e164
+from directory.models import Country
 from newsletters.models import (
     DatePrecision,
     Issue,
@@ -48,14 +44,15 @@ from newsletters.models import (
     unique_slug,
 )
 
-from . import countries as country_table
 from .decide import LoadResult, decide, describe, lookup, same_file
+from .directory import clip as _clip
+from .directory import ensure_countries, merge_directory, plan_directory, story_codes
 from .parser import ParseError
 from .photos import FoundImage, save_photos
 from .reader import Limits
 
 if TYPE_CHECKING:
-    from .parser import ParsedDirectory, ParsedIssue
+    from .parser import ParsedIssue
 
 def source_hash(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
@@ -99,314 +96,6 @@ def _quick_commits(cache: BatchCache | None) -> None:
 def restore_commits() -> None:
     with connection.cursor() as cursor:
         cursor.execute("RESET synchronous_commit")
-
-
-# --- small helpers -------------------------------------------------------------------
-
-
-def _clip(value: str | None, model, field_name: str) -> str:
-    """Text cut to the column's max_length: PostgreSQL rejects longer values."""
-    value = (value or "").strip()
-    max_length = model._meta.get_field(field_name).max_length
-    return value[:max_length] if max_length else value
-
-
-# Of the issue a directory entry was last seen in, the loader needs only the archive
-# order. Annotated on the entry's own query: joining the whole Issue row (select_related)
-# made each of these queries about 60% slower to build and read, per imported file.
-LAST_SEEN_ORDER = {
-    "seen_date": F("last_seen_in__publication_date"),
-    "seen_number": F("last_seen_in__number"),
-}
-
-
-def _last_seen(row) -> Issue | None:
-    """The issue a directory row was last seen in, holding just its archive order."""
-    if row.last_seen_in_id is None:
-        return None
-    return Issue(pk=row.last_seen_in_id, publication_date=row.seen_date, number=row.seen_number)
-
-
-def _is_newer(issue: Issue, seen: Issue | None) -> bool:
-    """True when `issue` should replace `seen` as an entry's last_seen_in."""
-    if seen is None:
-        return True
-    if seen.pk == issue.pk:
-        return False
-    # Ties go to the issue being imported: it is the latest confirmation.
-    return issue.sort_key >= seen.sort_key
-
-
-def _valid_email(address: str | None) -> str | None:
-    address = (address or "").strip().lower()
-    if not address:
-        return None
-    try:
-        validate_email(address)
-    except ValidationError:
-        return None
-    return address
-
-
-def _country_name(code: str) -> str:
-    known = country_table.BY_CODE.get(code)
-    return known.name if known else code
-
-
-# --- directory -----------------------------------------------------------------------
-
-
-@dataclass
-class _DirectoryPlan:
-    """The parsed directory matched against the database, before anything is written."""
-
-    countries: dict[str, Country | None]  # code -> row, None when it would be new
-    offices: dict[str, Office | None]  # country code -> the country's office
-    emails: dict[str, tuple[str, OfficeEmail | None]]  # address -> (country code, row)
-    hotlines: dict[str, tuple[object, Hotline | None]]  # digits -> (ParsedHotline, row)
-    people: list[tuple[object, str | None, Person | None]]  # (ParsedPerson, email, row)
-    warnings: list[str] = field(default_factory=list)
-
-    def changes(self) -> dict:
-        """Display strings of new and already known entries, for the admin preview."""
-
-        def split(items):
-            new, known = [], []
-            for label, row in items:
-                (known if row is not None else new).append(label)
-            return {"new": new, "known": known}
-
-        return {
-            "countries": split(
-                (f"{_country_name(c)} ({c})", row) for c, row in self.countries.items()
-            ),
-            "offices": split(
-                (f"{_country_name(code)}: {address}", row)
-                for address, (code, row) in self.emails.items()
-            ),
-            "hotlines": split(
-                (
-                    f"{_country_name(h.country)}: {h.number}" + (f" ({h.note})" if h.note else ""),
-                    row,
-                )
-                for h, row in self.hotlines.values()
-            ),
-            "people": split(
-                (f"{p.name}" + (f", {p.role}" if p.role else ""), row)
-                for p, _email, row in self.people
-            ),
-        }
-
-
-def _story_codes(parsed: ParsedIssue) -> set[str]:
-    return {
-        code.upper()
-        for section in parsed.sections
-        for story in section.stories
-        for code in story.countries
-        if code
-    }
-
-
-def _plan_directory(
-    directory: ParsedDirectory, story_codes: Iterable[str], cache: BatchCache | None = None
-) -> _DirectoryPlan:
-    """Match every parsed entry with its row, in one query per kind of entry."""
-    warnings: list[str] = []
-    codes = {c.upper() for c in story_codes}
-    for item in (*directory.offices, *directory.hotlines):
-        codes.add(item.country.upper())
-    codes.update(p.country.upper() for p in directory.people if p.country)
-    codes = {c for c in codes if len(c) == 2 and c.isalpha() and c.isascii()}
-    known = dict(cache.countries) if cache else {}
-    if codes - known.keys():
-        for country in Country.objects.filter(code__in=codes - known.keys()).order_by():
-            known[country.code] = country
-            if cache is not None:
-                cache.countries[country.code] = country
-    countries = {code: known.get(code) for code in sorted(codes)}
-
-    emails: dict[str, tuple[str, OfficeEmail | None]] = {}
-    for office in directory.offices:
-        for raw in office.emails:
-            address = _valid_email(raw)
-            if address is None:
-                warnings.append(f"Directory: ignored an invalid e-mail address {raw!r}.")
-            elif address not in emails:
-                emails[address] = (office.country.upper(), None)
-    office_codes = {code for code, _ in emails.values()} | {
-        o.country.upper() for o in directory.offices
-    }
-    offices: dict[str, Office | None] = dict.fromkeys(sorted(office_codes))
-    if office_codes:
-        for office in (
-            Office.objects.filter(country__code__in=office_codes)
-            .select_related("country")
-            .annotate(**LAST_SEEN_ORDER)
-            .order_by("pk")
-        ):
-            offices.setdefault(office.country.code, None)
-            if offices[office.country.code] is None:
-                offices[office.country.code] = office
-    if emails:
-        for row in OfficeEmail.objects.filter(address__in=list(emails)).order_by():
-            emails[row.address] = (emails[row.address][0], row)
-
-    hotlines: dict[str, tuple[object, Hotline | None]] = {}
-    for hotline in directory.hotlines:
-        key = digits_key(hotline.number)[: Hotline._meta.get_field("digits").max_length]
-        if not key:
-            warnings.append(f"Directory: ignored a hotline without digits {hotline.number!r}.")
-        elif key not in hotlines:
-            hotlines[key] = (hotline, None)
-    if hotlines:
-        # order_by(): the default ordering joins Country for nothing.
-        for row in (
-            Hotline.objects.filter(digits__in=list(hotlines))
-            .annotate(**LAST_SEEN_ORDER)
-            .order_by()
-        ):
-            hotlines[row.digits] = (hotlines[row.digits][0], row)
-
-    people: list[tuple[object, str | None, Person | None]] = []
-    seen_people: set = set()
-    for person in directory.people:
-        email = _valid_email(person.email)
-        key = email or (person.name.strip().lower(), (person.country or "").upper())
-        if person.name.strip() and key not in seen_people:
-            seen_people.add(key)
-            people.append((person, email, None))
-    if people:
-        by_email, by_name = {}, {}
-        condition = Q(email__in=[e for _, e, _ in people if e]) | Q(
-            name__in=[p.name.strip() for p, _, _ in people]
-        )
-        people_rows = (
-            Person.objects.filter(condition)
-            .select_related("country")
-            .annotate(**LAST_SEEN_ORDER)
-        )
-        for row in people_rows.order_by():
-            if row.email:
-                by_email[row.email.lower()] = row
-            by_name[(row.name, row.country.code if row.country else None)] = row
-        people = [
-            (
-                p,
-                email,
-                by_email.get(email)
-                or by_name.get((p.name.strip(), p.country.upper() if p.country else None)),
-            )
-            for p, email, _ in people
-        ]
-    return _DirectoryPlan(countries, offices, emails, hotlines, people, warnings)
-
-
-def _ensure_countries(plan: _DirectoryPlan) -> dict[str, Country]:
-    missing = [code for code, row in plan.countries.items() if row is None]
-    for code in missing:
-        # get_or_create, not create: another import may have added it meanwhile.
-        plan.countries[code], _ = Country.objects.get_or_create(
-            code=code, defaults={"name": _country_name(code)}
-        )
-    return plan.countries  # type: ignore[return-value]
-
-
-def _merge_directory(plan: _DirectoryPlan, issue: Issue, countries: dict[str, Country]) -> None:
-    """Write the planned directory: create what is new, refresh what this issue confirms."""
-    # Offices: one per country, holding that country's e-mail addresses.
-    touched_offices = []
-    for code, office in plan.offices.items():
-        if office is None:
-            name = _clip(f"IOM mission in {countries[code].name}", Office, "name")
-            office, _ = Office.objects.get_or_create(
-                country=countries[code], name=name, defaults={"last_seen_in": issue}
-            )
-            plan.offices[code] = office
-        elif _is_newer(issue, _last_seen(office)):
-            touched_offices.append(office.pk)
-    if touched_offices:
-        Office.objects.filter(pk__in=touched_offices).update(last_seen_in=issue)
-    new_emails, positions = [], {}
-    for address, (code, row) in plan.emails.items():
-        positions[code] = positions.get(code, -1) + 1
-        if row is None:
-            new_emails.append(
-                OfficeEmail(office=plan.offices[code], address=address, position=positions[code])
-            )
-    if new_emails:
-        OfficeEmail.objects.bulk_create(new_emails)
-
-    # Hotlines: one row per number (its digits); printed form and note follow the newest.
-    new_hotlines, changed_hotlines, confirmed_hotlines = [], [], []
-    for position, (key, (parsed, row)) in enumerate(plan.hotlines.items()):
-        number = _clip(parsed.number, Hotline, "number")
-        note = _clip(parsed.note, Hotline, "note")
-        country = countries[parsed.country.upper()]
-        e164 = _clip(parsed.e164 or to_e164(number, country.code), Hotline, "e164")
-        if row is None:
-            new_hotlines.append(
-                Hotline(
-                    country=country, number=number, digits=key, note=note, e164=e164,
-                    position=position, last_seen_in=issue,
-                )  # fmt: skip
-            )
-        elif _is_newer(issue, _last_seen(row)):
-            # A later issue that prints the bare number keeps the note an earlier one gave.
-            fields = (number, note or row.note, e164 or row.e164)
-            if fields == (row.number, row.note, row.e164):
-                confirmed_hotlines.append(row.pk)  # the common case: one cheap UPDATE
-            else:
-                row.number, row.note, row.e164 = fields
-                row.last_seen_in = issue
-                changed_hotlines.append(row)
-        elif not row.note and note:
-            row.note = note
-            changed_hotlines.append(row)
-    if new_hotlines:
-        Hotline.objects.bulk_create(new_hotlines)
-    if changed_hotlines:
-        Hotline.objects.bulk_update(changed_hotlines, ["last_seen_in", "number", "note", "e164"])
-    if confirmed_hotlines:
-        Hotline.objects.filter(pk__in=confirmed_hotlines).update(last_seen_in=issue)
-
-    # People: matched by e-mail, else by name and country.
-    new_people, changed_people, confirmed_people = [], [], []
-    for parsed, email, row in plan.people:
-        country = countries.get(parsed.country.upper()) if parsed.country else None
-        phones = _clip("\n".join(p.strip() for p in parsed.phones if p.strip()), Person, "phones")
-        if row is None:
-            new_people.append(
-                Person(
-                    name=_clip(parsed.name, Person, "name"),
-                    role=_clip(parsed.role, Person, "role"),
-                    country=country,
-                    phones=phones,
-                    email=email or "",
-                    last_seen_in=issue,
-                )
-            )
-        elif _is_newer(issue, _last_seen(row)):
-            fields = (
-                _clip(parsed.role, Person, "role") or row.role,
-                phones or row.phones,
-                row.email or email or "",
-                row.country or country,
-            )
-            if fields == (row.role, row.phones, row.email, row.country):
-                confirmed_people.append(row.pk)
-            else:
-                row.role, row.phones, row.email, row.country = fields
-                row.last_seen_in = issue
-                changed_people.append(row)
-    if new_people:
-        Person.objects.bulk_create(new_people)
-    if confirmed_people:
-        Person.objects.filter(pk__in=confirmed_people).update(last_seen_in=issue)
-    if changed_people:
-        Person.objects.bulk_update(
-            changed_people, ["last_seen_in", "role", "phones", "email", "country"]
-        )
 
 
 # --- issue contents ------------------------------------------------------------------
@@ -583,19 +272,22 @@ def _write_issue(
     issue.source_hash = source_hash
     issue.import_warnings = list(parsed.warnings)
     issue.directory_snapshot = _directory_dict(parsed)
-    if publish:
-        issue.status = Issue.Status.PUBLISHED
     issue.save()
 
-    plan = _plan_directory(parsed.directory, _story_codes(parsed), cache)
-    countries = _ensure_countries(plan)
+    plan = plan_directory(parsed.directory, story_codes(parsed), cache)
+    countries = ensure_countries(plan)
     stories = _write_contents(issue, parsed, countries)
     if images:
         save_photos(stories, images)
-    _merge_directory(plan, issue, countries)
+    # Proposals only: the directory changes when (and if) the issue is published.
+    merge_directory(plan, issue, countries, apply=False)
     if plan.warnings:
         issue.import_warnings = [*issue.import_warnings, *plan.warnings]
         Issue.objects.filter(pk=issue.pk).update(import_warnings=issue.import_warnings)
+    if publish:
+        # --publish is the operator's explicit decision: it overrides the pre-publish
+        # check (import warnings at least), which the revision records.
+        issue.publish(reason="Published on import (publish option of the importer).")
     return issue, countries
 
 

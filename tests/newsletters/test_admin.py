@@ -112,8 +112,8 @@ def test_section_page_edits_its_stories(staff_client):
 
 
 def test_publish_and_unpublish_actions(staff_client):
-    a = make_issue(status=Issue.Status.DRAFT)
-    b = make_issue(status=Issue.Status.DRAFT)
+    a = fill_issue(make_issue(status=Issue.Status.DRAFT))
+    b = fill_issue(make_issue(status=Issue.Status.DRAFT))
     url = reverse("admin:newsletters_issue_changelist")
     response = staff_client.post(
         url, {"action": "publish", "_selected_action": [a.pk, b.pk]}, follow=True

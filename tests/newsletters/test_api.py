@@ -64,7 +64,7 @@ def test_issue_detail_has_sections_stories_photos_and_figures(client):
     danger = data["sections"][0]["stories"][-1]
     assert "<script>" not in danger["html"] and "<em>ok</em>" in danger["html"]
     assert [f["label"] for f in data["key_figures"]] == ["Figure 1", "Figure 2"]
-    assert data["key_figures"][1]["value"] == 2000
+    assert data["key_figures"][1]["value"] == "2000"  # exact, as a string
 
 
 def test_hidden_issues_are_404_even_for_staff(client, staff_client):

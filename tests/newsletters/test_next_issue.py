@@ -32,9 +32,10 @@ def test_action_creates_the_next_draft_and_opens_it(staff_client, last_issue):
         ("Section 1", 0), ("Section 2", 1), ("Section 3", 2),
     ]  # fmt: skip
     assert not new.stories.exists()
+    # Empty, never 0: left out of charts and tables until filled in.
     assert list(new.key_figures.values_list("label", "value", "unit", "note")) == [
-        ("Figure 1", 0, "", "to fill in"),
-        ("Figure 2", 0, "calls", "to fill in"),
+        ("Figure 1", None, "", ""),
+        ("Figure 2", None, "calls", ""),
     ]
     # The issue it came from is untouched.
     assert last_issue.stories.count() == 3 and last_issue.key_figures.get(label="Figure 2").value

@@ -121,7 +121,7 @@ def test_bulk_import_writes_no_revisions_and_breaks_nothing():
     assert issue.history.count() == 1  # the issue row itself is saved normally
     assert Story.objects.filter(issue=issue).exists()
     assert Story.history.filter(issue_id=issue.pk).count() == 0
-    imported = Hotline.objects.filter(last_seen_in=issue)
+    imported = Hotline.objects.filter(listed_in=issue)  # proposed by the draft
     assert imported.exists() and not Hotline.history.filter(id__in=imported).exists()
     hotline = imported.first()
     hotline.note = "edited by hand"

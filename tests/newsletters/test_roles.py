@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from newsletters.models import Issue
 from newsletters.roles import EDITOR, PUBLISHER
-from tests.factories import make_issue, make_series
+from tests.factories import fill_issue, make_issue, make_series
 
 pytestmark = pytest.mark.django_db
 
@@ -144,7 +144,7 @@ def test_editor_cannot_publish_by_restoring_a_published_revision(editor):
 
 
 def test_publisher_publishes_and_unpublishes_with_actions(publisher):
-    issue = make_issue(status=Issue.Status.DRAFT)
+    issue = fill_issue(make_issue(status=Issue.Status.DRAFT))
     url = reverse("admin:newsletters_issue_changelist")
     publisher.post(url, {"action": "publish", "_selected_action": [issue.pk]})
     issue.refresh_from_db()
@@ -155,7 +155,7 @@ def test_publisher_publishes_and_unpublishes_with_actions(publisher):
 
 
 def test_publisher_schedules_through_the_form(publisher):
-    issue = make_issue(status=Issue.Status.DRAFT)
+    issue = fill_issue(make_issue(status=Issue.Status.DRAFT))
     response = publisher.post(
         reverse("admin:newsletters_issue_change", args=[issue.pk]),
         _change_data(issue, status="published", go_live_at_0="2030-01-01", go_live_at_1="10:00:00"),

@@ -46,7 +46,7 @@ def test_invalid_rows_are_reported_and_nothing_is_written(issue):
     dataset.append([issue.slug, "Figure 1", "9999", "", "", 0])  # valid on its own
     dataset.append(["no-such-issue", "Figure 2", "5", "", "", 1])
     dataset.append([issue.slug, "Figure 3", "about 300", "", "", 2])
-    dataset.append([issue.slug, "Figure 2", "12.5", "", "", 1])
+    dataset.append([issue.slug, "Figure 2", "12.34567", "", "", 1])
     result = KeyFigureResource().import_data(dataset, dry_run=False)
     # An unknown issue is found while looking the row up (an error row), a bad value
     # while validating it (an invalid row); both are listed per row in the preview.
@@ -55,8 +55,8 @@ def test_invalid_rows_are_reported_and_nothing_is_written(issue):
         messages[row.number] = " ".join(str(e.error) for e in row.errors)
     assert sorted(messages) == [2, 3, 4]
     assert "No issue with the slug “no-such-issue”" in messages[2]
-    assert "“about 300” is not a whole number" in messages[3]
-    assert "“12.5” is not a whole number" in messages[4]
+    assert "“about 300” is not a number such as 1,650, 12.5 or 37%" in messages[3]
+    assert "“12.34567” has more than 4 decimal places" in messages[4]
     assert list(KeyFigure.objects.values_list("label", "value")) == before
     assert KeyFigure.history.count() == revisions
 

@@ -225,3 +225,52 @@ def test_hidden_issue_stays_hidden_after_the_cache_is_warm(issues):
             assert leaked(url, body) == [], url
         assert visitor.get(draft.get_absolute_url()).status_code == 404
         assert visitor.get(scheduled.get_absolute_url()).status_code == 404
+
+
+def test_imported_draft_directory_reaches_no_public_url_until_published(client, tmp_path, db):
+    """An imported draft proposes its directory: nothing of it on any public URL (pages,
+    API, CSV, vCards) until it is published; unpublished again, it is withdrawn."""
+    from newsletters.importing.loader import import_sources
+    from tests.newsletters.importing.conftest import issue_text
+
+    build("pubmarkerqq", publication_date=datetime.date(2022, 3, 1))
+    text = (
+        issue_text(7, staff=True, emails=(("KAZAKHSTAN", "impdraftqq-kz@example.org"),))
+        .replace("Aigerim Testova", "Aigerim Impdraftqq")
+        .replace("atestova@example.org", "impdraftqq-person@example.org")
+    )
+    (tmp_path / "draft.md").write_text(text, "utf-8")
+    (report,) = import_sources([tmp_path / "draft.md"])
+    draft = report.result.issue
+    assert draft.status == Issue.Status.DRAFT
+    person = Person.objects.get(name__contains="Impdraftqq")
+    vcard = f"/directory/people/{person.pk}/vcard/"
+    # The numbers only this draft prints: its sentence's and its table's hotlines.
+    printed = ("impdraftqq", "11616", "1899", "8 8000 1111 22", "333444")
+
+    def public_leaks():
+        seeds = ["/", "/directory/", "/directory/directory.csv", "/api/directory/",
+                 "/api/issues/", "/sitemap.xml", "/feed/", "/issues/", vcard]  # fmt: skip
+        pages = crawl(client, seeds)
+        assert sum(status == 200 for status, _ in pages.values()) >= 8
+        return {
+            url: [p for p in printed if p in body.lower()]
+            for url, (_, body) in pages.items()
+            if any(p in body.lower() for p in printed)
+        }
+
+    assert public_leaks() == {}
+    assert client.get(vcard).status_code == 404
+
+    draft.refresh_from_db()
+    draft.publish(reason="test: its import warnings are known")
+    for url in ("/directory/", "/api/directory/", "/directory/directory.csv"):
+        body = client.get(url).content.decode()
+        assert "impdraftqq-kz@example.org" in body and "Aigerim Impdraftqq" in body, url
+    assert 'href="tel:11616"' in client.get("/").content.decode()
+    assert client.get(vcard).status_code == 200
+
+    draft.refresh_from_db()
+    draft.unpublish()
+    assert public_leaks() == {}
+    assert client.get(vcard).status_code == 404

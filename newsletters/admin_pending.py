@@ -1,0 +1,283 @@
+"""Admin side of "Editors cannot change what is live" and of optimistic locking.
+
+`PendingForEditors` goes on the admins of issues, sections, stories, photos and key
+figures. When a user who may not publish saves, adds or deletes any of them in a
+*published* (or scheduled) issue - on its own page, as an inline, by a bulk delete, or
+by moving a story into or out of such an issue - nothing is written to the live rows:
+the change is stored as a PendingChange of that issue (newsletters/pending.py) and the
+public keeps the published version until a Publisher runs "Publish pending changes".
+
+`VersionedForm` adds the version a form was opened at; a save based on an older one is
+refused with who changed it, when, and a link to compare the two revisions.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from .models import Issue, Photo, Story
+from .pending import PendingChange, load_into, pending_for, record
+from .roles import can_publish
+
+WAITING = (
+    "Saved as a pending change of the published issue “{}”: the public sees the published "
+    "version until a Publisher publishes the pending changes."
+)
+
+
+def issue_of(obj) -> Issue | None:
+    """The issue an object of the publication belongs to (None while it has none)."""
+    if isinstance(obj, Issue):
+        return obj
+    if isinstance(obj, Photo):
+        return obj.story.issue if obj.story_id else None
+    if isinstance(obj, Story):
+        return obj.section.issue if obj.section_id else None
+    return obj.issue if getattr(obj, "issue_id", None) else None
+
+
+def _live(issue) -> bool:
+    return issue is not None and issue.status == Issue.Status.PUBLISHED
+
+
+class VersionedForm(forms.ModelForm):
+    """A form that remembers the version of the object it was opened at."""
+
+    seen_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            version = self.instance.version
+            if hasattr(self.instance, "_history"):
+                # Restoring a revision (simple-history) starts from the current version.
+                stored = type(self.instance).objects.filter(pk=self.instance.pk)
+                version = stored.values_list("version", flat=True).first() or version
+            self.fields["seen_version"].initial = version
+
+    def clean(self):
+        cleaned = super().clean()
+        seen = cleaned.get("seen_version")
+        if self.instance.pk is None or seen is None:
+            return cleaned
+        model = type(self.instance)
+        stored = model.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
+        current = stored.first()
+        if current is not None and current != seen:
+            raise forms.ValidationError(stale_message(self.instance, seen), code="stale")
+        # Checked again, atomically, when the row is written (newsletters.models.next_version).
+        self.instance._expected_version = seen
+        return cleaned
+
+
+def stale_message(instance, seen: int):
+    """“X” was changed by <user> at <time> since you opened it, with a compare link."""
+    opts = instance._meta
+    history = instance.history.order_by("-history_date", "-history_id")
+    latest = history.first()
+    old = history.filter(version=seen).first()
+    who = (latest.history_user if latest else None) or "someone"
+    when = timezone.localtime(latest.history_date) if latest else None
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[instance.pk])
+    if latest is not None and old is not None:
+        url = reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_history_compare", args=[instance.pk]
+        ) + f"?old={old.history_id}&new={latest.history_id}"
+    return format_html(
+        "“{}” was changed by {} at {} since you opened it, so your changes were not saved. "
+        '<a href="{}">Compare the two versions</a>, then reload the page and edit the '
+        "latest one.",
+        instance, who, f"{when:%d %b %Y %H:%M}" if when else "an unknown time", url,
+    )  # fmt: skip
+
+
+class PendingForEditors:
+    """ModelAdmin mixin: an Editor's writes to a published issue become pending changes."""
+
+    def _waits(self, request, *issues) -> Issue | None:
+        """The published issue this write would change, when the user may not publish."""
+        if can_publish(request.user):
+            return None
+        return next((issue for issue in issues if _live(issue)), None)
+
+    def _stored(self, obj):
+        if obj.pk is None:
+            return None
+        return type(obj)._default_manager.filter(pk=obj.pk).first()
+
+    # --- the object's own page ---------------------------------------------------------
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None or request.method != "GET":
+            return obj
+        change = pending_for(obj)
+        if change is not None and change.action == PendingChange.Action.CHANGE:
+            messages.warning(
+                request,
+                f"This has a pending change by {change.created_by or 'someone'} from "
+                f"{timezone.localtime(change.created_at):%d %b %Y %H:%M}, not public yet"
+                + ("." if can_publish(request.user) else ": the form shows it."),
+            )
+            if not can_publish(request.user):
+                load_into(obj, change.data)
+        return obj
+
+    def save_model(self, request, obj, form, change):
+        before = self._stored(obj)
+        issue = self._waits(request, issue_of(obj), issue_of(before) if before else None)
+        if issue is None:
+            return super().save_model(request, obj, form, change)
+        if "image" in getattr(form, "changed_data", []) and isinstance(obj, Photo):
+            # An uploaded file would be stored (and reachable) at once: not for Editors.
+            request._pending_refused = True
+            messages.error(request, "A new photo file for a published issue needs a Publisher.")
+            return None
+        m2m = {
+            f.name: form.cleaned_data[f.name]
+            for f in obj._meta.many_to_many
+            if f.name in form.cleaned_data
+        }
+        request._pending_issue = issue
+        # Nothing of it is saved now, its many-to-many values included (a restore of a
+        # revision calls form.save_m2m() itself after save_model).
+        form.save_m2m = lambda: None
+        if change and not form.has_changed():
+            return None  # only its inlines changed: they wait (save_formset)
+        action = PendingChange.Action.CHANGE if change else PendingChange.Action.CREATE
+        request._pending_parent = record(
+            issue, obj, action, user=request.user, m2m=m2m,
+            base_version=getattr(obj, "_expected_version", None),
+            only=None if action == PendingChange.Action.CREATE else set(form.cleaned_data),
+        )  # fmt: skip
+        return None
+
+    def save_related(self, request, form, formsets, change):
+        if getattr(request, "_pending_refused", False):
+            return None
+        if getattr(request, "_pending_issue", None) is None:
+            return super().save_related(request, form, formsets, change)
+        for formset in formsets:  # the inlines wait with their parent
+            self.save_formset(request, form, formset, change)
+        match = request.resolver_match
+        if match is not None and match.url_name.endswith("_changelist"):
+            # An edit in the list (list_editable): no change page says it waits.
+            messages.warning(request, WAITING.format(request._pending_issue))
+        return None
+
+    def save_formset(self, request, form, formset, change):
+        parent = getattr(request, "_pending_parent", None)
+        issue = getattr(request, "_pending_issue", None) or self._waits(
+            request, issue_of(form.instance)
+        )
+        if issue is None:
+            return super().save_formset(request, form, formset, change)
+        # Nothing is saved now: the admin's change message reads these lists.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for inline_form in formset.forms:
+            instance = inline_form.instance
+            if instance.pk is not None and inline_form in formset.deleted_forms:
+                record(issue, instance, PendingChange.Action.DELETE, user=request.user)
+            elif not inline_form.has_changed() or inline_form in formset.deleted_forms:
+                continue
+            elif isinstance(instance, Photo) and "image" in inline_form.changed_data:
+                messages.error(request, "A new photo file for a published issue needs a Publisher.")
+            else:
+                is_new = instance.pk is None
+                m2m = {
+                    f.name: inline_form.cleaned_data[f.name]
+                    for f in instance._meta.many_to_many
+                    if f.name in inline_form.cleaned_data
+                }
+                record(
+                    issue, instance,
+                    PendingChange.Action.CREATE if is_new else PendingChange.Action.CHANGE,
+                    user=request.user, m2m=m2m,
+                    base_version=getattr(instance, "_expected_version", None),
+                    parent=parent if is_new and parent and parent.object_id is None else None,
+                    parent_field=formset.fk.name if is_new and parent else "",
+                    only=None if is_new else set(inline_form.cleaned_data),
+                )  # fmt: skip
+        request._pending_issue = issue
+        return None
+
+    def _done(self, request, redirect_to_issue):
+        issue = request._pending_issue
+        messages.warning(request, WAITING.format(issue))
+        if redirect_to_issue:
+            return HttpResponseRedirect(reverse("admin:newsletters_issue_change", args=[issue.pk]))
+        return None
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(request, "_pending_issue", None) is not None:
+            return self._done(request, True)
+        if getattr(request, "_pending_refused", False):
+            return HttpResponseRedirect(request.path)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if getattr(request, "_pending_issue", None) is not None:
+            self._done(request, False)
+            return HttpResponseRedirect(request.path)
+        if getattr(request, "_pending_refused", False):
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    # --- deleting ----------------------------------------------------------------------
+
+    def delete_model(self, request, obj):
+        issue = self._waits(request, issue_of(obj))
+        if issue is None:
+            return super().delete_model(request, obj)
+        record(issue, obj, PendingChange.Action.DELETE, user=request.user)
+        messages.warning(request, WAITING.format(issue))
+        return None
+
+    def delete_queryset(self, request, queryset):
+        now, later = [], []
+        for obj in queryset:
+            (later if self._waits(request, issue_of(obj)) else now).append(obj.pk)
+        for obj in queryset.filter(pk__in=later):
+            record(issue_of(obj), obj, PendingChange.Action.DELETE, user=request.user)
+        if later:
+            messages.warning(
+                request,
+                f"{len(later)} of them belong to a published issue: their deletion waits for "
+                "a Publisher.",
+            )
+        super().delete_queryset(request, queryset.filter(pk__in=now))
+
+
+def pending_list_html(issue) -> str:
+    """The pending changes of an issue, for its admin page."""
+    changes = list(issue.pending_changes.select_related("created_by", "content_type"))
+    if not changes:
+        return format_html("<p>{}</p>", "None.")
+    def link(change):
+        if change.object_id is None:
+            return ""
+        opts = change.content_type.model_class()._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[change.object_id])
+
+    def fields(change):
+        model = change.content_type.model_class()
+        if change.action != PendingChange.Action.CHANGE:
+            return ""
+        current = model._default_manager.filter(pk=change.object_id).first()
+        names = change.changed_fields(current)
+        return f" ({', '.join(names)})" if names else " (no difference any more)"
+
+    rows = format_html_join(
+        "",
+        '<li><a href="{}">{}</a>{} — {}, {}</li>',
+        (
+            (link(c), c, fields(c), c.created_by or "someone",
+             f"{timezone.localtime(c.created_at):%d %b %Y %H:%M}")  # fmt: skip
+            for c in changes
+        ),
+    )
+    return format_html('<ul class="pending-changes">{}</ul>', rows)
+
