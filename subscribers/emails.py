@@ -152,7 +152,7 @@ def render_issue(issue: Issue, *, full_text: bool = False, subject: str = "") ->
         "site_url": settings.SITE_URL.rstrip("/"),
         "preheader": " ".join(preheader.split())[:200],
         "sections": sections,
-        "figures": list(issue.key_figures.all()),
+        "figures": issue.filled_key_figures,
         "hotlines": _hotlines(issue),
         "full_text": full_text,
         "preferences_url": PREFERENCES_MARK,

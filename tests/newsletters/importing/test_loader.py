@@ -244,7 +244,7 @@ def test_database_error_rolls_the_whole_file_back(write_issue, counts, monkeypat
 
         raise IntegrityError("simulated failure half-way")
 
-    monkeypatch.setattr(loader, "_merge_directory", boom)
+    monkeypatch.setattr(loader, "merge_directory", boom)
     before = counts()
     (report,) = run(write_issue("1.md", 1, staff=True))
     assert report.status == "error" and "simulated failure" in report.error
