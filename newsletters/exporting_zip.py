@@ -60,7 +60,9 @@ def _md_text(text: str) -> str:
     """Alt text or a caption inside ``![...](... "...")``: one line, brackets and quotes
     escaped as Markdown reads them back."""
     text = " ".join(text.split())
-    return text.replace("\\", "\\\\").replace("]", "\\]").replace('"', '\\"')
+    return (
+        text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]").replace('"', '\\"')
+    )
 
 
 def _front_matter(issue, countries: dict, credits: dict) -> str:

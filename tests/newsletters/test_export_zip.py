@@ -86,7 +86,7 @@ def test_zip_holds_front_matter_markdown_and_photos(issue):
     assert body == (
         "\n## Direct Assistance\n\n### A ferry clinic\n\n"
         "The clinic crosses the lake **twice** a week.\n\n- nurses\n- a midwife\n\n"
-        '![Nurses on the \\"Swallow\\" deck [bow\\]](photos/01-01-1.jpg "The ferry at dawn")\n\n'
+        '![Nurses on the \\"Swallow\\" deck \\[bow\\]](photos/01-01-1.jpg "The ferry at dawn")\n\n'
         "Photo: The waiting room\n\n"
         "## Partnership in Action\n\n### A helpline for fishermen\n\nCall 1414.\n"
     )
@@ -117,8 +117,8 @@ def test_download_button_and_endpoint(issue, staff_client):
 
 @pytest.mark.xfail(
     strict=False,
-    reason="needs the parser's YAML front matter and Markdown images, and the loader's "
-    "import of a zip's images as Photos (issue 10, other branches)",
+    reason="the importer reads the zip's text, metadata and photos back, but not yet the "
+    "front matter's date_precision, summary, key_figures, countries and photo_credits",
 )
 def test_export_import_export_is_identical(issue, tmp_path):
     first = build_issue_zip(issue)

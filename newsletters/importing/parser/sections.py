@@ -52,8 +52,12 @@ def _mission_countries(title: str, body: str) -> list[str]:
     return codes
 
 
-# ![alt](src "title"): bounded classes, so a run of "![" cannot make it backtrack.
-IMAGE_RE = re.compile(r'!\[([^\[\]\n]*)\]\(\s*([^()\s]+)(?:\s+"([^"\n]*)")?\s*\)')
+# ![alt](src "title"): bounded classes, so a run of "![" cannot make it backtrack. The
+# alt text and title may hold escaped characters (`\]`, `\"`): a backslash is never in
+# the plain class, so each character is read one way only.
+IMAGE_RE = re.compile(
+    r'!\[((?:[^\[\]\\\n]|\\.)*)\]\(\s*([^()\s]+)(?:\s+"((?:[^"\\\n]|\\.)*)")?\s*\)'
+)
 EMPHASISED_LINE_RE = re.compile(r"^(\*{1,2}|_)([^*_\n].*?)\1$")
 
 
@@ -80,7 +84,7 @@ def _take_images(text: str, images: list[ParsedImage]) -> str:
             continue
         for m in found:
             images.append(ParsedImage(m.group(2), unescape(m.group(1)).strip(),
-                                      (m.group(3) or "").strip()))
+                                      unescape(m.group(3) or "").strip()))
         rest = IMAGE_RE.sub("", line).strip()
         if rest:
             m = EMPHASISED_LINE_RE.match(rest)
