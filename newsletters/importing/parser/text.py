@@ -95,7 +95,8 @@ EMPHASIS_RE = re.compile(r"\*{1,3}|(?<!\w)_{1,2}|_{1,2}(?!\w)")
 
 
 _MARKUP_CHAR = re.compile(r"[\[*_<]").search
-MD_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~>])")
+# Any ASCII punctuation may be escaped (CommonMark 2.4).
+MD_ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
 # Escaped markup characters are kept out of _plain's way in the private-use area.
 _HIDE = {c: chr(0xE000 + i) for i, c in enumerate("*_[]()<`")}
 _SHOW = str.maketrans({v: k for k, v in _HIDE.items()})

@@ -158,3 +158,15 @@ def test_markdown_contents_list_is_dropped_and_the_next_story_keeps_its_title():
     assert _stories(issue) == [("News", "Clinics open", ["KZ"]), ("News", "Roads", [])]
     assert [(d.line, d.reason) for d in issue.dropped] == [
         (1, "masthead"), (3, "contents list"), (5, "contents list"), (6, "contents list")]
+
+
+def test_image_alt_and_title_may_hold_escaped_brackets_and_quotes():
+    text = (
+        "# Digest\n\n## News\n\n### Boats\n\nA ferry runs.\n\n"
+        '![On the \\"Swallow\\" deck \\[bow\\]](photos/a.jpg "The \\"ferry\\"")\n'
+    )
+    (story,) = p.parse(text, series="S", number=1).sections[0].stories
+    assert [(i.src, i.alt, i.caption) for i in story.images] == [
+        ("photos/a.jpg", 'On the "Swallow" deck [bow]', 'The "ferry"')
+    ]
+    assert "![" not in story.body
