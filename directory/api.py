@@ -100,6 +100,8 @@ class DirectoryView(generics.ListAPIView):
     filterset_class = CountryFilter
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema: no query, no due publish
+            return Country.objects.none()
         return countries_with_entries().order_by("name")
 
 

@@ -58,7 +58,7 @@ def edition_html(issue, base_url: str) -> str:
             "site_name": getattr(settings, "SITE_NAME", "Newsletter archive"),
             "has_stories": bool(stories),
             "snapshot": snapshot_countries(issue.directory_snapshot),
-            "hotlines": Hotline.objects.select_related("country").order_by(
+            "hotlines": Hotline.objects.public().select_related("country").order_by(
                 "country__name", "position", "number"
             ),
         },

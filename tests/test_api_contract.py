@@ -169,11 +169,14 @@ def test_directory_is_paginated_and_filtered_by_country(client):
 
 
 def test_directory_pages_of_twenty(client):
-    from directory.models import Country
+    from directory.models import Country, Office
 
     Country.objects.bulk_create(
         [Country(code=f"A{chr(65 + i)}", name=f"Land {i:02d}", slug=f"land-{i}") for i in range(25)]
     )
+    # The directory lists a country only with a public entry (safe publishing): one
+    # staff-entered office each.
+    Office.objects.bulk_create([Office(country=c, name="Office") for c in Country.objects.all()])
     data = client.get("/api/directory/").json()
     assert (data["count"], data["pages"], len(data["countries"])) == (25, 2, 20)
     assert data["next"] == "http://testserver/api/directory/?page=2"
