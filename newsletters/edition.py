@@ -123,8 +123,12 @@ def issue_edition(issue, base_url: str) -> Edition:
         return Edition(name, default_storage.size(name))
     data = render_pdf(html, base_url)
     saved = default_storage.save(name, ContentFile(data))
-    _remove_other_versions(issue, keep=saved)
-    return Edition(saved, len(data))
+    if saved != name:
+        # Another request made the same version meanwhile (storage renamed ours): the
+        # content is identical, so keep theirs.
+        default_storage.delete(saved)
+    _remove_other_versions(issue, keep=name)
+    return Edition(name, len(data))
 
 
 def _remove_other_versions(issue, keep: str) -> None:

@@ -68,6 +68,10 @@ class IssueListView(FilterView):
         context = super().get_context_data(**kwargs)
         context["query_string"] = query_string_without_page(self.request)
         context["filtered"] = any(self.request.GET.get(name) for name in IssueFilter.base_filters)
+        form = context["filter"].form
+        if form.is_valid() and form.cleaned_data.get("series"):
+            # The archive of one series offers that series' feed.
+            context["series_feed"] = form.cleaned_data["series"]
         return context
 
 

@@ -101,6 +101,20 @@ def test_per_series_feeds(client, archive):
     assert client.get("/feed/series/nope/").status_code == 404
 
 
+def test_series_pages_announce_their_feed(client, archive):
+    feed_link = '<link rel="alternate" type="application/atom+xml" title="{}" href="{}">'
+    archive_page = client.get("/issues/", {"series": "west-bulletin"}).content.decode()
+    assert feed_link.format("This series (Atom)", "/feed/series/west-bulletin/atom/") in (
+        archive_page
+    )
+    assert "/feed/series/" not in client.get("/issues/").content.decode()
+    assert "/feed/series/" not in client.get("/issues/", {"series": "nope"}).content.decode()
+    issue_page = client.get(archive[0].get_absolute_url()).content.decode()
+    assert feed_link.format("West Bulletin (Atom)", "/feed/series/west-bulletin/atom/") in (
+        issue_page
+    )
+
+
 def test_rss_is_rss_2_with_channel_link_to_the_archive(client, archive):
     feed = read(client, "/feed/")
     assert feed.version == "rss20"

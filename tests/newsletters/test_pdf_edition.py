@@ -137,6 +137,30 @@ def test_pdf_is_made_once_per_version(client, issue, monkeypatch):
     assert len(files) == 1
 
 
+def test_two_requests_making_the_same_version_keep_one_file(client, issue, monkeypatch):
+    real_exists, race = default_storage.exists, []
+
+    def exists(name):
+        # The second request looks before the first has saved: it renders and saves too.
+        if race and name.startswith("editions/"):
+            race.pop()
+            return False
+        return real_exists(name)
+
+    monkeypatch.setattr(default_storage, "exists", exists)
+    first = read_pdf(client, issue)[1]
+    race.append(True)
+    second = read_pdf(client, issue)[1]
+    assert first == second and not race
+    _, files = default_storage.listdir(f"editions/{issue.pk}")
+    assert len(files) == 1
+    # The file kept is the version's own name: the next request renders nothing.
+    made = []
+    real_render = edition.render_pdf
+    monkeypatch.setattr(edition, "render_pdf", lambda *a: made.append(1) or real_render(*a))
+    assert read_pdf(client, issue)[1] == first and made == []
+
+
 def test_pdf_request_query_count_is_fixed(client, issue):
     read_pdf(client, issue)  # made once
     small = count_queries(client, f"/issues/{issue.slug}.pdf")
