@@ -14,7 +14,6 @@ issue" as a button on the issue page.
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
@@ -32,7 +31,9 @@ from nested_admin import (
 )
 from nested_admin.nested import NestedInlineAdminFormset
 
+from .admin_views import valid_pk
 from .exporting_zip import zip_response
+from .figures import KeyFigureForm
 from .form_rendering import FastFormRenderer
 from .markdown import render_markdown
 from .models import KeyFigure, Photo, Section, Story
@@ -232,6 +233,8 @@ class SectionEditorInline(SortableInline, NestedStackedInline):
 
 class KeyFigureEditorInline(SortableInline, NestedTabularInline):
     model = KeyFigure
+    # As printed: "1,650", "12.5", "37%" (newsletters/figures.py).
+    form = KeyFigureForm
     fields = ["label", "value", "unit", "note", "position"]
     classes = ["figure-inline"]
 
@@ -256,7 +259,8 @@ def editor_urls(model_admin) -> list:
     @require_POST
     def start_next(request, object_id):
         source = get_object_or_404(
-            model_admin.model.objects.select_related("series"), pk=unquote(object_id)
+            model_admin.model.objects.select_related("series"),
+            pk=valid_pk(model_admin.model, object_id),
         )
         if not model_admin.has_add_permission(request):
             raise PermissionDenied
@@ -268,7 +272,7 @@ def editor_urls(model_admin) -> list:
         return HttpResponseRedirect(reverse("admin:newsletters_issue_change", args=[issue.pk]))
 
     def download(request, object_id):
-        issue = get_object_or_404(model_admin.model, pk=unquote(object_id))
+        issue = get_object_or_404(model_admin.model, pk=valid_pk(model_admin.model, object_id))
         if not model_admin.has_view_or_change_permission(request, issue):
             raise PermissionDenied
         return zip_response(issue)

@@ -177,6 +177,12 @@ class PendingForEditors:
             return super().save_formset(request, form, formset, change)
         # Nothing is saved now: the admin's change message reads these lists.
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        # The one-page editor nests formsets (stories in sections, photos in stories): the
+        # rows of a formset whose parent is itself a pending addition are its children.
+        created = request.__dict__.setdefault("_pending_created", {})
+        owner = created.get(id(formset.instance)) if formset.instance.pk is None else None
+        if owner is None and parent is not None and parent.object_id is None:
+            owner = parent  # the object of this page is a pending addition
         for inline_form in formset.forms:
             instance = inline_form.instance
             if instance.pk is not None and inline_form in formset.deleted_forms:
@@ -192,15 +198,16 @@ class PendingForEditors:
                     for f in instance._meta.many_to_many
                     if f.name in inline_form.cleaned_data
                 }
-                record(
+                change = record(
                     issue, instance,
                     PendingChange.Action.CREATE if is_new else PendingChange.Action.CHANGE,
                     user=request.user, m2m=m2m,
                     base_version=getattr(instance, "_expected_version", None),
-                    parent=parent if is_new and parent and parent.object_id is None else None,
-                    parent_field=formset.fk.name if is_new and parent else "",
+                    parent=owner, parent_field=formset.fk.name if owner else "",
                     only=None if is_new else set(inline_form.cleaned_data),
                 )  # fmt: skip
+                if is_new:
+                    created[id(instance)] = change
         request._pending_issue = issue
         return None
 

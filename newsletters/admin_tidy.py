@@ -70,6 +70,13 @@ class IssueForm(IssueAdminForm):
         # The date's precision may be left out (a day is assumed), as before it existed.
         if "date_precision" in self.fields:
             self.fields["date_precision"].required = False
+            key = self.add_prefix("date_precision")
+            if self.is_bound and not self.data.get(key):
+                # Left out means a day, for has_changed() too: a form that leaves it out
+                # of an issue dated to the day changes nothing (an Editor's save of the
+                # inlines alone must not become a pending change of the issue).
+                self.data = self.data.copy()
+                self.data[key] = DatePrecision.DAY
 
     def clean_date_precision(self):
         return self.cleaned_data.get("date_precision") or DatePrecision.DAY

@@ -2,13 +2,13 @@
 restore of a deleted story (newsletters/revisions.py does the work)."""
 
 from django.contrib import messages
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
+from .admin_views import valid_pk
 from .revisions import RestoreError, issue_timeline, restore_deleted_story
 
 
@@ -19,7 +19,8 @@ class IssueTimelineMixin:
     object_history_template = "admin/newsletters/issue/object_history.html"
 
     def history_view(self, request, object_id, extra_context=None):
-        issue = self.get_queryset(request).filter(pk=unquote(object_id)).first()
+        # "abc" is a 404 (HistoryAdmin checks it too, but only after this query).
+        issue = self.get_queryset(request).filter(pk=valid_pk(self.model, object_id)).first()
         context = dict(extra_context or {})
         if issue is not None:
             timeline = issue_timeline(issue)
@@ -49,7 +50,7 @@ class IssueTimelineMixin:
     def _restore_story(self, request, object_id, history_id):
         from .models import Story
 
-        issue = get_object_or_404(self.model, pk=unquote(object_id))
+        issue = get_object_or_404(self.model, pk=valid_pk(self.model, object_id))
         if not self.has_change_permission(request, issue):
             raise PermissionDenied
         record = get_object_or_404(Story.history, history_id=history_id, issue_id=issue.pk)

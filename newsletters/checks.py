@@ -20,10 +20,11 @@ from django.db.models import Q
 from django.urls import Resolver404, resolve
 
 # Link targets in Markdown: [text](target "title"), <target>, and raw href="target".
-# Bounded, no nested quantifiers: bodies are authored or imported text.
+# Bounded, no nested quantifiers: bodies are authored or imported text. An autolink
+# has a scheme (CommonMark): "</script>" or "</issues/>" is text, not a link to a path.
 _LINK_RES = (
     re.compile(r"\]\(\s*<?([^\s()<>]{1,2000})>?"),
-    re.compile(r"<(https?://[^\s<>]{1,2000}|/[^\s<>]{0,2000})>"),
+    re.compile(r"<(https?://[^\s<>]{1,2000})>"),
     re.compile(r"""href\s*=\s*["']([^"'\s]{1,2000})["']""", re.IGNORECASE),
 )
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
 
@@ -157,7 +158,8 @@ def apply_pending(issue, *, user=None) -> tuple[int, list[str]]:
             with transaction.atomic():
                 _apply_one(change, model, created, user)
             applied += 1
-        except (StaleEdit, model.DoesNotExist, KeyError, IntegrityError) as exc:
+        # ObjectDoesNotExist: the object, or the section or story it goes into, is gone.
+        except (StaleEdit, ObjectDoesNotExist, KeyError, IntegrityError) as exc:
             why = {
                 StaleEdit: str(exc),
                 IntegrityError: "it clashes with the issue as it is now (a slug or label "

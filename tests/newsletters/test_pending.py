@@ -314,3 +314,106 @@ def test_an_editors_edit_in_the_section_list_waits(editor, live):
     assert "Saved as a pending change of the published issue" in response.content.decode()
     assert Section.objects.get(pk=section.pk).position == section.position
     assert PendingChange.objects.get().data == {"position": 7}
+
+
+def _editor_page_data(issue, **overrides):
+    """The one-page editor's form as posted: every section with its stories and photos
+    (nested-admin prefixes: sections-0-stories-0-photos-0-...)."""
+    data = _change_data(
+        issue, status=issue.status, publication_date=issue.publication_date.isoformat(),
+        date_precision=issue.date_precision, seen_version=issue.version,
+    )  # fmt: skip
+    sections = list(issue.sections.order_by("position", "pk"))
+    data.update({"sections-TOTAL_FORMS": str(len(sections)),
+                 "sections-INITIAL_FORMS": str(len(sections))})  # fmt: skip
+    for s, section in enumerate(sections):
+        sp = f"sections-{s}"
+        stories = list(section.stories.order_by("position", "pk"))
+        data.update({
+            f"{sp}-id": section.pk, f"{sp}-issue": issue.pk, f"{sp}-title": section.title,
+            f"{sp}-position": section.position,
+            f"{sp}-stories-TOTAL_FORMS": str(len(stories)),
+            f"{sp}-stories-INITIAL_FORMS": str(len(stories)),
+            f"{sp}-stories-MIN_NUM_FORMS": "0", f"{sp}-stories-MAX_NUM_FORMS": "1000",
+        })  # fmt: skip
+        for t, story in enumerate(stories):
+            tp = f"{sp}-stories-{t}"
+            photos = list(story.photos.order_by("position", "pk"))
+            data.update({
+                f"{tp}-id": story.pk, f"{tp}-section": section.pk, f"{tp}-title": story.title,
+                f"{tp}-body": story.body, f"{tp}-position": story.position,
+                f"{tp}-countries": [c.pk for c in story.countries.all()],
+                f"{tp}-photos-TOTAL_FORMS": str(len(photos)),
+                f"{tp}-photos-INITIAL_FORMS": str(len(photos)),
+                f"{tp}-photos-MIN_NUM_FORMS": "0", f"{tp}-photos-MAX_NUM_FORMS": "1000",
+            })  # fmt: skip
+            for p, photo in enumerate(photos):
+                pp = f"{tp}-photos-{p}"
+                data.update({
+                    f"{pp}-id": photo.pk, f"{pp}-story": story.pk, f"{pp}-caption": photo.caption,
+                    f"{pp}-alt_text": photo.alt_text, f"{pp}-credit": photo.credit,
+                    f"{pp}-position": photo.position,
+                })  # fmt: skip
+    data.update(overrides)
+    return data
+
+
+def test_an_editors_edits_in_the_one_page_editor_wait(editor, publisher, client, live):
+    """Stories and photos nested in sections (django-nested-admin) wait like any inline:
+    an edited story and photo, a deleted story, and a new section holding a new story
+    with a photo caption; nothing is public before a Publisher publishes, nothing lost."""
+    other = Section.objects.create(issue=live, title="Second section", position=1)
+    doomed = Story.objects.create(section=other, title="Doomed", body="Old text.", position=0)
+    story = Story.objects.get(section__issue=live, section__position=0)
+    photo = story.photos.get()
+    data = _editor_page_data(live)
+    data.update({
+        "sections-0-stories-0-body": "Rewritten in the editor, pendingqq.",
+        "sections-0-stories-0-photos-0-caption": "Caption in the editor, pendingqq",
+        "sections-1-stories-0-DELETE": "on",
+        # A new section with a new story and, in it, a photo without a file yet.
+        "sections-TOTAL_FORMS": "3",
+        "sections-2-id": "", "sections-2-issue": live.pk,
+        "sections-2-title": "New section pendingqq", "sections-2-position": "2",
+        "sections-2-stories-TOTAL_FORMS": "1", "sections-2-stories-INITIAL_FORMS": "0",
+        "sections-2-stories-MIN_NUM_FORMS": "0", "sections-2-stories-MAX_NUM_FORMS": "1000",
+        "sections-2-stories-0-id": "", "sections-2-stories-0-section": "",
+        "sections-2-stories-0-title": "New story pendingqq",
+        "sections-2-stories-0-body": "Its text.", "sections-2-stories-0-position": "0",
+        "sections-2-stories-0-photos-TOTAL_FORMS": "1",
+        "sections-2-stories-0-photos-INITIAL_FORMS": "0",
+        "sections-2-stories-0-photos-MIN_NUM_FORMS": "0",
+        "sections-2-stories-0-photos-MAX_NUM_FORMS": "1000",
+        "sections-2-stories-0-photos-0-id": "", "sections-2-stories-0-photos-0-story": "",
+        "sections-2-stories-0-photos-0-caption": "New photo caption pendingqq",
+        "sections-2-stories-0-photos-0-alt_text": "", "sections-2-stories-0-photos-0-credit": "",
+        "sections-2-stories-0-photos-0-position": "0",
+    })  # fmt: skip
+    url = reverse("admin:newsletters_issue_change", args=[live.pk])
+    response = editor.post(url, data)
+    assert response.status_code == 302, response.context["errors"]
+    # Nothing of it is live.
+    assert Story.objects.get(pk=story.pk).body == story.body
+    assert Photo.objects.get(pk=photo.pk).caption == photo.caption
+    assert Story.objects.filter(pk=doomed.pk).exists()
+    assert not Section.objects.filter(title__contains="pendingqq").exists()
+    assert not Story.objects.filter(title__contains="pendingqq").exists()
+    assert "pendingqq" not in client.get(live.get_absolute_url()).content.decode()
+    assert sorted(PendingChange.objects.values_list("action", "summary")) == [
+        ("change", "photo: Caption in the editor, pendingqq"),
+        ("change", f"story: {story}"),
+        ("create", "photo: New photo caption pendingqq"),
+        ("create", "section: New section pendingqq"),
+        ("create", "story: New story pendingqq"),
+        ("delete", "story: Doomed"),
+    ]
+
+    page = publish_pending(publisher, live).content.decode()
+    assert "6 pending change(s) published" in page, page
+    assert Story.objects.get(pk=story.pk).body == "Rewritten in the editor, pendingqq."
+    assert Photo.objects.get(pk=photo.pk).caption == "Caption in the editor, pendingqq"
+    assert not Story.objects.filter(pk=doomed.pk).exists()
+    new_story = Story.objects.get(title="New story pendingqq")
+    assert (new_story.section.title, new_story.section.issue_id, new_story.issue_id) == (
+        "New section pendingqq", live.pk, live.pk)  # fmt: skip
+    assert new_story.photos.get().caption == "New photo caption pendingqq"

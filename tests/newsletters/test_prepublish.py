@@ -79,6 +79,11 @@ def test_a_complete_issue_has_no_problems_and_links_to_public_pages_pass():
         body=f"See [it]({story.get_absolute_url()}) and [the hotlines](/directory/)."
     )
     assert prepublish_problems(issue) == []
+    # Tags written as text (the page shows them as text) are not links to /script or /p.
+    Story.objects.filter(issue=issue).update(
+        body="Shown as text: <script>alert(1)</script> and <p>x</p>, not </issues/>."
+    )
+    assert prepublish_problems(issue) == []
     empty = prepublish_problems(make_issue(status=Issue.Status.DRAFT))
     assert [p.message for p in empty] == ["The issue has no sections."]
 

@@ -108,7 +108,8 @@ def test_draft_images_are_served_to_staff_only(client, staff_client, scheduled):
         if scheduled
         else {"status": Issue.Status.DRAFT}
     )
-    story = make_story(make_issue(title="Hidden bulletin", **hidden))
+    # Titled: the pre-publish check refuses to publish an untitled story.
+    story = make_story(make_issue(title="Hidden bulletin", **hidden), title="A shelter opens")
     photo = upload_photo(staff_client, story, camera_jpeg())
     story.issue.cover_image = SimpleUploadedFile("cover.png", camera_jpeg((700, 500)))
     story.issue.save()
