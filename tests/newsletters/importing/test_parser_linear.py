@@ -63,11 +63,21 @@ SHAPES = {
 }
 
 
-def _timed_parse(text: str) -> float:
+def _parse_seconds(text: str) -> float:
     start = time.process_time()
     with contextlib.suppress(p.ParseError):
         p.parse(text, series="Series")
     return time.process_time() - start
+
+
+def _timed_parse(text: str) -> float:
+    """CPU seconds of one parse. Over the limit, the parse is timed once more and the
+    faster run counts: on a shared virtual machine one run was seen at 12x its usual CPU
+    time (0.08 s -> 1.0 s), while a super-linear parse is over the limit both times."""
+    seconds = _parse_seconds(text)
+    if seconds >= LIMIT_SECONDS:
+        seconds = min(seconds, _parse_seconds(text))
+    return seconds
 
 
 @pytest.mark.parametrize("name", SHAPES)
