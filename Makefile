@@ -7,16 +7,17 @@ DOTENV := .env
 
 .PHONY: run test lint pytest bench serve clean demo worker
 
-$(INSTALLED): pyproject.toml | $(DOTENV)
+$(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(INSTALLED)
 
 # The local settings (DEBUG=1, a generated SECRET_KEY) that manage.py reads, so every
-# README command works without variables. Written once; an existing file is kept.
-$(DOTENV):
-	$(PYTHON) -m config.envfile $(DOTENV)
+# README command works without variables. Written once; an existing file is kept. Run by
+# the project's Python: importing the config package loads Celery.
+$(DOTENV): | $(INSTALLED)
+	$(BIN)/python -m config.envfile $(DOTENV)
 
 run: $(INSTALLED) $(DOTENV)
 	mkdir -p var
