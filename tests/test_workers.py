@@ -144,12 +144,19 @@ def every_worker(base, path, **headers):
 
 def test_every_worker_agrees_and_sees_changes_within_a_second(site):
     env, base, log = site
-    answers = every_worker(base, "/issues/two/")
+    # On a quiet machine a cached page is answered so fast that one worker may take a
+    # whole round: more rounds (at most 10) until several workers have answered.
+    answers, served_by = [], set()
+    for _ in range(10):
+        answers += every_worker(base, "/issues/two/")
+        lines = log.read_text().splitlines()
+        served_by = {line.split()[0] for line in lines if "/issues/two/" in line}
+        if len(served_by) >= 2:
+            break
     assert {status for status, _, _ in answers} == {200}
     assert len({h["ETag"] for _, h, _ in answers}) == 1
     assert len({h["Last-Modified"] for _, h, _ in answers}) == 1
     etag = answers[0][1]["ETag"]
-    served_by = {line.split()[0] for line in log.read_text().splitlines() if "/issues/two/" in line}
     assert len(served_by) >= 2, "the requests did not reach several workers"
 
     revalidated = every_worker(base, "/issues/two/", **{"If-None-Match": etag})
