@@ -76,3 +76,11 @@ def make_directory(country, *, hotlines=1, people=1, emails=1, issue=None):
             last_seen_in=issue,
         )
     return office
+
+
+# A 1x1 PNG, so pages carry a real <img> (GIF photos are refused: issue 15).
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00"
+    b"\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\r\xefF\xb8"
+    b"\x00\x00\x00\x00IEND\xaeB`\x82"
+)

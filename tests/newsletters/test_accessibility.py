@@ -9,16 +9,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from directory.models import Person
 from newsletters.models import KeyFigure, Photo
-from tests.factories import fill_issue, make_country, make_directory, make_issue, make_series
+from tests.factories import (
+    PNG,
+    fill_issue,
+    make_country,
+    make_directory,
+    make_issue,
+    make_series,
+)
 
 pytestmark = pytest.mark.django_db
 
-# A 1x1 PNG, so the pages carry a real <img> (GIF is refused: issue 15).
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00"
-    b"\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\r\xefF\xb8"
-    b"\x00\x00\x00\x00IEND\xaeB`\x82"
-)
 
 
 class PageAudit(HTMLParser):

@@ -18,6 +18,7 @@ from lxml import etree
 from directory.models import Hotline, Person
 from newsletters.models import DatePrecision, KeyFigure, Photo
 from tests.factories import (
+    PNG,
     fill_issue,
     make_country,
     make_directory,
@@ -28,12 +29,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 HERE = Path(__file__).resolve().parent
-# A 1x1 PNG (GIF photos are refused: issue 15).
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00"
-    b"\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\r\xefF\xb8"
-    b"\x00\x00\x00\x00IEND\xaeB`\x82"
-)
 
 
 @pytest.fixture
