@@ -161,3 +161,23 @@ def table_counts() -> dict[str, int]:
 @pytest.fixture
 def counts():
     return table_counts
+
+
+@pytest.fixture
+def parse_spy(monkeypatch):
+    """Wraps the parser the batch calls: records its keyword arguments and lets a test
+    change the result, to test the batch's handling of a score or dropped lines."""
+    from newsletters.importing import batch
+
+    calls, adjust = [], []
+    real = batch.parse
+
+    def spy(text, **kwargs):
+        calls.append(kwargs)
+        parsed = real(text, **kwargs)
+        for change in adjust:
+            change(parsed)
+        return parsed
+
+    monkeypatch.setattr(batch, "parse", spy)
+    return calls, adjust

@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from newsletters.admin_import import SESSION_KEY
-from newsletters.importing import batch
 from newsletters.importing.parser import DroppedLine
 from newsletters.models import Issue, Story
 
@@ -30,20 +29,6 @@ def editor(client, settings, tmp_path):
     return client
 
 
-@pytest.fixture
-def parse_spy(monkeypatch):
-    calls, adjust = [], []
-    real = batch.parse
-
-    def spy(text, **kwargs):
-        calls.append(kwargs)
-        parsed = real(text, **kwargs)
-        for change in adjust:
-            change(parsed)
-        return parsed
-
-    monkeypatch.setattr(batch, "parse", spy)
-    return calls, adjust
 
 
 def upload(name, text):

@@ -11,7 +11,6 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from newsletters.importing import batch
 from newsletters.importing.parser import CONFIDENCE_THRESHOLD, DroppedLine
 from newsletters.models import DatePrecision, Issue, Story
 
@@ -29,22 +28,6 @@ def command(*args, stderr=None):
     return 0, out.getvalue(), err.getvalue()
 
 
-@pytest.fixture
-def parse_spy(monkeypatch):
-    """Wraps the parser the batch calls: records its keyword arguments and lets a test
-    change the result (the parser's own scoring is another engineer's work)."""
-    calls, adjust = [], []
-    real = batch.parse
-
-    def spy(text, **kwargs):
-        calls.append(kwargs)
-        parsed = real(text, **kwargs)
-        for change in adjust:
-            change(parsed)
-        return parsed
-
-    monkeypatch.setattr(batch, "parse", spy)
-    return calls, adjust
 
 
 def unsure(parsed):
