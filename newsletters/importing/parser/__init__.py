@@ -54,6 +54,7 @@ from .figures import canonical_label, extract_key_figures, figures_in_text
 from .headers import RUNNING_HEADER_RE, HeaderInfo, strip_repeated_headers, strip_running_headers
 from .metadata import (
     Metadata,
+    drop_title_heading,
     extract_masthead,
     from_filename,
     from_header_line,
@@ -208,6 +209,8 @@ def _parse(
     printed.fill(mast)
     if printed.series is None and front.series is None and front.title is None:
         blocks, printed.series = extract_masthead(blocks, dropped)
+    else:
+        blocks = drop_title_heading(blocks, front.title, dropped)
     meta.fill(printed)
     meta.fill(from_filename(filename))
     meta.fill(Metadata(series=series.strip() if series and series.strip() else None))

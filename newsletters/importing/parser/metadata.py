@@ -21,6 +21,30 @@ from .text import (
 )
 
 
+def is_single_top_heading(blocks: list[Block]) -> bool:
+    """Whether the first block is a Markdown file's single top heading (no other heading
+    is as shallow, and there are others): the document's title, never a section."""
+    first = blocks[0] if blocks else None
+    if first is None or first.md_level is None:
+        return False
+    others = [b.md_level for b in blocks[1:] if b.md_level is not None]
+    return bool(others) and min(others) > first.md_level
+
+
+def drop_title_heading(blocks: list[Block], title: str | None,
+                       dropped: list[DroppedLine] | None = None) -> list[Block]:
+    """When the front matter gave the title, a single top heading that says the same is
+    that title printed again: listed as dropped, not made a section. (A single top
+    heading that says something else may be the file's only section, and stays.)"""
+    def same(text: str) -> bool:
+        return " ".join(text.split()).casefold() == " ".join((title or "").split()).casefold()
+
+    if title and is_single_top_heading(blocks) and same(blocks[0].heading_text):
+        drop_block(dropped, blocks[0], "masthead")
+        return blocks[1:]
+    return blocks
+
+
 def extract_masthead(
     blocks: list[Block], dropped: list[DroppedLine] | None = None
 ) -> tuple[list[Block], str | None]:
@@ -43,11 +67,7 @@ def extract_masthead(
         and blocks[1].md_level is not None
         and blocks[1].md_level > first.md_level
     )
-    # A Markdown file's single top heading is its title: no other heading is as shallow.
-    single_top = first.md_level is not None and not any(
-        b.md_level is not None and b.md_level <= first.md_level for b in blocks[1:]
-    ) and any(b.md_level is not None for b in blocks[1:])
-    if MASTHEAD_WORDS.search(text) or deeper_next or single_top:
+    if MASTHEAD_WORDS.search(text) or deeper_next or is_single_top_heading(blocks):
         drop_block(dropped, first, "masthead")
         return blocks[1:], smart_title(text)
     return blocks, None

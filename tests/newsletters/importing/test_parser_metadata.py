@@ -130,3 +130,18 @@ def test_never_a_date_from_story_text():
 )
 def test_a_number_from_the_file_name_needs_a_mark_a_name_or_a_date(filename, number):
     assert p.parse("Text with no masthead at all.", series="S", filename=filename).number == number
+
+
+def test_a_top_heading_under_front_matter_is_the_title_printed_again_not_a_section():
+    text = (
+        "---\ntitle: River Notes\nseries: River Notes\nnumber: 4\n---\n\n"
+        "# River Notes\n\n## Field work\n\n### A clinic\n\nNurses crossed the pass.\n\n"
+        "### Volunteers\n\nTwelve volunteers were trained.\n"
+    )
+    issue = p.parse(text)
+    assert [(s.title, [t.title for t in s.stories]) for s in issue.sections] == [
+        ("Field work", ["A clinic", "Volunteers"])
+    ]
+    assert [(d.text, d.reason) for d in issue.dropped if d.reason == "masthead"] == [
+        ("# River Notes", "masthead")
+    ]
