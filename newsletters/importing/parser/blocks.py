@@ -186,7 +186,8 @@ def _is_figure_line(line: str) -> bool:
     return len(line) <= 100 and bool(FIGURE_LINE_RE.match(_plain(line)))
 
 
-HYPHEN_END_RE = re.compile(r"([A-Za-zА-Яа-я]+)-$")
+# Letters of any script ([А-Яа-я] missed Ё, Ң, Ө, Ү): "Com-", "Жалал-".
+HYPHEN_END_RE = re.compile(r"([^\W\d_]+)-$")
 
 
 def _joint(left: str, right: str, sep: str) -> tuple[int, str]:

@@ -33,7 +33,7 @@ TOC_LIST_ITEM_RE = re.compile(r"^[-*•]\s+\S")
 def _toc_entry(block: Block) -> bool:
     """Every line of the block is a contents entry: "KAZAKHSTAN: title" (as in the seeds),
     a title with its page number, or a short list item without a full stop."""
-    m = re.match(r"^([A-Za-z’' ]{4,30}?)\s*:", _plain(block.lines[0]))
+    m = re.match(r"^((?:[^\W\d_]|[’' ]){4,30}?)\s*:", _plain(block.lines[0]))
     if m and country_code(m.group(1)):
         return True  # "**Kazakhstan:** Seminar on 1" and the lines it wraps onto
     for line in block.lines:

@@ -17,6 +17,7 @@ from .text import (
     _ends_sentence,
     _is_capital,
     _plain,
+    next_sentence_start,
     smart_title,
 )
 
@@ -31,7 +32,8 @@ class Item:
 
 # Only the "COUNTRY:" prefix is a pattern; the rest is trimmed with str methods, because
 # "\s*\**\s*(\S.*?)\**$" backtracked quadratically on long runs of spaces or stars.
-COUNTRY_HEADING_RE = re.compile(r"^\**\s*([A-Za-z’' ]{4,30}?)\s*:")
+# Letters of any script: "КАЗАХСТАН: семинар ..." is a country heading too.
+COUNTRY_HEADING_RE = re.compile(r"^\**\s*((?:[^\W\d_]|[’' ]){4,30}?)\s*:")
 
 
 
@@ -191,12 +193,14 @@ def _caption_items(block: Block) -> list[Item]:
             Item("para", join_lines(block.lines[1:]), nos=block.nos[1:]),
         ]
     text = block.text
-    m = re.match(r"^(.+?[.!?])\s+(?=[A-Z])(.*)$", text, re.S)
-    talks_of_photo = m and re.search(r"\bphotos?\b", m.group(2), re.IGNORECASE)
-    if m and len(m.group(1).split()) >= 3 and not talks_of_photo:
+    # The caption is the first sentence: up to ". " before a capital of any script.
+    cut = next_sentence_start(text)
+    first, rest = (text[:cut].rstrip(), text[cut:]) if cut is not None else (text, "")
+    talks_of_photo = re.search(r"\b(?:photos?|фото\w{0,4})\b", rest, re.IGNORECASE)
+    if cut is not None and len(first.split()) >= 3 and not talks_of_photo:
         return [
-            Item("caption", _plain(m.group(1)), nos=block.nos),
-            Item("para", m.group(2), nos=block.nos),
+            Item("caption", _plain(first), nos=block.nos),
+            Item("para", rest, nos=block.nos),
         ]
     return [Item("caption", _plain(text), nos=block.nos)]
 

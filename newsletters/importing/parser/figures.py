@@ -6,7 +6,16 @@ import re
 
 from .classify import Item
 from .model import DroppedLine, ParsedKeyFigure
-from .text import FIGURE_LINE_RE, NUM, NUM_AT, _ends_sentence, _plain, _shorten, _to_int
+from .text import (
+    FIGURE_LINE_RE,
+    NUM,
+    NUM_AT,
+    _ends_sentence,
+    _plain,
+    _shorten,
+    _to_int,
+    next_sentence_start,
+)
 
 COVID_TERMS_RE = re.compile(
     rf"({NUM_AT})\s+(registered cases|confirmed cases|cases|recover(?:ies|ed)|deaths)", re.I
@@ -53,7 +62,7 @@ def figures_in_text(text: str) -> tuple[list[ParsedKeyFigure], bool]:
             label, unit = canonical_label(m.group(2))
             figures.append(ParsedKeyFigure(label, _to_int(m.group(1)), unit))
         return figures, True
-    single_sentence = not re.search(r"[.!?]\s+[A-Z]", plain)
+    single_sentence = next_sentence_start(plain) is None
     return figures, bool(figures) and single_sentence and len(plain.split()) <= 30
 
 

@@ -13,10 +13,12 @@ from .dates import find_date, find_number, when_label
 from .directory import _country_heading
 from .model import DroppedLine, ParsedSection
 from .text import (
+    GENERIC_PUBLICATION_WORDS,
     MASTHEAD_WORDS,
     _ends_sentence,
     _is_capital,
     _plain,
+    is_cyrillic,
     smart_title,
 )
 
@@ -203,10 +205,22 @@ def from_filename(filename: str | None) -> Metadata:
     return meta
 
 
+# "май 2019 г.", "2019 года": the Russian year abbreviation ends a date, not a sentence.
+_YEAR_ABBR_END_RE = re.compile(r"\d{4}\s?(?:г|гг)\.$")
+
+
 def _is_banner_line(line: str) -> bool:
     """Short and not a sentence: a masthead line, never story text."""
     plain = _plain(line)
+    if _YEAR_ABBR_END_RE.search(plain):
+        plain = plain[:-1]
     return len(plain) <= 100 and not (len(plain.split()) >= 8 and _ends_sentence(plain))
+
+
+def _is_generic(line: str) -> bool:
+    """"NEWSLETTER", "Информационный бюллетень": the kind of publication, not its name."""
+    words = _plain(line).lower().replace("·", " ").split()
+    return bool(words) and all(w.strip(".,:") in GENERIC_PUBLICATION_WORDS for w in words)
 
 
 def read_masthead(blocks: list[Block], dropped: list[DroppedLine] | None = None
@@ -220,6 +234,7 @@ def read_masthead(blocks: list[Block], dropped: list[DroppedLine] | None = None
     meta = Metadata()
     title_block: int | None = None
     consumed: list[int] = []
+    generic: str | None = None  # "Информационный бюллетень": the series only if nothing else
     for k, block in enumerate(blocks[:4]):
         if len(block.lines) > 8 or not all(_is_banner_line(line) for line in block.lines):
             break
@@ -236,14 +251,23 @@ def read_masthead(blocks: list[Block], dropped: list[DroppedLine] | None = None
             if when and meta.date is None:
                 meta.date, meta.precision = when
             if number is None and not when and meta.series is None and _is_title_case(line):
-                meta.series = _series_name(line)
+                if _is_generic(line):
+                    generic = generic or _series_name(line)
+                else:
+                    meta.series = _series_name(line)
         if title_block is not None:
             meta.series = _series_name(blocks[title_block].heading_text) or meta.series
             consumed.append(title_block)
             title_block = None
-        if meta.series is None and (numbers[0] is not None or dates[0]):
-            meta.series = _series_name(block.lines[0], strip_identity=True)
+        if meta.series is None:
+            # The name printed before the number: "THE COURIER, Vol. 2, No. 3", or under a
+            # generic banner "Проект «Безопасная дорога» № 5, май 2019 г.".
+            first = next((n for n, (num, when) in enumerate(zip(numbers, dates, strict=True))
+                          if num is not None or when), None)
+            if first is not None and (first == 0 or generic):
+                meta.series = _series_name(block.lines[first], strip_identity=True)
         consumed.append(k)
+    meta.series = meta.series or generic
     for k in consumed:
         drop_block(dropped, blocks[k], "masthead")
     return [b for k, b in enumerate(blocks) if k not in consumed], meta
@@ -259,12 +283,23 @@ def _series_name(line: str, strip_identity: bool = False) -> str | None:
     ("THE COURIER, Vol. 2, No. 3" -> "The Courier" with ``strip_identity``)."""
     text = _plain(line).strip(" #*_")
     if strip_identity:
-        m = re.search(r"[,\-–—|·•]?\s*(?:\bvol|\bissue|\bno\b|\bnumber|№|#)", text, re.I)
+        m = re.search(
+            r"[,\-–—|·•]?\s*(?:\bvol|\bissue|\bno\b|\bnumber|№|#|\bвып|\bтом\b)", text, re.I
+        )
         text = text[: m.start()] if m else ""
-        if not re.search(r"[A-Za-zА-Яа-я]{3}", text) or not _is_title_case(text):
+        if not re.search(r"[^\W\d_]{3}", text) or not _is_title_case(text):
             return None
+        # "Проект «Безопасная дорога»", "Project “Safe Road”": the project's name is the series.
+        named = PROJECT_NAME_RE.match(text.strip(" ,.:;-–—|·•"))
+        if named:
+            return named.group(1).strip()
     text = re.split(r"\s[-–—|·•]\s|\s{2,}", text)[0].strip(" ,.:;-–—|·•")
     return smart_title(text) if text and len(text) <= 80 else None
+
+
+PROJECT_NAME_RE = re.compile(
+    r"^(?:проект|программа|project|programme|program)\s+[«\"“„]([^«»\"“”„]{2,80})[»\"”“]$", re.I
+)
 
 
 def make_title(
@@ -272,7 +307,13 @@ def make_title(
     sections: list[ParsedSection] | None = None, precision: str = "day",
 ) -> str:
     """"Series — Issue 6", "Series — March 2022", "Issue 6, 1 March 2022" ... Only what
-    identifies the issue goes in: never a date read in a story."""
+    identifies the issue goes in: never a date read in a story. A series named in Cyrillic
+    gets its title in Russian: "Безопасная дорога — № 5", "Вестник — май 2019"."""
+    if series and is_cyrillic(series):
+        when = when_label(date, precision, "ru") if date else None
+        return f"{series} — № {number}" if number is not None else (
+            f"{series} — {when}" if when else series
+        )
     when = when_label(date, precision) if date else None
     if series and number is not None:
         return f"{series} — Issue {number}"
