@@ -49,6 +49,38 @@ COUNTRIES: tuple[Country, ...] = (
     ),
 )
 
+# Russian (and Kazakh/Kyrgyz) names, in the cases a sentence puts them in: "в Казахстане"
+# (prepositional), "из Казахстана" (genitive), "Казахстану", "Казахстаном". Russian-language
+# bulletins name countries this way; with the English spellings only, no Russian story was
+# ever tagged with its country.
+_RU_CASE_ENDINGS = ("", "а", "у", "ом", "е")
+RU_NAMES: dict[str, tuple[str, ...]] = {
+    "KZ": (
+        *(f"Казахстан{e}" for e in _RU_CASE_ENDINGS), "Республика Казахстан",
+        "Республики Казахстан", "Республике Казахстан", "Қазақстан", "Казакстан",
+    ),
+    "KG": (
+        *(f"Кыргызстан{e}" for e in _RU_CASE_ENDINGS),
+        *(f"Киргизи{e}" for e in ("я", "и", "ю", "ей")),
+        "Кыргызская Республика", "Кыргызской Республики", "Кыргызской Республике",
+        "Кыргызстанда", "Кыргызстандын",
+    ),
+    "TJ": tuple(f"Таджикистан{e}" for e in _RU_CASE_ENDINGS),
+    "TM": (
+        *(f"Туркменистан{e}" for e in _RU_CASE_ENDINGS),
+        *(f"Туркмени{e}" for e in ("я", "и", "ю", "ей")),
+    ),
+    "UZ": (
+        *(f"Узбекистан{e}" for e in _RU_CASE_ENDINGS), "Республика Узбекистан",
+        "Республики Узбекистан", "Республике Узбекистан", "Ўзбекистон",
+    ),
+}
+COUNTRIES = tuple(
+    Country(c.code, c.name, c.calling_code, c.trunk_prefix, (*c.names, *RU_NAMES[c.code]),
+            c.adjectives)
+    for c in COUNTRIES
+)
+
 BY_CODE: dict[str, Country] = {c.code: c for c in COUNTRIES}
 
 _NAME_TO_CODE: dict[str, str] = {}

@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 
 from .model import DroppedLine
-from .text import FIGURE_LINE_RE, KEEP_HYPHEN_PREFIXES, LIST_ITEM_RE, _plain, plain_unescaped
+from .text import (
+    FIGURE_LINE_RE,
+    KEEP_HYPHEN_PREFIXES,
+    LIST_ITEM_RE,
+    _plain,
+    aligned_row,
+    is_table_row,
+    plain_unescaped,
+)
 
 
 class Block:
@@ -63,7 +71,8 @@ def split_blocks(lines: list[str], nos: list[int] | None = None) -> list[Block]:
     indents: list[int] = []
 
     def close() -> None:
-        if len(current) >= LONG_BLOCK_LINES:
+        # A table is never re-cut: its rows are short or long as the table makes them.
+        if len(current) >= LONG_BLOCK_LINES and not is_table_row(current[0]):
             blocks.extend(_resplit(current, current_nos, indents))
         else:
             blocks.append(Block(current, nos=current_nos))
@@ -148,7 +157,9 @@ def _looks_like_heading(line: str) -> bool:
 def join_lines(lines: list[str]) -> str:
     """Join the lines of one paragraph: soft breaks become spaces, a word split by a
     line-end hyphen is mended ("Com-" + "bating"), real hyphens stay ("Jalal-" + "Abad"),
-    list items keep their own lines."""
+    list items keep their own lines, and so do the rows of a table (a Markdown pipe
+    table, or label-and-figure rows aligned with dot leaders or spaces): joined into one
+    line a table is destroyed."""
     # Pieces joined once at the end, and only the last piece is looked at: building the
     # string line by line and re-reading it made a block of many short lines quadratic.
     if len(lines) == 1:
@@ -165,8 +176,11 @@ def join_lines(lines: list[str]) -> str:
         elif line[0] in _LIST_OR_FIGURE_START and (LIST_ITEM_RE.match(line) or (
             _is_figure_line(line) and line_len <= 100
             and _is_figure_line("".join(parts[line_start:]))
-        )):
-            parts += ["\n", line]  # list items and "1,377 hotline calls" figure lines
+        )) or (line[0] == "|" and is_table_row(line)) or (
+            line_len <= 160 and aligned_row(line) and aligned_row("".join(parts[line_start:]))
+        ):
+            # list items, "1,377 hotline calls" figure lines, table rows
+            parts += ["\n", line]
             line_start, line_len = len(parts) - 1, len(line)
         else:
             cut, add = _joint(parts[-1], line, " ")
@@ -179,7 +193,7 @@ def join_lines(lines: list[str]) -> str:
 
 # A list item or a figure line ("**1,377** calls") starts with one of these; other lines
 # skip the two patterns.
-_LIST_OR_FIGURE_START = frozenset("-*•_0123456789[<")
+_LIST_OR_FIGURE_START = frozenset("-*•_0123456789[<|")
 
 
 def _is_figure_line(line: str) -> bool:

@@ -1,4 +1,8 @@
-"""Stage 9: key figures from prose, bold number blocks and "N label" lines."""
+"""Stage 9: key figures from prose, bold number blocks and "N label" lines, and from a
+table of label and value (a Markdown pipe table, or rows aligned with dot leaders or
+spaces) under a heading that says it holds figures ("Key figures", "In numbers",
+"В цифрах", "Ключевые показатели"): the heading and the table's lines are then dropped
+as "key figure", and no empty section or story is left behind."""
 
 from __future__ import annotations
 
@@ -10,11 +14,16 @@ from .text import (
     FIGURE_LINE_RE,
     NUM,
     NUM_AT,
+    TABLE_DELIMITER_RE,
     _ends_sentence,
     _plain,
     _shorten,
     _to_int,
+    aligned_row,
+    is_table_row,
     next_sentence_start,
+    parse_figure_value,
+    table_cells,
 )
 
 COVID_TERMS_RE = re.compile(
@@ -22,6 +31,62 @@ COVID_TERMS_RE = re.compile(
 )
 ASSISTED_RE = re.compile(rf"\b(?:have|has|had)\s+(?:been\s+)?assisted\s+({NUM})\s+([^.]+)", re.I)
 NUMBER_ONLY_RE = re.compile(rf"^({NUM})$")
+
+# Headings under which a table of label and value is the issue's key figures (compared
+# case-folded; a bilingual "КЫРГЫЗЧА / РУССКИЙ" heading counts when either half does).
+KEY_FIGURE_HEADINGS = {
+    "key figures", "in numbers", "figures", "facts and figures", "the numbers", "by the numbers",
+    "numbers", "key facts and figures", "statistics", "in figures",
+    "в цифрах", "ключевые показатели", "основные показатели", "цифры", "цифры и факты",
+    "показатели", "статистика", "итоги в цифрах",
+    "негизги көрсөткүчтөр", "сандар менен", "көрсөткүчтөр",
+}
+
+
+def is_key_figure_heading(text: str) -> bool:
+    """"Key figures", "## In numbers", "В цифрах", "НЕГИЗГИ КӨРСӨТКҮЧТӨР / КЛЮЧЕВЫЕ
+    ПОКАЗАТЕЛИ"."""
+    folded = " ".join(_plain(text).casefold().strip(" :.").split())
+    return len(folded) <= 80 and any(
+        half.strip(" :.") in KEY_FIGURE_HEADINGS for half in folded.split(" / ")
+    )
+
+
+def table_figures(text: str) -> list[ParsedKeyFigure] | None:
+    """The figures of a paragraph that is a table of label and value, every row of it:
+    a pipe table (its header and delimiter rows are skipped; a row's label is its first
+    cell, its value the last of two) or aligned rows. None when it is not such a table."""
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    if not lines:
+        return None
+    figures: list[ParsedKeyFigure] = []
+    if all(is_table_row(ln) for ln in lines):
+        if len(lines) < 3 or not TABLE_DELIMITER_RE.match(lines[1]):
+            return None
+        rows = lines[2:]
+        for row in rows:
+            cells = table_cells(row)
+            value = parse_figure_value(cells[1]) if len(cells) == 2 and cells[0] else None
+            if value is None:
+                return None
+            figures.append(_figure(cells[0], value))
+        return figures
+    for line in lines:
+        row = aligned_row(line)
+        value = parse_figure_value(row[1]) if row else None
+        if value is None or row is None:
+            return None
+        figures.append(_figure(row[0], value))
+    return figures
+
+
+def _figure(label: str, value) -> ParsedKeyFigure:
+    """A table's figure: the label as printed; the unit is what the value cell prints
+    ("%", "calls" or nothing); an integral value is an int, any other an exact Decimal."""
+    number, unit = value
+    label = " ".join(_plain(label).strip(" .:*").split())
+    exact = int(number) if number == number.to_integral_value() else number
+    return ParsedKeyFigure(label, exact, unit)
 
 
 def canonical_label(raw: str, covid: bool = False) -> tuple[str, str]:
@@ -84,6 +149,9 @@ def extract_key_figures(
     i = 0
     while i < len(items):
         item = items[i]
+        if item.kind in ("section", "story") and is_key_figure_heading(item.text):
+            i = _take_table_figures(items, i, kept, figures, drop)
+            continue
         if item.kind != "para":
             kept.append(item)
             i += 1
@@ -120,6 +188,35 @@ def extract_key_figures(
     for f in figures:
         unique.setdefault(f.label, f)
     return kept, list(unique.values())
+
+
+def _take_table_figures(items, i, kept, figures, drop) -> int:
+    """Under the key-figure heading items[i]: each paragraph that is a table of label and
+    value gives its figures and is dropped; any other paragraph stays. The heading goes
+    too when nothing of its own stays under it (no empty section or story is made);
+    a section heading with stories under it stays. Returns the index to go on from."""
+    heading = items[i]
+    j = i + 1
+    rest: list[Item] = []
+    found = False
+    while j < len(items) and items[j].kind not in ("section", "story", "country"):
+        table = table_figures(items[j].text) if items[j].kind == "para" else None
+        if table:
+            figures.extend(table)
+            drop(items[j])
+            found = True
+        else:
+            rest.append(items[j])
+        j += 1
+    stories_follow = (
+        heading.kind == "section" and j < len(items) and items[j].kind in ("story", "country")
+    )
+    if found and not rest and not stories_follow:
+        drop(heading)
+    else:
+        kept.append(heading)
+        kept.extend(rest)
+    return j
 
 
 def _is_label(text: str) -> bool:

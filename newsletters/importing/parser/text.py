@@ -221,3 +221,58 @@ def _ends_sentence(text: str) -> bool:
 def _shorten(text: str, n: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+# --------------------------------------------------------------- tables of figures
+# A figure value as newsletters/figures.py's parse_figure reads it ("10,000", "1 340",
+# "12.5", "61%", "57 %"), with an optional unit word ("10,000 calls"). Written out here
+# because the parser imports nothing from Django; tests/newsletters/importing/
+# test_tables_figures.py checks that both read the same values alike.
+FIGURE_VALUE_RE = re.compile(
+    r"^(?P<n>[+-]?(?:\d{1,3}(?:[,\u00a0\u202f' ]\d{3})+|\d{1,20})(?:\.\d{1,10})?)"
+    r"\s?(?P<u>%|[^\W\d_]{1,20}(?: [^\W\d_]{1,20}){0,2})?$"
+)
+# "Calls to the helpline ......... 10,000" or "Average wait (days)      2.5": a label, dot
+# leaders or a run of two spaces or more, a value. Only lines of at most ALIGNED_MAX_CHARS
+# are tried, and the label is at most 100 characters, so a line costs a bounded amount.
+ALIGNED_ROW_RE = re.compile(
+    r"^(?P<label>\S.{0,99}?)(?: *[.…·]{2,} *| {2,})(?P<value>[^ .…·].{0,39})$"
+)
+ALIGNED_MAX_CHARS = 160
+# A Markdown (GFM) table's delimiter row: "|---|---:|", ":--- | ---".
+TABLE_DELIMITER_RE = re.compile(r"^\|? *:?-{1,}:? *(?:\| *:?-{1,}:? *)*\|?$")
+
+
+def parse_figure_value(text: str):
+    """"10,000" -> (Decimal 10000, ""), "61%" -> (61, "%"), "1 340" -> (1340, ""),
+    "12 calls" -> (12, "calls"); None when ``text`` is no figure."""
+    from decimal import Decimal
+
+    m = FIGURE_VALUE_RE.match(text.strip())
+    if not m:
+        return None
+    number = Decimal(re.sub(r"[,\u00a0\u202f' ]", "", m.group("n")))
+    return number, m.group("u") or ""
+
+
+def aligned_row(line: str) -> tuple[str, str] | None:
+    """(label, value text) of an aligned table row whose value is a figure, else None."""
+    if len(line) > ALIGNED_MAX_CHARS or not ("  " in line or ".." in line or "…" in line):
+        return None
+    m = ALIGNED_ROW_RE.match(line.strip())
+    if not m or parse_figure_value(m.group("value")) is None:
+        return None
+    return m.group("label").strip(), m.group("value").strip()
+
+
+def is_table_row(line: str) -> bool:
+    """A Markdown table row: it starts with "|" (a line of a pipe table keeps its line)."""
+    return line.startswith("|") and line.count("|") >= 2
+
+
+def table_cells(line: str) -> list[str]:
+    """The cells of a pipe-table row: "| a | b |" -> ["a", "b"]."""
+    inner = line.strip()
+    inner = inner[1:] if inner.startswith("|") else inner
+    inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
+    return [cell.strip() for cell in inner.split("|")]
