@@ -111,7 +111,8 @@ def find_date(text: str) -> tuple[datetime.date, str] | None:
                     when = datetime.date(year, 3 * quarter - 2, 1)
                 else:
                     word = g.get("qw") or g.get("qr") or g["qru"]
-                    quarter = _QUARTER_WORDS[word.lower().replace("ё", "е")]
+                    word = word.lower()
+                    quarter = _QUARTER_WORDS.get(word) or _QUARTER_WORDS[word[:4]]
                     when = datetime.date(year, 3 * quarter - 2, 1)
             else:
                 month = _month(g["mn"]) if g.get("mn") else int(g["m"])

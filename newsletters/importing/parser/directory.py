@@ -48,6 +48,8 @@ PHONE_IN_TEXT_RE = re.compile(r"\+\s?\d[\d \-]{5,}\d|\b\d{3,6}\b")
 HOTLINE_LABEL_RE = re.compile(
     r"^(?:национальная\s+|national\s+)?(?:горяч(?:ая|ей|ую)\s+лини(?:я|и|ю)"
     r"|телефон\s+доверия|линия\s+доверия|ишеним\s+телефону|hot\s?line|help\s?line)"
+    # "Горячая линия в Казахстане:", "Hotline in Tajikistan:": a place before the colon.
+    r"(?:\s(?:в|во|по|in|for)\s[^\W\d_]{2,30}(?:\s[^\W\d_]{2,30})?)?"
     r"\s*[:–—-]\s*",
     re.IGNORECASE,
 )
