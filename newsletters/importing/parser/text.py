@@ -236,7 +236,7 @@ FIGURE_VALUE_RE = re.compile(
 # leaders or a run of two spaces or more, a value. Only lines of at most ALIGNED_MAX_CHARS
 # are tried, and the label is at most 100 characters, so a line costs a bounded amount.
 ALIGNED_ROW_RE = re.compile(
-    r"^(?P<label>\S.{0,99}?)(?: *[.…·]{2,} *| {2,})(?P<value>[^ .…·].{0,39})$"
+    r"^(?P<label>\S.{0,99}?)(?: *(?:[.·]{2,}|…{1,3}) *| {2,})(?P<value>[^ .…·].{0,39})$"
 )
 ALIGNED_MAX_CHARS = 160
 # A Markdown (GFM) table's delimiter row: "|---|---:|", ":--- | ---".
@@ -249,8 +249,9 @@ def parse_figure_value(text: str):
     from decimal import Decimal
 
     m = FIGURE_VALUE_RE.match(text.strip())
-    if not m:
-        return None
+    unit = m.group("u") if m else None
+    if not m or unit and unit != "%" and not unit[:1].islower():
+        return None  # "5 April" is a date; a unit is written in lower case ("12 calls")
     number = Decimal(re.sub(r"[,\u00a0\u202f' ]", "", m.group("n")))
     return number, m.group("u") or ""
 
