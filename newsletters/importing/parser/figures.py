@@ -140,8 +140,11 @@ def extract_key_figures(
 
     def drop(item: Item) -> None:
         if dropped is not None:
-            dropped.extend(DroppedLine(no, _shorten(item.text, 200), "key figure")
-                           for no in item.nos)
+            # Shortened once per item, not once per line: a table of 10,000 rows is one
+            # item of 10,000 lines, and re-reading its text for each line was quadratic.
+            # (parse() puts each line's own input text in afterwards.)
+            short = _shorten(item.text[:400], 200)
+            dropped.extend(DroppedLine(no, short, "key figure") for no in item.nos)
 
     figures: list[ParsedKeyFigure] = []
     kept: list[Item] = []
