@@ -270,6 +270,9 @@ _CALL_WORD_RE = re.compile(r"receive calls|call|звон|бесплатн", re.I
 
 
 def _is_hotline_sentence(text: str) -> bool:
+    low = text.lower()  # substring tests first: this runs on every block of the file
+    if "hotline" not in low and "горяч" not in low and "доверия" not in low:
+        return False
     if not _HOTLINE_WORD_RE.search(text):
         return False
     plain = _plain(text)
