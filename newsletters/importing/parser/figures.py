@@ -136,9 +136,16 @@ def extract_key_figures(
 ) -> tuple[list[Item], list[ParsedKeyFigure]]:
     """Collect key figures and drop pure figure blocks (prose figure sentences, "**171,428**"
     + "**Registered**" pairs with their heading line) from the story text; their lines go
-    to ``dropped`` as "key figure" (the figure itself is in the result)."""
+    to ``dropped`` as "key figure" (the figure itself is in the result).
+
+    Under a key-figure heading ("In numbers", "В цифрах") a table of label and value is
+    figures too. Such a heading left with nothing under it once its figures are taken
+    goes as well (as "key figure"): it would be an empty section or story. A section
+    heading with stories under it stays."""
+    drops = [0]
 
     def drop(item: Item) -> None:
+        drops[0] += 1
         if dropped is not None:
             # Shortened once per item, not once per line: a table of 10,000 rows is one
             # item of 10,000 lines, and re-reading its text for each line was quadratic.
@@ -149,16 +156,42 @@ def extract_key_figures(
     figures: list[ParsedKeyFigure] = []
     kept: list[Item] = []
     covid_context = False
+    heading_at: int | None = None  # where in ``kept`` the key-figure heading being read is
+    drops_before = 0  # drops[0] when that heading was met
+
+    def close(nxt: Item | None) -> None:
+        """The key-figure heading's part ends before ``nxt``: drop the heading if its
+        figures were taken and nothing else is under it."""
+        nonlocal heading_at
+        if heading_at is not None and drops[0] > drops_before and heading_at == len(kept) - 1:
+            heading = kept[heading_at]
+            if not (heading.kind == "section" and nxt is not None
+                    and nxt.kind in ("story", "country")):
+                kept.pop()
+                drop(heading)
+        heading_at = None
+
     i = 0
     while i < len(items):
         item = items[i]
-        if item.kind in ("section", "story") and is_key_figure_heading(item.text):
-            i = _take_table_figures(items, i, kept, figures, drop)
+        if item.kind in ("section", "story", "country"):
+            close(item)
+            kept.append(item)
+            if item.kind != "country" and is_key_figure_heading(item.text):
+                heading_at, drops_before = len(kept) - 1, drops[0]
+            i += 1
             continue
         if item.kind != "para":
             kept.append(item)
             i += 1
             continue
+        if heading_at is not None:
+            table = table_figures(item.text)
+            if table:
+                figures.extend(table)
+                drop(item)
+                i += 1
+                continue
         plain = _plain(item.text)
         nxt = items[i + 1] if i + 1 < len(items) else None
         if NUMBER_ONLY_RE.match(plain) and nxt and nxt.kind == "para" and _is_label(nxt.text):
@@ -187,39 +220,11 @@ def extract_key_figures(
         else:
             kept.append(item)
         i += 1
+    close(None)
     unique: dict[str, ParsedKeyFigure] = {}
     for f in figures:
         unique.setdefault(f.label, f)
     return kept, list(unique.values())
-
-
-def _take_table_figures(items, i, kept, figures, drop) -> int:
-    """Under the key-figure heading items[i]: each paragraph that is a table of label and
-    value gives its figures and is dropped; any other paragraph stays. The heading goes
-    too when nothing of its own stays under it (no empty section or story is made);
-    a section heading with stories under it stays. Returns the index to go on from."""
-    heading = items[i]
-    j = i + 1
-    rest: list[Item] = []
-    found = False
-    while j < len(items) and items[j].kind not in ("section", "story", "country"):
-        table = table_figures(items[j].text) if items[j].kind == "para" else None
-        if table:
-            figures.extend(table)
-            drop(items[j])
-            found = True
-        else:
-            rest.append(items[j])
-        j += 1
-    stories_follow = (
-        heading.kind == "section" and j < len(items) and items[j].kind in ("story", "country")
-    )
-    if found and not rest and not stories_follow:
-        drop(heading)
-    else:
-        kept.append(heading)
-        kept.extend(rest)
-    return j
 
 
 def _is_label(text: str) -> bool:

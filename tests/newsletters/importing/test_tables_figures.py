@@ -215,3 +215,26 @@ def test_dry_run_json_gives_a_decimal_figure_as_an_exact_string(tmp_path):
         (24, "Average wait"),
     ]
     assert Issue.objects.count() == 0
+
+
+def test_figure_lines_under_a_russian_heading_leave_no_empty_section():
+    text = ("ВЕСТНИК ПРОЕКТА\nВыпуск 2, апрель 2021 г.\n\nНОВОСТИ\n\n\nТренинг в Оше\n\n"
+            "В Оше прошёл тренинг для тридцати социальных работников из трёх районов.\n\n\n"
+            "В ЦИФРАХ\n\n\n140 консультаций\n27 направлений в приюты\n")
+    issue = p.parse(text)
+    assert [(f.label, f.value) for f in issue.key_figures] == [
+        ("Консультаций", 140), ("Направлений в приюты", 27)
+    ]
+    assert [(s.title, [st.title for st in s.stories]) for s in issue.sections] == [
+        ("Новости", ["Тренинг в Оше"])
+    ]
+    assert [d.line for d in issue.dropped if d.reason == "key figure"] == [12, 15, 16]
+
+
+def test_a_key_figures_section_with_stories_under_it_stays():
+    issue = p.parse(HEAD + "## Highlights\n\n### Helpline\n\n" + PROSE + "## In numbers\n\n"
+                    + TABLE + "\n\n### How we count\n\n" + PROSE)
+    assert len(issue.key_figures) == 2
+    assert [(s.title, [st.title for st in s.stories]) for s in issue.sections] == [
+        ("Highlights", ["Helpline"]), ("In numbers", ["How we count"])
+    ]
