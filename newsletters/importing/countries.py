@@ -123,7 +123,7 @@ def _mentions(regex: re.Pattern, text: str) -> list[re.Match]:
     """Matches of ``regex`` and, in text with Cyrillic letters, of the Russian names, in
     the order they stand in the text."""
     found = list(regex.finditer(text))
-    if _HAS_CYRILLIC(text):
+    if not text.isascii() and _HAS_CYRILLIC(text):
         found = sorted(found + list(_RU_NAME_RE.finditer(text)), key=lambda m: m.start())
     return found
 

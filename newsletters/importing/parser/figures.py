@@ -46,6 +46,8 @@ KEY_FIGURE_HEADINGS = {
 def is_key_figure_heading(text: str) -> bool:
     """"Key figures", "## In numbers", "В цифрах", "НЕГИЗГИ КӨРСӨТКҮЧТӨР / КЛЮЧЕВЫЕ
     ПОКАЗАТЕЛИ"."""
+    if len(text) > 120:
+        return False
     folded = " ".join(_plain(text).casefold().strip(" :.").split())
     return len(folded) <= 80 and any(
         half.strip(" :.") in KEY_FIGURE_HEADINGS for half in folded.split(" / ")

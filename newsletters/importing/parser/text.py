@@ -123,7 +123,7 @@ def smart_title(text: str) -> str:
     # Mixed case (any script) is the author's: upper() and lower() both change it.
     if text.upper() != text and text.lower() != text:
         return text
-    if is_cyrillic(text):
+    if not text.isascii() and is_cyrillic(text):  # isascii: a C check, no regex
         return " / ".join(_sentence_case(half) for half in text.split(" / "))
     words = text.split()
     out = []
