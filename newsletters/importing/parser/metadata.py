@@ -13,7 +13,7 @@ import yaml
 from .blocks import Block, drop_block
 from .dates import find_date, find_number, when_label
 from .directory import _country_heading
-from .model import DroppedLine, ParsedIssue, ParsedKeyFigure, ParsedSection
+from .model import DroppedLine, ParsedIssue, ParsedKeyFigure, ParsedSection, ParseError
 from .text import (
     MASTHEAD_WORDS,
     _ends_sentence,
@@ -123,6 +123,7 @@ def from_header_line(line: str) -> Metadata:
 # stray "---" rule at the top of a text from making a whole long file YAML.
 FRONT_MATTER_MAX_LINES = 2000
 EXPORT_FORMAT = "newsletter-issue/1"
+EXPORT_FORMAT_LINE = re.compile(r"^format:[ \t]*[\"']?newsletter-issue/1\b", re.M)
 PRECISIONS = ("day", "month", "quarter", "year")
 FRONT_MATTER_KEYS = {
     "format", "series", "number", "title", "date", "date_precision", "summary",
@@ -157,6 +158,13 @@ def read_front_matter(lines: list[str], dropped: list[DroppedLine] | None = None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {start + 2 + mark.line})" if mark is not None else ""
+        if EXPORT_FORMAT_LINE.search(source):
+            # Read as ordinary Markdown, an export would come in with its structure lines
+            # as text and without its figures: refuse it whole, saying where.
+            raise ParseError(
+                f"the front matter of this issue export is not valid YAML{where}; "
+                "nothing of the file was imported"
+            ) from None
         meta.warnings.append(f"front matter is not valid YAML{where}; it was ignored")
         data = None
     if data is not None and not isinstance(data, dict):
