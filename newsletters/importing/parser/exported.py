@@ -27,8 +27,25 @@ from ..countries import country_code
 from .model import ParsedImage, ParsedPhoto, ParsedSection, ParsedStory
 from .sections import IMAGE_RE, _mission_countries, unescape
 
-SECTION_RE = re.compile(r"^##(?:[ \t]+(.*?))?[ \t]*$")
-STORY_RE = re.compile(r"^###(?:[ \t]+(.*?))?[ \t]*$")
+
+def _heading(line: str, marks: str) -> str | None:
+    """The title after ``marks`` ("##" or "###") and a space, or None. String methods,
+    not a pattern: a lazy title before optional trailing spaces backtracked
+    quadratically on a long run of spaces."""
+    if not line.startswith(marks):
+        return None
+    rest = line[len(marks):]
+    if rest and rest[0] not in " \t":
+        return None
+    return rest.strip(" \t")
+
+
+def section_title(line: str) -> str | None:
+    return _heading(line, "##")
+
+
+def story_title(line: str) -> str | None:
+    return _heading(line, "###")
 CAPTION_PREFIX = "Photo: "
 NO_COUNTRIES = {"", "none", "-"}
 
@@ -47,8 +64,8 @@ def countries_comment(line: str) -> str | None:
 def is_markup(line: str) -> bool:
     """Whether a line says structure (a heading, countries, a photo), not story text."""
     return bool(
-        SECTION_RE.match(line)
-        or STORY_RE.match(line)
+        section_title(line) is not None
+        or story_title(line) is not None
         or countries_comment(line) is not None
         or IMAGE_RE.fullmatch(line.strip())
         or line.startswith(CAPTION_PREFIX)
@@ -106,13 +123,13 @@ def read_export(lines: list[str], warnings: list[str]) -> list[ParsedSection]:
         return n
 
     for line in lines:
-        if m := SECTION_RE.match(line):
-            sections.append(ParsedSection((m.group(1) or "").strip()))
+        if (title := section_title(line)) is not None:
+            sections.append(ParsedSection(title))
             continue
-        if m := STORY_RE.match(line):
+        if (title := story_title(line)) is not None:
             if not sections:
                 sections.append(ParsedSection(""))
-            sections[-1].stories.append(ParsedStory((m.group(1) or "").strip(), [], ""))
+            sections[-1].stories.append(ParsedStory(title, [], ""))
             continue
         listed = countries_comment(line)
         if listed is not None:

@@ -122,6 +122,18 @@ def from_header_line(line: str) -> Metadata:
 # An export's front matter holds every key figure and photo credit; the bound keeps a
 # stray "---" rule at the top of a text from making a whole long file YAML.
 FRONT_MATTER_MAX_LINES = 2000
+# libyaml's safe loader when PyYAML was built with it: the same safe constructors, about
+# 7 times faster on an export's long list of figures (0.05 s, not 0.36 s, for 2,000).
+FAST_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _load_yaml(source: str):
+    """Safe loading only. On an error the pure-Python loader reads it again, for its
+    error position (libyaml's points one token further)."""
+    try:
+        return yaml.load(source, Loader=FAST_SAFE_LOADER)  # noqa: S506 (a safe loader)
+    except yaml.YAMLError:
+        return yaml.load(source, Loader=yaml.SafeLoader)  # noqa: S506 (a safe loader)
 EXPORT_FORMAT = "newsletter-issue/1"
 EXPORT_FORMAT_LINE = re.compile(r"^format:[ \t]*[\"']?newsletter-issue/1\b", re.M)
 PRECISIONS = ("day", "month", "quarter", "year")
@@ -134,7 +146,7 @@ FRONT_MATTER_KEYS = {
 def read_front_matter(lines: list[str], dropped: list[DroppedLine] | None = None) -> Metadata:
     """YAML front matter ("---" lines around ``title``, ``date``, ``series``, ``number``) at
     the top. Its lines are blanked in ``lines`` (so numbering holds) and go to ``dropped``
-    as "front matter". Read with ``yaml.safe_load``; the identity keys are single values,
+    as "front matter". Read with a safe YAML loader; the identity keys are single values,
     and the lists and maps of an issue export (read_extras) are walked one level, with a
     bound on their length, so an alias bomb or a nested structure is never expanded.
 
@@ -154,7 +166,7 @@ def read_front_matter(lines: list[str], dropped: list[DroppedLine] | None = None
         return meta
     source = "\n".join(lines[start + 1:end])
     try:
-        data = yaml.safe_load(source)
+        data = _load_yaml(source)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {start + 2 + mark.line})" if mark is not None else ""
