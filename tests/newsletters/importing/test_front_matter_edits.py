@@ -141,3 +141,34 @@ def test_an_edited_export_exported_again_reads_back_the_same(tmp_path):
     assert build_issue_zip(again.result.issue) == once
     assert Issue.objects.count() == 1 and Decimal(
         again.result.issue.key_figures.get(label="Share of women").value) == Decimal("37.5")
+
+
+def test_a_zip_in_the_first_export_format_still_imports(tmp_path):
+    """Before format newsletter-issue/1, story countries were a front-matter map by story
+    slug and the body was read as any Markdown file."""
+    empty_database()
+    text = (
+        "---\nseries: Lakeside Dispatch\nnumber: 7\ntitle: Lakeside Dispatch no. 7\n"
+        "date: 2023-04-01\ndate_precision: quarter\nsummary: Boats and clinics.\n"
+        "key_figures:\n- label: Patients seen\n  value: 1650\n  unit: people\n"
+        "countries:\n  a-ferry-clinic: [KG, KZ]\n  gone-story: [TJ]\n"
+        "photo_credits:\n  photos/01-01-1.jpg: Lake Office\n---\n\n"
+        "## Direct Assistance\n\n### A ferry clinic\n\n"
+        "The clinic crosses the lake twice a week with two nurses on board.\n"
+    )
+    path = tmp_path / "old.zip"
+    path.write_bytes(write_zip({"issue.md": text.encode("utf-8")}))
+    (report,) = import_sources([path])
+    assert report.outcome == "created", report.error
+    issue = report.result.issue
+    assert (issue.date_precision, issue.summary) == ("quarter", "Boats and clinics.")
+    story = issue.stories.get()
+    assert sorted(story.countries.values_list("code", flat=True)) == ["KG", "KZ"]
+    assert [(f.label, f.value, f.unit) for f in issue.key_figures.all()] == [
+        ("Patients seen", 1650, "people")
+    ]
+    assert issue.import_warnings == [
+        "front matter photo credit for 'photos/01-01-1.jpg': no image 'photos/01-01-1.jpg' "
+        "in the text; not imported",
+        "front matter countries for story 'gone-story': no story of that title; not imported",
+    ]
