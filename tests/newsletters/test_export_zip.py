@@ -2,6 +2,7 @@
 
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 import yaml
@@ -156,3 +157,28 @@ def test_figure_values_stay_exact():
     assert _number(Decimal("1650.00")) == 1650
     assert _number(Decimal("12.50")) == "12.5"  # exact text, not a float
     assert _number(None) is None
+
+
+def test_awkward_front_matter_text_round_trips(tmp_path):
+    """Text YAML must quote or cannot put in a block: colons, quotes, a leading "#", a
+    "---" line and line-end spaces in the summary, a "%" and a "&" in a note."""
+    issue = Issue.objects.create(
+        series=make_series('The "Quay": news & views'), number=1,
+        title="#1: 'Boats' — yes/no?", publication_date=datetime.date(2022, 1, 1),
+        date_precision="year",
+        summary="  Indented start\n---\nline with two spaces  \n...\n\ttab: value",
+    )  # fmt: skip
+    section = Section.objects.create(issue=issue, title="News: all of it", position=0)
+    Story.objects.create(section=section, title="- a dash first", body="* a list", position=0)
+    KeyFigure.objects.create(issue=issue, label="Share: women & girls", value=Decimal("0.5"),
+                             unit="%", note="of 1,200 & more: '%'")
+    before = snapshot(issue)
+    first = build_issue_zip(issue)
+    empty_database()
+    import_zip(first, tmp_path)
+    again = Issue.objects.get()
+    assert again.import_warnings == []
+    after = snapshot(again)
+    for key in before:
+        assert after[key] == before[key], key
+    assert build_issue_zip(again) == first

@@ -284,7 +284,7 @@ def read_extras(values: dict, warnings: list[str]) -> FrontMatter:
     summary = values.get("summary")
     if summary is not None:
         if isinstance(summary, str):
-            extra.summary = summary.strip()
+            extra.summary = summary  # as written: an export gives it to the byte
         else:
             warnings.append("front matter 'summary' is not text; ignored")
     if "key_figures" in values:
