@@ -51,7 +51,7 @@ from .directory import (
     parse_hotline_table,
     parse_staff_list,
 )
-from .exported import read_export
+from .exported import countries_comment, read_export
 from .figures import canonical_label, extract_key_figures, figures_in_text
 from .headers import RUNNING_HEADER_RE, HeaderInfo, strip_repeated_headers, strip_running_headers
 from .metadata import (
@@ -256,6 +256,14 @@ def _parse(
         dropped=dropped,
     )
     apply_front_matter(issue, front.extra)
+    stray = [n for n, line in enumerate(source, 1) if countries_comment(line) is not None]
+    if stray:
+        # An export whose "format" line was deleted: say why its countries did not count.
+        warnings.append(
+            f"'<!-- countries: -->' on line {', '.join(map(str, stray[:5]))}"
+            f"{' and more' if len(stray) > 5 else ''}: read only in an issue export (front "
+            f"matter 'format: {EXPORT_FORMAT}'); left in the story's text"
+        )
     issue.confidence, issue.confidence_reasons = score(issue, text)
     return issue
 

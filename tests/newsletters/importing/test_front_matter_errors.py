@@ -204,3 +204,13 @@ def test_a_long_front_matter_stays_bounded():
     issue = parse_front(f"key_figures:\n{many}")
     assert len(issue.key_figures) == 1000
     assert "front matter 'key_figures' has more than 1000; the rest were ignored" in issue.warnings
+
+
+def test_an_export_without_its_format_line_says_why_its_countries_did_not_count():
+    text = ("---\nseries: Letter\nnumber: 2\n---\n\n## News\n\n### A story\n\n"
+            "<!-- countries: KG -->\n\nText of the story, long enough to be one.\n")
+    issue = p.parse(text)
+    assert issue.warnings == [
+        "'<!-- countries: -->' on line 10: read only in an issue export (front matter "
+        "'format: newsletter-issue/1'); left in the story's text"
+    ]
