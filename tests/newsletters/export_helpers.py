@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from PIL import Image
 
-from directory.models import Country
+from directory.models import Country, Hotline, Office, Person
 from newsletters.models import Issue, KeyFigure, Photo, Section, Series, Story
 from tests.factories import make_country, make_series
 
@@ -99,9 +99,11 @@ def write_zip(files: dict[str, bytes]) -> bytes:
 
 def empty_database() -> None:
     """Everything the issue needs gone: issues (their sections, stories, photos and
-    figures cascade), series and countries."""
+    figures cascade), series, the directory and its countries."""
     Issue.objects.all().delete()
     Series.objects.all().delete()
+    for model in (Hotline, Person, Office):
+        model.objects.all().delete()
     Country.objects.all().delete()
     assert not Photo.objects.exists() and not Story.objects.exists()
 
