@@ -210,3 +210,26 @@ def test_every_sample_issue_round_trips(tmp_path):
         for key in before[slug]:
             assert after[key] == before[slug][key], (slug, key)
         assert build_issue_zip(again) == data, slug
+
+
+@pytest.mark.parametrize(
+    "day, precision",
+    [(datetime.date(2014, 5, 1), "quarter"), (datetime.date(2019, 12, 1), "month"),
+     (datetime.date(2020, 2, 29), "day"), (None, "day")],
+    ids=["May-July quarter", "month", "day", "undated"],
+)
+def test_every_kind_of_date_round_trips(tmp_path, day, precision):
+    issue = Issue.objects.create(
+        series=make_series("Steppe Notes"), title="Steppe Notes", publication_date=day,
+        date_precision=precision,
+    )  # fmt: skip
+    section = Section.objects.create(issue=issue, title="News", position=0)
+    Story.objects.create(section=section, title="A story", body="Text.", position=0)
+    first = build_issue_zip(issue)
+    label = issue.period_label
+    empty_database()
+    import_zip(first, tmp_path)
+    again = Issue.objects.get()
+    assert (again.publication_date, again.date_precision, again.number) == (day, precision, None)
+    assert again.period_label == label and again.import_warnings == []
+    assert build_issue_zip(again) == first

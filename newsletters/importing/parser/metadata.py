@@ -227,7 +227,8 @@ def read_front_matter(lines: list[str], dropped: list[DroppedLine] | None = None
 
 def _read_precision(values: dict, meta: Metadata) -> None:
     """``date_precision``: how much of the date is meant. The date becomes its period's
-    first day, as the issue stores it; an unknown precision leaves the date as written."""
+    first day (its month's first day for a month or a quarter, 1 January for a year), as
+    the issue stores it; an unknown precision leaves the date as written."""
     given = values.get("date_precision")
     if given is None:
         return
@@ -244,9 +245,9 @@ def _read_precision(values: dict, meta: Metadata) -> None:
     first = meta.date
     if precision == "year":
         first = first.replace(month=1, day=1)
-    elif precision == "quarter":
-        first = first.replace(month=(first.month - 1) // 3 * 3 + 1, day=1)
-    elif precision == "month":
+    elif precision in ("quarter", "month"):
+        # A "quarter" is any three months from its first ("May–July 2014" is printed),
+        # so only the day is set.
         first = first.replace(day=1)
     if first != meta.date:
         meta.warnings.append(

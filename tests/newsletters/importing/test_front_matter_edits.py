@@ -120,10 +120,18 @@ def test_a_period_written_as_text_and_a_date_that_is_not_the_first_day(tmp_path)
                    "date: 2023-05-17\ndate_precision: quarter\n"),
     )
     issue = report.result.issue
-    assert (issue.publication_date, issue.date_precision) == (datetime.date(2023, 4, 1), "quarter")
+    # A printed quarter may be any three months ("May–July"): only the day is set.
+    assert (issue.publication_date, issue.date_precision) == (datetime.date(2023, 5, 1), "quarter")
+    assert issue.period_label == "May–July 2023"
     assert issue.import_warnings == [
-        "front matter date 2023-05-17 is not the first day of its quarter; read as 2023-04-01"
+        "front matter date 2023-05-17 is not the first day of its quarter; read as 2023-05-01"
     ]
+    report, _ = edit_and_import(
+        tmp_path, ("date: 2023-04-01\ndate_precision: quarter\n",
+                   "date: 2023-05-17\ndate_precision: year\n"),
+    )
+    issue = report.result.issue
+    assert (issue.publication_date, issue.date_precision) == (datetime.date(2023, 1, 1), "year")
     report, _ = edit_and_import(
         tmp_path, ("date: 2023-04-01\ndate_precision: quarter\n", "date: April 2023\n")
     )
