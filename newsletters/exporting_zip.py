@@ -70,14 +70,15 @@ def _photo_name(section_no: int, story_no: int, photo_no: int, photo) -> str:
 def _md_text(text: str) -> str:
     """Alt text or a caption inside ``![...](... "...")``: one line, brackets and quotes
     escaped as Markdown reads them back."""
-    text = " ".join(text.split())
+    text = _one_line(text)
     return (
         text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]").replace('"', '\\"')
     )
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    """A title or caption on its line: line breaks become spaces, other spaces stay."""
+    return text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").strip()
 
 
 class _Dumper(yaml.SafeDumper):

@@ -343,7 +343,7 @@ def _read_figures(value, warnings: list[str]) -> list[ParsedKeyFigure]:
         if not label or not label.strip():
             warnings.append(f"front matter key figure {n} has no label; not imported")
             continue
-        label = " ".join(label.split())
+        label = label.strip()
         where = f"front matter key figure '{label}'"
         if label in labels:
             warnings.append(f"{where} is given twice; the second was not imported")
