@@ -201,7 +201,13 @@ def _parse(
     if raw[0].rstrip() == "---":
         front = read_front_matter(raw, dropped)
         if front.extra.format == EXPORT_FORMAT:
-            return _parse_export(raw, front, meta, series, filename, dropped)
+            issue = _parse_export(raw, front, meta, series, filename, dropped)
+            if layout != "auto":
+                issue.warnings.append(
+                    f"layout '{layout}' not used: an issue export states its sections and "
+                    "stories"
+                )
+            return issue
         dropped.clear()
     source = normalise(text).split("\n")
     lines = list(source)

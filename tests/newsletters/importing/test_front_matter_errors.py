@@ -214,3 +214,14 @@ def test_an_export_without_its_format_line_says_why_its_countries_did_not_count(
         "'<!-- countries: -->' on line 10: read only in an issue export (front matter "
         "'format: newsletter-issue/1'); left in the story's text"
     ]
+
+
+def test_a_layout_choice_does_not_apply_to_an_export_and_says_so():
+    issue = p.parse(
+        "---\nformat: newsletter-issue/1\nseries: Letter\n---\n\n## A\n\n### B\n\nText.\n"
+        "\n### C\n\nMore.\n", layout="one-story",
+    )  # fmt: skip
+    assert [s.title for s in issue.sections[0].stories] == ["B", "C"]
+    assert issue.warnings == [
+        "layout 'one-story' not used: an issue export states its sections and stories"
+    ]
