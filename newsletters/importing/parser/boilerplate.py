@@ -14,7 +14,8 @@ CLICK_RE = re.compile(
     r"^\W*(?:please\s+)?click on the (?:photo|icon|image|picture|video|banner)", re.IGNORECASE
 )
 TOC_RE = re.compile(
-    r"^\W*(?:in this (?:edition|issue|number)|contents|table of contents|inside this issue)\W*$",
+    r"^\W*(?:in this (?:edition|issue|number)|contents|table of contents|inside this issue"
+    r"|содержание|в (?:этом )?(?:номере|выпуске)|мазмуну)\W*$",
     re.IGNORECASE,
 )
 FOOTNOTE_RE = re.compile(r"^\s*(?:<sup>\s*\d+\s*</sup>|\[\^\d+\]:?)")
@@ -50,7 +51,10 @@ def _toc_entry(block: Block) -> bool:
 COLOPHON_RE = re.compile(
     r"^\W*(?:published by|publisher\b|editor(?:ial board)?\b|edited by|printed (?:by|on|in)"
     r"|design(?:ed)?(?: and layout)?(?: by)?\s*:|layout\s*:|issn\b|©|copyright\b"
-    r"|the views expressed|photos?: all rights)",
+    r"|the views expressed|photos?: all rights"
+    # Russian imprints: founder, (chief) editor, print run, "printed in", "views expressed".
+    r"|учредитель\b|издатель\b|(?:главный\s+)?редактор\b|редакция\b|тираж\b|отпечатано\b"
+    r"|мнения,?\s+выраженные)",
     re.IGNORECASE,
 )
 

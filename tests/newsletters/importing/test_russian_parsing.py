@@ -246,3 +246,17 @@ def test_russian_person_line_in_a_staff_list():
     assert (person.name, person.role, person.phones, person.email) == (
         "г-жа Ёлдошева Айгуль", "Координатор проекта", ["+996 555 123 456"], "aigul@example.kg"
     )
+
+
+def test_a_russian_contents_list_and_imprint_are_dropped_with_their_reasons():
+    issue = p.parse(
+        "ВЕСТНИК ПРОЕКТА\nВыпуск 2, апрель 2021 г.\n\nВ ЭТОМ НОМЕРЕ\n\nТренинг в Оше ..... 2\n"
+        "Новый приют ..... 3\n\nНОВОСТИ\n\n\nТренинг в Оше\n\n"
+        "В Оше прошёл тренинг для тридцати социальных работников из трёх районов.\n\n"
+        "Учредитель: ОО «Безопасная дорога»\nГлавный редактор: А. Иванова\nТираж 500 экз.\n"
+    )
+    assert [st.title for s in issue.sections for st in s.stories] == ["Тренинг в Оше"]
+    assert [(d.line, d.reason) for d in issue.dropped] == [
+        (1, "masthead"), (2, "masthead"), (4, "contents list"), (6, "contents list"),
+        (7, "contents list"), (16, "colophon"), (17, "colophon"), (18, "colophon"),
+    ]
