@@ -260,3 +260,17 @@ def test_a_russian_contents_list_and_imprint_are_dropped_with_their_reasons():
         (1, "masthead"), (2, "masthead"), (4, "contents list"), (6, "contents list"),
         (7, "contents list"), (16, "colophon"), (17, "colophon"), (18, "colophon"),
     ]
+
+
+def test_russian_page_numbers_and_running_headers_are_dropped():
+    para = "В Оше прошёл тренинг для тридцати социальных работников из трёх районов"
+    issue = p.parse(
+        "ВЕСТНИК ПРОЕКТА\nВыпуск 2, апрель 2021 г.\n\nНОВОСТИ\n\n\nТренинг в Оше\n\n"
+        f"{para},\n\nСтраница 1 из 2\n\nВестник проекта · Выпуск 2 · стр. 2\n\n"
+        "и все они получили сертификаты.\n\nВестник проекта · Выпуск 2 · стр. 3\n"
+    )
+    assert [(d.line, d.reason) for d in issue.dropped] == [
+        (1, "masthead"), (2, "masthead"), (11, "page number"), (13, "running header"),
+        (17, "running header"),
+    ]
+    assert issue.sections[0].stories[0].body == f"{para}, и все они получили сертификаты."
