@@ -274,3 +274,30 @@ def test_russian_page_numbers_and_running_headers_are_dropped():
         (17, "running header"),
     ]
     assert issue.sections[0].stories[0].body == f"{para}, и все они получили сертификаты."
+
+
+@pytest.mark.django_db
+def test_import_of_the_russian_bulletin_stores_its_metadata_and_directory(tmp_path):
+    from io import StringIO
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    from directory.models import Hotline, OfficeEmail
+    from newsletters.models import Issue
+
+    corpus = Path(__file__).resolve().parents[2] / "fixtures" / "archive_styles"
+    path = tmp_path / "ru_bulletin.txt"
+    path.write_bytes((corpus / "ru_bulletin.txt").read_bytes())
+    call_command("import_newsletters", str(path), stdout=StringIO(), stderr=StringIO())
+    issue = Issue.objects.get()
+    assert (issue.series.title, issue.number, issue.title) == (
+        "Безопасная дорога", 5, "Безопасная дорога — № 5"
+    )
+    assert (issue.publication_date, issue.date_precision) == (D(2019, 5, 1), "month")
+    assert [(h.country.code, h.number, h.note) for h in Hotline.objects.all()] == [
+        ("KG", "189", "бесплатно")
+    ]
+    assert [(e.office.country.code, e.address) for e in OfficeEmail.objects.all()] == [
+        ("KG", "info@saferoad.example.kg")
+    ]
