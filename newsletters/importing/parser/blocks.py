@@ -11,6 +11,7 @@ from .text import (
     LIST_ITEM_RE,
     _plain,
     aligned_row,
+    is_pipe_table,
     is_table_row,
     plain_unescaped,
 )
@@ -72,7 +73,9 @@ def split_blocks(lines: list[str], nos: list[int] | None = None) -> list[Block]:
 
     def close() -> None:
         # A table is never re-cut: its rows are short or long as the table makes them.
-        if len(current) >= LONG_BLOCK_LINES and not is_table_row(current[0]):
+        if len(current) >= LONG_BLOCK_LINES and not (
+            is_table_row(current[0]) or is_pipe_table(current[:2])
+        ):
             blocks.extend(_resplit(current, current_nos, indents))
         else:
             blocks.append(Block(current, nos=current_nos))
@@ -164,6 +167,8 @@ def join_lines(lines: list[str]) -> str:
     # string line by line and re-reading it made a block of many short lines quadratic.
     if len(lines) == 1:
         return lines[0].strip()
+    if is_pipe_table(lines):  # "a | b" over "--- | ---": rows without a leading pipe too
+        return "\n".join(line.strip() for line in lines if line.strip())
     parts: list[str] = []
     line_start, line_len = 0, 0  # where the output's last line starts in parts, its length
     for raw in lines:

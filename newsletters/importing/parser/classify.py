@@ -216,7 +216,8 @@ def _continues(left: str, right: str) -> bool:
     tail = left[-200:]
     if LIST_ITEM_RE.match(right) or _ends_sentence(tail):
         return False
-    if tail.endswith("|") or right.startswith("|"):
+    last_line = tail.rsplit("\n", 1)[-1]
+    if tail.endswith("|") or right.startswith("|") or "\n" in tail and " | " in last_line:
         return False  # a table ends where it ends: no sentence runs on from it
     words = tail.split()
     last_word = _NON_WORD_RE.sub("", words[-1]).lower() if words else ""

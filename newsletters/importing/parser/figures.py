@@ -20,6 +20,7 @@ from .text import (
     _shorten,
     _to_int,
     aligned_row,
+    is_pipe_table,
     is_table_row,
     next_sentence_start,
     parse_figure_value,
@@ -62,7 +63,7 @@ def table_figures(text: str) -> list[ParsedKeyFigure] | None:
     if not lines:
         return None
     figures: list[ParsedKeyFigure] = []
-    if all(is_table_row(ln) for ln in lines):
+    if is_pipe_table(lines) or all(is_table_row(ln) for ln in lines):
         if len(lines) < 3 or not TABLE_DELIMITER_RE.match(lines[1]):
             return None
         rows = lines[2:]

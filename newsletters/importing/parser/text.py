@@ -266,6 +266,14 @@ def aligned_row(line: str) -> tuple[str, str] | None:
     return m.group("label").strip(), m.group("value").strip()
 
 
+def is_pipe_table(lines: list[str]) -> bool:
+    """A Markdown (GFM) pipe table: a header row, then a delimiter row with a pipe
+    ("Indicator | Value" over "--- | ---"); the rows need no leading pipe."""
+    if len(lines) < 2 or "|" not in lines[0] or "|" not in lines[1] or "-" not in lines[1]:
+        return False
+    return bool(TABLE_DELIMITER_RE.match(lines[1].strip()))
+
+
 def is_table_row(line: str) -> bool:
     """A Markdown table row: it starts with "|" (a line of a pipe table keeps its line)."""
     return line.startswith("|") and line.count("|") >= 2

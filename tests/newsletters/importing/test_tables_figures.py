@@ -238,3 +238,17 @@ def test_a_key_figures_section_with_stories_under_it_stays():
     assert [(s.title, [st.title for st in s.stories]) for s in issue.sections] == [
         ("Highlights", ["Helpline"]), ("In numbers", ["How we count"])
     ]
+
+
+def test_a_pipe_table_without_outer_pipes_is_a_table_too():
+    table = "Town | Date\n--- | ---\nNaryn | 5 April\nTalas | 12 April"
+    issue = p.parse(HEAD + "## News\n\n### Consultation days\n\n" + PROSE + table
+                    + "\n\nand more dates will follow in the summer months.\n")
+    assert _stories(issue)["Consultation days"].body.split("\n\n")[1:] == [
+        table, "and more dates will follow in the summer months."
+    ]
+    figures = p.parse(HEAD + "## Highlights\n\n### Helpline\n\n" + PROSE + "## Key figures\n\n"
+                      "Indicator | Value\n:--- | ---:\nCalls | 10,000\nShare of women | 61%\n")
+    assert [(f.label, f.value, f.unit) for f in figures.key_figures] == [
+        ("Calls", 10000, ""), ("Share of women", 61, "%")
+    ]
