@@ -69,10 +69,14 @@ LIVE_SQL = "i.status = %(published)s AND (i.go_live_at IS NULL OR i.go_live_at <
 # What each source gives for a matching live story: its id, its rank on the stored
 # search document (computed only for the rows a source returns) and its issue's date.
 RANKED_COLUMNS = f"s.id, ts_rank(s.search_vector, {QUERY_SQL}) AS rank, i.publication_date AS day"
-# Matching stories through the GIN index of the search document (migrations 0006, 0008).
+# Matching stories through the GIN index of the search document (migrations 0006, 0008),
+# or for a common word by reading the stories in id order until `over` match. ORDER BY
+# makes the choice the same at every request: a LIMIT on a plain scan of a table this
+# large starts wherever the previous scan of it stopped (synchronize_seqscans), so the
+# same query ranked other candidates each time and page 2 disagreed with page 1.
 GIN_MATCHES_SQL = f"""
   SELECT {RANKED_COLUMNS} FROM newsletters_story s JOIN newsletters_issue i ON i.id = s.issue_id
-   WHERE s.search_vector @@ {QUERY_SQL} AND {LIVE_SQL} LIMIT %(over)s"""  # noqa: S608
+   WHERE s.search_vector @@ {QUERY_SQL} AND {LIVE_SQL} ORDER BY s.id LIMIT %(over)s"""  # noqa: S608
 # Phrases that require word pairs (newsletters.tsquery): the pairs index of migration
 # 0008 finds the stories that may hold them, and only those are checked for the phrase.
 # OFFSET 0 keeps the inner scan to the pairs index alone: combined with the document's

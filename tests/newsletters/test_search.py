@@ -254,8 +254,10 @@ def test_postgres_caps_broad_searches_and_says_so(client, monkeypatch):
     assert "More than 5 stories found for “penguin”: 5 of them are ranked here" in html
     titles = result_titles(client, "penguin")
     assert len(titles) == 5
-    # Title matches are taken first when the candidates are cut.
+    # Title matches are taken first when the candidates are cut, then the other matches
+    # in id order (newsletters.search.GIN_MATCHES_SQL).
     assert sorted(titles[:4]) == [f"Penguin {n}" for n in range(4)]
+    assert titles[4] == "Body only 0"
     exact = client.get("/search/", {"q": "walking"}).content.decode()
     assert "4 stories found for “walking”" in exact and "More than" not in exact
 
