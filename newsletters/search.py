@@ -29,7 +29,6 @@ issues first, and a snippet is cut around the first match in Python.
 import re
 from collections.abc import Sequence
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.db import connection
 from django.db.models import F, Q, QuerySet, TextField, Value
 from django.urls import reverse
@@ -37,7 +36,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Issue, Photo, Story
+from .models import Issue, Photo, Section, Series, Story
 from .tsquery import pairs_query, required_pairs
 
 MAX_QUERY_LENGTH = 200
@@ -100,6 +99,8 @@ RUM_MATCHES_SQL = f"""
 # title branch runs only then: its one-time filter is false otherwise). Each candidate
 # keeps its place `n` in that choice; n = cap + 1 only says the cap was reached. The
 # candidates come ranked from their source: no vector is rebuilt, no row read twice.
+# One row comes back: the ids within the cap, best first, and how many candidates
+# there were (1,001 rows cost the client more than one array of 1,000 ids).
 RANKED_TEMPLATE = f"""
 WITH matches AS ({{matches}}),
 titled AS (
@@ -110,7 +111,9 @@ found AS (SELECT *, 0 AS tier FROM titled UNION ALL SELECT *, 1 FROM matches),
 candidates AS (
   SELECT id, rank, day, row_number() OVER (ORDER BY min(tier), id) AS n
     FROM found GROUP BY id, rank, day ORDER BY min(tier), id LIMIT %(over)s)
-SELECT id, n FROM candidates ORDER BY rank DESC, day DESC NULLS LAST, id
+SELECT array_agg(id ORDER BY rank DESC, day DESC NULLS LAST, id) FILTER (WHERE n <= %(cap)s),
+       count(*)
+  FROM candidates
 """  # noqa: S608 - constants only; the query text is a parameter
 RANKED_SQL = RANKED_TEMPLATE.format(matches=GIN_MATCHES_SQL)
 PAIRS_RANKED_SQL = RANKED_TEMPLATE.format(matches=PAIRS_MATCHES_SQL)
@@ -142,6 +145,8 @@ def search_stories(q: str):
     ranked (PostgreSQL only), else None: the page then says "more than 1,000".
     """
     q = clean_query(q)
+    if connection.vendor == "postgresql":
+        return _postgres_search(q) if query_words(q) else RankedStories(q, [], None)
     base = (
         Story.objects.published()
         .select_related("issue__series", "section")
@@ -151,14 +156,8 @@ def search_stories(q: str):
             "section__title",
         )  # fmt: skip
     )
-    if not query_words(q):
-        results = base.none()
-    elif connection.vendor == "postgresql":
-        results = _postgres_search(base, q)
-    else:
-        results = _fallback_search(base, q)
-    if not hasattr(results, "more_than"):
-        results.more_than = None
+    results = _fallback_search(base, q) if query_words(q) else base.none()
+    results.more_than = None
     return results
 
 
@@ -178,8 +177,8 @@ def ranked_ids(q: str, cap: int) -> tuple[list[int], bool]:
             "over": cap + 1,
         }
         cursor.execute(_ranked_sql(tsquery, params), params)
-        rows = cursor.fetchall()
-    return [story_id for story_id, n in rows if n <= cap], len(rows) > cap
+        ids, candidates = cursor.fetchone()
+    return ids or [], candidates > cap
 
 
 def _ranked_sql(tsquery: str, params: dict) -> str:
@@ -193,6 +192,48 @@ def _ranked_sql(tsquery: str, params: dict) -> str:
     return RUM_RANKED_SQL if rum_index_exists() else RANKED_SQL
 
 
+# The stories of a page, still live, with what the results page shows of them and a
+# snippet made by ts_headline (markers START and STOP around the matched words). Written
+# out rather than built by the ORM: building that query and its rows took about 2 ms of
+# Python per page (bench/search.py), more than the statement itself.
+PAGE_SQL = f"""
+SELECT s.id, s.title, s.slug, s.body, s.section_id, s.issue_id,
+       ts_headline('english'::regconfig, s.body, {QUERY_SQL}, %(options)s),
+       sec.title, i.slug, i.title, i.number, i.publication_date, i.date_precision,
+       i.series_id, se.title
+  FROM newsletters_story s
+  JOIN newsletters_issue i ON i.id = s.issue_id
+  JOIN newsletters_section sec ON sec.id = s.section_id
+  JOIN newsletters_series se ON se.id = i.series_id
+ WHERE s.id = ANY(%(ids)s) AND {LIVE_SQL}"""  # noqa: S608
+HEADLINE_OPTIONS = (
+    f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15, MaxFragments=2, "
+    "FragmentDelimiter=' … '"
+)
+
+
+def _instance(model, db: str, values: dict):
+    """A model instance as the ORM loads it with only these fields (the others deferred)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(db, names, [values[name] for name in names])
+
+
+def _page_story(row, db: str) -> Story:
+    """A Story from a PAGE_SQL row, with its section, issue and series attached."""
+    (story_id, title, slug, body, section_id, issue_id, snippet, section_title, issue_slug,
+     issue_title, number, day, precision, series_id, series_title) = row  # fmt: skip
+    story = _instance(Story, db, {"id": story_id, "title": title, "slug": slug, "body": body,
+                                  "section_id": section_id, "issue_id": issue_id})  # fmt: skip
+    story.snippet_raw = snippet
+    story.section = _instance(Section, db, {"id": section_id, "title": section_title})
+    issue = _instance(Issue, db, {"id": issue_id, "slug": issue_slug, "title": issue_title,
+                                  "number": number, "publication_date": day,
+                                  "date_precision": precision, "series_id": series_id})  # fmt: skip
+    issue.series = _instance(Series, db, {"id": series_id, "title": series_title})
+    story.issue = issue
+    return story
+
+
 class RankedStories(Sequence):
     """Ranked story ids; slicing fetches those stories, with their snippets, in order.
 
@@ -200,8 +241,8 @@ class RankedStories(Sequence):
     loads 1,000 story bodies.
     """
 
-    def __init__(self, base: QuerySet, q: str, ids: list[int], more_than: int | None):
-        self.base, self.q, self.ids, self.more_than = base, q, ids, more_than
+    def __init__(self, q: str, ids: list[int], more_than: int | None):
+        self.q, self.ids, self.more_than = q, ids, more_than
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -218,28 +259,22 @@ class RankedStories(Sequence):
                 raise IndexError("the story was unpublished after the search")
             return found[0]
         ids = self.ids[index]
-        query = SearchQuery(self.q, search_type="websearch", config=CONFIG)
-        # No ORDER BY: the ranked order is restored below, from `ids`.
-        by_id = self.base.order_by().annotate(
-            snippet_raw=SearchHeadline(
-                "body",
-                query,
-                config=CONFIG,
-                start_sel=START,
-                stop_sel=STOP,
-                max_words=35,
-                min_words=15,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            )
-        ).in_bulk(ids)
+        if not ids:
+            return []
+        params = {"q": self.q, "ids": ids, "options": HEADLINE_OPTIONS,
+                  "published": Issue.Status.PUBLISHED, "now": timezone.now()}  # fmt: skip
+        with connection.cursor() as cursor:
+            # No ORDER BY: the ranked order is restored below, from `ids`.
+            cursor.execute(PAGE_SQL, params)
+            rows = cursor.fetchall()
+        by_id = {story.pk: story for story in (_page_story(row, connection.alias) for row in rows)}
         # A story unpublished between the two queries is left out, not shown.
         return [by_id[story_id] for story_id in ids if story_id in by_id]
 
 
-def _postgres_search(base: QuerySet, q: str) -> RankedStories:
+def _postgres_search(q: str) -> RankedStories:
     ids, capped = ranked_ids(q, RESULT_CAP)
-    return RankedStories(base, q, ids, RESULT_CAP if capped else None)
+    return RankedStories(q, ids, RESULT_CAP if capped else None)
 
 
 def _fallback_search(base: QuerySet, q: str) -> QuerySet:

@@ -468,3 +468,25 @@ def test_postgres_search_page_counts_results_without_a_count_query(client):
     # The ranking statement counts its own bounded matches; Paginator adds no COUNT query.
     sqls = [q["sql"].lstrip().upper() for q in ctx.captured_queries]
     assert not [sql for sql in sqls if sql.startswith("SELECT COUNT(")]
+
+
+@on_postgres
+def test_postgres_search_document_stays_in_the_story_row():
+    # Migration 0019: the document is not moved to the TOAST table (MAIN storage), and
+    # bodies leave a row over 2 KB first (toast_tuple_target), so ranking reads rows only.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT a.attstorage, c.reloptions FROM pg_attribute a "
+            "JOIN pg_class c ON c.oid = a.attrelid "
+            "WHERE c.relname = 'newsletters_story' AND a.attname = 'search_vector'"
+        )
+        storage, options = cursor.fetchone()
+    assert storage == "m"
+    assert "toast_tuple_target=128" in options
+    # A row well over 2 KB is written, and its document is whole and found.
+    words = " ".join(f"word{n}x" for n in range(600))
+    story = make_story(make_issue(), title="Long story", body=f"{words} kingfisher")
+    assert "'kingfish':" in stored_vector(story) and "'word599x':" in stored_vector(story)
+    from newsletters.search import search_stories
+
+    assert [s.title for s in search_stories("kingfisher")] == ["Long story"]
