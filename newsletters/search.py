@@ -2,14 +2,17 @@
 
 PostgreSQL: full-text search over each story's stored search document, the column
 `search_vector` that triggers keep up to date (migration 0008): title weight A, body B,
-captions C, issue title D. One statement finds the matches through the document's
-index with a LIMIT, ranks them with ts_rank on the stored column (no vector is rebuilt
-per query) and returns their ids, best first. At most RESULT_CAP stories are ranked:
-when more match, those with the words in their title are taken first, and the page
-says "more than RESULT_CAP" instead of counting, because ranking or counting every
-match of a common word costs seconds. `RankedStories` then reads only the stories of
-the page shown, with SearchHeadline snippets marked by private characters, which
-`render_snippet` turns into <mark> only after escaping everything else.
+captions C, issue title D, kept inside the table row (migration 0019), so reading it
+costs no TOAST look-up. One statement finds the candidates, ranks them with ts_rank on
+the stored column (no vector is rebuilt per query) and returns their ids, best first.
+At most RESULT_CAP stories are ranked: when more match, those with the words in their
+title are taken first, then the others in id order (the same ones at every request),
+and the page says "more than RESULT_CAP" instead of counting, because ranking or
+counting every match of a common word costs seconds. For words without a phrase the
+title's own index is asked first: when more than RESULT_CAP titles hold the words, the
+search document is not read at all. `RankedStories` then reads only the stories of the
+page shown, in one written-out statement, with ts_headline snippets marked by private
+characters, which `render_snippet` turns into <mark> only after escaping everything else.
 
 Phrase queries ("referral mechanism", or hyphenated words, which websearch_to_tsquery
 also turns into phrases) are slow through GIN: it stores no word positions, so every
@@ -131,6 +134,11 @@ RANKED_SQL = WORDS_RANKED_TEMPLATE.format(matches=GIN_MATCHES_SQL)
 PHRASE_RANKED_SQL = RANKED_TEMPLATE.format(matches=GIN_MATCHES_SQL)
 PAIRS_RANKED_SQL = RANKED_TEMPLATE.format(matches=PAIRS_MATCHES_SQL)
 RUM_RANKED_SQL = RANKED_TEMPLATE.format(matches=RUM_MATCHES_SQL)
+# Letters and digits, words separated by one space (clean_query's form): PostgreSQL's
+# parser reads each such word as one token, so websearch_to_tsquery makes no phrase of
+# them and RANKED_SQL is the statement, chosen without a round trip to ask. Anything
+# else (quotes, hyphens, apostrophes, underscores) is read by PostgreSQL first.
+PLAIN_WORDS_RE = re.compile(r"[^\W_]+(?: [^\W_]+)*")
 # (database alias, database name) -> whether the RUM index exists there. The name is
 # part of the key because tests rename the database behind the same alias.
 _rum_index_memo: dict[tuple[str, str], bool] = {}
@@ -176,20 +184,24 @@ def search_stories(q: str):
 
 def ranked_ids(q: str, cap: int) -> tuple[list[int], bool]:
     """Ids of at most `cap` matching live stories, best first, and whether more match."""
+    params = {
+        "q": q,
+        "published": Issue.Status.PUBLISHED,
+        "now": timezone.now(),
+        "cap": cap,
+        "over": cap + 1,
+    }
     with connection.cursor() as cursor:
-        # The query as PostgreSQL reads it says which source answers it best.
-        cursor.execute(f"SELECT {QUERY_SQL}::text", {"q": q})
-        tsquery = cursor.fetchone()[0]
-        if not tsquery:
-            return [], False  # only stop words: nothing can match
-        params = {
-            "q": q,
-            "published": Issue.Status.PUBLISHED,
-            "now": timezone.now(),
-            "cap": cap,
-            "over": cap + 1,
-        }
-        cursor.execute(_ranked_sql(tsquery, params), params)
+        if PLAIN_WORDS_RE.fullmatch(q):
+            sql = RANKED_SQL  # only stop words match nothing there, as below
+        else:
+            # The query as PostgreSQL reads it says which source answers it best.
+            cursor.execute(f"SELECT {QUERY_SQL}::text", {"q": q})
+            tsquery = cursor.fetchone()[0]
+            if not tsquery:
+                return [], False  # only stop words: nothing can match
+            sql = _ranked_sql(tsquery, params)
+        cursor.execute(sql, params)
         ids, candidates = cursor.fetchone()
     return ids or [], candidates > cap
 

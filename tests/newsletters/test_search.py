@@ -490,3 +490,25 @@ def test_postgres_search_document_stays_in_the_story_row():
     from newsletters.search import search_stories
 
     assert [s.title for s in search_stories("kingfisher")] == ["Long story"]
+
+
+@on_postgres
+def test_postgres_plain_words_are_ranked_in_one_statement():
+    from newsletters.search import ranked_ids
+
+    issue = make_issue()
+    make_story(issue, title="Kazakh lanterns", body="Lanterns of Almaty 2021.")
+    make_story(issue, title="Lantern-makers", body="Workshops.")
+
+    def statements(q: str) -> tuple[int, list]:
+        with CaptureQueriesContext(connection) as ctx:
+            ids, more = ranked_ids(q, 10)
+        assert more is False
+        return len(ctx.captured_queries), ids
+
+    # Letters and digits only: no phrase is possible, so nothing is asked beforehand.
+    assert statements("lanterns almaty 2021")[0] == 1
+    assert statements("the")[0] == 1 and statements("the")[1] == []
+    # A hyphen may make a phrase: PostgreSQL reads the query first.
+    count, ids = statements("lantern-makers")
+    assert count == 2 and len(ids) == 1
