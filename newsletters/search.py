@@ -44,7 +44,6 @@ from .tsquery import pairs_query, required_pairs
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 10
-CONFIG = "english"
 # Control characters: never typed in a search box, and escape() leaves them alone.
 START, STOP = "\x02", "\x03"
 SNIPPET_CHARS = 220
