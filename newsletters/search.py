@@ -2,7 +2,7 @@
 
 PostgreSQL: full-text search over each story's stored search document, the column
 `search_vector` that triggers keep up to date (migration 0008): title weight A, body B,
-captions C, issue title D, kept inside the table row (migration 0019), so reading it
+captions C, issue title D, kept inside the table row (migration 0016), so reading it
 costs no TOAST look-up. One statement finds the candidates, ranks them with ts_rank on
 the stored column (no vector is rebuilt per query) and returns their ids, best first.
 At most RESULT_CAP stories are ranked: when more match, those with the words in their

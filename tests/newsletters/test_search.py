@@ -472,7 +472,7 @@ def test_postgres_search_page_counts_results_without_a_count_query(client):
 
 @on_postgres
 def test_postgres_search_document_stays_in_the_story_row():
-    # Migration 0019: the document is not moved to the TOAST table (MAIN storage), and
+    # Migration 0016: the document is not moved to the TOAST table (MAIN storage), and
     # bodies leave a row over 2 KB first (toast_tuple_target), so ranking reads rows only.
     with connection.cursor() as cursor:
         cursor.execute(
