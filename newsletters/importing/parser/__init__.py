@@ -20,6 +20,7 @@ three-line string. ``parse`` is a small pipeline (module in brackets):
     extract_key_figures    prose, bold blocks and "N label" lines -> key figures (figures)
     apply_layout           the user's "one-story" or "sections" choice        (structure)
     build_sections         sections -> stories, images, continued jumps joined (sections)
+    account_lines          any input line found nowhere -> dropped "not placed"  (account)
     score                  confidence 0..1 and its reasons                    (confidence)
 
 Every input line ends up in the result or in ``ParsedIssue.dropped`` with a reason;
@@ -39,6 +40,7 @@ import datetime
 import gc
 from collections.abc import Iterator
 
+from .account import NOT_PLACED, account_lines, not_placed_warning
 from .blocks import Block, join_lines, split_blocks
 from .boilerplate import drop_boilerplate
 from .classify import Item, classify_blocks, join_paragraphs, split_country_heading
@@ -113,6 +115,7 @@ __all__ = [
     "join_lines",
     "join_paragraphs",
     "LAYOUTS",
+    "NOT_PLACED",
     "make_title",
     "normalise",
     "parse_hotline_sentence",
@@ -204,7 +207,8 @@ def _parse(
     printed = Metadata(series=header.series, number=header.number, date=header.date)
     if repeated:
         printed.fill(from_header_line(repeated[0]))
-    blocks = split_blocks(lines, nos)
+    markup: list[int] = []  # setext underlines: markup of the heading above them
+    blocks = split_blocks(lines, nos, markup)
     blocks, mast = read_masthead(blocks, dropped)
     printed.fill(mast)
     if printed.series is None and front.series is None and front.title is None:
@@ -218,7 +222,9 @@ def _parse(
         raise ParseError(
             "no recognisable issue: no series, number or date found and no --series given"
         )
+    before = blocks
     blocks, directory = extract_directory(blocks, dropped)
+    directory_blocks = _blocks_taken(before, blocks)
     blocks, notes = drop_boilerplate(blocks, dropped)
     warnings += notes
     items = join_paragraphs(classify_blocks(blocks))
@@ -243,5 +249,15 @@ def _parse(
         date_precision=meta.precision if meta.date else "day",
         dropped=dropped,
     )
+    lost = account_lines(issue, source, markup, directory_blocks)
+    if lost:
+        issue.warnings.append(not_placed_warning(lost))
+        issue.dropped = sorted(dropped + lost, key=lambda d: d.line)
     issue.confidence, issue.confidence_reasons = score(issue, text)
     return issue
+
+
+def _blocks_taken(before: list[Block], after: list[Block]) -> list[list[int]]:
+    """The input line numbers of each block a stage took out of the flow of text."""
+    kept = {id(b) for b in after}
+    return [b.nos for b in before if id(b) not in kept]
