@@ -70,6 +70,25 @@ def _is_plain_heading(block: Block, prev: Block | None, nxt: Block | None) -> bo
     )
 
 
+_NUMBER_ONLY_RE = re.compile(r"^[\d,.%\s]+$")
+BOLD_LINE_RE = re.compile(r"^(\*\*|__)[^*_\s](?:[^*_]{0,150}[^*_\s])?\1$")
+
+
+def _is_bold_title(block: Block, prev: Block | None, nxt: Block | None) -> bool:
+    """A Markdown line all in bold, of three to fifteen words, not a sentence, with a
+    paragraph after it: the title of the story below ("**New guide for ship owners**").
+    A bold number, a bold sentence or the label under a bold number is not
+    ("**171,428**", "**Call 1899 today.**", "**386**" + "**Migrants counselled**")."""
+    if prev is not None and _NUMBER_ONLY_RE.match(prev.plain):
+        return False
+    if len(block.lines) != 1 or not BOLD_LINE_RE.match(block.text):
+        return False
+    plain = block.plain
+    if not 3 <= len(plain.split()) <= 15 or not plain[:1].isalpha() or _ends_sentence(plain):
+        return False
+    return nxt is not None and nxt.md_level is None and not BOLD_LINE_RE.match(nxt.text)
+
+
 def _section_level(blocks: list[Block]) -> int | None:
     """The Markdown heading level that holds sections, from how the file uses its levels:
     the shallowest level of headings that are neither "COUNTRY: title" stories nor bare
@@ -117,7 +136,9 @@ def classify_blocks(blocks: list[Block]) -> list[Item]:
             continue
         if markdown:
             if block.md_level is None:
-                items.append(Item("para", text, nos=block.nos))
+                kind = "story" if _is_bold_title(block, prev, nxt) else "para"
+                items.append(Item(kind, smart_title(plain) if kind == "story" else text,
+                                  nos=block.nos))
                 continue
             heading = block.heading_text
             country = split_country_heading(heading)

@@ -1,5 +1,6 @@
 """Dates and issue numbers as newsletters print them: "15/01/2021", "1 March 2022",
-"January 1984", "April - June 2014", "Q2 2014"; "Issue 9", "No. 6", "Vol. I - No. 6"."""
+"January 1984", "April - June 2014", "Q2 2014", "Summer 2021"; "Issue 9", "No. 6",
+"Vol. I - No. 6"."""
 
 from __future__ import annotations
 
@@ -26,9 +27,17 @@ DATE_FORMS = [
     ("quarter", re.compile(r"\b(?:Q(?P<q>[1-4])|(?P<qw>first|second|third|fourth) quarter)"
                            r"(?:\s+of)?\s+(?P<y>\d{4})\b", re.I)),
     ("month", re.compile(rf"\b(?P<mn>{_M})\s+(?P<y>\d{{4}})\b", re.I)),
+    ("month", re.compile(r"\b(?P<season>spring|summer|autumn|fall|winter)\s+(?P<y>\d{4})\b",
+                         re.I)),
     ("month", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})\b")),
 ]
 _QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+# A season printed as the date ("Summer 2021") is read as its first month, with month
+# precision: the meteorological seasons of the northern hemisphere, where the archive's
+# organisations are; "Winter 2021" is the winter that starts in December 2021. The issue
+# page then says "June 2021"; the printed season stays in the masthead line (dropped as
+# "masthead", so it is listed) and an editor can correct the date in the preview.
+SEASON_MONTHS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 # "Issue 9", "No. 6", "Vol. I - No. 6", "Volume 1, Number 6", "Newsletter 7", "№4", "#12".
 NUMBER_RE = re.compile(
     r"(?:\b(?:issue|no|number|newsletter|bulletin|edition|nr)\b\.?|№|#)\s*(?P<n>\d{1,4})\b",
@@ -66,7 +75,10 @@ def find_date(text: str) -> tuple[datetime.date, str] | None:
                     quarter = int(g["q"]) if g.get("q") else _QUARTER_WORDS[g["qw"].lower()]
                     when = datetime.date(year, 3 * quarter - 2, 1)
             else:
-                month = _month(g["mn"]) if g.get("mn") else int(g["m"])
+                if g.get("season"):
+                    month = SEASON_MONTHS[g["season"].lower()]
+                else:
+                    month = _month(g["mn"]) if g.get("mn") else int(g["m"])
                 when = datetime.date(year, month, int(g["d"]) if g.get("d") else 1)
         except (ValueError, KeyError):
             continue
