@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from .classify import Item
 from .model import DroppedLine, ParsedKeyFigure
@@ -50,11 +51,51 @@ def figures_in_text(text: str) -> tuple[list[ParsedKeyFigure], bool]:
         for ln in lines:
             m = FIGURE_LINE_RE.match(ln)
             assert m is not None
-            label, unit = canonical_label(m.group(2))
-            figures.append(ParsedKeyFigure(label, _to_int(m.group(1)), unit))
+            figures.append(_figure_line(m))
         return figures, True
     single_sentence = not re.search(r"[.!?]\s+[A-Z]", plain)
     return figures, bool(figures) and single_sentence and len(plain.split()) <= 30
+
+
+def _figure_line(m: re.Match) -> ParsedKeyFigure:
+    """A figure line's value as newsletters/figures.py reads a printed value: "1,250" ->
+    1250, "12.5" -> Decimal("12.5"), "37%" -> 37 with the unit "%" (a share, whatever
+    its label counts: "37% of calls to the hotline came from women")."""
+    number, percent, raw = m.group(1), m.group(2), m.group(3)
+    value: int | Decimal = (
+        Decimal(number.replace(",", "").replace(" ", "")) if "." in number else _to_int(number)
+    )
+    if percent:
+        label = raw.strip()
+        label = label[3:] if label.lower().startswith("of ") else label
+        return ParsedKeyFigure(label[:1].upper() + label[1:], value, "%")
+    label, unit = canonical_label(raw)
+    return ParsedKeyFigure(label, value, unit)
+
+
+FIGURES_HEADING_RE = re.compile(
+    r"^(?:key |facts and )?(?:figures|numbers)(?: of the (?:month|quarter|year))?$"
+    r"|^(?:the )?(?:month|quarter|year) in (?:figures|numbers)$|^in (?:figures|numbers)$",
+    re.IGNORECASE,
+)
+
+
+def drop_figure_headings(items: list[Item], dropped: list[DroppedLine] | None) -> list[Item]:
+    """A "KEY FIGURES" heading whose figures all went to the key figures holds nothing
+    now: it is listed in ``dropped`` as "key figure" rather than left an empty section."""
+    kept: list[Item] = []
+    for k, item in enumerate(items):
+        nxt = items[k + 1] if k + 1 < len(items) else None
+        if (
+            item.kind in ("section", "story") and FIGURES_HEADING_RE.match(item.text.strip())
+            and (nxt is None or nxt.kind == "section"
+                 or item.kind == "story" and nxt.kind == "story")
+        ):
+            if dropped is not None:
+                dropped.extend(DroppedLine(no, "", "key figure") for no in item.nos)
+            continue
+        kept.append(item)
+    return kept
 
 
 def extract_key_figures(
@@ -110,7 +151,7 @@ def extract_key_figures(
     unique: dict[str, ParsedKeyFigure] = {}
     for f in figures:
         unique.setdefault(f.label, f)
-    return kept, list(unique.values())
+    return drop_figure_headings(kept, dropped), list(unique.values())
 
 
 def _is_label(text: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 
 
 @dataclass
@@ -39,7 +40,7 @@ class ParsedSection:
 @dataclass
 class ParsedKeyFigure:
     label: str
-    value: int
+    value: int | Decimal  # Decimal only for a printed fraction ("12.5%")
     unit: str
 
 
@@ -104,6 +105,9 @@ class ParsedIssue:
     def to_dict(self) -> dict:
         data = asdict(self)
         data["date"] = self.date.isoformat() if self.date else None
+        for figure in data["key_figures"]:  # JSON has no exact decimal: kept as printed
+            if isinstance(figure["value"], Decimal):
+                figure["value"] = str(figure["value"])
         for hotline in data["directory"]["hotlines"]:
             del hotline["e164"]
         return data

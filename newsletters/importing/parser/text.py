@@ -129,7 +129,9 @@ def _to_int(number: str) -> int:
 
 
 
-FIGURE_LINE_RE = re.compile(rf"^({NUM})\s+([A-Za-z][A-Za-z' \-]{{2,60}})$")
+# "1,250 returning workers counselled", "37% of calls came from women", "12.5% ...":
+# the number, its "%" if any, the label.
+FIGURE_LINE_RE = re.compile(rf"^({NUM}(?:\.\d{{1,4}})?)( ?%)?\s+([A-Za-z][A-Za-z' \-]{{2,60}})$")
 
 
 def _is_capital(text: str) -> bool:
