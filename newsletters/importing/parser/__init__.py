@@ -14,6 +14,8 @@ three-line string. ``parse`` is a small pipeline (module in brackets):
     split_blocks           lines -> blocks; conversions without blank lines re-cut (blocks)
     read_masthead, extract_masthead  banner, Vol./No., dates; the series       (metadata)
     extract_directory      contact block, hotline sentence, staff list, hotline table
+    reshape                e-mail footer and greeting, numbered and glued titles,
+                           region sub-headings, caption lines, ALL-CAPS sections (shapes)
     drop_boilerplate       "FOLLOW US", contents lists, footnotes, colophon    (boilerplate)
     classify_blocks        sections, stories, country headings, captions, jumps (classify)
     join_paragraphs        paragraphs cut by page breaks, words cut by line-end hyphens
@@ -82,6 +84,7 @@ from .model import (
 )
 from .normalise import normalise
 from .sections import _mission_countries, build_sections, clean_inline
+from .shapes import contacts_left_in_text, reshape
 from .structure import apply_layout
 from .text import CAPTION_RE, EMAIL_RE, _plain, smart_title
 
@@ -225,6 +228,7 @@ def _parse(
     before = blocks
     blocks, directory = extract_directory(blocks, dropped)
     directory_blocks = _blocks_taken(before, blocks)
+    blocks = reshape(blocks, dropped)
     blocks, notes = drop_boilerplate(blocks, dropped)
     warnings += notes
     items = join_paragraphs(classify_blocks(blocks))
@@ -233,6 +237,7 @@ def _parse(
     sections = build_sections(items, warnings, dropped)
     if not any(s.stories for s in sections):
         warnings.append("no stories found")
+    contacts_left_in_text(sections, warnings)
     for line in dropped:  # the line as the input has it, whatever the stage kept
         line.text = source[line.line - 1].strip()
     dropped.sort(key=lambda d: d.line)

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 
 from ..countries import BY_CODE
 from .model import DroppedLine, ParsedIssue
-from .text import LATEX_RE, _plain, _shorten
+from .text import LATEX_RE, LIST_ITEM_RE, _plain, _shorten
 
 NOT_PLACED = "not placed"
 _WORD_RE = re.compile(r"\w+")
@@ -133,9 +133,11 @@ def account_lines(
 
 def _line_words(line: str) -> list[str]:
     """A line's words as the result can hold them: without link targets and emphasis
-    (_plain), and without LaTeX fragments (removed from bodies with a warning)."""
+    (_plain), a list item's number, and LaTeX fragments (removed with a warning)."""
     if "$" in line:
         line = LATEX_RE.sub("", line)
+    if line[:1].isdigit() or line[:1] in "-*•":
+        line = LIST_ITEM_RE.sub("", line)  # "1. Title": the number is the list's markup
     return _words(_plain(line))
 
 

@@ -119,6 +119,12 @@ def classify_blocks(blocks: list[Block]) -> list[Item]:
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
         text = block.text
         plain = block.plain
+        if block.kind == "story":
+            items.append(Item("story", smart_title(block.heading_text).rstrip("."), nos=block.nos))
+            continue
+        if block.kind == "para":
+            items.append(Item("para", text, nos=block.nos))
+            continue
         jump = _jump(block)
         if jump is not None:
             items += jump
@@ -212,8 +218,11 @@ def _caption_items(block: Block) -> list[Item]:
             Item("para", join_lines(block.lines[1:]), nos=block.nos[1:]),
         ]
     text = block.text
-    m = re.match(r"^(.+?[.!?])\s+(?=[A-Z])(.*)$", text, re.S)
+    # Not after an initial ("Credit: A. Ronn") nor inside brackets: no sentence ends there.
+    m = re.match(r"^(.+?(?<!\b[A-Z])[.!?])\s+(?=[A-Z])(.*)$", text, re.S)
     talks_of_photo = m and re.search(r"\bphotos?\b", m.group(2), re.IGNORECASE)
+    if m and m.group(1).count("(") != m.group(1).count(")"):
+        m = None
     if m and len(m.group(1).split()) >= 3 and not talks_of_photo:
         return [
             Item("caption", _plain(m.group(1)), nos=block.nos),

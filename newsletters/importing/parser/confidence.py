@@ -10,7 +10,7 @@ from .model import CONFIDENCE_THRESHOLD, ParsedIssue
 # Dropped for what they are, not lost: these lines never were story text.
 STRUCTURAL_REASONS = {
     "running header", "page number", "masthead", "front matter", "directory heading",
-    "continued on page", "key figure", "contents list",
+    "continued on page", "key figure", "contents list", "e-mail footer", "e-mail greeting",
 }
 TINY_BODY_WORDS = 15
 NOT_PLACED = "not placed"  # account.py's reason (not imported: account imports this module's user)

@@ -254,10 +254,14 @@ def _is_title_case(line: str) -> bool:
     return bool(words) and sum(w[:1].isupper() for w in words) >= max(1, len(words) - 2)
 
 
+# An issue sent as an e-mail and saved with its subject line: "Subject: Bridges Newsletter".
+EMAIL_SUBJECT_RE = re.compile(r"^(?:(?:subject|fwd?|re)\s*:\s*)+", re.IGNORECASE)
+
+
 def _series_name(line: str, strip_identity: bool = False) -> str | None:
     """The series from a banner line, without the number and date printed beside it
     ("THE COURIER, Vol. 2, No. 3" -> "The Courier" with ``strip_identity``)."""
-    text = _plain(line).strip(" #*_")
+    text = EMAIL_SUBJECT_RE.sub("", _plain(line).strip(" #*_"))
     if strip_identity:
         m = re.search(r"[,\-–—|·•]?\s*(?:\bvol|\bissue|\bno\b|\bnumber|№|#)", text, re.I)
         text = text[: m.start()] if m else ""
