@@ -25,6 +25,7 @@ from .text import LATEX_RE, LIST_ITEM_RE, _plain, _shorten
 NOT_PLACED = "not placed"
 _WORD_RE = re.compile(r"\w+")
 _HYPHEN_END_RE = re.compile(r"[^\W\d_]-$")
+_MARKUP = re.compile(r"[\[*_<]").search  # what _plain takes out; other lines skip it
 
 
 def _words(text: str) -> list[str]:
@@ -110,16 +111,20 @@ def account_lines(
 
     lost: list[DroppedLine] = []
     head = ""  # the start of a word cut by a line-end hyphen on the last non-blank line
+    seen: dict[str, list[str]] = {}  # a line's words, once per distinct line
     for no, line in enumerate(source, start=1):
         stripped = line.strip()
         if not stripped:
             continue
-        line_words = _line_words(stripped)
-        cut_head, head = head, (
-            line_words[-1] if line_words and _HYPHEN_END_RE.search(stripped) else ""
-        )
+        cut = stripped[-1] == "-" and _HYPHEN_END_RE.search(stripped) is not None
         if no in accounted or no in taken:
+            line_words = (seen.get(stripped) or _line_words(stripped)) if cut else []
+            head = line_words[-1] if line_words else ""
             continue
+        line_words = seen.get(stripped)
+        if line_words is None:
+            line_words = seen[stripped] = _line_words(stripped)
+        cut_head, head = head, line_words[-1] if cut and line_words else ""
         if not line_words:
             if all(mark in marks for mark in _marks(stripped)):
                 continue
@@ -138,7 +143,9 @@ def _line_words(line: str) -> list[str]:
         line = LATEX_RE.sub("", line)
     if line[:1].isdigit() or line[:1] in "-*•":
         line = LIST_ITEM_RE.sub("", line)  # "1. Title": the number is the list's markup
-    return _words(_plain(line))
+    if _MARKUP(line):
+        line = _plain(line)
+    return _WORD_RE.findall(line.casefold())
 
 
 def _mended(line_words: list[str], head: str, tail: str, source: Sequence[str], no: int,

@@ -133,7 +133,8 @@ def classify_blocks(blocks: list[Block]) -> list[Item]:
             items += _caption_items(block)
             continue
         if block.md_level is not None or len(block.lines) == 1 and len(plain) <= 40:
-            code = country_code(block.heading_text)
+            # Every country name has four letters or more: shorter blocks skip the lookup.
+            code = country_code(block.heading_text) if len(block.text) >= 4 else None
             if code and (block.md_level is not None or _is_capital(plain) or not markdown):
                 items.append(Item("country", code, [code], nos=block.nos))
                 continue

@@ -57,8 +57,9 @@ def reshape(blocks: list[Block], dropped: list[DroppedLine] | None = None) -> li
     blocks = _split_captions(blocks)
     blocks = _numbered_titles(blocks)
     blocks = _glued_titles(blocks)
-    blocks = _sub_headings(blocks)
-    _capital_sections(blocks)
+    if any(b.kind == "story" for b in blocks):  # the two steps below follow such titles
+        blocks = _sub_headings(blocks)
+        _capital_sections(blocks)
     return blocks
 
 
@@ -122,7 +123,7 @@ def _split_captions(blocks: list[Block]) -> list[Block]:
     """A "Photo: …" line after a finished sentence inside a block: a block of its own."""
     out: list[Block] = []
     for block in blocks:
-        while True:
+        while len(block.lines) > 1:
             lines = block.lines
             at = next(
                 (k for k in range(1, len(lines))
@@ -141,7 +142,7 @@ def _numbered_titles(blocks: list[Block]) -> list[Block]:
     """Stories numbered 1, 2, 3 …: each number line a title of its own."""
     found = []
     for i, block in enumerate(blocks):
-        m = NUMBERED_RE.match(block.lines[0])
+        m = NUMBERED_RE.match(block.lines[0]) if block.lines[0][:1].isdigit() else None
         if m and _is_title_line(m.group(2)) and (len(block.lines) > 1 or i + 1 < len(blocks)):
             found.append((i, int(m.group(1))))
     numbers = [n for _, n in found]
@@ -214,8 +215,6 @@ def _sub_headings(blocks: list[Block]) -> list[Block]:
 def _capital_sections(blocks: list[Block]) -> None:
     """Short ALL-CAPS lines are the sections of a file that cut off titles as above and
     uses no blank-line rule: they are given the two blank lines that mark a section."""
-    if not any(b.kind == "story" for b in blocks):
-        return
     caps = [
         b for b in blocks
         if b.kind is None and len(b.lines) == 1 and len(b.plain.split()) <= 6
