@@ -93,7 +93,8 @@ def _section_level(blocks: list[Block]) -> int | None:
     """The Markdown heading level that holds sections, from how the file uses its levels:
     the shallowest level of headings that are neither "COUNTRY: title" stories nor bare
     country names. When bare country headings group the stories and the other headings
-    all share one level, that level holds stories, and there are no sections."""
+    all share one level, that level holds stories, and there are no sections; so it does
+    when all headings share one level and read as story titles (_reads_as_titles)."""
     levels: set[int] = set()
     countries = False
     for b in blocks:
@@ -105,7 +106,23 @@ def _section_level(blocks: list[Block]) -> int | None:
             levels.add(b.md_level)
     if not levels or (countries and len(levels) == 1):
         return None
+    if len(levels) == 1 and _reads_as_titles(
+        [b.heading_text for b in blocks if b.md_level is not None]
+    ):
+        return None
     return min(levels)
+
+
+STORY_TITLE_MIN_WORDS = 4
+
+
+def _reads_as_titles(headings: list[str]) -> bool:
+    """Headings of one level that mostly read as story titles ("New shelter opens in
+    Jalal-Abad"), not as section names ("Direct assistance"): four words or more, and
+    no heading of one word. Then they are stories, and the file has no sections."""
+    lengths = sorted(len(h.split()) for h in headings)
+    return (len(lengths) >= 2 and lengths[0] >= 2
+            and lengths[len(lengths) // 2] >= STORY_TITLE_MIN_WORDS)
 
 
 def classify_blocks(blocks: list[Block]) -> list[Item]:

@@ -1,9 +1,9 @@
 """Stage 5b: shapes of plain text and e-mail that classify_blocks would misread, made
 plain before it runs.
 
-- An e-mail's footer (after the "--" signature line: "You receive this e-mail because…",
-  "Unsubscribe: …") goes to ``dropped`` as "e-mail footer"; its greeting ("Hello
-  everyone,") and a short introduction right under it ("Here is what happened…", at
+- An e-mail's footer (after the "--" signature line or a long "=====" rule: "You receive
+  this e-mail because…", "Unsubscribe: …") goes to ``dropped`` as "e-mail footer"; its
+  greeting ("Hello everyone,") and a short introduction right under it ("Here is what happened…", at
   most INTRO_MAX_WORDS words) as "e-mail greeting". The introduction says nothing a
   reader of the issue page needs; a longer one is an editorial and stays a story.
 - Stories numbered "1. Title", "2. Title" (at least two, counting from 1): each number
@@ -32,7 +32,9 @@ from .blocks import Block, drop_block
 from .model import DroppedLine
 from .text import CAPTION_RE, EMAIL_RE, LIST_ITEM_RE, _ends_sentence, _is_capital, _plain
 
-SIGNATURE_RE = re.compile(r"^--\s?$")
+# "-- " (the signature line), or a long rule such as mailing services print above their
+# footer ("=====…"): a footer only when what follows says so (FOOTER_WORDS_RE).
+SIGNATURE_RE = re.compile(r"^(?:--|={10,}|-{10,})\s?$")
 FOOTER_WORDS_RE = re.compile(
     r"unsubscribe|subscribed|this (?:e-?mail|message|newsletter)|mailing list|opt out", re.I
 )
@@ -46,6 +48,7 @@ BYLINE_RE = re.compile(
     re.I,
 )
 TITLE_MAX_WORDS = 12
+_HAS_WORD = re.compile(r"[^\W_]").search
 
 
 def reshape(blocks: list[Block], dropped: list[DroppedLine] | None = None) -> list[Block]:
@@ -96,8 +99,9 @@ def _drop_greeting(blocks: list[Block], dropped: list[DroppedLine] | None) -> li
         return blocks
     drop_block(dropped, blocks[0], "e-mail greeting")
     rest = blocks[1:]
-    if rest and rest[0].md_level is None and len(rest[0].plain.split()) <= INTRO_MAX_WORDS and (
-        len(rest) > 1 and _starts_story(rest[1])
+    intro = rest[0] if rest and rest[0].md_level is None else None
+    if intro is not None and _HAS_WORD(intro.plain) and (
+        len(intro.plain.split()) <= INTRO_MAX_WORDS and len(rest) > 1 and _starts_story(rest[1])
     ):
         drop_block(dropped, rest[0], "e-mail greeting")
         rest = rest[1:]
