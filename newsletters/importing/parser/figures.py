@@ -82,14 +82,14 @@ FIGURES_HEADING_RE = re.compile(
 
 def drop_figure_headings(items: list[Item], dropped: list[DroppedLine] | None) -> list[Item]:
     """A "KEY FIGURES" heading whose figures all went to the key figures holds nothing
-    now: it is listed in ``dropped`` as "key figure" rather than left an empty section."""
+    now: it is listed in ``dropped`` as "key figure" rather than left an empty section
+    (or a section over the next part's story: figures never title stories)."""
     kept: list[Item] = []
     for k, item in enumerate(items):
         nxt = items[k + 1] if k + 1 < len(items) else None
         if (
             item.kind in ("section", "story") and FIGURES_HEADING_RE.match(item.text.strip())
-            and (nxt is None or nxt.kind == "section"
-                 or item.kind == "story" and nxt.kind == "story")
+            and (nxt is None or nxt.kind in ("section", "story"))
         ):
             if dropped is not None:
                 dropped.extend(DroppedLine(no, "", "key figure") for no in item.nos)

@@ -53,6 +53,15 @@ _HAS_WORD = re.compile(r"[^\W_]").search
 
 def reshape(blocks: list[Block], dropped: list[DroppedLine] | None = None) -> list[Block]:
     """The blocks with the shapes above made explicit (see the module's docstring)."""
+    for block in blocks:
+        if block.kind == "story" and (
+            block.md_level is not None or len(block.lines) == 1 and _is_capital(block.text)
+        ):
+            # A heading an earlier stage marked as a story title (the text left under a
+            # "Contacts" heading) keeps the rank its file gives it: "Contact us" at the
+            # level of "Training" and "Outreach" is a section beside them, not a story in
+            # the one before it.
+            block.kind = None
     blocks = _drop_email_footer(blocks, dropped)
     blocks = _drop_greeting(blocks, dropped)
     if any(b.md_level is not None for b in blocks):
