@@ -253,12 +253,14 @@ def _caption_items(block: Block) -> list[Item]:
 
 
 _NON_WORD_RE = re.compile(r"\W")
+# A rule ("---", "***") ends what is above it: the text under it is never its sentence.
+_IS_RULE = re.compile(r"(?:^|\n)(?:-{3,}|\*{3,}|_{3,})$").search
 
 
 def _continues(left: str, right: str) -> bool:
     """Whether paragraph ``right`` goes on from ``left``; reads only the end of ``left``."""
     tail = left[-200:]
-    if LIST_ITEM_RE.match(right) or _ends_sentence(tail):
+    if LIST_ITEM_RE.match(right) or _ends_sentence(tail) or _IS_RULE(tail):
         return False
     words = tail.split()
     last_word = _NON_WORD_RE.sub("", words[-1]).lower() if words else ""

@@ -123,7 +123,7 @@ def _structure_penalties(issue: ParsedIssue, stories: list, reasons: list[str]) 
     blind = [s for s in issue.sections if len(s.stories) > 1
              and not any(st.title for st in s.stories)]
     if blind:
-        penalty += 0.2
+        penalty += 0.25
         reasons.append(f"{len(blind)} section(s) whose stories all have no title: "
                        + ", ".join(f"'{s.title}'" for s in blind[:5]))
     empty = [st for st in stories if st.title and not st.body.strip() and not st.photos
