@@ -133,22 +133,28 @@ def _is_title_line(line: str) -> bool:
 
 
 def _split_captions(blocks: list[Block]) -> list[Block]:
-    """A "Photo: …" line after a finished sentence inside a block: a block of its own."""
+    """A "Photo: …" line after a finished sentence inside a block: a block of its own.
+    The cuts of a block are found in one pass and its pieces made once (cutting the
+    rest again after each cut made a long block quadratic)."""
     out: list[Block] = []
     for block in blocks:
-        while len(block.lines) > 1:
-            lines = block.lines
-            at = next(
-                (k for k in range(1, len(lines))
-                 if CAPTION_RE.match(_plain(lines[k])) and _ends_sentence(lines[k - 1])),
-                None,
-            )
-            if at is None:
-                break
-            head, block = _split(block, at)
-            out.append(head)
-        out.append(block)
+        lines = block.lines
+        cuts = [
+            k for k in range(1, len(lines))
+            if lines[k][:1] in _CAPTION_START and CAPTION_RE.match(_plain(lines[k]))
+            and _ends_sentence(lines[k - 1])
+        ] if len(lines) > 1 else []
+        if not cuts:
+            out.append(block)
+            continue
+        bounds = [0, *cuts, len(lines)]
+        for a, b in zip(bounds, bounds[1:], strict=False):
+            out.append(Block(lines[a:b], blank_after=block.blank_after if b == len(lines) else 0,
+                             nos=block.nos[a:b]))
     return out
+
+
+_CAPTION_START = frozenset("*PФ")  # how CAPTION_RE's lines start: others skip the pattern
 
 
 def _numbered_titles(blocks: list[Block]) -> list[Block]:
