@@ -96,6 +96,7 @@ def _section_level(blocks: list[Block]) -> int | None:
     all share one level, that level holds stories, and there are no sections; so it does
     when all headings share one level and read as story titles (_reads_as_titles)."""
     levels: set[int] = set()
+    headings: list[str] = []  # the headings that count for the levels
     countries = False
     for b in blocks:
         if b.md_level is None:
@@ -104,11 +105,10 @@ def _section_level(blocks: list[Block]) -> int | None:
             countries = True
         elif not split_country_heading(b.heading_text):
             levels.add(b.md_level)
+            headings.append(b.heading_text)
     if not levels or (countries and len(levels) == 1):
         return None
-    if len(levels) == 1 and _reads_as_titles(
-        [b.heading_text for b in blocks if b.md_level is not None]
-    ):
+    if len(levels) == 1 and _reads_as_titles(headings):
         return None
     return min(levels)
 
