@@ -105,9 +105,11 @@ class ParsedIssue:
     def to_dict(self) -> dict:
         data = asdict(self)
         data["date"] = self.date.isoformat() if self.date else None
-        for figure in data["key_figures"]:  # JSON has no exact decimal: kept as printed
-            if isinstance(figure["value"], Decimal):
-                figure["value"] = str(figure["value"])
+        for figure in data["key_figures"]:  # JSON has no exact decimal: "12.5", not 12.5
+            value = figure["value"]
+            if isinstance(value, Decimal):
+                whole = value == value.to_integral_value()
+                figure["value"] = int(value) if whole else format(value.normalize(), "f")
         for hotline in data["directory"]["hotlines"]:
             del hotline["e164"]
         return data
