@@ -235,14 +235,23 @@ def read_masthead(blocks: list[Block], dropped: list[DroppedLine] | None = None
                 meta.number = number
             if when and meta.date is None:
                 meta.date, meta.precision = when
-            if number is None and not when and meta.series is None and _is_title_case(line):
+            if (
+                number is None and not when and meta.series is None and _is_title_case(line)
+                and not EMAIL_HEADER_RE.match(line)
+            ):
                 meta.series = _series_name(line)
         if title_block is not None:
             meta.series = _series_name(blocks[title_block].heading_text) or meta.series
             consumed.append(title_block)
             title_block = None
-        if meta.series is None and (numbers[0] is not None or dates[0]):
-            meta.series = _series_name(block.lines[0], strip_identity=True)
+        if meta.series is None:
+            # The first line that prints the number or date, the e-mail's "From:" and
+            # "Date:" lines aside: "Subject: Bridges Newsletter - No. 31" names the series.
+            first = next((k for k, line in enumerate(block.lines)
+                          if (numbers[k] is not None or dates[k])
+                          and not EMAIL_HEADER_RE.match(line)), None)
+            if first == 0 or first is not None and EMAIL_HEADER_RE.match(block.lines[0]):
+                meta.series = _series_name(block.lines[first], strip_identity=True)
         consumed.append(k)
     for k in consumed:
         drop_block(dropped, blocks[k], "masthead")
@@ -256,6 +265,8 @@ def _is_title_case(line: str) -> bool:
 
 # An issue sent as an e-mail and saved with its subject line: "Subject: Bridges Newsletter".
 EMAIL_SUBJECT_RE = re.compile(r"^(?:(?:subject|fwd?|re)\s*:\s*)+", re.IGNORECASE)
+# The other header lines of a saved e-mail name a sender or a time, never the series.
+EMAIL_HEADER_RE = re.compile(r"^(?:from|to|cc|bcc|sent|date|reply-to)\s*:", re.IGNORECASE)
 
 
 def _series_name(line: str, strip_identity: bool = False) -> str | None:

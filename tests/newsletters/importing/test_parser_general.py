@@ -280,6 +280,16 @@ def test_an_email_newsletter():
     assert issue.confidence >= p.CONFIDENCE_THRESHOLD and not issue.warnings
 
 
+def test_the_header_lines_of_a_saved_email_are_its_masthead():
+    text = EMAIL.replace("Subject:", "From: Bridges Team <news@bridges.example.org>\n"
+                                     "Date: Tue, 15 Sep 2020 10:00\nSubject:")
+    issue = p.parse(text)
+    assert (issue.series, issue.number, issue.date) == (
+        "Bridges Newsletter", 31, datetime.date(2020, 9, 15)
+    )
+    assert [d.reason for d in issue.dropped[:3]] == ["masthead"] * 3
+
+
 def test_a_dash_line_without_footer_words_is_no_footer():
     text = EMAIL.replace("You receive this e-mail because you subscribed at",
                          "Our office moved to").replace("Unsubscribe: https://bridges.example.org/unsubscribe",
