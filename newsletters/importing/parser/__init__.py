@@ -258,7 +258,7 @@ def _parse(
     if lost:
         issue.warnings.append(not_placed_warning(lost))
         issue.dropped = sorted(dropped + lost, key=lambda d: d.line)
-    issue.confidence, issue.confidence_reasons = score(issue, text)
+    issue.confidence, issue.confidence_reasons = score(issue, text, layout)
     return issue
 
 

@@ -37,9 +37,11 @@ def _directory_words(issue: ParsedIssue) -> int:
     )
 
 
-def score(issue: ParsedIssue, text: str) -> tuple[float, list[str]]:
+def score(issue: ParsedIssue, text: str, layout: str = "auto") -> tuple[float, list[str]]:
     """Share of the input's words that are in stories, less a little for each tiny body,
-    one-word title, empty section and warning."""
+    one-word title, empty section and warning, and more for the marks of a wrong layout
+    (_structure_penalties) unless the user chose the layout "one-story", whose one
+    untitled story is what was asked for."""
     stories = [st for s in issue.sections for st in s.stories]
     if not stories:
         return 0.0, ["no stories found"]
@@ -79,7 +81,8 @@ def score(issue: ParsedIssue, text: str) -> tuple[float, list[str]]:
         value -= min(0.2, 0.03 * len(issue.warnings))
         first = issue.warnings[0] if len(issue.warnings[0]) <= 80 else issue.warnings[0][:79] + "…"
         reasons.append(f"{len(issue.warnings)} warning(s), the first: {first}")
-    value -= _structure_penalties(issue, stories, reasons)
+    if layout != "one-story":
+        value -= _structure_penalties(issue, stories, reasons)
     not_placed = [d for d in issue.dropped if d.reason == NOT_PLACED]
     if not_placed:
         # Text the parser could not place is never a confident parse, whatever else holds.

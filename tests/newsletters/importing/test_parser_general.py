@@ -185,6 +185,19 @@ def test_a_titled_section_may_open_with_untitled_text():
     assert score(issue, body * 2) == (1.0, [])
 
 
+def test_the_one_story_layout_is_no_wrong_layout():
+    """The user's way out: one untitled story is what was asked for, and the country
+    headings stay visible as lines of it (they used to vanish: "not placed")."""
+    text = (CORPUS / "steppe_partners_digest.md").read_text(encoding="utf-8")
+    issue = p.parse(text, layout="one-story", filename="steppe_partners_digest.md")
+    assert _titles(issue) == [("", [""])]
+    assert issue.sections[0].stories[0].body.startswith(
+        "**Kazakhstan**\n\n**Bus drivers learn to spot trouble**"
+    )
+    assert _not_placed(issue) == []
+    assert issue.confidence >= p.CONFIDENCE_THRESHOLD, issue.confidence_reasons
+
+
 # ------------------------------------------------------------- Markdown: setext, bold
 
 
