@@ -92,13 +92,11 @@ def account_lines(
     directory stage took: a block must have given the directory at least one of its
     words (a hotline sentence's connecting words, "continues to receive calls", are its
     context, not lost text), else its lines are checked like any other."""
+    texts = [text for text in result_texts(issue) if text]
     words: set[str] = set()
-    marks: set[str] = set()
-    for text in result_texts(issue):
-        if text:
-            words.update(_words(text))
-            if not text.isalnum():
-                marks.update(_marks(text))
+    for text in texts:
+        words.update(_words(text))
+    marks: set[str] | None = None  # made on the first line without a word, if any
     directory_words: set[str] = set()
     for text in directory_texts(issue):
         directory_words.update(_words(text))
@@ -126,6 +124,8 @@ def account_lines(
             line_words = seen[stripped] = _line_words(stripped)
         cut_head, head = head, line_words[-1] if cut and line_words else ""
         if not line_words:
+            if marks is None:
+                marks = {mark for text in texts for mark in _marks(text)}
             if all(mark in marks for mark in _marks(stripped)):
                 continue
         elif all(w in words for w in line_words) or _mended(
