@@ -16,6 +16,7 @@ result to build the sets, one over the input lines.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from ..countries import BY_CODE
@@ -45,12 +46,16 @@ def _country_words(code: str | None) -> str:
     return " ".join((code or "", *country.names, *country.adjectives))
 
 
-def result_texts(issue: ParsedIssue) -> Iterable[str]:
-    """Every piece of text the result holds, whatever part of it."""
+def metadata_texts(issue: ParsedIssue) -> Iterable[str]:
     yield issue.series or ""
     yield issue.title
     if issue.number is not None:
         yield str(issue.number)
+
+
+def result_texts(issue: ParsedIssue) -> Iterable[str]:
+    """Every piece of text the result holds but its metadata (metadata_texts): the
+    sections, stories, key figures and directory."""
     for section in issue.sections:
         yield section.title
         for story in section.stories:
@@ -93,8 +98,14 @@ def account_lines(
     words (a hotline sentence's connecting words, "continues to receive calls", are its
     context, not lost text), else its lines are checked like any other."""
     texts = [text for text in result_texts(issue) if text]
-    words: set[str] = set()
+    have: Counter[str] = Counter()
     for text in texts:
+        have.update(_words(text))
+    # The metadata's words count for the word-set test, not for the counts: the lines
+    # that print them (masthead, running headers) are in ``dropped`` and the made title
+    # repeats the series.
+    words = set(have)
+    for text in metadata_texts(issue):
         words.update(_words(text))
     marks: set[str] | None = None  # made on the first line without a word, if any
     directory_words: set[str] = set()
@@ -108,6 +119,7 @@ def account_lines(
             taken.update(nos)
 
     lost: list[DroppedLine] = []
+    placed: list[tuple[int, str, list[str]]] = []  # lines found by the word-set test
     head = ""  # the start of a word cut by a line-end hyphen on the last non-blank line
     seen: dict[str, list[str]] = {}  # a line's words, once per distinct line
     for no, line in enumerate(source, start=1):
@@ -128,11 +140,35 @@ def account_lines(
                 marks = {mark for text in texts for mark in _marks(text)}
             if all(mark in marks for mark in _marks(stripped)):
                 continue
-        elif all(w in words for w in line_words) or _mended(
-            line_words, cut_head, head, source, no, words
-        ):
+        elif all(w in words for w in line_words):
+            placed.append((no, stripped, line_words))
+            continue
+        elif _mended(line_words, cut_head, head, source, no, words):
             continue
         lost.append(DroppedLine(no, stripped, NOT_PLACED))
+    lost += _short_of_words(placed, have)
+    return sorted(lost, key=lambda d: d.line)
+
+
+def _short_of_words(placed: list[tuple[int, str, list[str]]], have: Counter[str]
+                    ) -> list[DroppedLine]:
+    """Lines whose every word the result holds fewer times than the input's kept lines
+    print it: a heading whose words also stand in the text ("DIRECT ASSISTANCE" over a
+    story on direct assistance) passes the word-set test even when it is lost. Each line
+    found so uses up the shortfall of its words, so one missing occurrence condemns one
+    line, the first that is made only of short words."""
+    need: Counter[str] = Counter()
+    for _, _, line_words in placed:
+        need.update(line_words)
+    short = {w: n - have[w] for w, n in need.items() if n > have[w]}
+    lost: list[DroppedLine] = []
+    if not short:
+        return lost
+    for no, stripped, line_words in placed:
+        if all(short.get(w, 0) > 0 for w in line_words):
+            for w in line_words:
+                short[w] -= 1
+            lost.append(DroppedLine(no, stripped, NOT_PLACED))
     return lost
 
 

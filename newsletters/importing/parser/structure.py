@@ -23,7 +23,10 @@ def apply_layout(items: list[Item], layout: str) -> list[Item]:
         out = [Item("story", "", [], [])]
         for item in items:
             if item.kind in ("section", "story"):
-                out.append(Item("para", f"**{item.text}**", list(item.countries), item.nos))
+                # "KYRGYZSTAN: title" keeps its country, which the heading printed.
+                prefix = "".join(f"{_country_name(code)}: " for code in item.countries)
+                out.append(Item("para", f"**{prefix}{item.text}**", list(item.countries),
+                                item.nos))
             elif item.kind == "country":  # "#### Kazakhstan": its line, as printed
                 out.append(Item("para", f"**{_country_name(item.text)}**", [item.text],
                                 item.nos))

@@ -62,6 +62,29 @@ def test_a_line_a_stage_loses_is_listed_as_not_placed(monkeypatch):
     assert any("not placed anywhere" in r for r in issue.confidence_reasons)
 
 
+def test_a_lost_heading_whose_words_stand_in_the_text_is_found_by_counting(monkeypatch):
+    """"SCHOOL GARDENS" lost while the story speaks of school gardens: each word is in
+    the result, but fewer times than the kept lines print it."""
+    real = p.drop_boilerplate
+
+    def lossy(blocks, dropped=None):
+        kept, notes = real(blocks, dropped)
+        return [b for b in kept if b.text != "SCHOOL GARDENS"], notes
+
+    monkeypatch.setattr(p, "drop_boilerplate", lossy)
+    text = (f"{HEADER}\n\nSCHOOL GARDENS\n\n\nPupils plant trees\n\nThe school gardens "
+            "grew beans this year, and the pupils sold them at the market.\n")
+    issue = p.parse(text)
+    assert _not_placed(issue) == [(3, "SCHOOL GARDENS")]
+
+
+def test_the_tested_texts_repeated_lose_nothing():
+    """Counting is per word over the whole file: a file printing the same paragraph
+    twice (an issue pasted twice) keeps both, so nothing is short."""
+    text = f"{HEADER}\n\nSchools open again\n\n{STORY}\n\n{STORY}\n"
+    assert _not_placed(p.parse(text)) == []
+
+
 def test_words_mended_across_a_line_end_hyphen_and_a_page_break_are_placed():
     text = (f"{HEADER}\n\nSchools open again\n\nThe teachers and the families of the "
             "village com-\n\nbined their savings for a new roof over the school.\n")
