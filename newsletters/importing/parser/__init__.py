@@ -7,8 +7,9 @@ re-exports the names the loader, the exporter and the tests use (``parser.parse`
 Pure Python on purpose: no Django, no database, so every step can be tried on a
 three-line string. ``parse`` is a small pipeline (module in brackets):
 
-    normalise              line endings, odd spaces, BOM                       (normalise)
     read_front_matter      YAML title/series/number/date at the top            (metadata)
+                           an issue export's body is read as written instead  (exported)
+    normalise              line endings, odd spaces, BOM                       (normalise)
     strip_running_headers  "SERIES, ISSUE 6, 02/10/2020" -> series, number, date (headers)
     strip_repeated_headers other page headers, page numbers                    (headers)
     split_blocks           lines -> blocks; conversions without blank lines re-cut (blocks)
@@ -54,10 +55,13 @@ from .directory import (
     parse_hotline_table,
     parse_staff_list,
 )
+from .exported import countries_comment, read_export
 from .figures import canonical_label, extract_key_figures, figures_in_text
 from .headers import RUNNING_HEADER_RE, HeaderInfo, strip_repeated_headers, strip_running_headers
 from .metadata import (
+    EXPORT_FORMAT,
     Metadata,
+    apply_front_matter,
     drop_title_heading,
     extract_masthead,
     from_filename,
@@ -196,11 +200,25 @@ def _parse(
 ) -> ParsedIssue:
     warnings: list[str] = []
     dropped: list[DroppedLine] = []
+    meta = Metadata(number=number, date=date, title=title)
+    # An issue export keeps its text as written (tabs, no-break spaces, line-end spaces
+    # included), so its front matter is looked for before any normalising.
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n")
+    if raw[0].rstrip() == "---":
+        front = read_front_matter(raw, dropped)
+        if front.extra.format == EXPORT_FORMAT:
+            issue = _parse_export(raw, front, meta, series, filename, dropped)
+            if layout != "auto":
+                issue.warnings.append(
+                    f"layout '{layout}' not used: an issue export states its sections and "
+                    "stories"
+                )
+            return issue
+        dropped.clear()
     source = normalise(text).split("\n")
     lines = list(source)
     nos = list(range(1, len(lines) + 1))
 
-    meta = Metadata(number=number, date=date, title=title)
     front = read_front_matter(lines, dropped)
     warnings += front.warnings
     meta.fill(front)
@@ -254,6 +272,15 @@ def _parse(
         date_precision=meta.precision if meta.date else "day",
         dropped=dropped,
     )
+    apply_front_matter(issue, front.extra)
+    stray = [n for n, line in enumerate(source, 1) if countries_comment(line) is not None]
+    if stray:
+        # An export whose "format" line was deleted: say why its countries did not count.
+        warnings.append(
+            f"'<!-- countries: -->' on line {', '.join(map(str, stray[:5]))}"
+            f"{' and more' if len(stray) > 5 else ''}: read only in an issue export (front "
+            f"matter 'format: {EXPORT_FORMAT}'); left in the story's text"
+        )
     lost = account_lines(issue, source, markup, directory_blocks)
     if lost:
         issue.warnings.append(not_placed_warning(lost))
@@ -266,3 +293,38 @@ def _blocks_taken(before: list[Block], after: list[Block]) -> list[list[int]]:
     """The input line numbers of each block a stage took out of the flow of text."""
     kept = {id(b) for b in after}
     return [b.nos for b in before if id(b) not in kept]
+
+
+def _parse_export(
+    lines: list[str], front: Metadata, meta: Metadata, series: str | None,
+    filename: str | None, dropped: list[DroppedLine],
+) -> ParsedIssue:
+    """An issue export (exported.py): its front matter and its body as written. Its
+    structure is stated, not guessed, so its confidence is 1; its key figures are those
+    of the front matter only."""
+    warnings = list(front.warnings)
+    meta.fill(front)
+    meta.fill(from_filename(filename))
+    meta.fill(Metadata(series=series.strip() if series and series.strip() else None))
+    if meta.series is None and meta.number is None and meta.date is None:
+        raise ParseError(
+            "no recognisable issue: no series, number or date found and no --series given"
+        )
+    sections = read_export(lines, warnings)
+    if not any(s.stories for s in sections):
+        warnings.append("no stories found")
+    issue = ParsedIssue(
+        series=meta.series,
+        number=meta.number,
+        date=meta.date,
+        title=meta.title or make_title(meta.series, meta.number, meta.date, sections,
+                                       meta.precision if meta.date else "day"),
+        sections=sections,
+        key_figures=[],
+        directory=ParsedDirectory(),
+        warnings=warnings,
+        date_precision=meta.precision if meta.date else "day",
+        dropped=dropped,
+    )
+    apply_front_matter(issue, front.extra)
+    return issue

@@ -5,7 +5,16 @@ from __future__ import annotations
 import re
 
 from .model import DroppedLine
-from .text import FIGURE_LINE_RE, KEEP_HYPHEN_PREFIXES, LIST_ITEM_RE, _plain, plain_unescaped
+from .text import (
+    FIGURE_LINE_RE,
+    KEEP_HYPHEN_PREFIXES,
+    LIST_ITEM_RE,
+    _plain,
+    aligned_row,
+    is_pipe_table,
+    is_table_row,
+    plain_unescaped,
+)
 
 
 class Block:
@@ -75,7 +84,10 @@ def split_blocks(
     indents: list[int] = []
 
     def close() -> None:
-        if len(current) >= LONG_BLOCK_LINES:
+        # A table is never re-cut: its rows are short or long as the table makes them.
+        if len(current) >= LONG_BLOCK_LINES and not (
+            is_table_row(current[0]) or is_pipe_table(current[:2])
+        ):
             blocks.extend(_resplit(current, current_nos, indents))
         else:
             blocks.append(Block(current, nos=current_nos))
@@ -171,11 +183,15 @@ def _looks_like_heading(line: str) -> bool:
 def join_lines(lines: list[str]) -> str:
     """Join the lines of one paragraph: soft breaks become spaces, a word split by a
     line-end hyphen is mended ("Com-" + "bating"), real hyphens stay ("Jalal-" + "Abad"),
-    list items keep their own lines."""
+    list items keep their own lines, and so do the rows of a table (a Markdown pipe
+    table, or label-and-figure rows aligned with dot leaders or spaces): joined into one
+    line a table is destroyed."""
     # Pieces joined once at the end, and only the last piece is looked at: building the
     # string line by line and re-reading it made a block of many short lines quadratic.
     if len(lines) == 1:
         return lines[0].strip()
+    if is_pipe_table(lines):  # "a | b" over "--- | ---": rows without a leading pipe too
+        return "\n".join(line.strip() for line in lines if line.strip())
     parts: list[str] = []
     line_start, line_len = 0, 0  # where the output's last line starts in parts, its length
     for raw in lines:
@@ -188,8 +204,11 @@ def join_lines(lines: list[str]) -> str:
         elif line[0] in _LIST_OR_FIGURE_START and (LIST_ITEM_RE.match(line) or (
             _is_figure_line(line) and line_len <= 100
             and _is_figure_line("".join(parts[line_start:]))
-        )):
-            parts += ["\n", line]  # list items and "1,377 hotline calls" figure lines
+        )) or (line[0] == "|" and is_table_row(line)) or (
+            line_len <= 160 and aligned_row(line) and aligned_row("".join(parts[line_start:]))
+        ):
+            # list items, "1,377 hotline calls" figure lines, table rows
+            parts += ["\n", line]
             line_start, line_len = len(parts) - 1, len(line)
         else:
             cut, add = _joint(parts[-1], line, " ")
@@ -202,14 +221,15 @@ def join_lines(lines: list[str]) -> str:
 
 # A list item or a figure line ("**1,377** calls") starts with one of these; other lines
 # skip the two patterns.
-_LIST_OR_FIGURE_START = frozenset("-*•_0123456789[<")
+_LIST_OR_FIGURE_START = frozenset("-*•_0123456789[<|")
 
 
 def _is_figure_line(line: str) -> bool:
     return len(line) <= 100 and bool(FIGURE_LINE_RE.match(_plain(line)))
 
 
-HYPHEN_END_RE = re.compile(r"([A-Za-zА-Яа-я]+)-$")
+# Letters of any script ([А-Яа-я] missed Ё, Ң, Ө, Ү): "Com-", "Жалал-".
+HYPHEN_END_RE = re.compile(r"([^\W\d_]+)-$")
 
 
 def _joint(left: str, right: str, sep: str) -> tuple[int, str]:

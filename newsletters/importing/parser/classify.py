@@ -17,6 +17,7 @@ from .text import (
     _ends_sentence,
     _is_capital,
     _plain,
+    next_sentence_start,
     smart_title,
 )
 
@@ -31,7 +32,8 @@ class Item:
 
 # Only the "COUNTRY:" prefix is a pattern; the rest is trimmed with str methods, because
 # "\s*\**\s*(\S.*?)\**$" backtracked quadratically on long runs of spaces or stars.
-COUNTRY_HEADING_RE = re.compile(r"^\**\s*([A-Za-z’' ]{4,30}?)\s*:")
+# Letters of any script: "КАЗАХСТАН: семинар ..." is a country heading too.
+COUNTRY_HEADING_RE = re.compile(r"^\**\s*((?:[^\W\d_]|[’' ]){4,30}?)\s*:")
 
 
 
@@ -227,6 +229,9 @@ CONTINUED_ANY_RE = re.compile(
 )
 
 
+_INITIAL_END = re.compile(r"(?:^|[\s(])[A-ZА-Я]\.$").search
+
+
 def _caption_items(block: Block) -> list[Item]:
     """A caption is the "Photo ..." line; what follows it in the same block is story text,
     unless it keeps talking about the photo."""
@@ -236,15 +241,17 @@ def _caption_items(block: Block) -> list[Item]:
             Item("para", join_lines(block.lines[1:]), nos=block.nos[1:]),
         ]
     text = block.text
-    # Not after an initial ("Credit: A. Ronn") nor inside brackets: no sentence ends there.
-    m = re.match(r"^(.+?(?<!\b[A-Z])[.!?])\s+(?=[A-Z])(.*)$", text, re.S)
-    talks_of_photo = m and re.search(r"\bphotos?\b", m.group(2), re.IGNORECASE)
-    if m and m.group(1).count("(") != m.group(1).count(")"):
-        m = None
-    if m and len(m.group(1).split()) >= 3 and not talks_of_photo:
+    # The caption is the first sentence: up to ". " before a capital of any script.
+    cut = next_sentence_start(text)
+    first, rest = (text[:cut].rstrip(), text[cut:]) if cut is not None else (text, "")
+    if cut is not None and (_INITIAL_END(first) or first.count("(") != first.count(")")):
+        # "(Credit: A. Ronn)": after an initial or inside brackets no sentence ends.
+        cut, first, rest = None, text, ""
+    talks_of_photo = re.search(r"\b(?:photos?|фото\w{0,4})\b", rest, re.IGNORECASE)
+    if cut is not None and len(first.split()) >= 3 and not talks_of_photo:
         return [
-            Item("caption", _plain(m.group(1)), nos=block.nos),
-            Item("para", m.group(2), nos=block.nos),
+            Item("caption", _plain(first), nos=block.nos),
+            Item("para", rest, nos=block.nos),
         ]
     return [Item("caption", _plain(text), nos=block.nos)]
 
@@ -262,6 +269,9 @@ def _continues(left: str, right: str) -> bool:
     tail = left[-200:]
     if LIST_ITEM_RE.match(right) or _ends_sentence(tail) or _IS_RULE(tail):
         return False
+    last_line = tail.rsplit("\n", 1)[-1]
+    if tail.endswith("|") or right.startswith("|") or "\n" in tail and " | " in last_line:
+        return False  # a table ends where it ends: no sentence runs on from it
     words = tail.split()
     last_word = _NON_WORD_RE.sub("", words[-1]).lower() if words else ""
     return right[:1].islower() or last_word in FUNCTION_WORDS or left.endswith("-")

@@ -14,7 +14,7 @@ import pytest
 
 from newsletters.importing import parser as p
 from newsletters.importing.reader import SourceText, decode, iter_sources
-from tests.fixtures.archive_styles.expected import EXPECTED
+from tests.fixtures.archive_styles.expected import EXPECTED, PENDING
 
 CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "archive_styles"
 
@@ -37,6 +37,13 @@ def test_the_corpus_has_ten_styles_and_every_file_has_expectations():
     assert len(files) >= 10
 
 
+def _pending(request, name: str, aspect: str) -> None:
+    """Mark the test xfail (strict) when this part of the file waits for another branch."""
+    reason = PENDING.get((name, aspect))
+    if reason:
+        request.applymarker(pytest.mark.xfail(reason=reason, strict=True))
+
+
 def _fold(text: str, name: str) -> str:
     return text.casefold() if "encoding" in EXPECTED[name] else text
 
@@ -53,7 +60,8 @@ def test_metadata(parsed, name):
 
 
 @pytest.mark.parametrize("name", EXPECTED)
-def test_sections_and_stories(parsed, name):
+def test_sections_and_stories(parsed, name, request):
+    _pending(request, name, "sections")
     issue, want = parsed[name], EXPECTED[name]
     got = [
         (_fold(s.title, name), [_fold(st.title, name) for st in s.stories])
@@ -71,7 +79,8 @@ def test_sections_and_stories(parsed, name):
 
 
 @pytest.mark.parametrize("name", EXPECTED)
-def test_phrases_are_in_their_stories(parsed, name):
+def test_phrases_are_in_their_stories(parsed, name, request):
+    _pending(request, name, "phrases")
     issue, want = parsed[name], EXPECTED[name]
     bodies = {_fold(st.title, name): st.body for s in issue.sections for st in s.stories}
     for title, phrases in want["phrases"].items():
