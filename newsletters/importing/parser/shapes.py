@@ -9,8 +9,9 @@ plain before it runs.
 - Stories numbered "1. Title", "2. Title" (at least two, counting from 1): each number
   line is the story's title (without its number), the lines under it its text.
 - A title line glued to its text (no blank line between, "Mobile clinic reaches twelve
-  villages" over the story's long lines, or over a "By Mira Tal" byline) is cut off as
-  the story's title; the byline stays the first line of the text.
+  villages" over the story's lines, at most 60% as long as the longest, the last ending a
+  sentence; or over a "By Mira Tal" byline) is cut off as the story's title; the byline
+  stays the first line of the text.
 - A short line right above such a title ("Lowland Province") is a sub-heading (a region,
   a district): it marks the story, as the first line of its text, instead of becoming an
   empty story of its own.
@@ -197,7 +198,7 @@ def _glued_titles(blocks: list[Block]) -> list[Block]:
             and not _is_capital(block.lines[0])
             and (
                 BYLINE_RE.match(_plain(block.lines[1])) is not None
-                or len(block.lines) >= 3 and _ends_sentence(block.lines[-1])
+                or _ends_sentence(block.lines[-1])
                 and len(block.lines[0]) < 0.6 * max(len(line) for line in block.lines[1:])
             )
         ):
