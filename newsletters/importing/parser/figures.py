@@ -150,31 +150,6 @@ def _figure_line(m: re.Match) -> ParsedKeyFigure:
     return ParsedKeyFigure(label, value, unit)
 
 
-FIGURES_HEADING_RE = re.compile(
-    r"^(?:key |facts and )?(?:figures|numbers)(?: of the (?:month|quarter|year))?$"
-    r"|^(?:the )?(?:month|quarter|year) in (?:figures|numbers)$|^in (?:figures|numbers)$",
-    re.IGNORECASE,
-)
-
-
-def drop_figure_headings(items: list[Item], dropped: list[DroppedLine] | None) -> list[Item]:
-    """A "KEY FIGURES" heading whose figures all went to the key figures holds nothing
-    now: it is listed in ``dropped`` as "key figure" rather than left an empty section
-    (or a section over the next part's story: figures never title stories)."""
-    kept: list[Item] = []
-    for k, item in enumerate(items):
-        nxt = items[k + 1] if k + 1 < len(items) else None
-        if (
-            item.kind in ("section", "story") and FIGURES_HEADING_RE.match(item.text.strip())
-            and (nxt is None or nxt.kind in ("section", "story"))
-        ):
-            if dropped is not None:
-                dropped.extend(DroppedLine(no, "", "key figure") for no in item.nos)
-            continue
-        kept.append(item)
-    return kept
-
-
 def extract_key_figures(
     items: list[Item], dropped: list[DroppedLine] | None = None
 ) -> tuple[list[Item], list[ParsedKeyFigure]]:
@@ -268,7 +243,7 @@ def extract_key_figures(
     unique: dict[str, ParsedKeyFigure] = {}
     for f in figures:
         unique.setdefault(f.label, f)
-    return drop_figure_headings(kept, dropped), list(unique.values())
+    return kept, list(unique.values())
 
 
 def _is_label(text: str) -> bool:
