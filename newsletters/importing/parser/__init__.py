@@ -290,9 +290,22 @@ def _parse(
 
 
 def _blocks_taken(before: list[Block], after: list[Block]) -> list[list[int]]:
-    """The input line numbers of each block a stage took out of the flow of text."""
-    kept = {id(b) for b in after}
-    return [b.nos for b in before if id(b) not in kept]
+    """The input line numbers of each block a stage took out of the flow of text. The
+    stage keeps the order of what it keeps, so one walk along both lists finds them; a
+    few blocks it made anew (what is left under a contacts heading) are stepped over.
+    A kept block behind more new ones than that counts as taken: its lines are then
+    checked against the directory first, never lost from the account."""
+    taken: list[list[int]] = []
+    k = 0
+    for block in before:
+        j = k
+        while j < len(after) and j < k + 8 and after[j] is not block:
+            j += 1
+        if j < len(after) and after[j] is block:
+            k = j + 1
+        else:
+            taken.append(block.nos)
+    return taken
 
 
 def _parse_export(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from itertools import chain
 
 from ..countries import BY_CODE
 from .model import DroppedLine, ParsedIssue
@@ -157,9 +158,7 @@ def _short_of_words(placed: list[tuple[int, str, list[str]]], have: Counter[str]
     story on direct assistance) passes the word-set test even when it is lost. Each line
     found so uses up the shortfall of its words, so one missing occurrence condemns one
     line, the first that is made only of short words."""
-    need: Counter[str] = Counter()
-    for _, _, line_words in placed:
-        need.update(line_words)
+    need = Counter(chain.from_iterable(line_words for _, _, line_words in placed))
     short = {w: n - have[w] for w, n in need.items() if n > have[w]}
     lost: list[DroppedLine] = []
     if not short:
