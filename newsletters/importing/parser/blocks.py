@@ -21,7 +21,7 @@ class Block:
     """Lines between blank lines. A plain class with slots, not a dataclass: a file of
     100,000 one-word paragraphs makes 100,000 of them, and their cost counts."""
 
-    __slots__ = ("lines", "blank_after", "md_level", "nos", "text", "plain", "_heading")
+    __slots__ = ("lines", "blank_after", "md_level", "nos", "text", "plain", "_heading", "kind")
 
     def __init__(
         self,
@@ -38,6 +38,9 @@ class Block:
         self.text = join_lines(lines)
         self.plain = _plain(self.text)
         self._heading: str | None = None
+        # Set when an earlier stage already knows what the block is ("story" heading or
+        # "para"), so classify_blocks does not guess: the rest of a "Contacts" part.
+        self.kind: str | None = None
 
     def __repr__(self) -> str:
         return f"Block({self.lines!r}, blank_after={self.blank_after}, md_level={self.md_level})"
@@ -59,13 +62,22 @@ def drop_block(dropped: list[DroppedLine] | None, block: Block, reason: str) -> 
 
 
 MD_HEADING_RE = re.compile(r"^(#{1,6})\s+(\S.*)$")
+# A setext underline: "=====" makes the line above a level-1 heading, "-----" level 2.
+SETEXT_RE = re.compile(r"^(?:={2,}|-{2,})$")
+SETEXT_MAX_CHARS = 120
 
 
-def split_blocks(lines: list[str], nos: list[int] | None = None) -> list[Block]:
+def split_blocks(
+    lines: list[str], nos: list[int] | None = None, markup: list[int] | None = None
+) -> list[Block]:
     """Group lines into blocks separated by blank lines; a Markdown heading is always a
     block of its own. How many blank lines follow a block is kept: it separates
     section headings from story headings in plain-text files. ``nos`` are the lines'
-    numbers in the input (1, 2, 3 ... when not given)."""
+    numbers in the input (1, 2, 3 ... when not given).
+
+    A single short line underlined with "===" or "---" (setext Markdown) is a heading of
+    level 1 or 2, like "#" and "##"; the underline's number goes to ``markup``. Under a
+    paragraph of several lines "---" stays what it was (a rule, or the paragraph's own)."""
     blocks: list[Block] = []
     current: list[str] = []
     current_nos: list[int] = []
@@ -90,6 +102,17 @@ def split_blocks(lines: list[str], nos: list[int] | None = None) -> list[Block]:
                 current, current_nos, indents = [], [], []
             if blocks:
                 blocks[-1].blank_after += 1
+            continue
+        if (
+            len(current) == 1 and stripped[0] in "=-" and SETEXT_RE.match(stripped)
+            and len(current[0]) <= SETEXT_MAX_CHARS and not SETEXT_RE.match(current[0])
+        ):
+            level = 1 if stripped[0] == "=" else 2
+            text = current[0].lstrip("#").strip() or current[0]
+            blocks.append(Block([text], md_level=level, nos=current_nos))
+            current, current_nos, indents = [], [], []
+            if markup is not None:
+                markup.append(no)
             continue
         m = MD_HEADING_RE.match(stripped) if stripped[0] == "#" else None
         if m:

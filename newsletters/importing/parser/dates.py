@@ -1,5 +1,6 @@
 """Dates and issue numbers as newsletters print them: "15/01/2021", "1 March 2022",
-"January 1984", "April - June 2014", "Q2 2014"; "Issue 9", "No. 6", "Vol. I - No. 6".
+"January 1984", "April - June 2014", "Q2 2014", "Summer 2021"; "Issue 9", "No. 6",
+"Vol. I - No. 6".
 
 Russian too, as the Central Asian archives print it: month names in any grammatical case
 ("май 2019 г.", "15 мая 2019 года", "апрель – июнь 2014"), quarters ("I квартал 2020",
@@ -59,12 +60,20 @@ DATE_FORMS = [
         r"\s+(?:квартал[а-я]{0,2}|кв\.)\s+(?P<y>\d{4})\b", re.I
     )),
     ("month", re.compile(rf"\b(?P<mn>{_M})\s+(?P<y>\d{{4}})\b", re.I)),
+    ("month", re.compile(r"\b(?P<season>spring|summer|autumn|fall|winter)\s+(?P<y>\d{4})\b",
+                         re.I)),
     ("month", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})\b")),
 ]
 _QUARTER_WORDS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4,
     "перв": 1, "втор": 2, "трет": 3, "четв": 4, "i": 1, "ii": 2, "iii": 3, "iv": 4,
 }
+# A season printed as the date ("Summer 2021") is read as its first month, with month
+# precision: the meteorological seasons of the northern hemisphere, where the archive's
+# organisations are; "Winter 2021" is the winter that starts in December 2021. The issue
+# page then says "June 2021"; the printed season stays in the masthead line (dropped as
+# "masthead", so it is listed) and an editor can correct the date in the preview.
+SEASON_MONTHS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 # "Issue 9", "No. 6", "Vol. I - No. 6", "Volume 1, Number 6", "Newsletter 7", "№4", "#12";
 # Russian "Выпуск 3", "Вып. 3", "Номер 4", Kyrgyz "Чыгарылыш 2".
 NUMBER_RE = re.compile(
@@ -115,7 +124,10 @@ def find_date(text: str) -> tuple[datetime.date, str] | None:
                     quarter = _QUARTER_WORDS.get(word) or _QUARTER_WORDS[word[:4]]
                     when = datetime.date(year, 3 * quarter - 2, 1)
             else:
-                month = _month(g["mn"]) if g.get("mn") else int(g["m"])
+                if g.get("season"):
+                    month = SEASON_MONTHS[g["season"].lower()]
+                else:
+                    month = _month(g["mn"]) if g.get("mn") else int(g["m"])
                 when = datetime.date(year, month, int(g["d"]) if g.get("d") else 1)
         except (ValueError, KeyError):
             continue

@@ -204,6 +204,13 @@ def extract_directory(
                             seen_emails.add(email.lower())
                             bucket.append(email)
             continue
+        end = _contact_heading_part(blocks, i)
+        if end is not None:  # "Contact us" as a heading, over contact lines only
+            drop_block(dropped, block, "directory heading")
+            _file_contact_lines([ln for b in blocks[i + 1:end] for ln in b.lines],
+                                offices, seen_emails)
+            i = end
+            continue
         if block.md_level is None and _is_hotline_sentence(block.text):
             directory.hotlines += parse_hotline_sentence(_plain(block.text))
             i += 1
@@ -231,6 +238,45 @@ def extract_directory(
     directory.offices = [ParsedOffice(code, emails) for code, emails in offices.items()]
     directory.hotlines = _dedupe_hotlines(directory.hotlines)
     return kept, directory
+
+
+def _contact_heading_part(blocks: list[Block], i: int) -> int | None:
+    """For a Markdown or setext heading that says "Contact us" ("Contacts", "Contact our
+    offices"), the index after its part when every block under it, up to the next
+    heading, is contact lines ("KAZAKHSTAN: kz@example.org"); else None, and the part is
+    left to the later stages (text they keep visible)."""
+    block = blocks[i]
+    if block.md_level is None or not CONTACT_HEADING_RE.match(block.heading_text):
+        return None
+    end = i + 1
+    while end < len(blocks) and blocks[end].md_level is None and all(
+        _contact_line_code(ln)[0] for ln in blocks[end].lines
+    ):
+        end += 1
+    if end == i + 1 or (end < len(blocks) and blocks[end].md_level is None):
+        return None
+    return end
+
+
+CONTACT_HEADING_RE = re.compile(
+    r"^\W*(?:contacts?|contact (?:us|our (?:country )?(?:offices|missions)|details))\W*$",
+    re.IGNORECASE,
+)
+
+
+def _file_contact_lines(lines: list[str], offices: dict[str, list[str]],
+                        seen_emails: set[str]) -> None:
+    """Contact lines -> office addresses, each under the country named last."""
+    current: str | None = None
+    for line in lines:
+        _, code, emails = _contact_line_code(line)
+        current = code or current
+        if current:
+            bucket = offices.setdefault(current, [])
+            for email in emails:
+                if email.lower() not in seen_emails:
+                    seen_emails.add(email.lower())
+                    bucket.append(email)
 
 
 def _is_contact_start(block: Block) -> bool:

@@ -7,6 +7,7 @@ as "key figure", and no empty section or story is left behind."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from .classify import Item
 from .model import DroppedLine, ParsedKeyFigure
@@ -127,11 +128,26 @@ def figures_in_text(text: str) -> tuple[list[ParsedKeyFigure], bool]:
         for ln in lines:
             m = FIGURE_LINE_RE.match(ln)
             assert m is not None
-            label, unit = canonical_label(m.group(2))
-            figures.append(ParsedKeyFigure(label, _to_int(m.group(1)), unit))
+            figures.append(_figure_line(m))
         return figures, True
     single_sentence = next_sentence_start(plain) is None
     return figures, bool(figures) and single_sentence and len(plain.split()) <= 30
+
+
+def _figure_line(m: re.Match) -> ParsedKeyFigure:
+    """A figure line's value as newsletters/figures.py reads a printed value: "1,250" ->
+    1250, "12.5" -> Decimal("12.5"), "37%" -> 37 with the unit "%" (a share, whatever
+    its label counts: "37% of calls to the hotline came from women")."""
+    number, percent, raw = m.group(1), m.group(2), m.group(3)
+    value: int | Decimal = (
+        Decimal(number.replace(",", "").replace(" ", "")) if "." in number else _to_int(number)
+    )
+    if percent:
+        label = raw.strip()
+        label = label[3:] if label.lower().startswith("of ") else label
+        return ParsedKeyFigure(label[:1].upper() + label[1:], value, "%")
+    label, unit = canonical_label(raw)
+    return ParsedKeyFigure(label, value, unit)
 
 
 def extract_key_figures(

@@ -505,7 +505,10 @@ def read_masthead(blocks: list[Block], dropped: list[DroppedLine] | None = None
                 meta.number = number
             if when and meta.date is None:
                 meta.date, meta.precision = when
-            if number is None and not when and meta.series is None and _is_title_case(line):
+            if (
+                number is None and not when and meta.series is None and _is_title_case(line)
+                and not EMAIL_HEADER_RE.match(line)
+            ):
                 if _is_generic(line):
                     generic = generic or _series_name(line)
                 else:
@@ -516,10 +519,15 @@ def read_masthead(blocks: list[Block], dropped: list[DroppedLine] | None = None
             title_block = None
         if meta.series is None:
             # The name printed before the number: "THE COURIER, Vol. 2, No. 3", or under a
-            # generic banner "Проект «Безопасная дорога» № 5, май 2019 г.".
-            first = next((n for n, (num, when) in enumerate(zip(numbers, dates, strict=True))
-                          if num is not None or when), None)
-            if first is not None and (first == 0 or generic):
+            # generic banner "Проект «Безопасная дорога» № 5, май 2019 г."; a saved e-mail's
+            # "From:" and "Date:" lines aside ("Subject: Bridges Newsletter - No. 31").
+            first = next((n for n, (line, num, when)
+                          in enumerate(zip(block.lines, numbers, dates, strict=True))
+                          if (num is not None or when) and not EMAIL_HEADER_RE.match(line)),
+                         None)
+            if first is not None and (
+                first == 0 or generic or EMAIL_HEADER_RE.match(block.lines[0])
+            ):
                 meta.series = _series_name(block.lines[first], strip_identity=True)
         consumed.append(k)
     meta.series = meta.series or generic
@@ -533,10 +541,16 @@ def _is_title_case(line: str) -> bool:
     return bool(words) and sum(w[:1].isupper() for w in words) >= max(1, len(words) - 2)
 
 
+# An issue sent as an e-mail and saved with its subject line: "Subject: Bridges Newsletter".
+EMAIL_SUBJECT_RE = re.compile(r"^(?:(?:subject|fwd?|re)\s*:\s*)+", re.IGNORECASE)
+# The other header lines of a saved e-mail name a sender or a time, never the series.
+EMAIL_HEADER_RE = re.compile(r"^(?:from|to|cc|bcc|sent|date|reply-to)\s*:", re.IGNORECASE)
+
+
 def _series_name(line: str, strip_identity: bool = False) -> str | None:
     """The series from a banner line, without the number and date printed beside it
     ("THE COURIER, Vol. 2, No. 3" -> "The Courier" with ``strip_identity``)."""
-    text = _plain(line).strip(" #*_")
+    text = EMAIL_SUBJECT_RE.sub("", _plain(line).strip(" #*_"))
     if strip_identity:
         m = re.search(
             r"[,\-–—|·•]?\s*(?:\bvol|\bissue|\bno\b|\bnumber|№|#|\bвып|\bтом\b)", text, re.I

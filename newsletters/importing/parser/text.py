@@ -199,8 +199,11 @@ def _to_int(number: str) -> int:
 
 
 
-# "1,377 hotline calls", "140 консультаций": a label of letters in any script.
-FIGURE_LINE_RE = re.compile(rf"^({NUM})\s+([^\W\d_](?:[^\W\d_]|['’ \-]){{2,60}})$")
+# "1,250 returning workers counselled", "37% of calls came from women", "12.5% ...",
+# "140 консультаций": the number, its "%" if any, a label of letters in any script.
+FIGURE_LINE_RE = re.compile(
+    rf"^({NUM}(?:\.\d{{1,4}})?)( ?%)?\s+([^\W\d_](?:[^\W\d_]|['’ \-]){{2,60}})$"
+)
 
 
 def _is_capital(text: str) -> bool:

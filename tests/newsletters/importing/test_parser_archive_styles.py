@@ -102,12 +102,26 @@ def test_directory_and_dropped_lines(parsed, name):
 def test_confident_and_nothing_lost(parsed, name):
     issue = parsed[name]
     assert issue.confidence >= p.CONFIDENCE_THRESHOLD, issue.confidence_reasons
-    assert issue.warnings == []
+    assert issue.warnings == EXPECTED[name].get("warnings", [])
+    assert not [d for d in issue.dropped if d.reason == p.NOT_PLACED]
     # No story text in the dropped lines: every dropped line's words are not in a body.
     bodies = " ".join(st.body for s in issue.sections for st in s.stories)
     for d in issue.dropped:
         if d.reason not in ("masthead", "running header", "front matter"):
             assert d.text not in bodies
+
+
+@pytest.mark.parametrize("name", [n for n in EXPECTED if "figures" in EXPECTED[n]])
+def test_key_figures(parsed, name):
+    got = [(f.label, f.value, f.unit) for f in parsed[name].key_figures]
+    assert got == EXPECTED[name]["figures"]
+
+
+@pytest.mark.parametrize("name", [n for n in EXPECTED if "captions" in EXPECTED[n]])
+def test_captions(parsed, name):
+    stories = {st.title: st for s in parsed[name].sections for st in s.stories}
+    for title, captions in EXPECTED[name]["captions"].items():
+        assert [ph.caption for ph in stories[title].photos] == captions
 
 
 def test_images_leave_the_body_with_alt_and_caption(parsed):
