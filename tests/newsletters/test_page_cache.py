@@ -202,7 +202,7 @@ def test_state_reads_newest_live_time_and_next_go_live():
 def test_a_worker_reuses_the_state_it_read_for_a_moment_only(client, issue, monkeypatch):
     import time
 
-    from newsletters import caching
+    from core import caching
 
     monkeypatch.setattr(caching, "STATE_MEMO_SECONDS", 0.3)
     caching.forget_state()
@@ -223,7 +223,7 @@ def test_a_worker_reuses_the_state_it_read_for_a_moment_only(client, issue, monk
 def test_dummy_cache_means_every_request_renders(client, issue, monkeypatch):
     from django.test import override_settings
 
-    from newsletters import caching
+    from core import caching
     from tests.querycount import count_queries
 
     monkeypatch.setattr(caching, "STATE_MEMO_SECONDS", 0.3)
