@@ -31,6 +31,7 @@ from nested_admin import (
 )
 from nested_admin.nested import NestedInlineAdminFormset
 
+from .admin_editor_jinja import STACKED, TABULAR
 from .admin_views import valid_pk
 from .exporting_zip import zip_response
 from .figures import KeyFigureForm
@@ -166,6 +167,7 @@ class SortableInline:
 
 class PhotoEditorInline(SortableInline, NestedTabularInline):
     model = Photo
+    template = TABULAR
     fields = ["thumbnail", "image", "caption", "alt_text", "credit", "position"]
     readonly_fields = ["thumbnail"]
     formset = PrefetchedFormSet
@@ -189,6 +191,7 @@ class PhotoEditorInline(SortableInline, NestedTabularInline):
 class StoryEditorInline(SortableInline, NestedStackedInline):
     model = Story
     fk_name = "section"
+    template = STACKED
     # The slug is made from the title; it can be changed on the story's own page.
     fields = ["title", "body", "countries", "position"]
     formset = PrefetchedFormSet
@@ -215,6 +218,7 @@ class StoryEditorInline(SortableInline, NestedStackedInline):
 
 class SectionEditorInline(SortableInline, NestedStackedInline):
     model = Section
+    template = STACKED
     fields = ["title", "position"]
     inlines = [StoryEditorInline]
     classes = ["section-inline"]
@@ -233,6 +237,7 @@ class SectionEditorInline(SortableInline, NestedStackedInline):
 
 class KeyFigureEditorInline(SortableInline, NestedTabularInline):
     model = KeyFigure
+    template = TABULAR
     # As printed: "1,650", "12.5", "37%" (newsletters/figures.py).
     form = KeyFigureForm
     fields = ["label", "value", "unit", "note", "position"]
