@@ -18,10 +18,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from nested_admin import (
     NestedInlineFormSet,
@@ -31,7 +29,7 @@ from nested_admin import (
 )
 from nested_admin.nested import NestedInlineAdminFormset
 
-from .admin_editor_jinja import STACKED, TABULAR
+from .admin_editor_jinja import STACKED, TABULAR, render_jinja
 from .admin_views import valid_pk
 from .exporting_zip import zip_response
 from .figures import KeyFigureForm
@@ -90,7 +88,7 @@ class MarkdownBodyWidget(forms.Textarea):
     returned, never the editor's text itself.
     """
 
-    template_name = "admin/newsletters/widgets/markdown_body.html"
+    template_name = "admin/newsletters/widgets/markdown_body.jinja"
 
     def __init__(self, attrs=None):
         super().__init__({"rows": 8, "class": "vLargeTextField md-body", **(attrs or {})})
@@ -105,9 +103,9 @@ class MarkdownBodyWidget(forms.Textarea):
         return context
 
     def _render(self, template_name, context, renderer=None):
-        # The project's template engine (templates/ is not among the form renderer's
-        # folders); the template escapes every value itself.
-        return mark_safe(render_to_string(template_name, context))  # noqa: S308
+        # The editor's Jinja2 templates (templates/ is not among the form renderer's
+        # folders); every value is escaped as Django escapes it.
+        return render_jinja(template_name, context)
 
 
 def _country_choices(request) -> list[tuple]:
@@ -162,6 +160,19 @@ class SortableInline:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_formset(self, request, obj=None, **kwargs):
+        # nested-admin asks for the formset class once per parent row (30 stories: 30
+        # photo formset classes, each with its ModelForm class and fields). For a GET
+        # they are all the same class, since none of the editor's inlines decides
+        # anything per row (permissions, extra rows, read-only fields): it is built
+        # once per request. A POST builds them as usual.
+        if request.method != "GET" or kwargs:
+            return self.build_formset(request, obj, **kwargs)
+        built = request.__dict__.setdefault("_editor_formsets", {})
+        if type(self) not in built:
+            built[type(self)] = self.build_formset(request, obj)
+        return built[type(self)]
+
+    def build_formset(self, request, obj=None, **kwargs):
         return _fast_formset(super().get_formset(request, obj, **kwargs))
 
 
@@ -173,11 +184,11 @@ class PhotoEditorInline(SortableInline, NestedTabularInline):
     formset = PrefetchedFormSet
     classes = ["photo-inline"]
 
-    def get_formset(self, request, obj=None, **kwargs):
+    def build_formset(self, request, obj=None, **kwargs):
         from .admin import PhotoForm
 
         kwargs.setdefault("form", PhotoForm)
-        return super().get_formset(request, obj, **kwargs)
+        return super().build_formset(request, obj, **kwargs)
 
     @admin.display(description="photo")
     def thumbnail(self, obj):
@@ -210,8 +221,8 @@ class StoryEditorInline(SortableInline, NestedStackedInline):
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
+    def build_formset(self, request, obj=None, **kwargs):
+        formset = super().build_formset(request, obj, **kwargs)
         formset.form = _shared_choices_form(formset.form, _country_choices(request))
         return formset
 

@@ -79,12 +79,17 @@ def environment() -> jinja2.Environment:
     return env
 
 
+def render_jinja(name: str, context: dict) -> str:
+    """The editor's Jinja2 template `name` rendered with `context`."""
+    # Every value in the templates is escaped by _finalize or is already safe HTML.
+    return mark_safe(environment().get_template(name).render(context))  # noqa: S308
+
+
 def render_inline(inline_admin_formset, last_in_loop=True) -> str:
     """One inline (and the inlines nested in its rows) as its Jinja2 template writes it."""
-    template = environment().get_template(inline_admin_formset.opts.template.name)
-    # Every value in the template is escaped by _finalize or is a safe widget rendering.
-    return mark_safe(  # noqa: S308
-        template.render(inline_admin_formset=inline_admin_formset, last_in_loop=last_in_loop)
+    return render_jinja(
+        inline_admin_formset.opts.template.name,
+        {"inline_admin_formset": inline_admin_formset, "last_in_loop": last_in_loop},
     )
 
 
