@@ -30,12 +30,14 @@ from nested_admin import (
 from nested_admin.nested import NestedInlineAdminFormset
 
 from .admin_editor_jinja import STACKED, TABULAR, render_jinja
+from .admin_pending import overlay_pending, pending_rows, preview_view
 from .admin_views import valid_pk
 from .exporting_zip import zip_response
 from .figures import KeyFigureForm
 from .form_rendering import FastFormRenderer
 from .markdown import render_markdown
 from .models import KeyFigure, Photo, Section, Story
+from .roles import can_publish
 
 
 class EditorInlineAdminFormset(NestedInlineAdminFormset):
@@ -61,6 +63,38 @@ class IssueEditorMixin(NestedModelAdminMixin):
 
     inline_admin_formset_helper_cls = EditorInlineAdminFormset
 
+    def get_object(self, request, object_id, from_field=None):
+        issue = super().get_object(request, object_id, from_field)
+        match = request.resolver_match
+        on_editor = match is not None and match.url_name == "newsletters_issue_change"
+        if issue is not None and request.method == "GET" and on_editor:
+            request._editor_issue = issue
+            waiting = len(pending_rows(request, issue))
+            if waiting:
+                shown = "the rows marked “pending” show them" if not can_publish(
+                    request.user
+                ) else "the rows show the published text and are marked where one waits"
+                messages.warning(
+                    request,
+                    f"This issue has {waiting} pending change{'s' if waiting != 1 else ''} "
+                    f"of its sections, stories, photos or key figures: {shown}. “Preview” "
+                    "shows the issue with them.",
+                )
+        return issue
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk is not None:
+            # "Preview" shows the issue as it will be after its pending changes are
+            # published, if it has any (newsletters/pending.py: preview_pending).
+            context["preview_url"] = (
+                reverse("admin:newsletters_issue_preview", args=[obj.pk])
+                if getattr(obj, "_pending_list", None)
+                else obj.get_absolute_url()
+            )
+        return super().render_change_form(
+            request, context, add=add, change=change, form_url=form_url, obj=obj
+        )
+
 
 class PrefetchedFormSet(NestedInlineFormSet):
     """An inline formset that, for a GET, takes its rows from the parent's prefetch
@@ -70,14 +104,28 @@ class PrefetchedFormSet(NestedInlineFormSet):
     from another parent.
     """
 
+    # Set per request on the formset class for a GET (SortableInline.build_formset).
+    pending: dict = {}
+    show_pending = False
+
     def get_queryset(self):
         if self.data or self.instance is None or self.instance.pk is None:
             return super().get_queryset()
-        cache = getattr(self.instance, "_prefetched_objects_cache", {})
-        name = self.fk.remote_field.get_accessor_name()
-        if name not in cache:
-            return super().get_queryset()
-        return list(cache[name])
+        if not hasattr(self, "_editor_rows"):
+            cache = getattr(self.instance, "_prefetched_objects_cache", {})
+            name = self.fk.remote_field.get_accessor_name()
+            rows = list(cache[name]) if name in cache else list(super().get_queryset())
+            # Rows with a pending change show it (for an Editor) and are marked.
+            self._editor_rows = overlay_pending(rows, self.pending, self.show_pending)
+        return self._editor_rows
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index is not None and not self.is_bound and index < self.initial_form_count():
+            m2m = getattr(self.get_queryset()[index], "pending_m2m", None)
+            if m2m:  # the pending countries of a story, as the form's initial values
+                kwargs["initial"] = {**kwargs.get("initial", {}), **m2m}
+        return kwargs
 
 
 class MarkdownBodyWidget(forms.Textarea):
@@ -173,7 +221,12 @@ class SortableInline:
         return built[type(self)]
 
     def build_formset(self, request, obj=None, **kwargs):
-        return _fast_formset(super().get_formset(request, obj, **kwargs))
+        formset = _fast_formset(super().get_formset(request, obj, **kwargs))
+        issue = getattr(request, "_editor_issue", None)
+        if request.method == "GET" and issue is not None:
+            formset.pending = pending_rows(request, issue)
+            formset.show_pending = not can_publish(request.user)
+        return formset
 
 
 class PhotoEditorInline(SortableInline, NestedTabularInline):
@@ -230,6 +283,7 @@ class StoryEditorInline(SortableInline, NestedStackedInline):
 class SectionEditorInline(SortableInline, NestedStackedInline):
     model = Section
     template = STACKED
+    formset = PrefetchedFormSet
     fields = ["title", "position"]
     inlines = [StoryEditorInline]
     classes = ["section-inline"]
@@ -249,6 +303,7 @@ class SectionEditorInline(SortableInline, NestedStackedInline):
 class KeyFigureEditorInline(SortableInline, NestedTabularInline):
     model = KeyFigure
     template = TABULAR
+    formset = PrefetchedFormSet
     # As printed: "1,650", "12.5", "37%" (newsletters/figures.py).
     form = KeyFigureForm
     fields = ["label", "value", "unit", "note", "position"]
@@ -303,6 +358,11 @@ def editor_urls(model_admin) -> list:
             "markdown-preview/",
             site.admin_view(markdown_preview),
             name="newsletters_issue_markdown_preview",
+        ),
+        path(
+            "<path:object_id>/preview/",
+            site.admin_view(preview_view(model_admin)),
+            name="newsletters_issue_preview",
         ),
         path(
             "<path:object_id>/start-next/",

@@ -26,6 +26,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from nested_admin.templatetags.nested_admin import cell_count, formsetsort
 
+from .admin_pending import pending_note
+
 _INDEX = re.compile(r"-(\d+)$")
 
 
@@ -75,6 +77,7 @@ def environment() -> jinja2.Environment:
         cell_count=cell_count,
         change_link=change_link,
         render_inline=render_inline,
+        pending_note=pending_note,
     )
     return env
 
