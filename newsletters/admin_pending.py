@@ -267,12 +267,22 @@ def pending_list_html(issue) -> str:
         opts = change.content_type.model_class()._meta
         return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[change.object_id])
 
+    # The objects changed, read per model (with their many-to-many values) rather than
+    # per change: the page's queries do not grow with the number of pending changes.
+    current = {}
+    changed = [c for c in changes if c.action == PendingChange.Action.CHANGE]
+    for ct in {c.content_type for c in changed}:
+        model = ct.model_class()
+        ids = [c.object_id for c in changed if c.content_type_id == ct.pk]
+        rows = model._default_manager.filter(pk__in=ids).prefetch_related(
+            *(f.name for f in model._meta.many_to_many)
+        )
+        current.update({(ct.pk, row.pk): row for row in rows})
+
     def fields(change):
-        model = change.content_type.model_class()
         if change.action != PendingChange.Action.CHANGE:
             return ""
-        current = model._default_manager.filter(pk=change.object_id).first()
-        names = change.changed_fields(current)
+        names = change.changed_fields(current.get((change.content_type_id, change.object_id)))
         return f" ({', '.join(names)})" if names else " (no difference any more)"
 
     rows = format_html_join(
@@ -285,7 +295,6 @@ def pending_list_html(issue) -> str:
         ),
     )
     return format_html('<ul class="pending-changes">{}</ul>', rows)
-
 
 
 # --- the one-page editor's rows ---------------------------------------------------------
