@@ -57,6 +57,15 @@ class EditorInlineAdminFormset(NestedInlineAdminFormset):
             self._rows = list(super().__iter__())
         return iter(self._rows)
 
+    def fields(self):
+        # A tabular inline's column heads. Django builds an empty form for them each
+        # time; they are the same for every formset of one class (on a GET, one class per
+        # request serves every story's photos: SortableInline.get_formset).
+        formset_class = type(self.formset)
+        if "_editor_heads" not in formset_class.__dict__:
+            formset_class._editor_heads = list(super().fields())
+        return formset_class._editor_heads
+
 
 class IssueEditorMixin(NestedModelAdminMixin):
     """For IssueAdmin: the nested inlines of the one-page editor."""
