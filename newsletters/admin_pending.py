@@ -123,7 +123,13 @@ class PendingForEditors:
         obj = super().get_object(request, object_id, from_field)
         if obj is None or request.method != "GET":
             return obj
-        change = pending_for(obj)
+        listed = getattr(obj, "_pending_list", None)  # read by the one-page editor
+        if listed is None:
+            change = pending_for(obj)
+        else:
+            ct = ContentType.objects.get_for_model(type(obj))
+            mine = [c for c in listed if (c.content_type_id, c.object_id) == (ct.pk, obj.pk)]
+            change = mine[-1] if mine else None
         if change is not None and change.action == PendingChange.Action.CHANGE:
             messages.warning(
                 request,
