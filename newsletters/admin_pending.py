@@ -103,6 +103,17 @@ def stale_message(instance, seen: int):
     )  # fmt: skip
 
 
+def edited_fields(form) -> set[str]:
+    """The fields a pending change of this form records: all its fields, but a file
+    field only when a file was uploaded or cleared (else the form gives back the live
+    row's file, which would replace a file an earlier pending change brought)."""
+    return {
+        name
+        for name in form.cleaned_data
+        if name in form.changed_data or not isinstance(form.fields.get(name), forms.FileField)
+    }
+
+
 class PendingForEditors:
     """ModelAdmin mixin: an Editor's writes to a published issue become pending changes."""
 
@@ -161,7 +172,7 @@ class PendingForEditors:
         request._pending_parent = record(
             issue, obj, action, user=request.user, m2m=m2m,
             base_version=getattr(obj, "_expected_version", None),
-            only=None if action == PendingChange.Action.CREATE else set(form.cleaned_data),
+            only=None if action == PendingChange.Action.CREATE else edited_fields(form),
         )  # fmt: skip
         return None
 
@@ -210,7 +221,7 @@ class PendingForEditors:
                     user=request.user, m2m=m2m,
                     base_version=getattr(instance, "_expected_version", None),
                     parent=owner, parent_field=formset.fk.name if owner else "",
-                    only=None if is_new else set(inline_form.cleaned_data),
+                    only=None if is_new else edited_fields(inline_form),
                 )  # fmt: skip
                 if is_new:
                     created[id(instance)] = change

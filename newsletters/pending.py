@@ -152,13 +152,12 @@ def record(issue, instance, action, *, user, m2m=None, base_version=None, parent
     if existing is not None:
         # One pending change per object: saved again, it is replaced, its base kept.
         if action == PendingChange.Action.CHANGE and existing.action == action:
-            if not new_file and existing.data.get("image") and data.get("image"):
-                # No new upload this time, the image not cleared: the file the earlier
-                # change brought stays the change's.
+            if new_file or "image" in data:  # a new file, or the image cleared
+                _discard_files(existing.data, keep=data.get("image"))
+            elif existing.data.get("image"):
+                # No new upload this time: the file the earlier change brought stays.
                 data["image"] = existing.data["image"]
                 data["renditions"] = existing.data.get("renditions", {})
-            else:
-                _discard_files(existing.data, keep=data.get("image"))
             existing.data = data
             existing.summary, existing.created_by = summary, user
             existing.save()

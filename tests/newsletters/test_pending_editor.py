@@ -76,6 +76,12 @@ def test_an_editors_new_photo_file_is_pending_and_staff_only_until_published(
     assert len(renditions) == 1 and renditions[0].endswith("-480w.webp")  # 600 px wide
     assert change.data["alt_text"] == "The harbour at dawn"
     assert default_storage.exists(name) and default_storage.exists(renditions[0])
+    # Saved again without a file (the live photo has none): the pending file stays.
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(editor, live, {"caption": "At dawn", "alt_text": "The harbour at dawn"})
+    assert PendingChange.objects.get().data["image"] == name
+    assert PendingChange.objects.get().data["caption"] == "At dawn"
+    assert default_storage.exists(name) and default_storage.exists(renditions[0])
 
     # Public: the page is unchanged and neither file is served.
     public_page = client.get(live.get_absolute_url()).content.decode()
@@ -102,6 +108,27 @@ def test_an_editors_new_photo_file_is_pending_and_staff_only_until_published(
     assert _get(client, default_storage.url(renditions[0]))[0] == 200
     public_page = client.get(live.get_absolute_url()).content.decode()
     assert default_storage.url(renditions[0]) in public_page
+
+
+def test_a_photo_added_with_a_file_on_its_own_page_waits_too(
+    editor, publisher, client, live, django_capture_on_commit_callbacks  # noqa: F811
+):
+    story = Story.objects.get(section__issue=live)
+    data = {"story": story.pk, "image": _png(), "caption": "Boats", "alt_text": "Boats",
+            "credit": "", "position": 3}  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor.post(reverse("admin:newsletters_photo_add"), data)
+    assert response.status_code == 302
+    assert story.photos.count() == 1  # the fixture's photo only
+    change = PendingChange.objects.get()
+    assert (change.action, change.data["caption"]) == ("create", "Boats")
+    name = change.data["image"]
+    assert _get(client, default_storage.url(name))[0] == 404
+    assert _get(editor, default_storage.url(name))[0] == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_pending(publisher, live)
+    assert story.photos.get(caption="Boats").image.name == name
+    assert _get(client, default_storage.url(name))[0] == 200
 
 
 def test_a_replaced_or_discarded_pending_file_is_deleted_and_the_live_one_kept(
