@@ -29,9 +29,10 @@ from nested_admin import (
 )
 from nested_admin.nested import NestedInlineAdminFormset
 
+from core.history import valid_pk
+
 from .admin_editor_jinja import STACKED, TABULAR, render_jinja
 from .admin_pending import overlay_pending, pending_rows, preview_view
-from .admin_views import valid_pk
 from .exporting_zip import zip_response
 from .figures import KeyFigureForm
 from .form_rendering import FastFormRenderer

@@ -26,7 +26,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from .admin_views import valid_pk
+from core.history import valid_pk
+
 from .models import Issue, Photo, Story
 from .pending import PendingChange, load_into, pending_for, preview_pending, record
 from .roles import can_publish
