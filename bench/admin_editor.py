@@ -3,8 +3,11 @@
 Builds each issue (invented content, one small photo per story) in a fresh SQLite
 database under a temporary folder, then renders its change page 15 times through
 Django's test client as a superuser and prints the median and best wall time, the
-process CPU time, the page size and the number of SQL queries. Goals: under 300 ms for
-30 stories, and the same number of queries for 5 and 30 stories.
+median process CPU time, the page size and the number of SQL queries. Goals: under
+300 ms of CPU for 30 stories (CPU, not wall time: on a shared machine the wall time
+measures the other processes), and the same number of queries for 5 and 30 stories.
+A third row is the 30-story issue published, opened by an Editor while every story has
+a pending change (the rows show the pending text).
 
     python bench/admin_editor.py
 """
@@ -64,6 +67,27 @@ def _issue(stories: int):
     return issue
 
 
+def _pending_everywhere(issue):
+    """`issue` published, with an Editor's pending change of every story; the Editor's
+    client."""
+    from django.contrib.auth.models import Group, User
+    from django.test import Client
+
+    from newsletters.models import Issue
+    from newsletters.pending import PendingChange, record
+    from newsletters.roles import EDITOR
+
+    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.PUBLISHED)
+    editor = User.objects.create_user("bench-editor", "e@example.org", "pw", is_staff=True)
+    editor.groups.add(Group.objects.get(name=EDITOR))
+    for story in issue.stories.all():
+        story.body = "The editor's pending text. " * 20
+        record(issue, story, PendingChange.Action.CHANGE, user=editor, only={"body"})
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(editor)
+    return client
+
+
 def _measure(client, issue) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -94,15 +118,17 @@ def main() -> int:
         user = User.objects.create_superuser("bench", "bench@example.org", "bench-password")
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(user)
-        results = {n: _measure(client, _issue(n)) for n in (5, 30)}
-    print("stories  status  KB    queries  median ms  best ms  cpu ms")
+        issues = {n: _issue(n) for n in (5, 30)}
+        results = {n: _measure(client, issue) for n, issue in issues.items()}
+        results["30, pending"] = _measure(_pending_everywhere(issues[30]), issues[30])
+    print("stories      status  KB    queries  median ms  best ms  cpu ms")
     for n, r in results.items():
-        print(f"{n:7}  {r['status']:6}  {r['bytes'] // 1024:4}  {r['queries']:7}  "
+        print(f"{n:11}  {r['status']:6}  {r['bytes'] // 1024:4}  {r['queries']:7}  "
               f"{r['median']:9.0f}  {r['best']:7.0f}  {r['cpu']:6.0f}")  # fmt: skip
     large = results[30]
-    met = "met" if large["median"] < GOAL_MS else "NOT met"
+    met = "met" if large["cpu"] < GOAL_MS else "NOT met"
     same = "yes" if results[5]["queries"] == large["queries"] else "NO"
-    print(f"goal: 30 stories under {GOAL_MS} ms: {met}; queries equal for 5 and 30: {same}")
+    print(f"goal: 30 stories under {GOAL_MS} ms CPU: {met}; queries equal for 5 and 30: {same}")
     return 0
 
 

@@ -3,7 +3,8 @@
 Every media URL is checked against the row that owns the file: a story's photo (its
 original or a rendition) or an issue's cover. A file no row owns any more (a deleted or
 replaced photo whose file lingers) is 404; a draft or not-yet-due issue's images are
-served to staff only (404 for everyone else, as for the pages). Archive uploads waiting
+served to staff only (404 for everyone else, as for the pages), and so is a new photo
+file an Editor's pending change brought to a published issue. Archive uploads waiting
 for confirmation and spreadsheets staged by the import preview live in the same storage
 and are never reachable, since no photo or cover owns them.
 
@@ -61,12 +62,21 @@ def serve_media(request, path):
     content_type = CONTENT_TYPES.get(posixpath.splitext(path)[1])
     if path.startswith("..") or content_type is None:
         raise Http404("Not a public file.")
+    user = request.user
+    staff = user.is_active and user.is_staff
     issue = _owning_issue(path)
+    if issue is None and staff:
+        from newsletters.pending import pending_file_issue
+
+        # A new photo file of a pending change (newsletters/pending.py): no row shows it
+        # until a Publisher publishes the change; staff see it in the editor and preview.
+        issue = pending_file_issue(path)
+        public = False
+    else:
+        public = issue is not None and issue.is_live
     if issue is None:
         raise Http404("Not a public file.")
-    user = request.user
-    public = issue.is_live
-    if not public and not (user.is_active and user.is_staff):
+    if not public and not staff:
         raise Http404("Not a public file.")
     accel = getattr(settings, "MEDIA_ACCEL_REDIRECT", "")
     if accel:

@@ -18,10 +18,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from nested_admin import (
     NestedInlineFormSet,
@@ -33,11 +31,14 @@ from nested_admin.nested import NestedInlineAdminFormset
 
 from core.history import valid_pk
 
+from .admin_editor_jinja import STACKED, TABULAR, render_jinja
+from .admin_pending import overlay_pending, pending_rows, preview_view
 from .exporting_zip import zip_response
 from .figures import KeyFigureForm
 from .form_rendering import FastFormRenderer
 from .markdown import render_markdown
 from .models import KeyFigure, Photo, Section, Story
+from .roles import can_publish
 
 
 class EditorInlineAdminFormset(NestedInlineAdminFormset):
@@ -57,11 +58,52 @@ class EditorInlineAdminFormset(NestedInlineAdminFormset):
             self._rows = list(super().__iter__())
         return iter(self._rows)
 
+    def fields(self):
+        # A tabular inline's column heads. Django builds an empty form for them each
+        # time; they are the same for every formset of one class (on a GET, one class per
+        # request serves every story's photos: SortableInline.get_formset).
+        formset_class = type(self.formset)
+        if "_editor_heads" not in formset_class.__dict__:
+            formset_class._editor_heads = list(super().fields())
+        return formset_class._editor_heads
+
 
 class IssueEditorMixin(NestedModelAdminMixin):
     """For IssueAdmin: the nested inlines of the one-page editor."""
 
     inline_admin_formset_helper_cls = EditorInlineAdminFormset
+
+    def get_object(self, request, object_id, from_field=None):
+        issue = super().get_object(request, object_id, from_field)
+        match = request.resolver_match
+        on_editor = match is not None and match.url_name == "newsletters_issue_change"
+        if issue is not None and request.method == "GET" and on_editor:
+            request._editor_issue = issue
+            waiting = len(pending_rows(request, issue))
+            if waiting:
+                shown = "the rows marked “pending” show them" if not can_publish(
+                    request.user
+                ) else "the rows show the published text and are marked where one waits"
+                messages.warning(
+                    request,
+                    f"This issue has {waiting} pending change{'s' if waiting != 1 else ''} "
+                    f"of its sections, stories, photos or key figures: {shown}. “Preview” "
+                    "shows the issue with them.",
+                )
+        return issue
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk is not None:
+            # "Preview" shows the issue as it will be after its pending changes are
+            # published, if it has any (newsletters/pending.py: preview_pending).
+            context["preview_url"] = (
+                reverse("admin:newsletters_issue_preview", args=[obj.pk])
+                if getattr(obj, "_pending_list", None)
+                else obj.get_absolute_url()
+            )
+        return super().render_change_form(
+            request, context, add=add, change=change, form_url=form_url, obj=obj
+        )
 
 
 class PrefetchedFormSet(NestedInlineFormSet):
@@ -72,14 +114,28 @@ class PrefetchedFormSet(NestedInlineFormSet):
     from another parent.
     """
 
+    # Set per request on the formset class for a GET (SortableInline.build_formset).
+    pending: dict = {}
+    show_pending = False
+
     def get_queryset(self):
         if self.data or self.instance is None or self.instance.pk is None:
             return super().get_queryset()
-        cache = getattr(self.instance, "_prefetched_objects_cache", {})
-        name = self.fk.remote_field.get_accessor_name()
-        if name not in cache:
-            return super().get_queryset()
-        return list(cache[name])
+        if not hasattr(self, "_editor_rows"):
+            cache = getattr(self.instance, "_prefetched_objects_cache", {})
+            name = self.fk.remote_field.get_accessor_name()
+            rows = list(cache[name]) if name in cache else list(super().get_queryset())
+            # Rows with a pending change show it (for an Editor) and are marked.
+            self._editor_rows = overlay_pending(rows, self.pending, self.show_pending)
+        return self._editor_rows
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index is not None and not self.is_bound and index < self.initial_form_count():
+            m2m = getattr(self.get_queryset()[index], "pending_m2m", None)
+            if m2m:  # the pending countries of a story, as the form's initial values
+                kwargs["initial"] = {**kwargs.get("initial", {}), **m2m}
+        return kwargs
 
 
 class MarkdownBodyWidget(forms.Textarea):
@@ -90,7 +146,7 @@ class MarkdownBodyWidget(forms.Textarea):
     returned, never the editor's text itself.
     """
 
-    template_name = "admin/newsletters/widgets/markdown_body.html"
+    template_name = "admin/newsletters/widgets/markdown_body.jinja"
 
     def __init__(self, attrs=None):
         super().__init__({"rows": 8, "class": "vLargeTextField md-body", **(attrs or {})})
@@ -105,9 +161,9 @@ class MarkdownBodyWidget(forms.Textarea):
         return context
 
     def _render(self, template_name, context, renderer=None):
-        # The project's template engine (templates/ is not among the form renderer's
-        # folders); the template escapes every value itself.
-        return mark_safe(render_to_string(template_name, context))  # noqa: S308
+        # The editor's Jinja2 templates (templates/ is not among the form renderer's
+        # folders); every value is escaped as Django escapes it.
+        return render_jinja(template_name, context)
 
 
 def _country_choices(request) -> list[tuple]:
@@ -162,21 +218,40 @@ class SortableInline:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_formset(self, request, obj=None, **kwargs):
-        return _fast_formset(super().get_formset(request, obj, **kwargs))
+        # nested-admin asks for the formset class once per parent row (30 stories: 30
+        # photo formset classes, each with its ModelForm class and fields). For a GET
+        # they are all the same class, since none of the editor's inlines decides
+        # anything per row (permissions, extra rows, read-only fields): it is built
+        # once per request. A POST builds them as usual.
+        if request.method != "GET" or kwargs:
+            return self.build_formset(request, obj, **kwargs)
+        built = request.__dict__.setdefault("_editor_formsets", {})
+        if type(self) not in built:
+            built[type(self)] = self.build_formset(request, obj)
+        return built[type(self)]
+
+    def build_formset(self, request, obj=None, **kwargs):
+        formset = _fast_formset(super().get_formset(request, obj, **kwargs))
+        issue = getattr(request, "_editor_issue", None)
+        if request.method == "GET" and issue is not None:
+            formset.pending = pending_rows(request, issue)
+            formset.show_pending = not can_publish(request.user)
+        return formset
 
 
 class PhotoEditorInline(SortableInline, NestedTabularInline):
     model = Photo
+    template = TABULAR
     fields = ["thumbnail", "image", "caption", "alt_text", "credit", "position"]
     readonly_fields = ["thumbnail"]
     formset = PrefetchedFormSet
     classes = ["photo-inline"]
 
-    def get_formset(self, request, obj=None, **kwargs):
+    def build_formset(self, request, obj=None, **kwargs):
         from .admin import PhotoForm
 
         kwargs.setdefault("form", PhotoForm)
-        return super().get_formset(request, obj, **kwargs)
+        return super().build_formset(request, obj, **kwargs)
 
     @admin.display(description="photo")
     def thumbnail(self, obj):
@@ -190,6 +265,7 @@ class PhotoEditorInline(SortableInline, NestedTabularInline):
 class StoryEditorInline(SortableInline, NestedStackedInline):
     model = Story
     fk_name = "section"
+    template = STACKED
     # The slug is made from the title; it can be changed on the story's own page.
     fields = ["title", "body", "countries", "position"]
     formset = PrefetchedFormSet
@@ -208,14 +284,16 @@ class StoryEditorInline(SortableInline, NestedStackedInline):
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
+    def build_formset(self, request, obj=None, **kwargs):
+        formset = super().build_formset(request, obj, **kwargs)
         formset.form = _shared_choices_form(formset.form, _country_choices(request))
         return formset
 
 
 class SectionEditorInline(SortableInline, NestedStackedInline):
     model = Section
+    template = STACKED
+    formset = PrefetchedFormSet
     fields = ["title", "position"]
     inlines = [StoryEditorInline]
     classes = ["section-inline"]
@@ -234,6 +312,8 @@ class SectionEditorInline(SortableInline, NestedStackedInline):
 
 class KeyFigureEditorInline(SortableInline, NestedTabularInline):
     model = KeyFigure
+    template = TABULAR
+    formset = PrefetchedFormSet
     # As printed: "1,650", "12.5", "37%" (newsletters/figures.py).
     form = KeyFigureForm
     fields = ["label", "value", "unit", "note", "position"]
@@ -288,6 +368,11 @@ def editor_urls(model_admin) -> list:
             "markdown-preview/",
             site.admin_view(markdown_preview),
             name="newsletters_issue_markdown_preview",
+        ),
+        path(
+            "<path:object_id>/preview/",
+            site.admin_view(preview_view(model_admin)),
+            name="newsletters_issue_preview",
         ),
         path(
             "<path:object_id>/start-next/",

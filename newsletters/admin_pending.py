@@ -9,17 +9,27 @@ public keeps the published version until a Publisher runs "Publish pending chang
 
 `VersionedForm` adds the version a form was opened at; a save based on an older one is
 refused with who changed it, when, and a link to compare the two revisions.
+
+On the one-page editor (newsletters/admin_editor.py) the rows of sections, stories,
+photos and key figures with a pending change are marked as such, and for a user who may
+not publish they show the pending values (`overlay_pending`): the form they save again
+is their pending version, not the live text it would otherwise silently put back.
 """
 
 from django import forms
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from core.history import valid_pk
+
 from .models import Issue, Photo, Story
-from .pending import PendingChange, load_into, pending_for, record
+from .pending import PendingChange, load_into, pending_for, preview_pending, record
 from .roles import can_publish
 
 WAITING = (
@@ -94,6 +104,17 @@ def stale_message(instance, seen: int):
     )  # fmt: skip
 
 
+def edited_fields(form) -> set[str]:
+    """The fields a pending change of this form records: all its fields, but a file
+    field only when a file was uploaded or cleared (else the form gives back the live
+    row's file, which would replace a file an earlier pending change brought)."""
+    return {
+        name
+        for name in form.cleaned_data
+        if name in form.changed_data or not isinstance(form.fields.get(name), forms.FileField)
+    }
+
+
 class PendingForEditors:
     """ModelAdmin mixin: an Editor's writes to a published issue become pending changes."""
 
@@ -114,7 +135,13 @@ class PendingForEditors:
         obj = super().get_object(request, object_id, from_field)
         if obj is None or request.method != "GET":
             return obj
-        change = pending_for(obj)
+        listed = getattr(obj, "_pending_list", None)  # read by the one-page editor
+        if listed is None:
+            change = pending_for(obj)
+        else:
+            ct = ContentType.objects.get_for_model(type(obj))
+            mine = [c for c in listed if (c.content_type_id, c.object_id) == (ct.pk, obj.pk)]
+            change = mine[-1] if mine else None
         if change is not None and change.action == PendingChange.Action.CHANGE:
             messages.warning(
                 request,
@@ -131,11 +158,6 @@ class PendingForEditors:
         issue = self._waits(request, issue_of(obj), issue_of(before) if before else None)
         if issue is None:
             return super().save_model(request, obj, form, change)
-        if "image" in getattr(form, "changed_data", []) and isinstance(obj, Photo):
-            # An uploaded file would be stored (and reachable) at once: not for Editors.
-            request._pending_refused = True
-            messages.error(request, "A new photo file for a published issue needs a Publisher.")
-            return None
         m2m = {
             f.name: form.cleaned_data[f.name]
             for f in obj._meta.many_to_many
@@ -151,13 +173,11 @@ class PendingForEditors:
         request._pending_parent = record(
             issue, obj, action, user=request.user, m2m=m2m,
             base_version=getattr(obj, "_expected_version", None),
-            only=None if action == PendingChange.Action.CREATE else set(form.cleaned_data),
+            only=None if action == PendingChange.Action.CREATE else edited_fields(form),
         )  # fmt: skip
         return None
 
     def save_related(self, request, form, formsets, change):
-        if getattr(request, "_pending_refused", False):
-            return None
         if getattr(request, "_pending_issue", None) is None:
             return super().save_related(request, form, formsets, change)
         for formset in formsets:  # the inlines wait with their parent
@@ -189,8 +209,6 @@ class PendingForEditors:
                 record(issue, instance, PendingChange.Action.DELETE, user=request.user)
             elif not inline_form.has_changed() or inline_form in formset.deleted_forms:
                 continue
-            elif isinstance(instance, Photo) and "image" in inline_form.changed_data:
-                messages.error(request, "A new photo file for a published issue needs a Publisher.")
             else:
                 is_new = instance.pk is None
                 m2m = {
@@ -204,7 +222,7 @@ class PendingForEditors:
                     user=request.user, m2m=m2m,
                     base_version=getattr(instance, "_expected_version", None),
                     parent=owner, parent_field=formset.fk.name if owner else "",
-                    only=None if is_new else set(inline_form.cleaned_data),
+                    only=None if is_new else edited_fields(inline_form),
                 )  # fmt: skip
                 if is_new:
                     created[id(instance)] = change
@@ -221,15 +239,11 @@ class PendingForEditors:
     def response_add(self, request, obj, post_url_continue=None):
         if getattr(request, "_pending_issue", None) is not None:
             return self._done(request, True)
-        if getattr(request, "_pending_refused", False):
-            return HttpResponseRedirect(request.path)
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
         if getattr(request, "_pending_issue", None) is not None:
             self._done(request, False)
-            return HttpResponseRedirect(request.path)
-        if getattr(request, "_pending_refused", False):
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 
@@ -260,7 +274,9 @@ class PendingForEditors:
 
 def pending_list_html(issue) -> str:
     """The pending changes of an issue, for its admin page."""
-    changes = list(issue.pending_changes.select_related("created_by", "content_type"))
+    changes = getattr(issue, "_pending_list", None)
+    if changes is None:
+        changes = list(issue.pending_changes.select_related("created_by", "content_type"))
     if not changes:
         return format_html("<p>{}</p>", "None.")
     def link(change):
@@ -269,12 +285,22 @@ def pending_list_html(issue) -> str:
         opts = change.content_type.model_class()._meta
         return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[change.object_id])
 
+    # The objects changed, read per model (with their many-to-many values) rather than
+    # per change: the page's queries do not grow with the number of pending changes.
+    current = {}
+    changed = [c for c in changes if c.action == PendingChange.Action.CHANGE]
+    for ct in {c.content_type for c in changed}:
+        model = ct.model_class()
+        ids = [c.object_id for c in changed if c.content_type_id == ct.pk]
+        rows = model._default_manager.filter(pk__in=ids).prefetch_related(
+            *(f.name for f in model._meta.many_to_many)
+        )
+        current.update({(ct.pk, row.pk): row for row in rows})
+
     def fields(change):
-        model = change.content_type.model_class()
         if change.action != PendingChange.Action.CHANGE:
             return ""
-        current = model._default_manager.filter(pk=change.object_id).first()
-        names = change.changed_fields(current)
+        names = change.changed_fields(current.get((change.content_type_id, change.object_id)))
         return f" ({', '.join(names)})" if names else " (no difference any more)"
 
     rows = format_html_join(
@@ -288,3 +314,96 @@ def pending_list_html(issue) -> str:
     )
     return format_html('<ul class="pending-changes">{}</ul>', rows)
 
+
+# --- the one-page editor's rows ---------------------------------------------------------
+
+
+def pending_rows(request, issue) -> dict:
+    """{(content type id, object id): pending change} of the issue on this page, read
+    once per request (with the issue's list of pending changes, `pending_list_html`)."""
+    if not hasattr(request, "_editor_pending"):
+        changes = issue._pending_list = list(
+            issue.pending_changes.select_related("created_by", "content_type")
+        )
+        request._editor_pending = {
+            (c.content_type_id, c.object_id): c for c in changes if c.object_id is not None
+        }
+    return request._editor_pending
+
+
+def overlay_pending(rows: list, pending: dict, show: bool) -> list:
+    """Mark the rows with a pending change (`row.pending_change`); with `show`, set the
+    pending values of their own fields on them (not saved), the many-to-many ones in
+    `row.pending_m2m` for the form's initial values. Links to parents stay live: the
+    row is shown where it is now. Returns the rows in their (pending) order."""
+    if not pending or not rows:
+        return rows
+    ct = ContentType.objects.get_for_model(type(rows[0]))
+    links = {f.attname for f in rows[0]._meta.concrete_fields if f.is_relation}
+    moved = False
+    for row in rows:
+        change = pending.get((ct.pk, row.pk))
+        if change is None:
+            continue
+        row.pending_change = change
+        if show and change.action == PendingChange.Action.CHANGE:
+            data = {k: v for k, v in change.data.items() if k not in links}
+            row.pending_m2m = load_into(row, data)
+            moved = moved or "position" in data
+    if moved:
+        rows.sort(key=lambda row: (getattr(row, "position", 0), row.pk))
+    return rows
+
+
+def pending_note(row) -> str:
+    """The note on a row of the one-page editor that has a pending change."""
+    change = getattr(row, "pending_change", None)
+    if change is None:
+        return ""
+    who = change.created_by or "someone"
+    when = f"{timezone.localtime(change.created_at):%d %b %Y %H:%M}"
+    if change.action == PendingChange.Action.DELETE:
+        text = "Deletion pending ({}, {}): public until a Publisher publishes it."
+    elif hasattr(row, "pending_m2m"):
+        text = "Pending change ({}, {}), shown here: not public until a Publisher publishes it."
+    else:
+        text = "Pending change ({}, {}), not shown here: the form has the published text."
+    return format_html(' <span class="pending-note">{}</span>', text.format(who, when))
+
+
+# --- "Preview" with the pending changes -----------------------------------------------------
+
+
+def preview_view(model_admin):
+    """The issue's public page as it will be once its pending changes are published
+    (staff, under the issue admin); the public page keeps the published version."""
+    from .views import IssueDetailView
+
+    class PendingPreview(IssueDetailView):
+        applied, refused = 0, ()
+
+        def get_context_data(self, **kwargs):
+            context = super().get_context_data(**kwargs)
+            context["preview_notice"] = format_html(
+                "Preview with {} pending change{} applied, as this page will be once a "
+                "Publisher publishes them; the public page shows the published version.{}",
+                self.applied, "" if self.applied == 1 else "s",
+                format_html_join("", " Not applicable: {}.", ((r,) for r in self.refused)),
+            )  # fmt: skip
+            return context
+
+    def preview(request, object_id):
+        issue = get_object_or_404(Issue, pk=valid_pk(Issue, object_id))
+        if not model_admin.has_view_or_change_permission(request, issue):
+            raise PermissionDenied
+
+        def render(applied, refused):
+            slug = Issue.objects.filter(pk=issue.pk).values_list("slug", flat=True).get()
+            view = PendingPreview.as_view(applied=applied, refused=refused)
+            response = view(request, slug=slug)
+            response.render()  # now, while the pending changes are applied
+            return response
+
+        return preview_pending(issue, render)
+
+    return preview

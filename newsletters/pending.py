@@ -11,6 +11,13 @@ reported, not applied over the newer text.
 
 Changes are stored per object: an Editor who saves the same object again replaces their
 pending change, and the admin form shows the pending values (`pending_for`).
+
+A new or replaced photo file is stored at once (re-encoded under a random name, with its
+renditions, as any upload) but no Photo row points to it until the change is published:
+config/media.py serves a file only a pending change names to staff only
+(`pending_file_issue`), and a pending change that is discarded, replaced or refused takes
+its files with it. `preview_pending` renders a page as it would be after publishing, in
+a transaction that is rolled back.
 """
 
 from __future__ import annotations
@@ -18,8 +25,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+
+from .images import RENDITION_DIR, delete_after_commit, make_renditions, rendition_names
 
 
 class StaleEdit(Exception):
@@ -80,14 +92,15 @@ def _m2m_names(model) -> list[str]:
     return [f.name for f in model._meta.many_to_many]
 
 
-def serialise(instance, m2m: dict | None = None, only=None) -> dict:
+def serialise(instance, m2m: dict | None = None, only=None, also=()) -> dict:
     """The editable field values of `instance` (unsaved changes included), JSON-ready;
-    with `only`, just those fields (the ones a form edits: the rest may move on)."""
+    with `only`, just those fields (the ones a form edits: the rest may move on); the
+    fields named in `also` in any case."""
     data = {}
     for field in instance._meta.concrete_fields:
-        if field.primary_key or not (field.editable or field.is_relation):
-            continue
-        if only is not None and field.name not in only:
+        editable = not field.primary_key and (field.editable or field.is_relation)
+        wanted = editable and (only is None or field.name in only)
+        if not (wanted or field.name in also):
             continue
         if isinstance(field, models.FileField):
             data[field.attname] = getattr(instance, field.attname).name or ""
@@ -125,26 +138,99 @@ def pending_for(instance) -> PendingChange | None:
 
 def record(issue, instance, action, *, user, m2m=None, base_version=None, parent=None,
            parent_field="", only=None) -> PendingChange:  # fmt: skip
-    """Store (or replace) the pending change of `instance` in `issue`."""
+    """Store (or replace) the pending change of `instance` in `issue`. A photo's new
+    file is stored now, for no row yet (`store_new_file`)."""
     ct = ContentType.objects.get_for_model(type(instance))
     summary = f"{instance._meta.verbose_name}: {str(instance)[:200]}"
+    data = {}
+    if action != PendingChange.Action.DELETE:
+        new_file = store_new_file(instance)
+        data = serialise(instance, m2m, only, also=new_file)
     existing = None
     if instance.pk is not None:
         existing = PendingChange.objects.filter(content_type=ct, object_id=instance.pk).last()
     if existing is not None:
         # One pending change per object: saved again, it is replaced, its base kept.
         if action == PendingChange.Action.CHANGE and existing.action == action:
-            existing.data = serialise(instance, m2m, only)
+            if new_file or "image" in data:  # a new file, or the image cleared
+                _discard_files(existing.data, keep=data.get("image"))
+            elif existing.data.get("image"):
+                # No new upload this time: the file the earlier change brought stays.
+                data["image"] = existing.data["image"]
+                data["renditions"] = existing.data.get("renditions", {})
+            existing.data = data
             existing.summary, existing.created_by = summary, user
             existing.save()
             return existing
         existing.delete()
     return PendingChange.objects.create(
-        issue=issue, content_type=ct, object_id=instance.pk, action=action,
-        data={} if action == PendingChange.Action.DELETE else serialise(instance, m2m, only),
+        issue=issue, content_type=ct, object_id=instance.pk, action=action, data=data,
         base_version=base_version, summary=summary, created_by=user, parent=parent,
         parent_field=parent_field,
     )  # fmt: skip
+
+
+# --- the files of pending photos ---------------------------------------------------------
+
+
+def store_new_file(instance) -> set[str]:
+    """If `instance` (a Photo) holds an uploaded image not stored yet, store it as the
+    field stores any upload (re-encoded, random name) and make its renditions, without
+    saving the row. Returns the names of the fields this set."""
+    from .models import Photo
+
+    if not isinstance(instance, Photo):
+        return set()
+    file = instance.image
+    if not file or file._committed:
+        return set()
+    file.save(file.name, file.file, save=False)
+    instance.renditions = make_renditions(file)
+    return {"image", "renditions"}
+
+
+def _files_of(data: dict) -> list[str]:
+    return [data.get("image") or "", *rendition_names(data.get("renditions") or {})]
+
+
+def _discard_files(data: dict, keep: str | None = None) -> None:
+    """Delete (after commit) the files a pending photo change brought, unless a photo row
+    owns them (the change was published) or `keep` is that file."""
+    from .models import Photo
+
+    name = data.get("image") or ""
+    if not name or name == keep or Photo.objects.filter(image=name).exists():
+        return
+    delete_after_commit(default_storage, _files_of(data))
+
+
+@receiver(post_delete, sender=PendingChange, dispatch_uid="pending-change-files")
+def _pending_change_deleted(sender, instance, **kwargs):
+    # Discarded, refused at publishing, or its issue deleted: its new file goes too.
+    _discard_files(instance.data or {})
+
+
+def pending_file_issue(path: str):
+    """The issue of the pending photo change that brought the file at `path` (an
+    original or one of its renditions), or None. Such a file is for staff only."""
+    from .models import Photo
+
+    changes = PendingChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(Photo)
+    ).select_related("issue")
+    if path.startswith(f"{RENDITION_DIR}/"):
+        # renditions/photos/<stem>-<width>w.webp: the original is photos/<stem>.<ext>
+        stem = path[len(RENDITION_DIR) + 1 :].rsplit("-", 1)[0]
+        candidates = changes.filter(data__image__startswith=f"{stem}.")
+    else:
+        candidates = changes.filter(data__image=path)
+    for change in candidates:
+        if path in _files_of(change.data):
+            return change.issue
+    return None
+
+
+# --- publishing and previewing -------------------------------------------------------------
 
 
 def apply_pending(issue, *, user=None) -> tuple[int, list[str]]:
@@ -170,6 +256,18 @@ def apply_pending(issue, *, user=None) -> tuple[int, list[str]]:
     return applied, refused
 
 
+def preview_pending(issue, render):
+    """`render(applied, refused)` run with the pending changes of `issue` applied as a
+    Publisher's "Publish pending changes" would apply them, then all of it rolled back:
+    nothing is kept, and the files and versions of the live rows are not touched (files
+    are deleted only after a commit). Other connections never see these rows."""
+    with transaction.atomic():
+        applied, refused = apply_pending(issue)
+        result = render(applied, refused)
+        transaction.set_rollback(True)
+    return result
+
+
 def _apply_one(change, model, created, user) -> None:
     if change.action == PendingChange.Action.DELETE:
         model.objects.get(pk=change.object_id).delete()
@@ -185,7 +283,13 @@ def _apply_one(change, model, created, user) -> None:
         instance._expected_version = change.base_version
     if user is not None:
         instance._history_user = user
+    # A photo whose change brings a new file: its old renditions go once this commits
+    # (Photo.save makes none, the change carries the new file's own).
+    old_files = rendition_names(getattr(instance, "renditions", None) or {})
     instance.save()
+    if "renditions" in change.data:
+        gone = set(old_files) - set(rendition_names(change.data["renditions"]))
+        delete_after_commit(default_storage, sorted(gone))
     for name, pks in m2m.items():
         getattr(instance, name).set(pks)
     created[change.pk] = instance

@@ -82,7 +82,47 @@ def test_queries_do_not_grow_with_the_number_of_stories(staff_client):
     response, large_count = _get_change_page(staff_client, large)
     assert response.content.decode().count("photo-thumb") == 30
     assert small_count == large_count, (small_count, large_count)
+    # Session, user, the issue, its stories' words, its pending changes; the editor's
+    # sections, stories, photos, story countries, country choices, key figures; series
+    # choices; the pre-publish check's sections, stories, photos, key figures: 16.
+    assert large_count <= 16, large_count
     print(f"issue editor page: {large_count} queries")
+
+
+def _markup(html: str) -> str:
+    """The page's markup with whitespace between and next to tags dropped and the
+    per-response CSRF token left out."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+    return re.sub(r"\s*([<>])\s*", r"\1", re.sub(r"\s+", " ", html))
+
+
+def test_the_jinja2_inlines_write_nested_admins_markup(staff_client, monkeypatch):
+    """The editor's inlines are rendered by Jinja2 (newsletters/admin_editor_jinja.py) for
+    speed; nested_admin.js reads their markup, so it must be what django-nested-admin's
+    own templates write, up to whitespace: sections, stories, photos (with an empty
+    photo row and one without an image) and key figures."""
+    from newsletters.admin_editor import (
+        KeyFigureEditorInline,
+        PhotoEditorInline,
+        SectionEditorInline,
+        StoryEditorInline,
+    )
+
+    issue = issue_with(4, sections=2)
+    Photo.objects.filter(pk=Photo.objects.order_by("pk").first().pk).update(image="")
+    issue.key_figures.create(label="Calls <received>", value="1650", unit="calls", position=0)
+    jinja2_page, _ = _get_change_page(staff_client, issue)
+    for inline, kind in [(SectionEditorInline, "stacked"), (StoryEditorInline, "stacked"),
+                         (PhotoEditorInline, "tabular"), (KeyFigureEditorInline, "tabular")]:
+        monkeypatch.setattr(inline, "template", f"nesting/admin/inlines/{kind}.html")
+    django_page, _ = _get_change_page(staff_client, issue)
+    ours, theirs = _markup(jinja2_page.content.decode()), _markup(django_page.content.decode())
+    # Table rows: 4 photos and the key figure, and the empty rows nested_admin.js copies
+    # when a row is added: one per story, per section's empty story, the empty section's
+    # empty story, and the key figures' (4 + 1 + 4 + 2 + 1 + 1).
+    assert ours.count('class="djn-tbody') == theirs.count('class="djn-tbody') == 13
+    assert "Calls &lt;received&gt;" in ours
+    assert ours == theirs
 
 
 def _nested_post_data(issue):
