@@ -33,6 +33,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
 from directory.models import Country
+from newsletters.markdown import MAX_BODY_CHARS
 from newsletters.models import (
     DatePrecision,
     Issue,
@@ -130,6 +131,14 @@ def _write_contents(issue: Issue, parsed: ParsedIssue, countries: dict[str, Coun
         for position, parsed_story in enumerate(parsed_section.stories):
             story_keys.append((index, position))
             title = _clip(parsed_story.title, Story, "title")
+            if len(parsed_story.body or "") > MAX_BODY_CHARS:
+                # parse() cuts such a body with a warning (parser/bodylimit.py); a parse
+                # from elsewhere must not store one silently (bulk_create runs no
+                # validator): the file's transaction rolls back and it is an error.
+                raise ParseError(
+                    f"story '{title or 'untitled'}' has {len(parsed_story.body):,} "
+                    f"characters, over the {MAX_BODY_CHARS:,}-character body limit"
+                )
             slug = unique_slug(title or f"{section.title} story", story_slugs.__contains__)
             story_slugs.add(slug)
             stories.append(

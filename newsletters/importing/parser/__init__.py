@@ -20,6 +20,7 @@ three-line string. ``parse`` is a small pipeline (module in brackets):
     extract_key_figures    prose, bold blocks and "N label" lines -> key figures (figures)
     apply_layout           the user's "one-story" or "sections" choice        (structure)
     build_sections         sections -> stories, images, continued jumps joined (sections)
+    cap_body               a body over 50,000 characters cut at a paragraph end (bodylimit)
     score                  confidence 0..1 and its reasons                    (confidence)
 
 Every input line ends up in the result or in ``ParsedIssue.dropped`` with a reason;
@@ -224,7 +225,7 @@ def _parse(
     items = join_paragraphs(classify_blocks(blocks))
     items, figures = extract_key_figures(items, dropped)
     items = apply_layout(items, layout)
-    sections = build_sections(items, warnings, dropped)
+    sections = build_sections(items, warnings, dropped, source)
     if not any(s.stories for s in sections):
         warnings.append("no stories found")
     for line in dropped:  # the line as the input has it, whatever the stage kept
