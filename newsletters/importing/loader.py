@@ -49,7 +49,7 @@ from .decide import LoadResult, decide, describe, lookup, same_file
 from .directory import clip as _clip
 from .directory import ensure_countries, merge_directory, plan_directory, story_codes
 from .parser import ParseError
-from .photos import FoundImage, save_photos
+from .photos import FoundImage, delete_files, save_photos
 from .reader import Limits
 
 if TYPE_CHECKING:
@@ -226,31 +226,24 @@ def load_issue(
         return decision.result
 
     _quick_commits(cache)
+    written: list[str] = []  # photo files stored in the transaction (photos.save_photos)
     try:
         with transaction.atomic():
             issue, countries = _write_issue(
                 parsed, decision, series_title, source_name, source_hash, publish, cache, images,
-                slug=None if slug_taken else slug,
+                slug=None if slug_taken else slug, written=written,
             )  # fmt: skip
     except IntegrityError:
-        # Another run saved this file (unique source hash) or this numbered issue between
-        # the look-up and the writes: it won, this run changes nothing.
-        same = same_file(source_hash)
-        if same is not None:
-            return LoadResult(
-                "unchanged",
-                same,
-                f"unchanged: {describe(same)} has this exact file "
-                "(saved by another import run at the same time)",
-            )
-        numbered = Issue.objects.filter(series__title=series_title, number=parsed.number)
-        if parsed.number and numbered.exists():
-            return LoadResult(
-                "skipped",
-                None,
-                f"skipped: another import run is saving {series_title} no. {parsed.number} "
-                "at the same time; import this file again to compare",
-            )
+        delete_files(written)
+        lost = _lost_race(source_hash, series_title, parsed.number)
+        if lost is None:
+            raise
+        return lost
+    except BaseException:
+        # The rows rolled back; the files must go with them (Django has no on_rollback).
+        # An outer transaction of a caller that rolls back later is not seen here: the
+        # batch runs each file in a transaction of its own, outside any other.
+        delete_files(written)
         raise
     if cache is not None:  # committed: safe to remember for the next files
         cache.series[series_title] = issue.series
@@ -259,11 +252,35 @@ def load_issue(
     return LoadResult(verb, issue, f"{verb}: {describe(issue)}", decision.result.comparison)
 
 
+def _lost_race(source_hash: str, series_title: str, number: int | None) -> LoadResult | None:
+    """After an IntegrityError: another run saved this file (unique source hash) or this
+    numbered issue between the look-up and the writes. It won; this run changes nothing.
+    None when neither explains the error (load_issue raises it again)."""
+    same = same_file(source_hash)
+    if same is not None:
+        return LoadResult(
+            "unchanged",
+            same,
+            f"unchanged: {describe(same)} has this exact file "
+            "(saved by another import run at the same time)",
+        )
+    if number and Issue.objects.filter(series__title=series_title, number=number).exists():
+        return LoadResult(
+            "skipped",
+            None,
+            f"skipped: another import run is saving {series_title} no. {number} "
+            "at the same time; import this file again to compare",
+        )
+    return None
+
+
 def _write_issue(
-    parsed, decision, series_title, source_name, source_hash, publish, cache, images, slug
+    parsed, decision, series_title, source_name, source_hash, publish, cache, images, slug,
+    written,
 ):
     """The writes of load_issue, inside its transaction. ``slug``: a free slug for a new
-    issue, known from the look-up (None: Issue.save finds one)."""
+    issue, known from the look-up (None: Issue.save finds one). ``written`` collects the
+    names of the photo files stored, for load_issue to delete on a rollback."""
     series, existing = decision.series, decision.existing
     if series is None:
         series, _ = Series.objects.get_or_create(title=series_title)
@@ -287,7 +304,7 @@ def _write_issue(
     countries = ensure_countries(plan)
     stories = _write_contents(issue, parsed, countries)
     if images:
-        save_photos(stories, images)
+        save_photos(stories, images, written)
     # Proposals only: the directory changes when (and if) the issue is published.
     merge_directory(plan, issue, countries, apply=False)
     if plan.warnings:
