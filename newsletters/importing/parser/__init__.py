@@ -13,7 +13,8 @@ three-line string. ``parse`` is a small pipeline (module in brackets):
     strip_repeated_headers other page headers, page numbers                    (headers)
     split_blocks           lines -> blocks; conversions without blank lines re-cut (blocks)
     read_masthead, extract_masthead  banner, Vol./No., dates; the series       (metadata)
-    extract_directory      contact block, hotline sentence, staff list, hotline table
+    extract_directory      contact block, hotline sentence, staff list, hotline table,
+                           the part under a "Contacts"/"Directory" heading  (directory, contacts)
     drop_boilerplate       "FOLLOW US", contents lists, footnotes, colophon    (boilerplate)
     classify_blocks        sections, stories, country headings, captions, jumps (classify)
     join_paragraphs        paragraphs cut by page breaks, words cut by line-end hyphens

@@ -12,7 +12,7 @@ class Block:
     """Lines between blank lines. A plain class with slots, not a dataclass: a file of
     100,000 one-word paragraphs makes 100,000 of them, and their cost counts."""
 
-    __slots__ = ("lines", "blank_after", "md_level", "nos", "text", "plain", "_heading")
+    __slots__ = ("lines", "blank_after", "md_level", "nos", "text", "plain", "_heading", "kind")
 
     def __init__(
         self,
@@ -29,6 +29,9 @@ class Block:
         self.text = join_lines(lines)
         self.plain = _plain(self.text)
         self._heading: str | None = None
+        # Set when an earlier stage already knows what the block is ("story" heading or
+        # "para"), so classify_blocks does not guess: the rest of a "Contacts" part.
+        self.kind: str | None = None
 
     def __repr__(self) -> str:
         return f"Block({self.lines!r}, blank_after={self.blank_after}, md_level={self.md_level})"
