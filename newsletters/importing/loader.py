@@ -45,9 +45,16 @@ from newsletters.models import (
     unique_slug,
 )
 
+from .bulk import Deferred
 from .decide import LoadResult, decide, describe, lookup, same_file
+from .directory import (
+    KnownRows,
+    ensure_countries,
+    merge_directory,
+    plan_directory,
+    story_codes,
+)
 from .directory import clip as _clip
-from .directory import ensure_countries, merge_directory, plan_directory, story_codes
 from .parser import ParseError
 from .photos import FoundImage, delete_files, save_photos
 from .reader import Limits
@@ -77,6 +84,9 @@ class BatchCache:
     def __init__(self):
         self.countries: dict[str, Country] = {}
         self.series: dict[str, Series] = {}
+        # Offices, addresses and hotlines by their keys: a file printing the same contact
+        # block as an earlier one needs no directory query (directory.plan_directory).
+        self.directory = KnownRows()
         self.quick_commits = False  # synchronous_commit is off on this connection
 
 
@@ -102,9 +112,13 @@ def restore_commits() -> None:
 # --- issue contents ------------------------------------------------------------------
 
 
-def _write_contents(issue: Issue, parsed: ParsedIssue, countries: dict[str, Country]) -> dict:
+def _write_contents(
+    issue: Issue, parsed: ParsedIssue, countries: dict[str, Country], defer: Deferred
+) -> dict:
     """Sections, stories, photos, story countries and key figures, in bulk. Returns the
-    stories by (section index, story index in the section).
+    stories by (section index, story index in the section). Sections and stories are
+    written at once (their ids are needed); photos, countries and key figures are queued
+    in ``defer``.
 
     bulk_create skips save(), so what Section.save and Story.save would do (slugs
     unique per issue, story.issue) is done here with in-memory sets.
@@ -160,10 +174,8 @@ def _write_contents(issue: Issue, parsed: ParsedIssue, countries: dict[str, Coun
         for code in dict.fromkeys(c.upper() for c in parsed_story.countries):
             if code in countries:
                 tags.append(Tag(story_id=story.pk, country_id=countries[code].pk))
-    if photos:
-        Photo.objects.bulk_create(photos)
-    if tags:
-        Tag.objects.bulk_create(tags)
+    defer.add(Photo, photos)
+    defer.add(Tag, tags)
 
     figures, labels = [], set()
     for figure in parsed.key_figures:
@@ -176,8 +188,7 @@ def _write_contents(issue: Issue, parsed: ParsedIssue, countries: dict[str, Coun
                     unit=_clip(figure.unit, KeyFigure, "unit"), position=len(figures),
                 )  # fmt: skip
             )
-    if figures:
-        KeyFigure.objects.bulk_create(figures)
+    defer.add(KeyFigure, figures)
     return dict(zip(story_keys, stories, strict=True))
 
 
@@ -226,28 +237,37 @@ def load_issue(
         return decision.result
 
     _quick_commits(cache)
-    written: list[str] = []  # photo files stored in the transaction (photos.save_photos)
-    try:
-        with transaction.atomic():
-            issue, countries = _write_issue(
-                parsed, decision, series_title, source_name, source_hash, publish, cache, images,
-                slug=None if slug_taken else slug, written=written,
-            )  # fmt: skip
-    except IntegrityError:
-        delete_files(written)
-        lost = _lost_race(source_hash, series_title, parsed.number)
-        if lost is None:
+    for attempt in (1, 2):
+        written: list[str] = []  # photo files stored in the transaction (save_photos)
+        try:
+            with transaction.atomic():
+                issue, plan = _write_issue(
+                    parsed, decision, series_title, source_name, source_hash, publish, cache,
+                    images, slug=None if slug_taken else slug, written=written,
+                )  # fmt: skip
+            break
+        except IntegrityError:
+            delete_files(written)
+            lost = _lost_race(source_hash, series_title, parsed.number)
+            if lost is not None:
+                return lost
+            # A directory row the batch remembered may have been deleted meanwhile (its
+            # listing then breaks a foreign key): once more, looking everything up.
+            if attempt == 1 and cache is not None and cache.directory.forget():
+                continue
             raise
-        return lost
-    except BaseException:
-        # The rows rolled back; the files must go with them (Django has no on_rollback).
-        # An outer transaction of a caller that rolls back later is not seen here: the
-        # batch runs each file in a transaction of its own, outside any other.
-        delete_files(written)
-        raise
+        except BaseException:
+            # The rows rolled back; the files must go with them (Django has no
+            # on_rollback). An outer transaction of a caller that rolls back later is not
+            # seen here: the batch runs each file in a transaction of its own.
+            delete_files(written)
+            if cache is not None:
+                cache.directory.forget()
+            raise
     if cache is not None:  # committed: safe to remember for the next files
         cache.series[series_title] = issue.series
-        cache.countries.update(countries)
+        cache.countries.update(plan.countries)
+        cache.directory.remember(plan)
     verb = decision.result.outcome
     return LoadResult(verb, issue, f"{verb}: {describe(issue)}", decision.result.comparison)
 
@@ -296,25 +316,26 @@ def _write_issue(
     issue.date_precision = parsed.date_precision if parsed.date else DatePrecision.DAY
     issue.source_name = source_name
     issue.source_hash = source_hash
-    issue.import_warnings = list(parsed.warnings)
+    # Planned before the issue is saved, so its warnings are saved with it.
+    plan = plan_directory(parsed.directory, story_codes(parsed), cache)
+    issue.import_warnings = [*parsed.warnings, *plan.warnings]
     issue.directory_snapshot = _directory_dict(parsed)
     issue.save()
 
-    plan = plan_directory(parsed.directory, story_codes(parsed), cache)
     countries = ensure_countries(plan)
-    stories = _write_contents(issue, parsed, countries)
+    defer = Deferred()
+    stories = _write_contents(issue, parsed, countries, defer)
     if images:
+        defer.flush()  # save_photos counts the caption-only photos of each story
         save_photos(stories, images, written)
     # Proposals only: the directory changes when (and if) the issue is published.
-    merge_directory(plan, issue, countries, apply=False)
-    if plan.warnings:
-        issue.import_warnings = [*issue.import_warnings, *plan.warnings]
-        Issue.objects.filter(pk=issue.pk).update(import_warnings=issue.import_warnings)
+    merge_directory(plan, issue, countries, apply=False, defer=defer)
+    defer.flush()
     if publish:
         # --publish is the operator's explicit decision: it overrides the pre-publish
         # check (import warnings at least), which the revision records.
         issue.publish(reason="Published on import (publish option of the importer).")
-    return issue, countries
+    return issue, plan
 
 
 # --- the batch -----------------------------------------------------------------------
