@@ -27,6 +27,7 @@ written with `bulk_create` / `bulk_update`.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -193,7 +194,11 @@ def _write_contents(
 
 
 def _directory_dict(parsed: ParsedIssue) -> dict:
-    data = parsed.to_dict().get("directory") or {}
+    """The directory as ParsedIssue.to_dict gives it, without converting the whole issue
+    (its stories' bodies too) to dicts on the way: 4% of the import's CPU time."""
+    data = asdict(parsed.directory)
+    for hotline in data["hotlines"]:
+        del hotline["e164"]
     return {key: data.get(key, []) for key in ("offices", "hotlines", "people")}
 
 
