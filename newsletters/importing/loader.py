@@ -46,7 +46,7 @@ from newsletters.models import (
     unique_slug,
 )
 
-from .bulk import Deferred
+from .bulk import Deferred, insert_returning_ids
 from .decide import LoadResult, decide, describe, lookup, same_file
 from .directory import (
     KnownRows,
@@ -136,7 +136,7 @@ def _write_contents(
     ]
     for section in sections:
         section_slugs.add(section.slug)
-    Section.objects.bulk_create(sections)
+    insert_returning_ids(Section, sections)
 
     story_slugs: set[str] = set()
     stories, story_sources, story_keys = [], [], []
@@ -163,7 +163,9 @@ def _write_contents(
                 )  # fmt: skip
             )
             story_sources.append(parsed_story)
-    Story.objects.bulk_create(stories)
+    for story in stories:  # what StoryQuerySet.bulk_create does: the stored HTML
+        story.render_body()
+    insert_returning_ids(Story, stories)
 
     photos, tags = [], []
     Tag = Story.countries.through
