@@ -216,11 +216,12 @@ def run(postgres: str | None = None, sizes: tuple[int, ...] = SIZES) -> int:
         root = Path(tmp) / "archive"
         write_archive(root, max(sizes))
         results = []
-        for size in sizes:
+        for run_no, size in enumerate(sizes):
             if postgres:
                 env = _env(_fresh_postgres(postgres))
             else:
-                env = _env(f"sqlite:///{Path(tmp) / f'bench-{size}.sqlite3'}")
+                # A database per run: --sizes 200,200 must not import into the first's.
+                env = _env(f"sqlite:///{Path(tmp) / f'bench-{run_no}-{size}.sqlite3'}")
             subprocess.run(
                 [sys.executable, "manage.py", "migrate", "--noinput", "--skip-checks", "-v0"],
                 cwd=REPO, env=env, check=True,
