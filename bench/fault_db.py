@@ -187,7 +187,7 @@ def run_scenario(log=print) -> dict:
                 cluster.stop()
                 t_down = time.monotonic()
                 # A page the cache does not hold: a cached page is served without the
-                # database (newsletters/caching.py), so "/" itself would still answer 200,
+                # database (core/caching.py), so "/" itself would still answer 200,
                 # and so would "/?x": the cache key ignores parameters a page does not read.
                 results["down"] = get(f"{base}/search/?q=uncached")
                 results["down_health"] = get(f"{base}/healthz")

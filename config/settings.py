@@ -152,6 +152,10 @@ else:
         }
     }
 
+# What the public page cache (core/caching.py) asks of the content: when it last
+# changed and when the next scheduled issue goes live.
+PUBLIC_SCHEDULE = "newsletters.publishing.public_schedule"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -286,9 +290,9 @@ MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddlewar
 MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1,
                   "config.middleware.SecurityHeadersMiddleware")  # fmt: skip
 # Stored public pages are answered right after the HTTPS redirect, before the rest of
-# the stack (newsletters/pagecache.py); the stored headers include CSP's.
+# the stack (core/pagecache.py); the stored headers include CSP's.
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-                  "newsletters.pagecache.PublicPageCacheMiddleware")  # fmt: skip
+                  "core.pagecache.PublicPageCacheMiddleware")  # fmt: skip
 MIDDLEWARE += [
     "config.admin_guard.AdminNulGuardMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",

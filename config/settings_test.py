@@ -30,7 +30,7 @@ def _throwaway_dir(prefix: str) -> str:
 # the xdist workers. Tests that need several processes set CACHE_DIR themselves.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Tests write the shared cache directly, as another process would, and expect the next
-# request to see it: no reuse of the state read last (newsletters/caching.py).
+# request to see it: no reuse of the state read last (core/caching.py).
 PUBLIC_STATE_MEMO_SECONDS = 0
 MEDIA_ROOT = _throwaway_dir("newsletters-test-media-")
 STORAGES["staticfiles"] = {  # noqa: F405

@@ -14,8 +14,8 @@ from config.favicon import favicon
 from config.health import healthz
 from config.media import serve_media
 from config.rest import not_found as api_not_found
+from core.caching import public_page
 from directory.api import directory as directory_api
-from newsletters.caching import public_page
 from newsletters.sitemaps import SITEMAPS
 from subscribers.webhooks import tracking_urlpatterns
 

@@ -1,14 +1,14 @@
 """Admin for the directory, filterable by country, with revisions and spreadsheets.
 
-Every page has a history (restore, compare: newsletters.admin_views.HistoryAdmin) and
+Every page has a history (restore, compare: core.history.HistoryAdmin) and
 Import/Export buttons (django-import-export: CSV, XLSX, JSON, with a preview before
 anything is written; see directory/resources.py for how rows are matched).
 """
 
 from django.contrib import admin
 
-from newsletters.admin_views import HistoryAdmin
-from newsletters.spreadsheets import SpreadsheetMixin
+from core.history import HistoryAdmin
+from core.spreadsheets import SpreadsheetMixin
 
 from .admin_workbook import workbook_urls
 from .models import Country, Hotline, Office, OfficeEmail, Person
@@ -16,7 +16,7 @@ from .resources import CountryResource, HotlineResource, OfficeResource, PersonR
 
 
 class SpreadsheetAdmin(SpreadsheetMixin, HistoryAdmin):
-    """Revisions and spreadsheets; exports escape formulae (newsletters/spreadsheets.py)."""
+    """Revisions and spreadsheets; exports escape formulae (core/spreadsheets.py)."""
 
     # Saving an entry here confirms it: a proposal from an imported issue becomes public
     # at once, as anything staff enter directly does (directory/models.py).

@@ -3,12 +3,12 @@
 A cell that starts with = + - @ (or a tab or carriage return) would be read as a
 formula by Excel or LibreOffice; such cells get a leading apostrophe (OWASP's advice),
 except phone numbers such as "+992 ...", which can call no function and must stay
-usable (the rule is newsletters.spreadsheets.escape_formula, shared with the admin exports).
+usable (the rule is core.spreadsheets.escape_formula, shared with the admin exports).
 """
 
 import csv
 
-from newsletters.spreadsheets import escape_formula
+from core.spreadsheets import escape_formula
 
 HEADER = ["type", "country", "name", "role", "phone", "e164", "email", "note",
           "last_confirmed_in"]  # fmt: skip

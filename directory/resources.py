@@ -10,7 +10,7 @@ importing the same sheet twice writes nothing and adds no revision.
 from django.utils.text import slugify
 from import_export import fields
 
-from newsletters.resources import AllOrNothingResource, NaturalKeyWidget, WholeNumberWidget
+from core.spreadsheets import AllOrNothingResource, NaturalKeyWidget, WholeNumberWidget
 
 from .models import Country, Hotline, Office, OfficeEmail, Person
 from .phones import digits_key

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from newsletters.caching import public_page
+from core.caching import public_page
 
 from . import views
 

@@ -5,7 +5,7 @@ Roles: only users with `newsletters.publish_issue` (the Publisher group) see the
 actions and may change an issue's status or go-live time; for everyone else those fields
 are read-only and `save_model` keeps the stored values whatever a request sends.
 Revisions: every model here has a history page (django-simple-history) with restore,
-and a page comparing two revisions (newsletters/admin_views.py); an issue's history is
+and a page comparing two revisions (core/history.py); an issue's history is
 one timeline of everything in it (newsletters/admin_timeline.py).
 """
 
@@ -20,6 +20,9 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 
+from core.history import HistoryAdmin
+from core.spreadsheets import SpreadsheetMixin
+
 from .admin_editor import (
     IssueEditorMixin,
     KeyFigureEditorInline,
@@ -31,7 +34,7 @@ from .admin_pending import PendingForEditors, VersionedForm, pending_list_html
 from .admin_publishing import PrepublishAdminMixin
 from .admin_tidy import IssueForm, NewSeriesMixin, counted
 from .admin_timeline import IssueTimelineMixin
-from .admin_views import HistoryAdmin, issue_tool_urls
+from .admin_views import issue_tool_urls
 from .edition import schedule_edition
 from .exporting import export_response
 from .figures import KeyFigureForm
@@ -40,7 +43,6 @@ from .models import DatePrecision, Issue, KeyFigure, Photo, Section, Series, Sto
 from .pending import PendingChange, apply_pending
 from .resources import KeyFigureResource
 from .roles import can_publish
-from .spreadsheets import SpreadsheetMixin
 
 PUBLISHING_FIELDS = ("status", "go_live_at")
 

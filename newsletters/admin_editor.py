@@ -31,7 +31,8 @@ from nested_admin import (
 )
 from nested_admin.nested import NestedInlineAdminFormset
 
-from .admin_views import valid_pk
+from core.history import valid_pk
+
 from .exporting_zip import zip_response
 from .figures import KeyFigureForm
 from .form_rendering import FastFormRenderer

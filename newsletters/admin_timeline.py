@@ -8,7 +8,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from .admin_views import valid_pk
+from core.history import valid_pk
+
 from .revisions import RestoreError, issue_timeline, restore_deleted_story
 
 

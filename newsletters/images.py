@@ -11,7 +11,10 @@ Every stored image (a story's photo, an issue's cover) is then re-encoded by
 kept, the EXIF orientation is applied, and everything else (EXIF with GPS and Artist,
 XMP, IPTC, comments) is dropped, because people in these stories can be put in danger
 by a photo's location. It is stored under a random name with the extension of the
-format it was verified to be, never the uploader's name or extension.
+format it was verified to be, never the uploader's name or extension. A JPEG or WebP that
+holds nothing but its pixels and an ICC profile (what this re-encoding writes, e.g. a
+photo of an issue export imported again) is kept byte for byte: re-encoding it again
+would only lose quality, and change the bytes of an export that should round-trip.
 
 Renditions are made once per original, on save (see Photo.save), and stored with
 Django's storage API under `renditions/`, so object storage can replace the disk.
@@ -151,8 +154,14 @@ def clean_image(file) -> tuple[ContentFile, str]:
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         with Image.open(file) as original:
             kind = FORMAT_ALIASES.get(original.format, original.format)
+            plain = original.format == kind and original.mode in PLAIN_MODES.get(kind, ())
             image, icc = _pixels_only(original, kind)
     _rewind(file)
+    if plain:
+        data = file.read()
+        _rewind(file)
+        if PLAIN_CHECKS[kind](data):
+            return ContentFile(data), EXTENSIONS[kind]
     options = {"icc_profile": icc} if icc else {}
     if kind == "JPEG":
         options.update(quality=JPEG_QUALITY)
@@ -161,6 +170,72 @@ def clean_image(file) -> tuple[ContentFile, str]:
     buffer = io.BytesIO()
     image.save(buffer, kind, **options)
     return ContentFile(buffer.getvalue()), EXTENSIONS[kind]
+
+
+def _plain_jpeg(data: bytes) -> bool:
+    """A baseline JPEG of a JFIF header without thumbnail, an optional ICC profile,
+    tables, one frame and one scan, and nothing after its end: no EXIF, XMP, IPTC,
+    comment, extra frame or trailing bytes. Walks the segment headers, then looks at each
+    0xFF byte of the scan (linear in the size)."""
+    if data[:2] != b"\xff\xd8":
+        return False
+    i, end = 2, len(data)
+    while i + 4 <= end:
+        if data[i] != 0xFF:
+            return False
+        marker = data[i + 1]
+        length = int.from_bytes(data[i + 2:i + 4], "big")
+        segment = data[i + 4:i + 2 + length]
+        if length < 2 or len(segment) != length - 2:
+            return False
+        if marker == 0xDA:  # the scan runs to the end of the file
+            scan = data[i + 2 + length:]
+            if not scan.endswith(b"\xff\xd9"):
+                return False
+            scan = scan[:-2]
+            k = scan.find(b"\xff")
+            while k != -1:
+                following = scan[k + 1:k + 2]
+                if following != b"\x00" and not b"\xd0" <= following <= b"\xd7":
+                    return False  # a marker inside the scan: another scan, or trailing data
+                k = scan.find(b"\xff", k + 2)
+            return True
+        if marker == 0xE0:  # JFIF without a thumbnail
+            ok = segment[:5] == b"JFIF\x00" and len(segment) == 14 and segment[12:14] == b"\0\0"
+        elif marker == 0xE2:
+            ok = segment.startswith(b"ICC_PROFILE\x00")
+        else:  # tables, baseline or extended frame, restart interval
+            ok = marker in (0xDB, 0xC4, 0xC0, 0xC1, 0xDD)
+        if not ok:
+            return False
+        i += 2 + length
+    return False
+
+
+def _plain_webp(data: bytes) -> bool:
+    """A still WebP of image data, alpha and ICC profile chunks only (no EXIF, XMP or
+    animation), and nothing after its RIFF container."""
+    if data[:4] != b"RIFF" or data[8:12] != b"WEBP":
+        return False
+    if int.from_bytes(data[4:8], "little") + 8 != len(data):
+        return False
+    i = 12
+    while i < len(data):
+        if i + 8 > len(data):
+            return False
+        chunk, length = data[i:i + 4], int.from_bytes(data[i + 4:i + 8], "little")
+        if chunk not in (b"VP8 ", b"VP8L", b"VP8X", b"ICCP", b"ALPH"):
+            return False
+        if chunk == b"VP8X" and (length < 1 or data[i + 8] & 0x0E):  # EXIF, XMP, animation
+            return False
+        i += 8 + length + (length & 1)
+    return i == len(data)
+
+
+# Formats whose re-encoding is lossy, and the modes a file is kept in as it is. (PNG is
+# re-encoded to the same bytes anyway.)
+PLAIN_MODES = {"JPEG": ("RGB", "L"), "WEBP": ("RGB", "RGBA")}
+PLAIN_CHECKS = {"JPEG": _plain_jpeg, "WEBP": _plain_webp}
 
 
 @deconstructible

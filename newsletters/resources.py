@@ -5,32 +5,14 @@ A row is found again by (issue, label), so importing the same sheet twice change
 nothing: unchanged rows are skipped, which needs `skip_diff = False` to compare them.
 """
 
-from decimal import Decimal, InvalidOperation
+from import_export import fields
+from import_export.widgets import NumberWidget
 
-from django.db import transaction
-from import_export import fields, resources
-from import_export.widgets import ForeignKeyWidget, IntegerWidget, NumberWidget
+from core.spreadsheets import AllOrNothingResource, NaturalKeyWidget
 
 from .figures import PERCENT, exact_figure, parse_figure
 from .models import Issue, KeyFigure
 from .roles import can_publish
-
-
-class WholeNumberWidget(IntegerWidget):
-    """A whole number, with commas allowed ("7,801"); anything else is a row error that
-    says which value is wrong (a ValueError becomes a per-row validation message)."""
-
-    def clean(self, value, row=None, **kwargs):
-        if self.is_empty(value):
-            return None
-        text = str(value).replace(",", "").replace("\u00a0", "").strip()
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"“{value}” is not a whole number.") from None
-        if number != number.to_integral_value():
-            raise ValueError(f"“{value}” is not a whole number.")
-        return int(number)
 
 
 class FigureWidget(NumberWidget):
@@ -45,37 +27,6 @@ class FigureWidget(NumberWidget):
 
     def render(self, value, obj=None, **kwargs):
         return exact_figure(value) or ""
-
-
-class NaturalKeyWidget(ForeignKeyWidget):
-    """A foreign key given by a natural key; an unknown one is a clear row error."""
-
-    def __init__(self, model, field, what):
-        super().__init__(model, field=field)
-        self.what = what
-
-    def clean(self, value, row=None, **kwargs):
-        try:
-            return super().clean(value, row, **kwargs)
-        except self.model.DoesNotExist:
-            raise ValueError(f"No {self.what} “{value}”.") from None
-
-
-class AllOrNothingResource(resources.ModelResource):
-    """A sheet with any invalid row writes nothing at all, not only the valid rows.
-
-    The library rolls back on errors but keeps the valid rows when others fail
-    validation; the admin never confirms such a sheet, and other callers should not
-    half-import one either."""
-
-    def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
-        with transaction.atomic():
-            result = super().import_data(
-                dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs
-            )
-            if result.has_validation_errors() or result.has_errors():
-                transaction.set_rollback(True)
-        return result
 
 
 class KeyFigureResource(AllOrNothingResource):

@@ -13,18 +13,15 @@ timeline can say so.
 
 from __future__ import annotations
 
-import difflib
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, pre_delete
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 from simple_history.signals import pre_create_historical_record
 
-RESTORED = "Restored"
+from core.history import RESTORED
+
 TIMELINE_LIMIT = 300
 
 # --- countries of a story's revisions ------------------------------------------------
@@ -63,27 +60,6 @@ def connect_revision_signals():
     m2m_changed.connect(
         _links_changed, sender=Story.countries.through, dispatch_uid="revisions-story-links"
     )
-
-
-# --- comparing texts -----------------------------------------------------------------
-
-_TOKENS = re.compile(r"\s+|[^\s]+")
-
-
-def word_diff(old, new) -> SafeString:
-    """`old` → `new` as HTML: removed words in <del>, added ones in <ins>, all escaped."""
-    a, b = _TOKENS.findall(str(old or "")), _TOKENS.findall(str(new or ""))
-    out: list[str] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            out.append(escape("".join(a[i1:i2])))
-            continue
-        if op in {"delete", "replace"}:
-            out.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")
-        if op in {"insert", "replace"}:
-            out.append(f"<ins>{escape(''.join(b[j1:j2]))}</ins>")
-    # Safe: every piece of text above went through escape().
-    return mark_safe("".join(out))  # noqa: S308
 
 
 # --- one issue's timeline ------------------------------------------------------------

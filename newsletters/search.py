@@ -2,14 +2,17 @@
 
 PostgreSQL: full-text search over each story's stored search document, the column
 `search_vector` that triggers keep up to date (migration 0008): title weight A, body B,
-captions C, issue title D. One statement finds the matches through the document's
-index with a LIMIT, ranks them with ts_rank on the stored column (no vector is rebuilt
-per query) and returns their ids, best first. At most RESULT_CAP stories are ranked:
-when more match, those with the words in their title are taken first, and the page
-says "more than RESULT_CAP" instead of counting, because ranking or counting every
-match of a common word costs seconds. `RankedStories` then reads only the stories of
-the page shown, with SearchHeadline snippets marked by private characters, which
-`render_snippet` turns into <mark> only after escaping everything else.
+captions C, issue title D, kept inside the table row (migration 0016), so reading it
+costs no TOAST look-up. One statement finds the candidates, ranks them with ts_rank on
+the stored column (no vector is rebuilt per query) and returns their ids, best first.
+At most RESULT_CAP stories are ranked: when more match, those with the words in their
+title are taken first, then the others in id order (the same ones at every request),
+and the page says "more than RESULT_CAP" instead of counting, because ranking or
+counting every match of a common word costs seconds. For words without a phrase the
+title's own index is asked first: when more than RESULT_CAP titles hold the words, the
+search document is not read at all. `RankedStories` then reads only the stories of the
+page shown, in one written-out statement, with ts_headline snippets marked by private
+characters, which `render_snippet` turns into <mark> only after escaping everything else.
 
 Phrase queries ("referral mechanism", or hyphenated words, which websearch_to_tsquery
 also turns into phrases) are slow through GIN: it stores no word positions, so every
@@ -29,7 +32,6 @@ issues first, and a snippet is cut around the first match in Python.
 import re
 from collections.abc import Sequence
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.db import connection
 from django.db.models import F, Q, QuerySet, TextField, Value
 from django.urls import reverse
@@ -37,12 +39,11 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Issue, Photo, Story
+from .models import Issue, Photo, Section, Series, Story
 from .tsquery import pairs_query, required_pairs
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 10
-CONFIG = "english"
 # Control characters: never typed in a search box, and escape() leaves them alone.
 START, STOP = "\x02", "\x03"
 SNIPPET_CHARS = 220
@@ -69,10 +70,14 @@ LIVE_SQL = "i.status = %(published)s AND (i.go_live_at IS NULL OR i.go_live_at <
 # What each source gives for a matching live story: its id, its rank on the stored
 # search document (computed only for the rows a source returns) and its issue's date.
 RANKED_COLUMNS = f"s.id, ts_rank(s.search_vector, {QUERY_SQL}) AS rank, i.publication_date AS day"
-# Matching stories through the GIN index of the search document (migrations 0006, 0008).
+# Matching stories through the GIN index of the search document (migrations 0006, 0008),
+# or for a common word by reading the stories in id order until `over` match. ORDER BY
+# makes the choice the same at every request: a LIMIT on a plain scan of a table this
+# large starts wherever the previous scan of it stopped (synchronize_seqscans), so the
+# same query ranked other candidates each time and page 2 disagreed with page 1.
 GIN_MATCHES_SQL = f"""
   SELECT {RANKED_COLUMNS} FROM newsletters_story s JOIN newsletters_issue i ON i.id = s.issue_id
-   WHERE s.search_vector @@ {QUERY_SQL} AND {LIVE_SQL} LIMIT %(over)s"""  # noqa: S608
+   WHERE s.search_vector @@ {QUERY_SQL} AND {LIVE_SQL} ORDER BY s.id LIMIT %(over)s"""  # noqa: S608
 # Phrases that require word pairs (newsletters.tsquery): the pairs index of migration
 # 0008 finds the stories that may hold them, and only those are checked for the phrase.
 # OFFSET 0 keeps the inner scan to the pairs index alone: combined with the document's
@@ -96,21 +101,43 @@ RUM_MATCHES_SQL = f"""
 # title branch runs only then: its one-time filter is false otherwise). Each candidate
 # keeps its place `n` in that choice; n = cap + 1 only says the cap was reached. The
 # candidates come ranked from their source: no vector is rebuilt, no row read twice.
-RANKED_TEMPLATE = f"""
-WITH matches AS ({{matches}}),
-titled AS (
+# One row comes back: the ids within the cap, best first, and how many candidates
+# there were (1,001 rows cost the client more than one array of 1,000 ids).
+TITLED_SQL = f"""
   SELECT {RANKED_COLUMNS} FROM newsletters_story s JOIN newsletters_issue i ON i.id = s.issue_id
-   WHERE (SELECT count(*) FROM matches) > %(cap)s
-     AND {TITLE_VECTOR_SQL} @@ {QUERY_SQL} AND {LIVE_SQL} LIMIT %(cap)s),
+   WHERE {TITLE_VECTOR_SQL} @@ {QUERY_SQL} AND {LIVE_SQL}"""  # noqa: S608
+CHOICE_SQL = """
 found AS (SELECT *, 0 AS tier FROM titled UNION ALL SELECT *, 1 FROM matches),
 candidates AS (
   SELECT id, rank, day, row_number() OVER (ORDER BY min(tier), id) AS n
     FROM found GROUP BY id, rank, day ORDER BY min(tier), id LIMIT %(over)s)
-SELECT id, n FROM candidates ORDER BY rank DESC, day DESC NULLS LAST, id
-"""  # noqa: S608 - constants only; the query text is a parameter
-RANKED_SQL = RANKED_TEMPLATE.format(matches=GIN_MATCHES_SQL)
+SELECT array_agg(id ORDER BY rank DESC, day DESC NULLS LAST, id) FILTER (WHERE n <= %(cap)s),
+       count(*)
+  FROM candidates
+"""
+RANKED_TEMPLATE = f"""
+WITH matches AS ({{matches}}),
+titled AS ({TITLED_SQL}
+     AND (SELECT count(*) FROM matches) > %(cap)s LIMIT %(cap)s),{CHOICE_SQL}"""  # noqa: S608
+# Words only (no phrase): the title branch first, through the title's own index, since
+# checking words there needs no positions. When more than `cap` stories have the words
+# in their title, they are the candidates and the search document is not read at all
+# (a common word: 1,001 stories fewer to read); otherwise as RANKED_TEMPLATE. A phrase
+# keeps the order above: its title branch must rebuild each title's vector to check
+# the words' positions, which is worth it only when the cap is reached.
+WORDS_RANKED_TEMPLATE = f"""
+WITH titled AS ({TITLED_SQL} LIMIT %(over)s),
+matches AS (
+  SELECT * FROM ({{matches}}) m WHERE (SELECT count(*) FROM titled) <= %(cap)s),{CHOICE_SQL}"""  # noqa: S608
+RANKED_SQL = WORDS_RANKED_TEMPLATE.format(matches=GIN_MATCHES_SQL)
+PHRASE_RANKED_SQL = RANKED_TEMPLATE.format(matches=GIN_MATCHES_SQL)
 PAIRS_RANKED_SQL = RANKED_TEMPLATE.format(matches=PAIRS_MATCHES_SQL)
 RUM_RANKED_SQL = RANKED_TEMPLATE.format(matches=RUM_MATCHES_SQL)
+# Letters and digits, words separated by one space (clean_query's form): PostgreSQL's
+# parser reads each such word as one token, so websearch_to_tsquery makes no phrase of
+# them and RANKED_SQL is the statement, chosen without a round trip to ask. Anything
+# else (quotes, hyphens, apostrophes, underscores) is read by PostgreSQL first.
+PLAIN_WORDS_RE = re.compile(r"[^\W_]+(?: [^\W_]+)*")
 # (database alias, database name) -> whether the RUM index exists there. The name is
 # part of the key because tests rename the database behind the same alias.
 _rum_index_memo: dict[tuple[str, str], bool] = {}
@@ -138,6 +165,8 @@ def search_stories(q: str):
     ranked (PostgreSQL only), else None: the page then says "more than 1,000".
     """
     q = clean_query(q)
+    if connection.vendor == "postgresql":
+        return _postgres_search(q) if query_words(q) else RankedStories(q, [], None)
     base = (
         Story.objects.published()
         .select_related("issue__series", "section")
@@ -147,35 +176,33 @@ def search_stories(q: str):
             "section__title",
         )  # fmt: skip
     )
-    if not query_words(q):
-        results = base.none()
-    elif connection.vendor == "postgresql":
-        results = _postgres_search(base, q)
-    else:
-        results = _fallback_search(base, q)
-    if not hasattr(results, "more_than"):
-        results.more_than = None
+    results = _fallback_search(base, q) if query_words(q) else base.none()
+    results.more_than = None
     return results
 
 
 def ranked_ids(q: str, cap: int) -> tuple[list[int], bool]:
     """Ids of at most `cap` matching live stories, best first, and whether more match."""
+    params = {
+        "q": q,
+        "published": Issue.Status.PUBLISHED,
+        "now": timezone.now(),
+        "cap": cap,
+        "over": cap + 1,
+    }
     with connection.cursor() as cursor:
-        # The query as PostgreSQL reads it says which source answers it best.
-        cursor.execute(f"SELECT {QUERY_SQL}::text", {"q": q})
-        tsquery = cursor.fetchone()[0]
-        if not tsquery:
-            return [], False  # only stop words: nothing can match
-        params = {
-            "q": q,
-            "published": Issue.Status.PUBLISHED,
-            "now": timezone.now(),
-            "cap": cap,
-            "over": cap + 1,
-        }
-        cursor.execute(_ranked_sql(tsquery, params), params)
-        rows = cursor.fetchall()
-    return [story_id for story_id, n in rows if n <= cap], len(rows) > cap
+        if PLAIN_WORDS_RE.fullmatch(q):
+            sql = RANKED_SQL  # only stop words match nothing there, as below
+        else:
+            # The query as PostgreSQL reads it says which source answers it best.
+            cursor.execute(f"SELECT {QUERY_SQL}::text", {"q": q})
+            tsquery = cursor.fetchone()[0]
+            if not tsquery:
+                return [], False  # only stop words: nothing can match
+            sql = _ranked_sql(tsquery, params)
+        cursor.execute(sql, params)
+        ids, candidates = cursor.fetchone()
+    return ids or [], candidates > cap
 
 
 def _ranked_sql(tsquery: str, params: dict) -> str:
@@ -186,7 +213,49 @@ def _ranked_sql(tsquery: str, params: dict) -> str:
     if pairs:
         params["pairs"] = pairs_query(pairs)
         return PAIRS_RANKED_SQL
-    return RUM_RANKED_SQL if rum_index_exists() else RANKED_SQL
+    return RUM_RANKED_SQL if rum_index_exists() else PHRASE_RANKED_SQL
+
+
+# The stories of a page, still live, with what the results page shows of them and a
+# snippet made by ts_headline (markers START and STOP around the matched words). Written
+# out rather than built by the ORM: building that query and its rows took about 2 ms of
+# Python per page (bench/search.py), more than the statement itself.
+PAGE_SQL = f"""
+SELECT s.id, s.title, s.slug, s.body, s.section_id, s.issue_id,
+       ts_headline('english'::regconfig, s.body, {QUERY_SQL}, %(options)s),
+       sec.title, i.slug, i.title, i.number, i.publication_date, i.date_precision,
+       i.series_id, se.title
+  FROM newsletters_story s
+  JOIN newsletters_issue i ON i.id = s.issue_id
+  JOIN newsletters_section sec ON sec.id = s.section_id
+  JOIN newsletters_series se ON se.id = i.series_id
+ WHERE s.id = ANY(%(ids)s) AND {LIVE_SQL}"""  # noqa: S608
+HEADLINE_OPTIONS = (
+    f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15, MaxFragments=2, "
+    "FragmentDelimiter=' … '"
+)
+
+
+def _instance(model, db: str, values: dict):
+    """A model instance as the ORM loads it with only these fields (the others deferred)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(db, names, [values[name] for name in names])
+
+
+def _page_story(row, db: str) -> Story:
+    """A Story from a PAGE_SQL row, with its section, issue and series attached."""
+    (story_id, title, slug, body, section_id, issue_id, snippet, section_title, issue_slug,
+     issue_title, number, day, precision, series_id, series_title) = row  # fmt: skip
+    story = _instance(Story, db, {"id": story_id, "title": title, "slug": slug, "body": body,
+                                  "section_id": section_id, "issue_id": issue_id})  # fmt: skip
+    story.snippet_raw = snippet
+    story.section = _instance(Section, db, {"id": section_id, "title": section_title})
+    issue = _instance(Issue, db, {"id": issue_id, "slug": issue_slug, "title": issue_title,
+                                  "number": number, "publication_date": day,
+                                  "date_precision": precision, "series_id": series_id})  # fmt: skip
+    issue.series = _instance(Series, db, {"id": series_id, "title": series_title})
+    story.issue = issue
+    return story
 
 
 class RankedStories(Sequence):
@@ -196,8 +265,8 @@ class RankedStories(Sequence):
     loads 1,000 story bodies.
     """
 
-    def __init__(self, base: QuerySet, q: str, ids: list[int], more_than: int | None):
-        self.base, self.q, self.ids, self.more_than = base, q, ids, more_than
+    def __init__(self, q: str, ids: list[int], more_than: int | None):
+        self.q, self.ids, self.more_than = q, ids, more_than
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -214,28 +283,22 @@ class RankedStories(Sequence):
                 raise IndexError("the story was unpublished after the search")
             return found[0]
         ids = self.ids[index]
-        query = SearchQuery(self.q, search_type="websearch", config=CONFIG)
-        # No ORDER BY: the ranked order is restored below, from `ids`.
-        by_id = self.base.order_by().annotate(
-            snippet_raw=SearchHeadline(
-                "body",
-                query,
-                config=CONFIG,
-                start_sel=START,
-                stop_sel=STOP,
-                max_words=35,
-                min_words=15,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            )
-        ).in_bulk(ids)
+        if not ids:
+            return []
+        params = {"q": self.q, "ids": ids, "options": HEADLINE_OPTIONS,
+                  "published": Issue.Status.PUBLISHED, "now": timezone.now()}  # fmt: skip
+        with connection.cursor() as cursor:
+            # No ORDER BY: the ranked order is restored below, from `ids`.
+            cursor.execute(PAGE_SQL, params)
+            rows = cursor.fetchall()
+        by_id = {story.pk: story for story in (_page_story(row, connection.alias) for row in rows)}
         # A story unpublished between the two queries is left out, not shown.
         return [by_id[story_id] for story_id in ids if story_id in by_id]
 
 
-def _postgres_search(base: QuerySet, q: str) -> RankedStories:
+def _postgres_search(q: str) -> RankedStories:
     ids, capped = ranked_ids(q, RESULT_CAP)
-    return RankedStories(base, q, ids, RESULT_CAP if capped else None)
+    return RankedStories(q, ids, RESULT_CAP if capped else None)
 
 
 def _fallback_search(base: QuerySet, q: str) -> QuerySet:

@@ -3,7 +3,7 @@
 A bump sets a fresh version in the shared cache (never a value used before, so
 concurrent saves in several processes never lose one); every process's next request
 sees it, recomputes the cached state with one query, and renders its pages afresh
-(newsletters/caching.py).
+(core/caching.py).
 
 Bumped twice: at once, so the change is visible on the next request in this process,
 and again on commit, so a page rendered by another request while the transaction was
@@ -18,7 +18,8 @@ The same changes make the issue page contents stored beside the issue out of dat
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from .caching import bump_content_version
+from core.caching import bump_content_version
+
 from .contents import clear_contents
 
 

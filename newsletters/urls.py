@@ -5,8 +5,9 @@
 
 from django.urls import path
 
+from core.caching import public_page
+
 from . import api, views
-from .caching import public_page
 from .feeds import AtomIssuesFeed, RssIssuesFeed
 
 app_name = "newsletters"

@@ -17,8 +17,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
+from core.spreadsheets import SpreadsheetMixin
 from newsletters.models import Issue
-from newsletters.spreadsheets import SpreadsheetMixin
 
 from . import sending
 from .emails import build_message, render_issue

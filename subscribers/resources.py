@@ -11,8 +11,8 @@ from django.utils import timezone
 from import_export import fields
 from import_export.widgets import ManyToManyWidget
 
+from core.spreadsheets import AllOrNothingResource
 from newsletters.models import Series
-from newsletters.resources import AllOrNothingResource
 
 from .models import Subscriber
 

@@ -9,7 +9,7 @@ def count_queries(client, url, data=None):
     """Queries for one uncached GET of `url`, which must answer 200.
 
     The cache is cleared first so every measured request renders the page and computes
-    the cached public state (newsletters/caching.py); otherwise only the first request
+    the cached public state (core/caching.py); otherwise only the first request
     of a test would pay for that.
     """
     cache.clear()

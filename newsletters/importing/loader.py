@@ -179,6 +179,8 @@ def _write_contents(
     for story, parsed_story in zip(stories, story_sources, strict=True):
         for position, photo in enumerate(parsed_story.photos):
             caption = _clip(photo.caption, Photo, "caption")
+            if photo.position is not None:  # an export says where it goes among the images
+                position = photo.position
             if caption:
                 photos.append(Photo(story=story, caption=caption, position=position))
         for code in dict.fromkeys(c.upper() for c in parsed_story.countries):
@@ -202,6 +204,7 @@ def _write_contents(
                 KeyFigure(
                     issue=issue, label=label, value=figure.value,
                     unit=_clip(figure.unit, KeyFigure, "unit"), position=len(figures),
+                    note=_clip(figure.note, KeyFigure, "note"),
                 )  # fmt: skip
             )
     defer.add(KeyFigure, figures)
@@ -238,6 +241,7 @@ def load_issue(
     """
     if not parsed.series:
         raise ParseError("no series name in the file and none given (use --series)")
+    check_story_countries(parsed)
     series_title = _clip(parsed.series, Series, "title")
     source_name = _clip(source_name, Issue, "source_name")
     options = {"replace": replace, "accept_low_confidence": accept_low_confidence}
@@ -340,6 +344,7 @@ def _write_issue(
     plan = plan_directory(parsed.directory, story_codes(parsed), cache)
     issue.import_warnings = [*parsed.warnings, *plan.warnings]
     issue.directory_snapshot = _directory_dict(parsed)
+    _front_matter_fields(issue, parsed)
     issue.save()
 
     countries = ensure_countries(plan)
@@ -356,6 +361,41 @@ def _write_issue(
         # check (import warnings at least), which the revision records.
         issue.publish(reason="Published on import (publish option of the importer).")
     return issue, plan
+
+
+# --- front matter (issue 11, item 7) -------------------------------------------------
+
+
+def _front_matter_fields(issue: Issue, parsed: ParsedIssue) -> None:
+    """What only a front matter gives, on the issue row: the summary. (A figure's note, a
+    photo's credit and place are written with their rows.) A new version of a file
+    without a summary leaves the issue without one: the file is the issue's source."""
+    issue.summary = parsed.summary
+
+
+def check_story_countries(parsed: ParsedIssue) -> None:
+    """Story countries given as ISO codes (an export's ``<!-- countries: -->`` lines):
+    a code that is neither a country of the directory nor an ISO 3166 region is left
+    out with a warning, so no country "XX" is ever created. Asks the database only for
+    codes outside the ISO list."""
+    import phonenumbers
+
+    codes = story_codes(parsed)
+    regions = phonenumbers.SUPPORTED_REGIONS
+    odd = {code for code in codes if code not in regions}
+    if odd:
+        odd -= set(Country.objects.filter(code__in=odd).values_list("code", flat=True))
+    if not odd:
+        return
+    for section in parsed.sections:
+        for story in section.stories:
+            unknown = [c for c in story.countries if c.upper() in odd]
+            if unknown:
+                where = f"story '{story.title}'" if story.title else "an untitled story"
+                parsed.warnings.append(
+                    f"{where}: country code {', '.join(unknown)} is not known; left out"
+                )
+                story.countries = [c for c in story.countries if c.upper() not in odd]
 
 
 # --- the batch -----------------------------------------------------------------------

@@ -91,7 +91,10 @@ def save_photos(
             story=story,
             alt_text=found.image.alt[: Photo._meta.get_field("alt_text").max_length],
             caption=found.image.caption[: Photo._meta.get_field("caption").max_length],
-            position=positions[key],
+            credit=found.image.credit[: Photo._meta.get_field("credit").max_length],
+            # An issue export gives each photo's place among the story's captions-only
+            # photos too; otherwise images follow them.
+            position=positions[key] if found.image.position is None else found.image.position,
         )
         photo.image.save(found.name, ContentFile(found.data), save=False)
         if written is not None:

@@ -8,14 +8,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from directory.models import Hotline
-from newsletters.caching import (
+from core.caching import (
     PAGE_PREFIX,
     STATE_KEY,
     VERSION_KEY,
     bump_content_version,
     public_state,
 )
+from directory.models import Hotline
 from newsletters.models import Issue, KeyFigure
 from tests.factories import make_country, make_directory, make_issue, make_story
 

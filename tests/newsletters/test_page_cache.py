@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.cache import cache
 
-from newsletters.caching import PAGE_PREFIX, VERSION_KEY, bump_content_version
+from core.caching import PAGE_PREFIX, VERSION_KEY, bump_content_version
 from tests.factories import make_issue, make_story
 
 pytestmark = pytest.mark.django_db
@@ -181,7 +181,7 @@ def test_state_reads_newest_live_time_and_next_go_live():
 
     from django.utils import timezone
 
-    from newsletters.caching import public_state
+    from core.caching import public_state
     from newsletters.models import Issue
 
     now = timezone.now()

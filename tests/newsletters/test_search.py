@@ -254,8 +254,10 @@ def test_postgres_caps_broad_searches_and_says_so(client, monkeypatch):
     assert "More than 5 stories found for “penguin”: 5 of them are ranked here" in html
     titles = result_titles(client, "penguin")
     assert len(titles) == 5
-    # Title matches are taken first when the candidates are cut.
+    # Title matches are taken first when the candidates are cut, then the other matches
+    # in id order (newsletters.search.GIN_MATCHES_SQL).
     assert sorted(titles[:4]) == [f"Penguin {n}" for n in range(4)]
+    assert titles[4] == "Body only 0"
     exact = client.get("/search/", {"q": "walking"}).content.decode()
     assert "4 stories found for “walking”" in exact and "More than" not in exact
 
@@ -466,3 +468,47 @@ def test_postgres_search_page_counts_results_without_a_count_query(client):
     # The ranking statement counts its own bounded matches; Paginator adds no COUNT query.
     sqls = [q["sql"].lstrip().upper() for q in ctx.captured_queries]
     assert not [sql for sql in sqls if sql.startswith("SELECT COUNT(")]
+
+
+@on_postgres
+def test_postgres_search_document_stays_in_the_story_row():
+    # Migration 0016: the document is not moved to the TOAST table (MAIN storage), and
+    # bodies leave a row over 2 KB first (toast_tuple_target), so ranking reads rows only.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT a.attstorage, c.reloptions FROM pg_attribute a "
+            "JOIN pg_class c ON c.oid = a.attrelid "
+            "WHERE c.relname = 'newsletters_story' AND a.attname = 'search_vector'"
+        )
+        storage, options = cursor.fetchone()
+    assert storage == "m"
+    assert "toast_tuple_target=128" in options
+    # A row well over 2 KB is written, and its document is whole and found.
+    words = " ".join(f"word{n}x" for n in range(600))
+    story = make_story(make_issue(), title="Long story", body=f"{words} kingfisher")
+    assert "'kingfish':" in stored_vector(story) and "'word599x':" in stored_vector(story)
+    from newsletters.search import search_stories
+
+    assert [s.title for s in search_stories("kingfisher")] == ["Long story"]
+
+
+@on_postgres
+def test_postgres_plain_words_are_ranked_in_one_statement():
+    from newsletters.search import ranked_ids
+
+    issue = make_issue()
+    make_story(issue, title="Kazakh lanterns", body="Lanterns of Almaty 2021.")
+    make_story(issue, title="Lantern-makers", body="Workshops.")
+
+    def statements(q: str) -> tuple[int, list]:
+        with CaptureQueriesContext(connection) as ctx:
+            ids, more = ranked_ids(q, 10)
+        assert more is False
+        return len(ctx.captured_queries), ids
+
+    # Letters and digits only: no phrase is possible, so nothing is asked beforehand.
+    assert statements("lanterns almaty 2021")[0] == 1
+    assert statements("the")[0] == 1 and statements("the")[1] == []
+    # A hyphen may make a phrase: PostgreSQL reads the query first.
+    count, ids = statements("lantern-makers")
+    assert count == 2 and len(ids) == 1

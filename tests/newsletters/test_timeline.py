@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
+from core.history import word_diff
 from newsletters.models import KeyFigure, Photo, Section, Story
-from newsletters.revisions import word_diff
 from tests.factories import make_country, make_issue
 
 pytestmark = pytest.mark.django_db

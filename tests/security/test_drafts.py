@@ -274,3 +274,62 @@ def test_imported_draft_directory_reaches_no_public_url_until_published(client, 
     draft.unpublish()
     assert public_leaks() == {}
     assert client.get(vcard).status_code == 404
+
+
+def test_pending_changes_to_a_live_issue_reach_no_public_url_until_published(
+    client, issues, django_user_model
+):
+    """An Editor's pending edits of a published issue (its summary, a story's title and
+    body, a key figure) appear on no public URL, cached or not, until a Publisher
+    publishes them; then the same crawl finds them, so it is known to look."""
+    from django.urls import reverse
+
+    from newsletters.pending import PendingChange
+    from newsletters.roles import EDITOR, PUBLISHER
+    from tests.newsletters.test_pending import publish_pending, story_data
+    from tests.newsletters.test_roles import _change_data, _client_for
+
+    published, _draft, _scheduled = issues
+    editor = _client_for(django_user_model, "eddie", EDITOR)
+    publisher = _client_for(django_user_model, "polly", PUBLISHER)
+    marker = "pendmarkerqq"
+    story = published.stories.get()
+    figure = published.key_figures.get()
+    seeds = ["/", "/robots.txt", "/sitemap.xml", "/feed/", "/feed/atom/", "/api/issues/",
+             "/figures/", "/issues/", published.get_absolute_url(), story.get_absolute_url(),
+             f"/search/?q={marker}", f"/api/issues/?q={marker}",
+             "/search/?q=pubmarkerqq"]  # fmt: skip
+
+    def found_marker() -> list[str]:
+        pages = crawl(Client(), seeds)
+        assert any("pubmarkerqq" in body for _, body in pages.values()), "crawl reached no content"
+        return sorted(
+            url for url, (_, body) in pages.items()
+            # A search echoes its query: only the edited phrases count there.
+            if (f"Story {marker}" in body or f"Summary {marker}" in body
+                or f"{marker} body" in body or f"Figure {marker}" in body)
+        )  # fmt: skip
+
+    found_marker()  # warm every cache with the published version first
+    story_url = reverse("admin:newsletters_story_change", args=[story.pk])
+    edited = story_data(story, title=f"Story {marker}", body=f"The {marker} body, rewritten.")
+    assert editor.post(story_url, edited).status_code == 302
+    issue_url = reverse("admin:newsletters_issue_change", args=[published.pk])
+    issue_data = _change_data(
+        published, status="published", publication_date=published.publication_date.isoformat(),
+        seen_version=published.version, summary=f"Summary {marker}",
+    )  # fmt: skip
+    assert editor.post(issue_url, issue_data).status_code == 302
+    figure_url = reverse("admin:newsletters_keyfigure_change", args=[figure.pk])
+    figure_data = {"issue": published.pk, "label": f"Figure {marker}", "value": "7",
+                   "unit": "", "note": "", "position": figure.position}  # fmt: skip
+    editor.post(figure_url, figure_data)
+    kinds = set(PendingChange.objects.values_list("content_type__model", flat=True))
+    assert kinds == {"story", "issue", "keyfigure"}, kinds
+
+    assert found_marker() == []
+
+    publish_pending(publisher, published)
+    assert PendingChange.objects.count() == 0
+    after = found_marker()
+    assert published.get_absolute_url() in after and story.get_absolute_url() in after

@@ -15,9 +15,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.spreadsheets import escape_formula
 from directory.models import Hotline, Office, Person
 from newsletters.models import KeyFigure
-from newsletters.spreadsheets import escape_formula
 from tests.factories import make_country, make_issue
 
 pytestmark = pytest.mark.django_db

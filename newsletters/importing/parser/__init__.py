@@ -7,14 +7,17 @@ re-exports the names the loader, the exporter and the tests use (``parser.parse`
 Pure Python on purpose: no Django, no database, so every step can be tried on a
 three-line string. ``parse`` is a small pipeline (module in brackets):
 
-    normalise              line endings, odd spaces, BOM                       (normalise)
     read_front_matter      YAML title/series/number/date at the top            (metadata)
+                           an issue export's body is read as written instead  (exported)
+    normalise              line endings, odd spaces, BOM                       (normalise)
     strip_running_headers  "SERIES, ISSUE 6, 02/10/2020" -> series, number, date (headers)
     strip_repeated_headers other page headers, page numbers                    (headers)
     split_blocks           lines -> blocks; conversions without blank lines re-cut (blocks)
     read_masthead, extract_masthead  banner, Vol./No., dates; the series       (metadata)
     extract_directory      contact block, hotline sentence, staff list, hotline table,
                            the part under a "Contacts"/"Directory" heading  (directory, contacts)
+    reshape                e-mail footer and greeting, numbered and glued titles,
+                           region sub-headings, caption lines, ALL-CAPS sections (shapes)
     drop_boilerplate       "FOLLOW US", contents lists, footnotes, colophon    (boilerplate)
     classify_blocks        sections, stories, country headings, captions, jumps (classify)
     join_paragraphs        paragraphs cut by page breaks, words cut by line-end hyphens
@@ -22,6 +25,7 @@ three-line string. ``parse`` is a small pipeline (module in brackets):
     apply_layout           the user's "one-story" or "sections" choice        (structure)
     build_sections         sections -> stories, images, continued jumps joined (sections)
     cap_body               a body over 50,000 characters cut at a paragraph end (bodylimit)
+    account_lines          any input line found nowhere -> dropped "not placed"  (account)
     score                  confidence 0..1 and its reasons                    (confidence)
 
 Every input line ends up in the result or in ``ParsedIssue.dropped`` with a reason;
@@ -41,6 +45,7 @@ import datetime
 import gc
 from collections.abc import Iterator
 
+from .account import NOT_PLACED, account_lines, not_placed_warning
 from .blocks import Block, join_lines, split_blocks
 from .boilerplate import drop_boilerplate
 from .classify import Item, classify_blocks, join_paragraphs, split_country_heading
@@ -52,10 +57,13 @@ from .directory import (
     parse_hotline_table,
     parse_staff_list,
 )
+from .exported import countries_comment, read_export
 from .figures import canonical_label, extract_key_figures, figures_in_text
 from .headers import RUNNING_HEADER_RE, HeaderInfo, strip_repeated_headers, strip_running_headers
 from .metadata import (
+    EXPORT_FORMAT,
     Metadata,
+    apply_front_matter,
     drop_title_heading,
     extract_masthead,
     from_filename,
@@ -82,6 +90,7 @@ from .model import (
 )
 from .normalise import normalise
 from .sections import _mission_countries, build_sections, clean_inline
+from .shapes import contacts_left_in_text, reshape
 from .structure import apply_layout
 from .text import CAPTION_RE, EMAIL_RE, _plain, smart_title
 
@@ -115,6 +124,7 @@ __all__ = [
     "join_lines",
     "join_paragraphs",
     "LAYOUTS",
+    "NOT_PLACED",
     "make_title",
     "normalise",
     "parse_hotline_sentence",
@@ -192,11 +202,25 @@ def _parse(
 ) -> ParsedIssue:
     warnings: list[str] = []
     dropped: list[DroppedLine] = []
+    meta = Metadata(number=number, date=date, title=title)
+    # An issue export keeps its text as written (tabs, no-break spaces, line-end spaces
+    # included), so its front matter is looked for before any normalising.
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n")
+    if raw[0].rstrip() == "---":
+        front = read_front_matter(raw, dropped)
+        if front.extra.format == EXPORT_FORMAT:
+            issue = _parse_export(raw, front, meta, series, filename, dropped)
+            if layout != "auto":
+                issue.warnings.append(
+                    f"layout '{layout}' not used: an issue export states its sections and "
+                    "stories"
+                )
+            return issue
+        dropped.clear()
     source = normalise(text).split("\n")
     lines = list(source)
     nos = list(range(1, len(lines) + 1))
 
-    meta = Metadata(number=number, date=date, title=title)
     front = read_front_matter(lines, dropped)
     warnings += front.warnings
     meta.fill(front)
@@ -206,7 +230,8 @@ def _parse(
     printed = Metadata(series=header.series, number=header.number, date=header.date)
     if repeated:
         printed.fill(from_header_line(repeated[0]))
-    blocks = split_blocks(lines, nos)
+    markup: list[int] = []  # setext underlines: markup of the heading above them
+    blocks = split_blocks(lines, nos, markup)
     blocks, mast = read_masthead(blocks, dropped)
     printed.fill(mast)
     if printed.series is None and front.series is None and front.title is None:
@@ -220,7 +245,10 @@ def _parse(
         raise ParseError(
             "no recognisable issue: no series, number or date found and no --series given"
         )
+    before = blocks
     blocks, directory = extract_directory(blocks, dropped)
+    directory_blocks = _blocks_taken(before, blocks)
+    blocks = reshape(blocks, dropped)
     blocks, notes = drop_boilerplate(blocks, dropped)
     warnings += notes
     items = join_paragraphs(classify_blocks(blocks))
@@ -229,6 +257,7 @@ def _parse(
     sections = build_sections(items, warnings, dropped, source)
     if not any(s.stories for s in sections):
         warnings.append("no stories found")
+    contacts_left_in_text(sections, warnings)
     for line in dropped:  # the line as the input has it, whatever the stage kept
         line.text = source[line.line - 1].strip()
     dropped.sort(key=lambda d: d.line)
@@ -245,5 +274,72 @@ def _parse(
         date_precision=meta.precision if meta.date else "day",
         dropped=dropped,
     )
-    issue.confidence, issue.confidence_reasons = score(issue, text)
+    apply_front_matter(issue, front.extra)
+    stray = [n for n, line in enumerate(source, 1) if countries_comment(line) is not None]
+    if stray:
+        # An export whose "format" line was deleted: say why its countries did not count.
+        warnings.append(
+            f"'<!-- countries: -->' on line {', '.join(map(str, stray[:5]))}"
+            f"{' and more' if len(stray) > 5 else ''}: read only in an issue export (front "
+            f"matter 'format: {EXPORT_FORMAT}'); left in the story's text"
+        )
+    lost = account_lines(issue, source, markup, directory_blocks)
+    if lost:
+        issue.warnings.append(not_placed_warning(lost))
+        issue.dropped = sorted(dropped + lost, key=lambda d: d.line)
+    issue.confidence, issue.confidence_reasons = score(issue, text, layout)
+    return issue
+
+
+def _blocks_taken(before: list[Block], after: list[Block]) -> list[list[int]]:
+    """The input line numbers of each block a stage took out of the flow of text. The
+    stage keeps the order of what it keeps, so one walk along both lists finds them; a
+    few blocks it made anew (what is left under a contacts heading) are stepped over.
+    A kept block behind more new ones than that counts as taken: its lines are then
+    checked against the directory first, never lost from the account."""
+    taken: list[list[int]] = []
+    k = 0
+    for block in before:
+        j = k
+        while j < len(after) and j < k + 8 and after[j] is not block:
+            j += 1
+        if j < len(after) and after[j] is block:
+            k = j + 1
+        else:
+            taken.append(block.nos)
+    return taken
+
+
+def _parse_export(
+    lines: list[str], front: Metadata, meta: Metadata, series: str | None,
+    filename: str | None, dropped: list[DroppedLine],
+) -> ParsedIssue:
+    """An issue export (exported.py): its front matter and its body as written. Its
+    structure is stated, not guessed, so its confidence is 1; its key figures are those
+    of the front matter only."""
+    warnings = list(front.warnings)
+    meta.fill(front)
+    meta.fill(from_filename(filename))
+    meta.fill(Metadata(series=series.strip() if series and series.strip() else None))
+    if meta.series is None and meta.number is None and meta.date is None:
+        raise ParseError(
+            "no recognisable issue: no series, number or date found and no --series given"
+        )
+    sections = read_export(lines, warnings)
+    if not any(s.stories for s in sections):
+        warnings.append("no stories found")
+    issue = ParsedIssue(
+        series=meta.series,
+        number=meta.number,
+        date=meta.date,
+        title=meta.title or make_title(meta.series, meta.number, meta.date, sections,
+                                       meta.precision if meta.date else "day"),
+        sections=sections,
+        key_figures=[],
+        directory=ParsedDirectory(),
+        warnings=warnings,
+        date_precision=meta.precision if meta.date else "day",
+        dropped=dropped,
+    )
+    apply_front_matter(issue, front.extra)
     return issue

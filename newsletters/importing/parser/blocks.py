@@ -5,7 +5,16 @@ from __future__ import annotations
 import re
 
 from .model import DroppedLine
-from .text import FIGURE_LINE_RE, KEEP_HYPHEN_PREFIXES, LIST_ITEM_RE, _plain, plain_unescaped
+from .text import (
+    FIGURE_LINE_RE,
+    KEEP_HYPHEN_PREFIXES,
+    LIST_ITEM_RE,
+    _plain,
+    aligned_row,
+    is_pipe_table,
+    is_table_row,
+    plain_unescaped,
+)
 
 
 class Block:
@@ -53,20 +62,32 @@ def drop_block(dropped: list[DroppedLine] | None, block: Block, reason: str) -> 
 
 
 MD_HEADING_RE = re.compile(r"^(#{1,6})\s+(\S.*)$")
+# A setext underline: "=====" makes the line above a level-1 heading, "-----" level 2.
+SETEXT_RE = re.compile(r"^(?:={2,}|-{2,})$")
+SETEXT_MAX_CHARS = 120
 
 
-def split_blocks(lines: list[str], nos: list[int] | None = None) -> list[Block]:
+def split_blocks(
+    lines: list[str], nos: list[int] | None = None, markup: list[int] | None = None
+) -> list[Block]:
     """Group lines into blocks separated by blank lines; a Markdown heading is always a
     block of its own. How many blank lines follow a block is kept: it separates
     section headings from story headings in plain-text files. ``nos`` are the lines'
-    numbers in the input (1, 2, 3 ... when not given)."""
+    numbers in the input (1, 2, 3 ... when not given).
+
+    A single short line underlined with "===" or "---" (setext Markdown) is a heading of
+    level 1 or 2, like "#" and "##"; the underline's number goes to ``markup``. Under a
+    paragraph of several lines "---" stays what it was (a rule, or the paragraph's own)."""
     blocks: list[Block] = []
     current: list[str] = []
     current_nos: list[int] = []
     indents: list[int] = []
 
     def close() -> None:
-        if len(current) >= LONG_BLOCK_LINES:
+        # A table is never re-cut: its rows are short or long as the table makes them.
+        if len(current) >= LONG_BLOCK_LINES and not (
+            is_table_row(current[0]) or is_pipe_table(current[:2])
+        ):
             blocks.extend(_resplit(current, current_nos, indents))
         else:
             blocks.append(Block(current, nos=current_nos))
@@ -81,6 +102,17 @@ def split_blocks(lines: list[str], nos: list[int] | None = None) -> list[Block]:
                 current, current_nos, indents = [], [], []
             if blocks:
                 blocks[-1].blank_after += 1
+            continue
+        if (
+            len(current) == 1 and stripped[0] in "=-" and SETEXT_RE.match(stripped)
+            and len(current[0]) <= SETEXT_MAX_CHARS and not SETEXT_RE.match(current[0])
+        ):
+            level = 1 if stripped[0] == "=" else 2
+            text = current[0].lstrip("#").strip() or current[0]
+            blocks.append(Block([text], md_level=level, nos=current_nos))
+            current, current_nos, indents = [], [], []
+            if markup is not None:
+                markup.append(no)
             continue
         m = MD_HEADING_RE.match(stripped) if stripped[0] == "#" else None
         if m:
@@ -151,11 +183,15 @@ def _looks_like_heading(line: str) -> bool:
 def join_lines(lines: list[str]) -> str:
     """Join the lines of one paragraph: soft breaks become spaces, a word split by a
     line-end hyphen is mended ("Com-" + "bating"), real hyphens stay ("Jalal-" + "Abad"),
-    list items keep their own lines."""
+    list items keep their own lines, and so do the rows of a table (a Markdown pipe
+    table, or label-and-figure rows aligned with dot leaders or spaces): joined into one
+    line a table is destroyed."""
     # Pieces joined once at the end, and only the last piece is looked at: building the
     # string line by line and re-reading it made a block of many short lines quadratic.
     if len(lines) == 1:
         return lines[0].strip()
+    if is_pipe_table(lines):  # "a | b" over "--- | ---": rows without a leading pipe too
+        return "\n".join(line.strip() for line in lines if line.strip())
     parts: list[str] = []
     line_start, line_len = 0, 0  # where the output's last line starts in parts, its length
     for raw in lines:
@@ -168,8 +204,11 @@ def join_lines(lines: list[str]) -> str:
         elif line[0] in _LIST_OR_FIGURE_START and (LIST_ITEM_RE.match(line) or (
             _is_figure_line(line) and line_len <= 100
             and _is_figure_line("".join(parts[line_start:]))
-        )):
-            parts += ["\n", line]  # list items and "1,377 hotline calls" figure lines
+        )) or (line[0] == "|" and is_table_row(line)) or (
+            line_len <= 160 and aligned_row(line) and aligned_row("".join(parts[line_start:]))
+        ):
+            # list items, "1,377 hotline calls" figure lines, table rows
+            parts += ["\n", line]
             line_start, line_len = len(parts) - 1, len(line)
         else:
             cut, add = _joint(parts[-1], line, " ")
@@ -182,14 +221,15 @@ def join_lines(lines: list[str]) -> str:
 
 # A list item or a figure line ("**1,377** calls") starts with one of these; other lines
 # skip the two patterns.
-_LIST_OR_FIGURE_START = frozenset("-*•_0123456789[<")
+_LIST_OR_FIGURE_START = frozenset("-*•_0123456789[<|")
 
 
 def _is_figure_line(line: str) -> bool:
     return len(line) <= 100 and bool(FIGURE_LINE_RE.match(_plain(line)))
 
 
-HYPHEN_END_RE = re.compile(r"([A-Za-zА-Яа-я]+)-$")
+# Letters of any script ([А-Яа-я] missed Ё, Ң, Ө, Ү): "Com-", "Жалал-".
+HYPHEN_END_RE = re.compile(r"([^\W\d_]+)-$")
 
 
 def _joint(left: str, right: str, sep: str) -> tuple[int, str]:

@@ -14,7 +14,8 @@ CLICK_RE = re.compile(
     r"^\W*(?:please\s+)?click on the (?:photo|icon|image|picture|video|banner)", re.IGNORECASE
 )
 TOC_RE = re.compile(
-    r"^\W*(?:in this (?:edition|issue|number)|contents|table of contents|inside this issue)\W*$",
+    r"^\W*(?:in this (?:edition|issue|number)|contents|table of contents|inside this issue"
+    r"|содержание|в (?:этом )?(?:номере|выпуске)|мазмуну)\W*$",
     re.IGNORECASE,
 )
 FOOTNOTE_RE = re.compile(r"^\s*(?:<sup>\s*\d+\s*</sup>|\[\^\d+\]:?)")
@@ -33,7 +34,7 @@ TOC_LIST_ITEM_RE = re.compile(r"^[-*•]\s+\S")
 def _toc_entry(block: Block) -> bool:
     """Every line of the block is a contents entry: "KAZAKHSTAN: title" (as in the seeds),
     a title with its page number, or a short list item without a full stop."""
-    m = re.match(r"^([A-Za-z’' ]{4,30}?)\s*:", _plain(block.lines[0]))
+    m = re.match(r"^((?:[^\W\d_]|[’' ]){4,30}?)\s*:", _plain(block.lines[0]))
     if m and country_code(m.group(1)):
         return True  # "**Kazakhstan:** Seminar on 1" and the lines it wraps onto
     for line in block.lines:
@@ -50,7 +51,10 @@ def _toc_entry(block: Block) -> bool:
 COLOPHON_RE = re.compile(
     r"^\W*(?:published by|publisher\b|editor(?:ial board)?\b|edited by|printed (?:by|on|in)"
     r"|design(?:ed)?(?: and layout)?(?: by)?\s*:|layout\s*:|issn\b|©|copyright\b"
-    r"|the views expressed|photos?: all rights)",
+    r"|the views expressed|photos?: all rights"
+    # Russian imprints: founder, (chief) editor, print run, "printed in", "views expressed".
+    r"|учредитель\b|издатель\b|(?:главный\s+)?редактор\b|редакция\b|тираж\b|отпечатано\b"
+    r"|мнения,?\s+выраженные)",
     re.IGNORECASE,
 )
 

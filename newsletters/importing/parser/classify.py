@@ -17,6 +17,7 @@ from .text import (
     _ends_sentence,
     _is_capital,
     _plain,
+    next_sentence_start,
     smart_title,
 )
 
@@ -31,7 +32,8 @@ class Item:
 
 # Only the "COUNTRY:" prefix is a pattern; the rest is trimmed with str methods, because
 # "\s*\**\s*(\S.*?)\**$" backtracked quadratically on long runs of spaces or stars.
-COUNTRY_HEADING_RE = re.compile(r"^\**\s*([A-Za-z’' ]{4,30}?)\s*:")
+# Letters of any script: "КАЗАХСТАН: семинар ..." is a country heading too.
+COUNTRY_HEADING_RE = re.compile(r"^\**\s*((?:[^\W\d_]|[’' ]){4,30}?)\s*:")
 
 
 
@@ -70,12 +72,33 @@ def _is_plain_heading(block: Block, prev: Block | None, nxt: Block | None) -> bo
     )
 
 
+_NUMBER_ONLY_RE = re.compile(r"^[\d,.%\s]+$")
+BOLD_LINE_RE = re.compile(r"^(\*\*|__)[^*_\s](?:[^*_]{0,150}[^*_\s])?\1$")
+
+
+def _is_bold_title(block: Block, prev: Block | None, nxt: Block | None) -> bool:
+    """A Markdown line all in bold, of three to fifteen words, not a sentence, with a
+    paragraph after it: the title of the story below ("**New guide for ship owners**").
+    A bold number, a bold sentence or the label under a bold number is not
+    ("**171,428**", "**Call 1899 today.**", "**386**" + "**Migrants counselled**")."""
+    if prev is not None and _NUMBER_ONLY_RE.match(prev.plain):
+        return False
+    if len(block.lines) != 1 or not BOLD_LINE_RE.match(block.text):
+        return False
+    plain = block.plain
+    if not 3 <= len(plain.split()) <= 15 or not plain[:1].isalpha() or _ends_sentence(plain):
+        return False
+    return nxt is not None and nxt.md_level is None and not BOLD_LINE_RE.match(nxt.text)
+
+
 def _section_level(blocks: list[Block]) -> int | None:
     """The Markdown heading level that holds sections, from how the file uses its levels:
     the shallowest level of headings that are neither "COUNTRY: title" stories nor bare
     country names. When bare country headings group the stories and the other headings
-    all share one level, that level holds stories, and there are no sections."""
+    all share one level, that level holds stories, and there are no sections; so it does
+    when all headings share one level and read as story titles (_reads_as_titles)."""
     levels: set[int] = set()
+    headings: list[str] = []  # the headings that count for the levels
     countries = False
     for b in blocks:
         if b.md_level is None:
@@ -84,9 +107,24 @@ def _section_level(blocks: list[Block]) -> int | None:
             countries = True
         elif not split_country_heading(b.heading_text):
             levels.add(b.md_level)
+            headings.append(b.heading_text)
     if not levels or (countries and len(levels) == 1):
         return None
+    if len(levels) == 1 and _reads_as_titles(headings):
+        return None
     return min(levels)
+
+
+STORY_TITLE_MIN_WORDS = 4
+
+
+def _reads_as_titles(headings: list[str]) -> bool:
+    """Headings of one level that mostly read as story titles ("New shelter opens in
+    Jalal-Abad"), not as section names ("Direct assistance"): four words or more, and
+    no heading of one word. Then they are stories, and the file has no sections."""
+    lengths = sorted(len(h.split()) for h in headings)
+    return (len(lengths) >= 2 and lengths[0] >= 2
+            and lengths[len(lengths) // 2] >= STORY_TITLE_MIN_WORDS)
 
 
 def classify_blocks(blocks: list[Block]) -> list[Item]:
@@ -114,7 +152,8 @@ def classify_blocks(blocks: list[Block]) -> list[Item]:
             items += _caption_items(block)
             continue
         if block.md_level is not None or len(block.lines) == 1 and len(plain) <= 40:
-            code = country_code(block.heading_text)
+            # Every country name has four letters or more: shorter blocks skip the lookup.
+            code = country_code(block.heading_text) if len(block.text) >= 4 else None
             if code and (block.md_level is not None or _is_capital(plain) or not markdown):
                 items.append(Item("country", code, [code], nos=block.nos))
                 continue
@@ -123,7 +162,9 @@ def classify_blocks(blocks: list[Block]) -> list[Item]:
             continue
         if markdown:
             if block.md_level is None:
-                items.append(Item("para", text, nos=block.nos))
+                kind = "story" if _is_bold_title(block, prev, nxt) else "para"
+                items.append(Item(kind, smart_title(plain) if kind == "story" else text,
+                                  nos=block.nos))
                 continue
             heading = block.heading_text
             country = split_country_heading(heading)
@@ -188,6 +229,9 @@ CONTINUED_ANY_RE = re.compile(
 )
 
 
+_INITIAL_END = re.compile(r"(?:^|[\s(])[A-ZА-Я]\.$").search
+
+
 def _caption_items(block: Block) -> list[Item]:
     """A caption is the "Photo ..." line; what follows it in the same block is story text,
     unless it keeps talking about the photo."""
@@ -197,12 +241,17 @@ def _caption_items(block: Block) -> list[Item]:
             Item("para", join_lines(block.lines[1:]), nos=block.nos[1:]),
         ]
     text = block.text
-    m = re.match(r"^(.+?[.!?])\s+(?=[A-Z])(.*)$", text, re.S)
-    talks_of_photo = m and re.search(r"\bphotos?\b", m.group(2), re.IGNORECASE)
-    if m and len(m.group(1).split()) >= 3 and not talks_of_photo:
+    # The caption is the first sentence: up to ". " before a capital of any script.
+    cut = next_sentence_start(text)
+    first, rest = (text[:cut].rstrip(), text[cut:]) if cut is not None else (text, "")
+    if cut is not None and (_INITIAL_END(first) or first.count("(") != first.count(")")):
+        # "(Credit: A. Ronn)": after an initial or inside brackets no sentence ends.
+        cut, first, rest = None, text, ""
+    talks_of_photo = re.search(r"\b(?:photos?|фото\w{0,4})\b", rest, re.IGNORECASE)
+    if cut is not None and len(first.split()) >= 3 and not talks_of_photo:
         return [
-            Item("caption", _plain(m.group(1)), nos=block.nos),
-            Item("para", m.group(2), nos=block.nos),
+            Item("caption", _plain(first), nos=block.nos),
+            Item("para", rest, nos=block.nos),
         ]
     return [Item("caption", _plain(text), nos=block.nos)]
 
@@ -211,13 +260,18 @@ def _caption_items(block: Block) -> list[Item]:
 
 
 _NON_WORD_RE = re.compile(r"\W")
+# A rule ("---", "***") ends what is above it: the text under it is never its sentence.
+_IS_RULE = re.compile(r"(?:^|\n)(?:-{3,}|\*{3,}|_{3,})$").search
 
 
 def _continues(left: str, right: str) -> bool:
     """Whether paragraph ``right`` goes on from ``left``; reads only the end of ``left``."""
     tail = left[-200:]
-    if LIST_ITEM_RE.match(right) or _ends_sentence(tail):
+    if LIST_ITEM_RE.match(right) or _ends_sentence(tail) or _IS_RULE(tail):
         return False
+    last_line = tail.rsplit("\n", 1)[-1]
+    if tail.endswith("|") or right.startswith("|") or "\n" in tail and " | " in last_line:
+        return False  # a table ends where it ends: no sentence runs on from it
     words = tail.split()
     last_word = _NON_WORD_RE.sub("", words[-1]).lower() if words else ""
     return right[:1].islower() or last_word in FUNCTION_WORDS or left.endswith("-")

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import re
 
-from .model import ParsedIssue
+from .model import CONFIDENCE_THRESHOLD, ParsedIssue
 
 # Dropped for what they are, not lost: these lines never were story text.
 STRUCTURAL_REASONS = {
     "running header", "page number", "masthead", "front matter", "directory heading",
-    "continued on page", "key figure", "contents list",
+    "continued on page", "key figure", "contents list", "e-mail footer", "e-mail greeting",
 }
 TINY_BODY_WORDS = 15
+NOT_PLACED = "not placed"  # account.py's reason (not imported: account imports this module's user)
+# One story holding this share of the story words, when the file printed headings or
+# the story has no title, is a layout the parser did not see (everything in one story).
+DOMINANT_SHARE = 0.7
+DOMINANT_MIN_WORDS = 80
 _WORD_RE = re.compile(r"\w+")
 
 
@@ -32,9 +37,11 @@ def _directory_words(issue: ParsedIssue) -> int:
     )
 
 
-def score(issue: ParsedIssue, text: str) -> tuple[float, list[str]]:
+def score(issue: ParsedIssue, text: str, layout: str = "auto") -> tuple[float, list[str]]:
     """Share of the input's words that are in stories, less a little for each tiny body,
-    one-word title, empty section and warning."""
+    one-word title, empty section and warning, and more for the marks of a wrong layout
+    (_structure_penalties) unless the user chose the layout "one-story", whose one
+    untitled story is what was asked for."""
     stories = [st for s in issue.sections for st in s.stories]
     if not stories:
         return 0.0, ["no stories found"]
@@ -74,4 +81,58 @@ def score(issue: ParsedIssue, text: str) -> tuple[float, list[str]]:
         value -= min(0.2, 0.03 * len(issue.warnings))
         first = issue.warnings[0] if len(issue.warnings[0]) <= 80 else issue.warnings[0][:79] + "…"
         reasons.append(f"{len(issue.warnings)} warning(s), the first: {first}")
+    if layout != "one-story":
+        value -= _structure_penalties(issue, stories, reasons)
+    not_placed = [d for d in issue.dropped if d.reason == NOT_PLACED]
+    if not_placed:
+        # Text the parser could not place is never a confident parse, whatever else holds.
+        value = min(value, CONFIDENCE_THRESHOLD - 0.1) - min(0.2, 0.02 * len(not_placed))
+        reasons.append(f"{len(not_placed)} line(s) not placed anywhere, the first: line "
+                       f"{not_placed[0].line} '{_clip(not_placed[0].text)}'")
     return max(0.0, round(value, 2)), reasons
+
+
+def _clip(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _structure_penalties(issue: ParsedIssue, stories: list, reasons: list[str]) -> float:
+    """What a wrong layout leaves behind: one story holding most of the text, text with
+    no heading at all, a section whose stories all lack a title, headings that became
+    empty stories. Each costs enough that two of them put a file below the threshold.
+
+    A titled section's first story may have no title: that is how the seeds print a
+    section's introduction (the section heading titles it), and it costs nothing."""
+    penalty = 0.0
+    headless = [
+        st for s in issue.sections for k, st in enumerate(s.stories)
+        if not st.title and (not s.title or k > 0)
+    ]
+    sizes = [_words(st.body) for st in stories]
+    total = sum(sizes)
+    biggest = max(range(len(stories)), key=sizes.__getitem__)
+    share = sizes[biggest] / total if total else 0.0
+    if total >= DOMINANT_MIN_WORDS and share >= DOMINANT_SHARE and (
+        len(stories) > 1 or any(st is stories[biggest] for st in headless)
+    ):
+        penalty += 0.25
+        title = stories[biggest].title
+        reasons.append(f"one story ({f'{title!r}' if title else 'untitled'}) holds "
+                       f"{share:.0%} of the story text")
+    if headless:
+        penalty += min(0.4, 0.2 * len(headless))
+        reasons.append(f"{len(headless)} untitled story(ies) with no section heading "
+                       "above them either")
+    blind = [s for s in issue.sections if len(s.stories) > 1
+             and not any(st.title for st in s.stories)]
+    if blind:
+        penalty += 0.25
+        reasons.append(f"{len(blind)} section(s) whose stories all have no title: "
+                       + ", ".join(f"'{s.title}'" for s in blind[:5]))
+    empty = [st for st in stories if st.title and not st.body.strip() and not st.photos
+             and not st.images]
+    if empty:
+        penalty += min(0.4, 0.25 * len(empty))
+        reasons.append(f"{len(empty)} heading(s) turned into empty stories: "
+                       + ", ".join(f"'{st.title}'" for st in empty[:5]))
+    return penalty

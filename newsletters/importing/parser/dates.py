@@ -1,5 +1,10 @@
 """Dates and issue numbers as newsletters print them: "15/01/2021", "1 March 2022",
-"January 1984", "April - June 2014", "Q2 2014"; "Issue 9", "No. 6", "Vol. I - No. 6"."""
+"January 1984", "April - June 2014", "Q2 2014", "Summer 2021"; "Issue 9", "No. 6",
+"Vol. I - No. 6".
+
+Russian too, as the Central Asian archives print it: month names in any grammatical case
+("май 2019 г.", "15 мая 2019 года", "апрель – июнь 2014"), quarters ("I квартал 2020",
+"2-й квартал 2021 г."), and "Выпуск 3", "Вып. 3", "№ 5" as issue numbers."""
 
 from __future__ import annotations
 
@@ -9,7 +14,30 @@ import re
 from .text import _MONTH_RE, MONTHS
 
 MONTH_ABBR = r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
-_M = rf"(?:{_MONTH_RE}|{MONTH_ABBR})\.?"
+# Russian month names in every case a date puts them in: "май" (nominative), "мая"
+# (genitive: "15 мая"), "мае" (prepositional: "в мае 2019"), "маем"; "март/марта/марте".
+# Each is a fixed word followed by \b, so nothing here can backtrack.
+_RU_STEMS = ("январ", "феврал", "апрел", "июн", "июл", "сентябр", "октябр", "ноябр", "декабр")
+RU_MONTH_RE = "|".join(
+    [f"{stem}(?:ь|я|е|ю|ём|ем)" for stem in _RU_STEMS]
+    + ["март(?:а|е|у|ом)?", "август(?:а|е|у|ом)?", "ма(?:й|я|е|ю|ем)"]
+)
+RU_MONTH_ABBR = r"янв|февр?|апр|авг|сент?|окт|нояб?|дек"
+# The first three letters of every Russian form and abbreviation name its month.
+RU_MONTHS = {
+    "янв": 1, "фев": 2, "мар": 3, "апр": 4, "май": 5, "мая": 5, "мае": 5, "маю": 5,
+    "июн": 6, "июл": 7, "авг": 8, "сен": 9, "окт": 10, "ноя": 11, "дек": 12,
+}
+# Nominative names for labels ("май 2019") and genitive ones after a day ("15 мая 2019").
+RU_MONTH_NAMES = (
+    "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
+    "октябрь", "ноябрь", "декабрь",
+)
+RU_MONTH_GENITIVE = (
+    "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
+    "октября", "ноября", "декабря",
+)
+_M = rf"(?:{_MONTH_RE}|{MONTH_ABBR}|{RU_MONTH_RE}|{RU_MONTH_ABBR})\.?"
 # Each form is a bounded sequence of tokens: nothing here can backtrack more than a few
 # characters, whatever the line holds.
 DATE_FORMS = [
@@ -21,24 +49,49 @@ DATE_FORMS = [
     )),
     ("day", re.compile(rf"\b(?P<mn>{_M}) {{1,2}}(?P<d>\d{{1,2}}),? {{1,2}}(?P<y>\d{{4}})\b", re.I)),
     ("quarter", re.compile(
-        rf"\b(?P<mn>{_M})\s*(?:-|–|—|to)\s*(?P<mn2>{_M})\s+(?P<y>\d{{4}})\b", re.I
+        rf"\b(?P<mn>{_M})\s*(?:-|–|—|to|по)\s*(?P<mn2>{_M})\s+(?P<y>\d{{4}})\b", re.I
     )),
     ("quarter", re.compile(r"\b(?:Q(?P<q>[1-4])|(?P<qw>first|second|third|fourth) quarter)"
                            r"(?:\s+of)?\s+(?P<y>\d{4})\b", re.I)),
+    # "I квартал 2020", "2-й квартал 2021 г.", "III кв. 2019", "первый квартал 2020 года".
+    ("quarter", re.compile(
+        r"\b(?:(?P<qr>IV|I{1,3})|(?P<qd>[1-4])(?:-?(?:й|ый|ой))?"
+        r"|(?P<qru>перв|втор|трет|четв[её]рт)[а-я]{0,3})"
+        r"\s+(?:квартал[а-я]{0,2}|кв\.)\s+(?P<y>\d{4})\b", re.I
+    )),
     ("month", re.compile(rf"\b(?P<mn>{_M})\s+(?P<y>\d{{4}})\b", re.I)),
+    ("month", re.compile(r"\b(?P<season>spring|summer|autumn|fall|winter)\s+(?P<y>\d{4})\b",
+                         re.I)),
     ("month", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})\b")),
 ]
-_QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
-# "Issue 9", "No. 6", "Vol. I - No. 6", "Volume 1, Number 6", "Newsletter 7", "№4", "#12".
+_QUARTER_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4,
+    "перв": 1, "втор": 2, "трет": 3, "четв": 4, "i": 1, "ii": 2, "iii": 3, "iv": 4,
+}
+# A season printed as the date ("Summer 2021") is read as its first month, with month
+# precision: the meteorological seasons of the northern hemisphere, where the archive's
+# organisations are; "Winter 2021" is the winter that starts in December 2021. The issue
+# page then says "June 2021"; the printed season stays in the masthead line (dropped as
+# "masthead", so it is listed) and an editor can correct the date in the preview.
+SEASON_MONTHS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+# "Issue 9", "No. 6", "Vol. I - No. 6", "Volume 1, Number 6", "Newsletter 7", "№4", "#12";
+# Russian "Выпуск 3", "Вып. 3", "Номер 4", Kyrgyz "Чыгарылыш 2".
 NUMBER_RE = re.compile(
-    r"(?:\b(?:issue|no|number|newsletter|bulletin|edition|nr)\b\.?|№|#)\s*(?P<n>\d{1,4})\b",
+    r"(?:\b(?:issue|no|number|newsletter|bulletin|edition|nr|выпуск|вып|номер|чыгарылыш)\b\.?"
+    r"|№|#)\s*(?P<n>\d{1,4})\b",
     re.I,
 )
-VOLUME_RE = re.compile(r"\bvol(?:ume)?\b\.?\s*(?:[IVXLC]{1,6}|\d{1,3})\b\s*[,\-–—·|]?\s*", re.I)
+# "Vol. I", "Volume 2", Russian "Том 2", "Т. 2": a volume number is never the issue's.
+VOLUME_RE = re.compile(
+    r"(?:\bvol(?:ume)?|\bтом|\bт)\b\.?\s*(?:[IVXLC]{1,6}|\d{1,3})\b\s*[,\-–—·|]?\s*", re.I
+)
+_HAS_VOLUME = re.compile(r"\bvol|\bт(?:ом)?\b", re.I).search
 
 
 def _month(name: str) -> int:
     key = name.lower().rstrip(".")
+    if key[:3] in RU_MONTHS:
+        return RU_MONTHS[key[:3]]
     for full, number in MONTHS.items():
         if full.startswith(key[:3]):
             return number
@@ -62,11 +115,19 @@ def find_date(text: str) -> tuple[datetime.date, str] | None:
                     span = (last - first) % 12 + 1
                     precision = "quarter" if span == 3 and first % 3 == 1 else "month"
                     when = datetime.date(year, first, 1)
+                elif g.get("q") or g.get("qd"):
+                    quarter = int(g.get("q") or g["qd"])
+                    when = datetime.date(year, 3 * quarter - 2, 1)
                 else:
-                    quarter = int(g["q"]) if g.get("q") else _QUARTER_WORDS[g["qw"].lower()]
+                    word = g.get("qw") or g.get("qr") or g["qru"]
+                    word = word.lower()
+                    quarter = _QUARTER_WORDS.get(word) or _QUARTER_WORDS[word[:4]]
                     when = datetime.date(year, 3 * quarter - 2, 1)
             else:
-                month = _month(g["mn"]) if g.get("mn") else int(g["m"])
+                if g.get("season"):
+                    month = SEASON_MONTHS[g["season"].lower()]
+                else:
+                    month = _month(g["mn"]) if g.get("mn") else int(g["m"])
                 when = datetime.date(year, month, int(g["d"]) if g.get("d") else 1)
         except (ValueError, KeyError):
             continue
@@ -80,12 +141,16 @@ def find_date(text: str) -> tuple[datetime.date, str] | None:
 
 def find_number(text: str) -> int | None:
     """The issue number printed in ``text`` ("Vol. I - No. 6" -> 6, "Issue 9" -> 9)."""
-    m = NUMBER_RE.search(VOLUME_RE.sub(" ", text) if "vol" in text.lower() else text)
+    m = NUMBER_RE.search(VOLUME_RE.sub(" ", text) if _HAS_VOLUME(text) else text)
     return int(m.group("n")) if m else None
 
 
-def when_label(date: datetime.date, precision: str) -> str:
-    """"1 March 2022", "March 2022", "April–June 2014" or "2014"."""
+def when_label(date: datetime.date, precision: str, lang: str = "en") -> str:
+    """"1 March 2022", "March 2022", "April–June 2014" or "2014"; with ``lang="ru"``
+    "15 марта 2021", "май 2019", "апрель–июнь 2014" (month names are not capitalised in
+    Russian, and a day takes the genitive)."""
+    if lang == "ru":
+        return _when_label_ru(date, precision)
     if precision == "year":
         return str(date.year)
     if precision == "quarter":
@@ -94,3 +159,13 @@ def when_label(date: datetime.date, precision: str) -> str:
     if precision == "month":
         return f"{date:%B %Y}"
     return f"{date.day} {date:%B %Y}"
+
+
+def _when_label_ru(date: datetime.date, precision: str) -> str:
+    if precision == "year":
+        return str(date.year)
+    if precision == "quarter":
+        return f"{RU_MONTH_NAMES[date.month - 1]}–{RU_MONTH_NAMES[date.month + 1]} {date.year}"
+    if precision == "month":
+        return f"{RU_MONTH_NAMES[date.month - 1]} {date.year}"
+    return f"{date.day} {RU_MONTH_GENITIVE[date.month - 1]} {date.year}"

@@ -1,21 +1,132 @@
-"""Stage 5: the contact block, hotline sentence, staff list and hotline table -> directory."""
+"""Stage 5: the contact block, hotline sentence, staff list and hotline table -> directory.
+
+The words it knows are English and Russian (with a little Kyrgyz): "Contact IOM missions"
+and "Контакты", "hotline" and "горячая линия" / "телефон доверия", "Tel." and "Тел.",
+"office" and "офис" / "эл. почта"; an office's country is named in its line, as a
+country or as a city ("г. Бишкек")."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
-from ..countries import COUNTRIES, country_code, mention_positions, normalise_phone, tidy_phone
+from ..countries import (
+    COUNTRIES,
+    country_code,
+    find_countries,
+    mention_positions,
+    normalise_phone,
+    tidy_phone,
+)
 from .blocks import Block, drop_block, join_lines
 from .contacts import is_directory_heading, read_contacts
 from .model import DroppedLine, ParsedDirectory, ParsedHotline, ParsedOffice, ParsedPerson
 from .text import EMAIL_RE, _is_capital, _plain
 
 CONTACT_START_RE = re.compile(r"^\W*contact\b.*\b(missions?|offices?|us)\b", re.IGNORECASE)
-TEAM_HEADING_RE = re.compile(r"\b(team|staff|contacts|our people)\b", re.IGNORECASE)
-HOTLINE_HEADING_RE = re.compile(r"\bhotlines?\b", re.IGNORECASE)
-PERSON_RE = re.compile(r"^(?:Mr|Ms|Mrs|Miss|Dr|Prof)\.?\s+[A-ZА-Я]")
-TEL_RE = re.compile(r"^(?:Tel|Phone|Mob(?:ile)?|Cell)\.?\s*:?\s*(.+)$", re.IGNORECASE)
+# A Russian or Kyrgyz contacts heading, the whole line: "КОНТАКТЫ", "Наши контакты",
+# "Контактная информация", "Свяжитесь с нами", "Байланыш".
+RU_CONTACT_START_RE = re.compile(
+    r"^\W*(?:(?:наши\s+)?контакты|контактная\s+информация|свяжитесь\s+с\s+нами"
+    r"|как\s+с\s+нами\s+связаться|байланыш(?:\s+үчүн)?)\W*$",
+    re.IGNORECASE,
+)
+TEAM_HEADING_RE = re.compile(
+    r"\b(team|staff|contacts|our people|сотрудники|команда|контактные лица)\b", re.IGNORECASE
+)
+HOTLINE_HEADING_RE = re.compile(
+    r"\bhotlines?\b|\bгоряч(?:ая|ие|их)\s+лини(?:я|и)\b|\bтелефоны?\s+доверия\b", re.IGNORECASE
+)
+# "Ms. Aliya", "Dr Ivanov"; Russian "г-н" (Mr), "г-жа" (Mrs), "д-р". The name's first
+# letter is checked with str.isupper (see _is_person_line): [A-ZА-Я] missed Ё, Ө, Ү ...
+PERSON_RE = re.compile(r"^(?:Mr|Ms|Mrs|Miss|Dr|Prof|г-н|г-жа|д-р|проф)\.?\s+(?=\w)", re.IGNORECASE)
+TEL_RE = re.compile(
+    r"^(?:Tel|Phone|Mob(?:ile)?|Cell|Тел|Телефон|Моб(?:ильный)?|Сот(?:овый)?)\.?\s*:?\s*(.+)$",
+    re.IGNORECASE,
+)
 PHONE_IN_TEXT_RE = re.compile(r"\+\s?\d[\d \-]{5,}\d|\b\d{3,6}\b")
+# "Горячая линия: 189 (бесплатно)", "Телефон доверия: 0 800 ...", "Hotline: 1899 (free)".
+HOTLINE_LABEL_RE = re.compile(
+    r"^(?:национальная\s+|national\s+)?(?:горяч(?:ая|ей|ую)\s+лини(?:я|и|ю)"
+    r"|телефон\s+доверия|линия\s+доверия|ишеним\s+телефону|hot\s?line|help\s?line)"
+    # "Горячая линия в Казахстане:", "Hotline in Tajikistan:": a place before the colon.
+    r"(?:\s(?:в|во|по|in|for)\s[^\W\d_]{2,30}(?:\s[^\W\d_]{2,30})?)?"
+    r"\s*[:–—-]\s*",
+    re.IGNORECASE,
+)
+# "Офис проекта: г. Бишкек, ... info@...", "Эл. почта: ...", "Office: ...".
+OFFICE_LABEL_RE = re.compile(
+    r"^(?:офис(?:\s+проекта)?|представительство|адрес|эл\.?\s*почта|электронная\s+почта"
+    r"|e-?mail|office|кеңсе)\s*[:–—-]\s*",
+    re.IGNORECASE,
+)
+# Cities that name an office's country ("г. Бишкек", "Almaty"), in the Russian cases an
+# address puts them in.
+CITY_COUNTRIES = {
+    "KG": ("Бишкек", "Бишкеке", "Бишкека", "Ош", "Оше", "Оша", "Bishkek", "Osh"),
+    "KZ": ("Алматы", "Астана", "Астане", "Астаны", "Нур-Султан", "Нур-Султане", "Almaty",
+           "Astana", "Nur-Sultan", "Шымкент", "Shymkent"),
+    "TJ": ("Душанбе", "Худжанд", "Худжанде", "Dushanbe", "Khujand"),
+    "UZ": ("Ташкент", "Ташкенте", "Ташкента", "Самарканд", "Самарканде", "Tashkent",
+           "Samarkand"),
+    "TM": ("Ашхабад", "Ашхабаде", "Ашгабат", "Ашгабате", "Ashgabat"),
+}
+_CITY_CODE = {name.lower(): code for code, names in CITY_COUNTRIES.items() for name in names}
+_CITY_RE = re.compile(
+    r"(?<![\w-])(" + "|".join(re.escape(n) for n in sorted(_CITY_CODE, key=len, reverse=True))
+    + r")(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+def place_country(text: str) -> str | None:
+    """The country a line names, as a country ("Казахстан") or a city ("г. Бишкек")."""
+    named = find_countries(text)
+    if named:
+        return named[0]
+    m = _CITY_RE.search(text)
+    return _CITY_CODE[m.group(1).lower()] if m else None
+
+
+def _is_person_line(plain: str) -> bool:
+    m = PERSON_RE.match(plain)
+    return bool(m) and plain[m.end()].isupper()
+
+
+@dataclass
+class LabelledContact:
+    """A contact line of the form "label: value" ("Горячая линия: 189 (бесплатно)",
+    "Офис проекта: г. Бишкек, ..., info@..."): a hotline or an office."""
+
+    kind: str  # "hotline" | "office"
+    country: str | None
+    number: str = ""
+    note: str = ""
+    emails: list[str] = field(default_factory=list)
+
+
+def labelled_contact(line: str) -> LabelledContact | None:
+    """Read a "label: value" contact line in English or Russian; None for any other line.
+    A hotline line gives its number and the note in brackets; an office line its e-mail
+    addresses (it needs one) and the country its address names."""
+    plain = _plain(line)
+    if len(plain) > 200:
+        return None
+    m = HOTLINE_LABEL_RE.match(plain)
+    if m:
+        rest = plain[m.end():]
+        number = re.match(r"(\+?\s?\d[\d \-–]{0,20}\d|\d)\s*(?:\(([^()]{0,80})\))?[.;]?", rest)
+        if not number or len(re.sub(r"\D", "", number.group(1))) < 3:
+            return None
+        return LabelledContact(
+            "hotline", place_country(plain), number.group(1).strip(),
+            (number.group(2) or "").strip(),
+        )
+    m = OFFICE_LABEL_RE.match(plain)
+    emails = EMAIL_RE.findall(plain)
+    if m and emails:
+        return LabelledContact("office", place_country(plain), emails=emails)
+    return None
 
 
 def _contact_line_code(line: str) -> tuple[bool, str | None, list[str]]:
@@ -26,6 +137,10 @@ def _contact_line_code(line: str) -> tuple[bool, str | None, list[str]]:
     if not rest:
         return bool(emails), None, emails
     code = country_code(rest)
+    if code is None:
+        labelled = labelled_contact(plain)
+        if labelled is not None:
+            return True, labelled.country, labelled.emails
     return code is not None, code, emails
 
 
@@ -76,15 +191,34 @@ def extract_directory(
             ):
                 lines += blocks[i].lines
                 i += 1
-            for line in lines:
+            codes = [_contact_line_code(line)[1] for line in lines]
+            for k, line in enumerate(lines):
                 _, code, emails = _contact_line_code(line)
                 current = code or current
+                hotline = labelled_contact(line) if not emails else None
+                if hotline is not None and hotline.kind == "hotline":
+                    # A hotline line that names no country is the country of the block:
+                    # named above it, or else by the next line that names one.
+                    where = current or next((c for c in codes[k + 1:] if c), None)
+                    if where:
+                        printed = tidy_phone(hotline.number, where)
+                        directory.hotlines.append(ParsedHotline(
+                            where, printed, hotline.note, normalise_phone(printed, where)
+                        ))
+                    continue
                 if current:
                     bucket = offices.setdefault(current, [])
                     for email in emails:
                         if email.lower() not in seen_emails:
                             seen_emails.add(email.lower())
                             bucket.append(email)
+            continue
+        end = _contact_heading_part(blocks, i)
+        if end is not None:  # "Contact us" as a heading, over contact lines only
+            drop_block(dropped, block, "directory heading")
+            _file_contact_lines([ln for b in blocks[i + 1:end] for ln in b.lines],
+                                offices, seen_emails)
+            i = end
             continue
         if block.md_level is None and _is_hotline_sentence(block.text):
             directory.hotlines += parse_hotline_sentence(_plain(block.text))
@@ -137,9 +271,51 @@ def extract_directory(
     return kept, directory
 
 
+def _contact_heading_part(blocks: list[Block], i: int) -> int | None:
+    """For a Markdown or setext heading that says "Contact us" ("Contacts", "Contact our
+    offices"), the index after its part when every block under it, up to the next
+    heading, is contact lines ("KAZAKHSTAN: kz@example.org"); else None, and the part is
+    left to the later stages (text they keep visible)."""
+    block = blocks[i]
+    if block.md_level is None or not CONTACT_HEADING_RE.match(block.heading_text):
+        return None
+    end = i + 1
+    while end < len(blocks) and blocks[end].md_level is None and all(
+        _contact_line_code(ln)[0] for ln in blocks[end].lines
+    ):
+        end += 1
+    if end == i + 1 or (end < len(blocks) and blocks[end].md_level is None):
+        return None
+    return end
+
+
+CONTACT_HEADING_RE = re.compile(
+    r"^\W*(?:contacts?|contact (?:us|our (?:country )?(?:offices|missions)|details))\W*$",
+    re.IGNORECASE,
+)
+
+
+def _file_contact_lines(lines: list[str], offices: dict[str, list[str]],
+                        seen_emails: set[str]) -> None:
+    """Contact lines -> office addresses, each under the country named last."""
+    current: str | None = None
+    for line in lines:
+        _, code, emails = _contact_line_code(line)
+        current = code or current
+        if current:
+            bucket = offices.setdefault(current, [])
+            for email in emails:
+                if email.lower() not in seen_emails:
+                    seen_emails.add(email.lower())
+                    bucket.append(email)
+
+
 def _is_contact_start(block: Block) -> bool:
     first = block.lines[0]
-    return "contact" in first.lower() and bool(CONTACT_START_RE.match(_plain(first)))
+    low = first.lower()
+    if "контакт" in low or "связ" in low or "байланыш" in low:
+        return bool(RU_CONTACT_START_RE.match(_plain(first)))
+    return "contact" in low and bool(CONTACT_START_RE.match(_plain(first)))
 
 
 def _has_prose(blocks: list[Block]) -> bool:
@@ -166,8 +342,15 @@ def _directory_region_end(blocks: list[Block], start: int) -> int:
     return len(blocks)
 
 
+_HOTLINE_WORD_RE = re.compile(r"hotline|горяч\w{0,3}\s+лини|телефон\w{0,2}\s+доверия", re.I)
+_CALL_WORD_RE = re.compile(r"receive calls|call|звон|бесплатн", re.I)
+
+
 def _is_hotline_sentence(text: str) -> bool:
-    if "hotline" not in text.lower():
+    low = text.lower()  # substring tests first: this runs on every block of the file
+    if "hotline" not in low and "горяч" not in low and "доверия" not in low:
+        return False
+    if not _HOTLINE_WORD_RE.search(text):
         return False
     plain = _plain(text)
     if len(plain.split()) > 60:
@@ -175,10 +358,13 @@ def _is_hotline_sentence(text: str) -> bool:
     numbers = len(PHONE_IN_TEXT_RE.findall(plain))
     if not numbers or not mention_positions(plain):
         return False  # "Hotline calls received" in a figure block is no directory entry
-    return bool(re.search(r"receive calls|call", plain, re.I)) or numbers >= 2
+    return bool(_CALL_WORD_RE.search(plain)) or numbers >= 2
 
 
-_HOTLINE_NOTES = ("national hotline", "emergency cell number", "cell number", "hotline")
+_HOTLINE_NOTES = (
+    "national hotline", "emergency cell number", "cell number", "hotline",
+    "национальная горячая линия", "горячая линия", "телефон доверия",
+)
 
 
 def parse_hotline_sentence(text: str, default: str | None = None) -> list[ParsedHotline]:
@@ -284,7 +470,7 @@ def parse_staff_list(blocks: list[Block]) -> list[ParsedPerson]:
             person, role_lines, country = None, [], code
             continue
         plain = _plain(line)
-        if PERSON_RE.match(plain) or _looks_like_name(plain) and person is None:
+        if _is_person_line(plain) or _looks_like_name(plain) and person is None:
             finish()
             person, role_lines = ParsedPerson(plain, "", country, [], None), []
             continue

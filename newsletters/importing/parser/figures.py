@@ -1,18 +1,96 @@
-"""Stage 9: key figures from prose, bold number blocks and "N label" lines."""
+"""Stage 9: key figures from prose, bold number blocks and "N label" lines, and from a
+table of label and value (a Markdown pipe table, or rows aligned with dot leaders or
+spaces) under a heading that says it holds figures ("Key figures", "In numbers",
+"В цифрах", "Ключевые показатели"): the heading and the table's lines are then dropped
+as "key figure", and no empty section or story is left behind."""
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from .classify import Item
 from .model import DroppedLine, ParsedKeyFigure
-from .text import FIGURE_LINE_RE, NUM, NUM_AT, _ends_sentence, _plain, _shorten, _to_int
+from .text import (
+    FIGURE_LINE_RE,
+    NUM,
+    NUM_AT,
+    TABLE_DELIMITER_RE,
+    _ends_sentence,
+    _plain,
+    _shorten,
+    _to_int,
+    aligned_row,
+    is_pipe_table,
+    is_table_row,
+    next_sentence_start,
+    parse_figure_value,
+    table_cells,
+)
 
 COVID_TERMS_RE = re.compile(
     rf"({NUM_AT})\s+(registered cases|confirmed cases|cases|recover(?:ies|ed)|deaths)", re.I
 )
 ASSISTED_RE = re.compile(rf"\b(?:have|has|had)\s+(?:been\s+)?assisted\s+({NUM})\s+([^.]+)", re.I)
 NUMBER_ONLY_RE = re.compile(rf"^({NUM})$")
+
+# Headings under which a table of label and value is the issue's key figures (compared
+# case-folded; a bilingual "КЫРГЫЗЧА / РУССКИЙ" heading counts when either half does).
+KEY_FIGURE_HEADINGS = {
+    "key figures", "in numbers", "figures", "facts and figures", "the numbers", "by the numbers",
+    "numbers", "key facts and figures", "statistics", "in figures",
+    "в цифрах", "ключевые показатели", "основные показатели", "цифры", "цифры и факты",
+    "показатели", "статистика", "итоги в цифрах",
+    "негизги көрсөткүчтөр", "сандар менен", "көрсөткүчтөр",
+}
+
+
+def is_key_figure_heading(text: str) -> bool:
+    """"Key figures", "## In numbers", "В цифрах", "НЕГИЗГИ КӨРСӨТКҮЧТӨР / КЛЮЧЕВЫЕ
+    ПОКАЗАТЕЛИ"."""
+    if len(text) > 120:
+        return False
+    folded = " ".join(_plain(text).casefold().strip(" :.").split())
+    return len(folded) <= 80 and any(
+        half.strip(" :.") in KEY_FIGURE_HEADINGS for half in folded.split(" / ")
+    )
+
+
+def table_figures(text: str) -> list[ParsedKeyFigure] | None:
+    """The figures of a paragraph that is a table of label and value, every row of it:
+    a pipe table (its header and delimiter rows are skipped; a row's label is its first
+    cell, its value the last of two) or aligned rows. None when it is not such a table."""
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    if not lines:
+        return None
+    figures: list[ParsedKeyFigure] = []
+    if is_pipe_table(lines) or all(is_table_row(ln) for ln in lines):
+        if len(lines) < 3 or not TABLE_DELIMITER_RE.match(lines[1]):
+            return None
+        rows = lines[2:]
+        for row in rows:
+            cells = table_cells(row)
+            value = parse_figure_value(cells[1]) if len(cells) == 2 and cells[0] else None
+            if value is None:
+                return None
+            figures.append(_figure(cells[0], value))
+        return figures
+    for line in lines:
+        row = aligned_row(line)
+        value = parse_figure_value(row[1]) if row else None
+        if value is None or row is None:
+            return None
+        figures.append(_figure(row[0], value))
+    return figures
+
+
+def _figure(label: str, value) -> ParsedKeyFigure:
+    """A table's figure: the label as printed; the unit is what the value cell prints
+    ("%", "calls" or nothing); an integral value is an int, any other an exact Decimal."""
+    number, unit = value
+    label = " ".join(_plain(label).strip(" .:*").split())
+    exact = int(number) if number == number.to_integral_value() else number
+    return ParsedKeyFigure(label, exact, unit)
 
 
 def canonical_label(raw: str, covid: bool = False) -> tuple[str, str]:
@@ -50,11 +128,26 @@ def figures_in_text(text: str) -> tuple[list[ParsedKeyFigure], bool]:
         for ln in lines:
             m = FIGURE_LINE_RE.match(ln)
             assert m is not None
-            label, unit = canonical_label(m.group(2))
-            figures.append(ParsedKeyFigure(label, _to_int(m.group(1)), unit))
+            figures.append(_figure_line(m))
         return figures, True
-    single_sentence = not re.search(r"[.!?]\s+[A-Z]", plain)
+    single_sentence = next_sentence_start(plain) is None
     return figures, bool(figures) and single_sentence and len(plain.split()) <= 30
+
+
+def _figure_line(m: re.Match) -> ParsedKeyFigure:
+    """A figure line's value as newsletters/figures.py reads a printed value: "1,250" ->
+    1250, "12.5" -> Decimal("12.5"), "37%" -> 37 with the unit "%" (a share, whatever
+    its label counts: "37% of calls to the hotline came from women")."""
+    number, percent, raw = m.group(1), m.group(2), m.group(3)
+    value: int | Decimal = (
+        Decimal(number.replace(",", "").replace(" ", "")) if "." in number else _to_int(number)
+    )
+    if percent:
+        label = raw.strip()
+        label = label[3:] if label.lower().startswith("of ") else label
+        return ParsedKeyFigure(label[:1].upper() + label[1:], value, "%")
+    label, unit = canonical_label(raw)
+    return ParsedKeyFigure(label, value, unit)
 
 
 def extract_key_figures(
@@ -62,23 +155,62 @@ def extract_key_figures(
 ) -> tuple[list[Item], list[ParsedKeyFigure]]:
     """Collect key figures and drop pure figure blocks (prose figure sentences, "**171,428**"
     + "**Registered**" pairs with their heading line) from the story text; their lines go
-    to ``dropped`` as "key figure" (the figure itself is in the result)."""
+    to ``dropped`` as "key figure" (the figure itself is in the result).
+
+    Under a key-figure heading ("In numbers", "В цифрах") a table of label and value is
+    figures too. Such a heading left with nothing under it once its figures are taken
+    goes as well (as "key figure"): it would be an empty section or story. A section
+    heading with stories under it stays."""
+    drops = [0]
 
     def drop(item: Item) -> None:
+        drops[0] += 1
         if dropped is not None:
-            dropped.extend(DroppedLine(no, _shorten(item.text, 200), "key figure")
-                           for no in item.nos)
+            # Shortened once per item, not once per line: a table of 10,000 rows is one
+            # item of 10,000 lines, and re-reading its text for each line was quadratic.
+            # (parse() puts each line's own input text in afterwards.)
+            short = _shorten(item.text[:400], 200)
+            dropped.extend(DroppedLine(no, short, "key figure") for no in item.nos)
 
     figures: list[ParsedKeyFigure] = []
     kept: list[Item] = []
     covid_context = False
+    heading_at: int | None = None  # where in ``kept`` the key-figure heading being read is
+    drops_before = 0  # drops[0] when that heading was met
+
+    def close(nxt: Item | None) -> None:
+        """The key-figure heading's part ends before ``nxt``: drop the heading if its
+        figures were taken and nothing else is under it."""
+        nonlocal heading_at
+        if heading_at is not None and drops[0] > drops_before and heading_at == len(kept) - 1:
+            heading = kept[heading_at]
+            if not (heading.kind == "section" and nxt is not None
+                    and nxt.kind in ("story", "country")):
+                kept.pop()
+                drop(heading)
+        heading_at = None
+
     i = 0
     while i < len(items):
         item = items[i]
+        if item.kind in ("section", "story", "country"):
+            close(item)
+            kept.append(item)
+            if item.kind != "country" and is_key_figure_heading(item.text):
+                heading_at, drops_before = len(kept) - 1, drops[0]
+            i += 1
+            continue
         if item.kind != "para":
             kept.append(item)
             i += 1
             continue
+        if heading_at is not None:
+            table = table_figures(item.text)
+            if table:
+                figures.extend(table)
+                drop(item)
+                i += 1
+                continue
         plain = _plain(item.text)
         nxt = items[i + 1] if i + 1 < len(items) else None
         if NUMBER_ONLY_RE.match(plain) and nxt and nxt.kind == "para" and _is_label(nxt.text):
@@ -107,6 +239,7 @@ def extract_key_figures(
         else:
             kept.append(item)
         i += 1
+    close(None)
     unique: dict[str, ParsedKeyFigure] = {}
     for f in figures:
         unique.setdefault(f.label, f)

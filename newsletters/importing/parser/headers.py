@@ -99,8 +99,14 @@ def strip_running_headers(
 
 
 PAGE_LINE_RE = re.compile(
-    r"^\W{0,3}(?:page|p\.)?\s*\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?\W{0,3}$", re.I
+    r"^\W{0,3}(?:page|p\.|страница|стр\.|бет)?\s*\d{1,3}(?:\s*(?:of|из|/)\s*\d{1,3})?\W{0,3}$",
+    re.I,
 )
+
+
+def _names_page(key: str) -> bool:
+    """"Page 3", "p. 3", Russian "стр. 3", "Страница 3 из 8", Kyrgyz "3-бет"."""
+    return "page" in key or "p." in key or "стр" in key or "бет" in key
 _DIGITS_RE = re.compile(r"\d+")
 _HAS_DIGIT = re.compile(r"\d").search
 
@@ -139,7 +145,7 @@ def strip_repeated_headers(
         reason = None
         if stripped and len(stripped) <= 100 and _HAS_DIGIT(stripped):
             key = _DIGITS_RE.sub("#", stripped.lower())
-            if PAGE_LINE_RE.match(stripped) and ("page" in key or "p." in key or "-" in key):
+            if PAGE_LINE_RE.match(stripped) and (_names_page(key) or "-" in key):
                 reason = "page number"
             elif (
                 keys[key] >= 2 and key not in listed and len(stripped.split()) <= 12
@@ -147,7 +153,8 @@ def strip_repeated_headers(
             ):
                 if key not in verdicts:
                     verdicts[key] = bool(
-                        "page" in key or find_number(stripped) is not None or find_date(stripped)
+                        _names_page(key) or find_number(stripped) is not None
+                        or find_date(stripped)
                     )
                 if verdicts[key]:
                     reason = "running header"

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 
 
 @dataclass
 class ParsedPhoto:
     caption: str
+    # Its place among all the story's photos, images included, when the file says it (an
+    # issue export); None: after the images, in the order found.
+    position: int | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -19,6 +23,8 @@ class ParsedImage:
     src: str
     alt: str
     caption: str = ""
+    credit: str = ""  # from the front matter's photo_credits
+    position: int | None = field(default=None, compare=False)  # as ParsedPhoto.position
 
 
 @dataclass
@@ -39,8 +45,9 @@ class ParsedSection:
 @dataclass
 class ParsedKeyFigure:
     label: str
-    value: int
+    value: int | Decimal | None  # None: a figure still to be filled in
     unit: str
+    note: str = ""
 
 
 @dataclass
@@ -100,12 +107,31 @@ class ParsedIssue:
     # 0..1; below CONFIDENCE_THRESHOLD the file needs review, for the reasons given.
     confidence: float = 1.0
     confidence_reasons: list[str] = field(default_factory=list)
+    summary: str = ""  # from front matter; the text archive has none
 
     def to_dict(self) -> dict:
+        """Everything parsed, for JSON. What only a front matter gives (the summary, a
+        figure's note, a photo's credit) is left out when empty, so that a plain archive
+        file gives the same document as before front matter was read; the photos'
+        positions are the order of the lists."""
         data = asdict(self)
         data["date"] = self.date.isoformat() if self.date else None
+        if not self.summary:
+            del data["summary"]
         for hotline in data["directory"]["hotlines"]:
             del hotline["e164"]
+        for figure in data["key_figures"]:
+            value = figure["value"]
+            if isinstance(value, Decimal) and value != value.to_integral_value():
+                figure["value"] = f"{value.normalize():f}"  # exact text, as the API gives it
+            if not figure["note"]:
+                del figure["note"]
+        for section in data["sections"]:
+            for story in section["stories"]:
+                for photo in (*story["photos"], *story["images"]):
+                    del photo["position"]
+                    if not photo.get("credit", True):
+                        del photo["credit"]
         return data
 
 

@@ -43,8 +43,9 @@ def _mission_countries(title: str, body: str) -> list[str]:
     Kazakhstan"), or, failing both, the countries its text names if there are one or two
     (a story naming all five is regional, not about each of them)."""
     codes = find_countries(title)
-    for m in re.finditer(r"\bIOM[\s-]+([A-Z][a-z]+)", body):
-        code = country_code(m.group(1))
+    # "IOM Kazakhstan", "МОМ Казахстан": the word after the name, in any script.
+    for m in re.finditer(r"\b(?:IOM|МОМ)[\s-]+([^\W\d_]+)", body):
+        code = country_code(m.group(1)) if m.group(1)[:1].isupper() else None
         if code and code not in codes:
             codes.append(code)
     if not codes:

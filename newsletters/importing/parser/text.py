@@ -44,6 +44,9 @@ KEEP_HYPHEN_PREFIXES = {"self", "non", "ex", "cross", "well", "anti", "semi", "c
 FUNCTION_WORDS = {
     "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "from", "with", "and", "or",
     "as", "that", "which", "between", "into", "its", "their", "our", "this", "these",
+    # Russian: a line ending on one of these is a sentence cut by a line break.
+    "в", "во", "на", "и", "с", "со", "по", "для", "к", "ко", "от", "о", "об", "из", "у",
+    "за", "при", "до", "а", "но", "что", "как", "который", "которые", "их", "его", "её",
 }
 SMALL_TITLE_WORDS = {
     "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "from", "with", "and", "or",
@@ -55,21 +58,73 @@ ACRONYMS = {
     "NRM", "II", "III", "IV",
 }
 ACRONYM_FORMS = {"NGOS": "NGOs", "VOTS": "VoTs", "STIS": "STIs"}
+# Russian and Kyrgyz acronyms kept in capitals when a Cyrillic heading is put in
+# sentence case: МОМ (IOM), ООН (UN), НПО (NGO), МВД, ОБСЕ, ЮНИСЕФ ...
+RU_ACRONYMS = {
+    "МОМ", "ООН", "НПО", "МВД", "ОБСЕ", "ЮНИСЕФ", "ВИЧ", "СПИД", "ЕС", "СНГ", "КР", "РК",
+    "РТ", "РУЗ", "МИД", "ГКНБ", "УВКБ", "МОТ", "ЕАЭС", "США", "ОАЭ",
+}
 # A hint only: the main rule is the blank-line/heading-level one described above.
 KNOWN_SECTIONS = {
     "direct assistance", "partnership in action", "homecoming", "orange the world!",
     "advocating for human rights of migrants",
+    # Russian and Kyrgyz section names the Central Asian bulletins print.
+    "новости", "новости проекта", "события", "анонсы", "объявления", "партнёры", "партнеры",
+    "жаңылыктар", "жаңылыктар / новости", "кабарлар",
 }
 MASTHEAD_WORDS = re.compile(
-    r"\b(report|programme|program|bulletin|newsletter|digest|update|review|news)\b", re.I
+    r"\b(report|programme|program|bulletin|newsletter|digest|update|review|news"
+    r"|бюллетень|бюллетеня|вестник|дайджест|обзор|отч[её]т|газета|информационный"
+    r"|бюллетени|маалымат)\b", re.I
 )
+# A banner line made only of such words ("NEWSLETTER", "Информационный бюллетень") says
+# what kind of publication it is, not which: it names no series by itself.
+GENERIC_PUBLICATION_WORDS = {
+    "newsletter", "bulletin", "news", "digest", "update", "information", "the", "monthly",
+    "quarterly", "weekly", "информационный", "бюллетень", "вестник", "дайджест", "новости",
+    "ежемесячный", "ежеквартальный", "маалымат", "бюллетени", "·", "/", "|", "-", "–", "—",
+}
+_CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
+_LETTER_RE = re.compile(r"[^\W\d_]")
+
+
+def is_cyrillic(text: str) -> bool:
+    """Whether most of the letters of ``text`` are Cyrillic (Russian, Kyrgyz, Kazakh)."""
+    sample = text[:400]
+    return len(_CYRILLIC_RE.findall(sample)) * 2 > len(_LETTER_RE.findall(sample))
+
+
+def starts_upper(text: str) -> bool:
+    """Whether the first letter of ``text`` is a capital, in any script (a regex class
+    such as [A-Z] or [А-Я] misses Ё, Ң, Ө, Ү ...; str.isupper does not)."""
+    m = _LETTER_RE.search(text[:40])
+    return bool(m) and m.group(0).isupper()
+
+
+_SENTENCE_GAP_RE = re.compile(r"[.!?]\s+(?=\S)")
+
+
+def next_sentence_start(text: str) -> int | None:
+    """Where the second sentence of ``text`` starts: after ". ", "! " or "? " and at a
+    capital letter of any script; None when there is no such place. Linear: each gap is
+    looked at once."""
+    for m in _SENTENCE_GAP_RE.finditer(text):
+        if text[m.end()].isupper():
+            return m.end()
+    return None
 
 
 def smart_title(text: str) -> str:
     """Title case for text printed all in capitals (or all in lower case); mixed case is
-    the author's choice and is kept. Acronyms (IOM, COVID-19, NGOs) stay in capitals."""
-    if re.search(r"[a-zа-я]", text) and re.search(r"[A-ZА-Я]", text):
+    the author's choice and is kept. Acronyms (IOM, COVID-19, NGOs) stay in capitals.
+    Cyrillic text takes sentence case, as Russian and Kyrgyz titles are written
+    ("НОВОСТИ ПРОЕКТА" -> "Новости проекта"); each half of a bilingual "КЫРГЫЗЧА /
+    ПО-РУССКИ" heading starts with a capital."""
+    # Mixed case (any script) is the author's: upper() and lower() both change it.
+    if text.upper() != text and text.lower() != text:
         return text
+    if not text.isascii() and is_cyrillic(text):  # isascii: a C check, no regex
+        return " / ".join(_sentence_case(half) for half in text.split(" / "))
     words = text.split()
     out = []
     for i, word in enumerate(words):
@@ -87,6 +142,21 @@ def smart_title(text: str) -> str:
                 idx = next((k for k, ch in enumerate(low) if ch.isalpha()), None)
                 parts.append(low if idx is None else low[:idx] + low[idx].upper() + low[idx + 1:])
         out.append("-".join(parts))
+    return " ".join(out)
+
+
+def _sentence_case(text: str) -> str:
+    out = []
+    for word in text.split():
+        core = re.sub(r"[^\w]", "", word).upper()
+        if core in RU_ACRONYMS or core in ACRONYMS:
+            out.append(word.upper())
+        elif not out:
+            low = word.lower()
+            idx = next((k for k, ch in enumerate(low) if ch.isalpha()), None)
+            out.append(low if idx is None else low[:idx] + low[idx].upper() + low[idx + 1:])
+        else:
+            out.append(word.lower())
     return " ".join(out)
 
 
@@ -129,7 +199,11 @@ def _to_int(number: str) -> int:
 
 
 
-FIGURE_LINE_RE = re.compile(rf"^({NUM})\s+([A-Za-z][A-Za-z' \-]{{2,60}})$")
+# "1,250 returning workers counselled", "37% of calls came from women", "12.5% ...",
+# "140 консультаций": the number, its "%" if any, a label of letters in any script.
+FIGURE_LINE_RE = re.compile(
+    rf"^({NUM}(?:\.\d{{1,4}})?)( ?%)?\s+([^\W\d_](?:[^\W\d_]|['’ \-]){{2,60}})$"
+)
 
 
 def _is_capital(text: str) -> bool:
@@ -150,3 +224,67 @@ def _ends_sentence(text: str) -> bool:
 def _shorten(text: str, n: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+# --------------------------------------------------------------- tables of figures
+# A figure value as newsletters/figures.py's parse_figure reads it ("10,000", "1 340",
+# "12.5", "61%", "57 %"), with an optional unit word ("10,000 calls"). Written out here
+# because the parser imports nothing from Django; tests/newsletters/importing/
+# test_tables_figures.py checks that both read the same values alike.
+FIGURE_VALUE_RE = re.compile(
+    r"^(?P<n>[+-]?(?:\d{1,3}(?:[,\u00a0\u202f' ]\d{3})+|\d{1,20})(?:\.\d{1,10})?)"
+    r"\s?(?P<u>%|[^\W\d_]{1,20}(?: [^\W\d_]{1,20}){0,2})?$"
+)
+# "Calls to the helpline ......... 10,000" or "Average wait (days)      2.5": a label, dot
+# leaders or a run of two spaces or more, a value. Only lines of at most ALIGNED_MAX_CHARS
+# are tried, and the label is at most 100 characters, so a line costs a bounded amount.
+ALIGNED_ROW_RE = re.compile(
+    r"^(?P<label>\S.{0,99}?)(?: *(?:[.·]{2,}|…{1,3}) *| {2,})(?P<value>[^ .…·].{0,39})$"
+)
+ALIGNED_MAX_CHARS = 160
+# A Markdown (GFM) table's delimiter row: "|---|---:|", ":--- | ---".
+TABLE_DELIMITER_RE = re.compile(r"^\|? *:?-{1,}:? *(?:\| *:?-{1,}:? *)*\|?$")
+
+
+def parse_figure_value(text: str):
+    """"10,000" -> (Decimal 10000, ""), "61%" -> (61, "%"), "1 340" -> (1340, ""),
+    "12 calls" -> (12, "calls"); None when ``text`` is no figure."""
+    from decimal import Decimal
+
+    m = FIGURE_VALUE_RE.match(text.strip())
+    unit = m.group("u") if m else None
+    if not m or unit and unit != "%" and not unit[:1].islower():
+        return None  # "5 April" is a date; a unit is written in lower case ("12 calls")
+    number = Decimal(re.sub(r"[,\u00a0\u202f' ]", "", m.group("n")))
+    return number, m.group("u") or ""
+
+
+def aligned_row(line: str) -> tuple[str, str] | None:
+    """(label, value text) of an aligned table row whose value is a figure, else None."""
+    if len(line) > ALIGNED_MAX_CHARS or not ("  " in line or ".." in line or "…" in line):
+        return None
+    m = ALIGNED_ROW_RE.match(line.strip())
+    if not m or parse_figure_value(m.group("value")) is None:
+        return None
+    return m.group("label").strip(), m.group("value").strip()
+
+
+def is_pipe_table(lines: list[str]) -> bool:
+    """A Markdown (GFM) pipe table: a header row, then a delimiter row with a pipe
+    ("Indicator | Value" over "--- | ---"); the rows need no leading pipe."""
+    if len(lines) < 2 or "|" not in lines[0] or "|" not in lines[1] or "-" not in lines[1]:
+        return False
+    return bool(TABLE_DELIMITER_RE.match(lines[1].strip()))
+
+
+def is_table_row(line: str) -> bool:
+    """A Markdown table row: it starts with "|" (a line of a pipe table keeps its line)."""
+    return line.startswith("|") and line.count("|") >= 2
+
+
+def table_cells(line: str) -> list[str]:
+    """The cells of a pipe-table row: "| a | b |" -> ["a", "b"]."""
+    inner = line.strip()
+    inner = inner[1:] if inner.startswith("|") else inner
+    inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
+    return [cell.strip() for cell in inner.split("|")]

@@ -14,7 +14,7 @@ import pytest
 
 from newsletters.importing import parser as p
 from newsletters.importing.reader import SourceText, decode, iter_sources
-from tests.fixtures.archive_styles.expected import EXPECTED
+from tests.fixtures.archive_styles.expected import EXPECTED, PENDING
 
 CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "archive_styles"
 
@@ -37,6 +37,13 @@ def test_the_corpus_has_ten_styles_and_every_file_has_expectations():
     assert len(files) >= 10
 
 
+def _pending(request, name: str, aspect: str) -> None:
+    """Mark the test xfail (strict) when this part of the file waits for another branch."""
+    reason = PENDING.get((name, aspect))
+    if reason:
+        request.applymarker(pytest.mark.xfail(reason=reason, strict=True))
+
+
 def _fold(text: str, name: str) -> str:
     return text.casefold() if "encoding" in EXPECTED[name] else text
 
@@ -53,7 +60,8 @@ def test_metadata(parsed, name):
 
 
 @pytest.mark.parametrize("name", EXPECTED)
-def test_sections_and_stories(parsed, name):
+def test_sections_and_stories(parsed, name, request):
+    _pending(request, name, "sections")
     issue, want = parsed[name], EXPECTED[name]
     got = [
         (_fold(s.title, name), [_fold(st.title, name) for st in s.stories])
@@ -71,7 +79,8 @@ def test_sections_and_stories(parsed, name):
 
 
 @pytest.mark.parametrize("name", EXPECTED)
-def test_phrases_are_in_their_stories(parsed, name):
+def test_phrases_are_in_their_stories(parsed, name, request):
+    _pending(request, name, "phrases")
     issue, want = parsed[name], EXPECTED[name]
     bodies = {_fold(st.title, name): st.body for s in issue.sections for st in s.stories}
     for title, phrases in want["phrases"].items():
@@ -93,12 +102,26 @@ def test_directory_and_dropped_lines(parsed, name):
 def test_confident_and_nothing_lost(parsed, name):
     issue = parsed[name]
     assert issue.confidence >= p.CONFIDENCE_THRESHOLD, issue.confidence_reasons
-    assert issue.warnings == []
+    assert issue.warnings == EXPECTED[name].get("warnings", [])
+    assert not [d for d in issue.dropped if d.reason == p.NOT_PLACED]
     # No story text in the dropped lines: every dropped line's words are not in a body.
     bodies = " ".join(st.body for s in issue.sections for st in s.stories)
     for d in issue.dropped:
         if d.reason not in ("masthead", "running header", "front matter"):
             assert d.text not in bodies
+
+
+@pytest.mark.parametrize("name", [n for n in EXPECTED if "figures" in EXPECTED[n]])
+def test_key_figures(parsed, name):
+    got = [(f.label, f.value, f.unit) for f in parsed[name].key_figures]
+    assert got == EXPECTED[name]["figures"]
+
+
+@pytest.mark.parametrize("name", [n for n in EXPECTED if "captions" in EXPECTED[n]])
+def test_captions(parsed, name):
+    stories = {st.title: st for s in parsed[name].sections for st in s.stories}
+    for title, captions in EXPECTED[name]["captions"].items():
+        assert [ph.caption for ph in stories[title].photos] == captions
 
 
 def test_images_leave_the_body_with_alt_and_caption(parsed):

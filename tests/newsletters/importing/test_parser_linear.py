@@ -60,6 +60,21 @@ SHAPES = {
         for i in range(SIZE // 66)
     ),
     "front matter fence without end": lambda: _fill("key: value\n", head="---\n"),
+    # The shapes of the "general" brief: each line of these is looked at by a new stage.
+    "setext headings and underlines": lambda: _fill("Title words here\n================\n\n"),
+    "underlines alone": lambda: _fill("-----\n"),
+    "numbered titles": lambda: "".join(
+        f"{i % 99 + 1}. Title number {i}\nText of the story under it.\n\n"
+        for i in range(SIZE // 50)
+    )[:SIZE],
+    "glued titles over long lines": lambda: _fill(
+        "Short title line\n" + "a long line of story text that goes on and on, " * 2 + "\n"
+        + "a long line of story text that goes on and on, " * 2 + "end.\n\n"
+    ),
+    "greeting, rules and footers": lambda: _fill("Hello everyone,\n\n--\nunsubscribe\n\n"),
+    "caption lines inside a paragraph": lambda: _fill("Text ends here.\nPhoto: a b c.\n"),
+    "bold lines": lambda: _fill("**Bold title of a story**\n\n"),
+    "words cut by hyphens over blank lines": lambda: _fill("word com-\n\nbined\n\n"),
 }
 
 
@@ -98,6 +113,7 @@ PIECES = [
     "KAZAKHSTAN:", "hotline", "Contact IOM missions:", "x@example.org", "have assisted 12",
     "COVID-19 cases", "Photo: ", "In this issue", "(Continued on page 4)", "---", "Ms. A B",
     "Tel: +7 727 000 00 00", "Word", "word", "WORD", "ёж", "١٢٣", "\u00a0", "\ufeff",
+    "=====", "-----", "1. ", "Hello everyone,", "--", "Summer 2021", "37% ", "By Mira Tal",
 ]
 
 

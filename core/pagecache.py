@@ -1,6 +1,6 @@
 """Stored public pages: kept with their final headers, compressed, served early.
 
-A public page (newsletters.caching.public_page) is stored once the whole middleware
+A public page (core.caching.public_page) is stored once the whole middleware
 stack has finished it, with the headers it then carries, so that the next anonymous
 request for it can be answered by PublicPageCacheMiddleware, near the top of the stack,
 before sessions, CSRF, auth, messages, history or axes run: a request without a session

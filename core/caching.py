@@ -14,7 +14,7 @@ config/settings.py) and fetched in one round trip (get_many):
   query computes it, only when it is missing, belongs to an older version, or the next
   go-live has passed. A state computed from data read before a bump is tagged with the
   older version, so it is never taken for the current one;
-- the page itself (newsletters/pagecache.py), under a key made of the URL and only the
+- the page itself (core/pagecache.py), under a key made of the URL and only the
   query parameters the page reads, stored with the ETag it was rendered for; a page
   whose ETag is not the current one is a miss.
 
@@ -30,17 +30,16 @@ import logging
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 from django.http import HttpResponseNotModified, QueryDict
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, quote_etag
+from django.utils.module_loading import import_string
 
 from .pagecache import (
     cache_off,
@@ -144,35 +143,16 @@ class PublicState:
         return (self.version, self.newest, self.last_modified, self.next_go_live)
 
 
-# The newest live issue's time (an issue that went live by schedule changed the site at
-# its go-live time) and the next go-live, in one pass. Raw SQL: it runs on every render
-# after a change, and the ORM took a quarter of an uncached page's Python to build it.
-STATE_SQL = """SELECT
-  MAX(CASE WHEN status = %(published)s AND (go_live_at IS NULL OR go_live_at <= %(now)s)
-      THEN (CASE WHEN go_live_at > updated_at THEN go_live_at ELSE updated_at END) END),
-  MIN(CASE WHEN status = %(published)s AND go_live_at > %(now)s THEN go_live_at END)
-  FROM {table}"""
-
-
-def _as_datetime(value) -> datetime | None:
-    # SQLite gives a computed column's datetime back as text, in UTC.
-    if isinstance(value, str):
-        value = parse_datetime(value).replace(tzinfo=UTC)
-    return value
+@lru_cache(maxsize=1)
+def _schedule():
+    # What the content says of time: settings.PUBLIC_SCHEDULE names a function of `now`
+    # giving (newest public change, next scheduled go-live), so this module names no app.
+    return import_string(settings.PUBLIC_SCHEDULE)
 
 
 def _compute_state(version: int, bumped_at: datetime | None, now: datetime) -> PublicState:
-    """The one query: newest live issue and next go-live."""
-    from .models import Issue
-
-    sql = STATE_SQL.format(table=connection.ops.quote_name(Issue._meta.db_table))
-    params = {
-        "published": Issue.Status.PUBLISHED,
-        "now": connection.ops.adapt_datetimefield_value(now),
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        newest, next_go_live = map(_as_datetime, cursor.fetchone())
+    """The one query: the newest public change and the next go-live (PUBLIC_SCHEDULE)."""
+    newest, next_go_live = _schedule()(now)
     if bumped_at is None:
         # Lost to a flush: changes may have been made up to now.
         bumped_at = now
@@ -277,7 +257,7 @@ def public_page(view_func=None, *, params: tuple[str, ...] = ()):
     """Validators, 304s and a page cache for anonymous visitors; staff bypass all of it.
 
     `params` names the query parameters the page reads; the view sees no others. The
-    page is stored (compressed) by newsletters.pagecache.PublicPageCacheMiddleware once
+    page is stored (compressed) by core.pagecache.PublicPageCacheMiddleware once
     the whole middleware stack has finished it, and served from there.
     """
     if view_func is None:

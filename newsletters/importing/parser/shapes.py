@@ -1,0 +1,267 @@
+"""Stage 5b: shapes of plain text and e-mail that classify_blocks would misread, made
+plain before it runs.
+
+- An e-mail's footer (after the "--" signature line or a long "=====" rule: "You receive
+  this e-mail because…", "Unsubscribe: …") goes to ``dropped`` as "e-mail footer"; its
+  greeting ("Hello everyone,") and a short introduction right under it ("Here is what happened…", at
+  most INTRO_MAX_WORDS words) as "e-mail greeting". The introduction says nothing a
+  reader of the issue page needs; a longer one is an editorial and stays a story.
+- Stories numbered "1. Title", "2. Title" (at least two, counting from 1): each number
+  line is the story's title (without its number), the lines under it its text.
+- A title line glued to its text (no blank line between, "Mobile clinic reaches twelve
+  villages" over the story's lines, at most 60% as long as the longest, the last ending a
+  sentence; or over a "By Mira Tal" byline) is cut off as the story's title; the byline
+  stays the first line of the text.
+- A short line right above such a title ("Lowland Province") is a sub-heading (a region,
+  a district): it marks the story, as the first line of its text, instead of becoming an
+  empty story of its own.
+- A caption line inside a paragraph ("Photo: The repaired dormitory. (Credit: …)") is a
+  block of its own, so it becomes the story's photo caption as in the seeds.
+- Where the file uses no blank-line rule for sections (no heading over two blank lines)
+  but has titles like the above, its short ALL-CAPS lines ("FROM THE DIRECTOR",
+  "KEY FIGURES") are the section headings.
+
+Plain-text files only (a Markdown file says its headings with "#"), except the e-mail
+footer and greeting, which are the same in both. Every step is one pass over the blocks.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .blocks import Block, drop_block
+from .model import DroppedLine
+from .text import CAPTION_RE, EMAIL_RE, LIST_ITEM_RE, _ends_sentence, _is_capital, _plain
+
+# "-- " (the signature line), or a long rule such as mailing services print above their
+# footer ("=====…"): a footer only when what follows says so (FOOTER_WORDS_RE).
+SIGNATURE_RE = re.compile(r"^(?:--|={10,}|-{10,})\s?$")
+FOOTER_WORDS_RE = re.compile(
+    r"unsubscribe|subscribed|this (?:e-?mail|message|newsletter)|mailing list|opt out", re.I
+)
+FOOTER_MAX_LINES = 15
+GREETING_RE = re.compile(r"^(?:hello|hi|dear|greetings|good (?:morning|afternoon|day))\b.{0,60},$",
+                         re.I)
+INTRO_MAX_WORDS = 30
+NUMBERED_RE = re.compile(r"^(\d{1,2})[.)]\s+(\S.{0,120})$")
+BYLINE_RE = re.compile(
+    r"^(?:by|text by|written by|report by)\s+[A-ZА-Я][\w.'’-]*(?:\s+[A-ZА-Я][\w.'’-]*){0,3}$",
+    re.I,
+)
+TITLE_MAX_WORDS = 12
+_HAS_WORD = re.compile(r"[^\W_]").search
+
+
+def reshape(blocks: list[Block], dropped: list[DroppedLine] | None = None) -> list[Block]:
+    """The blocks with the shapes above made explicit (see the module's docstring)."""
+    for block in blocks:
+        if block.kind == "story" and (
+            block.md_level is not None or len(block.lines) == 1 and _is_capital(block.text)
+        ):
+            # A heading an earlier stage marked as a story title (the text left under a
+            # "Contacts" heading) keeps the rank its file gives it: "Contact us" at the
+            # level of "Training" and "Outreach" is a section beside them, not a story in
+            # the one before it.
+            block.kind = None
+    blocks = _drop_email_footer(blocks, dropped)
+    blocks = _drop_greeting(blocks, dropped)
+    if any(b.md_level is not None for b in blocks):
+        return blocks
+    blocks = _split_captions(blocks)
+    blocks = _numbered_titles(blocks)
+    blocks = _glued_titles(blocks)
+    if any(b.kind == "story" for b in blocks):  # the two steps below follow such titles
+        blocks = _sub_headings(blocks)
+        _capital_sections(blocks)
+    return blocks
+
+
+def _split(block: Block, k: int) -> tuple[Block, Block]:
+    """The block cut before its line ``k``."""
+    first = Block(block.lines[:k], blank_after=0, md_level=block.md_level, nos=block.nos[:k])
+    rest = Block(block.lines[k:], blank_after=block.blank_after, nos=block.nos[k:])
+    return first, rest
+
+
+def _drop_email_footer(blocks: list[Block], dropped: list[DroppedLine] | None) -> list[Block]:
+    """Everything from the last "--" line on, when it is short and reads as a footer."""
+    for i in range(len(blocks) - 1, max(-1, len(blocks) - FOOTER_MAX_LINES - 1), -1):
+        block = blocks[i]
+        at = next((k for k, line in enumerate(block.lines) if SIGNATURE_RE.match(line)), None)
+        if at is None:
+            continue
+        tail = [block, *blocks[i + 1:]]
+        lines = sum(len(b.lines) for b in tail) - at
+        if lines > FOOTER_MAX_LINES or not any(FOOTER_WORDS_RE.search(b.text) for b in tail):
+            return blocks
+        kept = blocks[:i]
+        if at:
+            head, block = _split(block, at)
+            kept.append(head)
+        for b in [block, *blocks[i + 1:]]:
+            drop_block(dropped, b, "e-mail footer")
+        return kept
+    return blocks
+
+
+def _drop_greeting(blocks: list[Block], dropped: list[DroppedLine] | None) -> list[Block]:
+    if not blocks or len(blocks[0].lines) != 1 or not GREETING_RE.match(blocks[0].plain):
+        return blocks
+    drop_block(dropped, blocks[0], "e-mail greeting")
+    rest = blocks[1:]
+    intro = rest[0] if rest and rest[0].md_level is None else None
+    if intro is not None and _HAS_WORD(intro.plain) and (
+        len(intro.plain.split()) <= INTRO_MAX_WORDS and len(rest) > 1 and _starts_story(rest[1])
+    ):
+        drop_block(dropped, rest[0], "e-mail greeting")
+        rest = rest[1:]
+    return rest
+
+
+def _starts_story(block: Block) -> bool:
+    return block.md_level is not None or bool(NUMBERED_RE.match(block.lines[0]))
+
+
+def _is_title_line(line: str) -> bool:
+    """Short, capitalised, not a sentence, a list item, a caption, an address or a link."""
+    plain = _plain(line)
+    words = plain.split()
+    return (
+        1 <= len(words) <= TITLE_MAX_WORDS and plain[:1].isupper() and not _ends_sentence(plain)
+        and not plain.endswith(",") and not CAPTION_RE.match(plain)
+        and not EMAIL_RE.search(plain) and "://" not in plain
+    )
+
+
+def _split_captions(blocks: list[Block]) -> list[Block]:
+    """A "Photo: …" line after a finished sentence inside a block: a block of its own.
+    The cuts of a block are found in one pass and its pieces made once (cutting the
+    rest again after each cut made a long block quadratic)."""
+    out: list[Block] = []
+    for block in blocks:
+        lines = block.lines
+        cuts = [
+            k for k in range(1, len(lines))
+            if lines[k][:1] in _CAPTION_START and CAPTION_RE.match(_plain(lines[k]))
+            and _ends_sentence(lines[k - 1])
+        ] if len(lines) > 1 else []
+        if not cuts:
+            out.append(block)
+            continue
+        bounds = [0, *cuts, len(lines)]
+        for a, b in zip(bounds, bounds[1:], strict=False):
+            out.append(Block(lines[a:b], blank_after=block.blank_after if b == len(lines) else 0,
+                             nos=block.nos[a:b]))
+    return out
+
+
+_CAPTION_START = frozenset("*PФ")  # how CAPTION_RE's lines start: others skip the pattern
+
+
+def _numbered_titles(blocks: list[Block]) -> list[Block]:
+    """Stories numbered 1, 2, 3 …: each number line a title of its own."""
+    found = []
+    for i, block in enumerate(blocks):
+        m = NUMBERED_RE.match(block.lines[0]) if block.lines[0][:1].isdigit() else None
+        if m and _is_title_line(m.group(2)) and (len(block.lines) > 1 or i + 1 < len(blocks)):
+            found.append((i, int(m.group(1))))
+    numbers = [n for _, n in found]
+    if len(found) < 2 or numbers != list(range(1, len(found) + 1)):
+        return blocks
+    starts = {i for i, _ in found}
+    out: list[Block] = []
+    for i, block in enumerate(blocks):
+        if i not in starts:
+            out.append(block)
+            continue
+        m = NUMBERED_RE.match(block.lines[0])
+        assert m is not None
+        title = Block([m.group(2).strip()], blank_after=0 if len(block.lines) > 1 else 1,
+                      nos=block.nos[:1])
+        title.kind = "story"
+        out.append(title)
+        if len(block.lines) > 1:
+            out.append(_split(block, 1)[1])
+    return out
+
+
+def _glued_titles(blocks: list[Block]) -> list[Block]:
+    """A title line over its story's text in one block, cut off as the title."""
+    out: list[Block] = []
+    for block in blocks:
+        prev = out[-1] if out else None
+        if (
+            block.kind is None and len(block.lines) >= 2 and _is_title_line(block.lines[0])
+            and not LIST_ITEM_RE.match(block.lines[0]) and block.lines[1][:1].isupper()
+            and (prev is None or prev.kind is not None or len(prev.lines) == 1
+                 or _ends_sentence(prev.text))
+            and not _is_capital(block.lines[0])
+            and (
+                BYLINE_RE.match(_plain(block.lines[1])) is not None
+                or _ends_sentence(block.lines[-1])
+                and len(block.lines[0]) < 0.6 * max(len(line) for line in block.lines[1:])
+            )
+        ):
+            title, rest = _split(block, 1)
+            title.kind, rest.kind = "story", "para"
+            out += [title, rest]
+            continue
+        out.append(block)
+    return out
+
+
+def _sub_headings(blocks: list[Block]) -> list[Block]:
+    """"Lowland Province" right above a title: moved under it, as the story's first line."""
+    out: list[Block] = []
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        if (
+            nxt is not None and nxt.kind == "story" and block.kind is None
+            and len(block.lines) == 1 and block.blank_after < 2
+            and _is_title_line(block.lines[0]) and len(block.plain.split()) <= 5
+            and not _is_capital(block.text)
+        ):
+            block.kind = "para"
+            out += [nxt, block]
+            i += 2
+            continue
+        out.append(block)
+        i += 1
+    return out
+
+
+def _capital_sections(blocks: list[Block]) -> None:
+    """Short ALL-CAPS lines are the sections of a file that cut off titles as above and
+    uses no blank-line rule: they are given the two blank lines that mark a section."""
+    caps = [
+        b for b in blocks
+        if b.kind is None and len(b.lines) == 1 and len(b.plain.split()) <= 6
+        and _is_capital(b.text) and not _ends_sentence(b.plain)
+    ]
+    if any(b.blank_after >= 2 for b in caps):
+        return
+    for b in caps:
+        b.blank_after = 2
+
+
+CONTACT_TITLE_RE = re.compile(r"^(?:useful |our )?contacts?(?: us| details)?$", re.IGNORECASE)
+_PHONE_RE = re.compile(r"\+?\d[\d ]{4,}\d")
+
+
+def contacts_left_in_text(sections: list, warnings: list[str]) -> None:
+    """A warning for contact lines kept as story text under a "Contacts" heading: the
+    directory takes an entry only with its country, and these name none it knows (an
+    office of another region, a hotline without a country). They stay visible there;
+    the warning asks for them to be added to the directory by hand."""
+    for section in sections:
+        for story in section.stories:
+            heading = story.title or section.title
+            if CONTACT_TITLE_RE.match(heading.strip(" :")) and (
+                EMAIL_RE.search(story.body) or _PHONE_RE.search(story.body)
+            ):
+                warnings.append(
+                    f"contact lines under '{heading}' kept as story text: no known country "
+                    "for them, so the directory did not take them; add them by hand"
+                )
