@@ -10,10 +10,11 @@ would remove more than a third of the issue is "refused" (safety.py); else "crea
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from django.db.models import Q, Subquery
+from django.db import connection
 
 from newsletters.models import Issue, Series
 
@@ -55,24 +56,64 @@ def lookup(
     whether ``slug`` is taken), in one query. The replaced issue has the same series and
     number, else the same source name. Asking for the slug here spares Issue.save its own
     query for a free slug: one round trip less per new issue. ``series``, when the batch
-    already knows it, spares the sub-query (and a third of this query's Python time)."""
-    condition = Q(source_hash=source_hash) | Q(slug=slug)
+    already knows it, spares the sub-query.
+
+    Written in SQL (_lookup_sql) and read with ``raw``: the same query built with the
+    ORM (four Q objects and select_related) cost 1.4 ms of CPU per imported file, this
+    one 0.4 ms."""
+    params: list = [source_hash, slug]
     if source_name:
-        condition |= Q(source_name=source_name)
+        params.append(source_name)
     if number:
-        series_id = (
-            series.pk
-            if series is not None
-            else Subquery(Series.objects.filter(title=series_title).values("pk")[:1])
-        )
-        condition |= Q(series_id=series_id, number=number)
-    candidates = list(Issue.objects.filter(condition).select_related("series").order_by()[:4])
+        params += [series.pk if series is not None else series_title, number]
+    sql = _lookup_sql(bool(source_name), bool(number), series is not None)
+    candidates = list(Issue.objects.raw(sql, params))
+    for candidate in candidates:  # the series row came with it, as select_related does
+        candidate.series = Series.from_db(
+            Issue.objects.db, _SERIES_NAMES,
+            [getattr(candidate, f"series__{name}") for name in _SERIES_NAMES],
+        )  # fmt: skip
     same = next((c for c in candidates if c.source_hash == source_hash), None)
     key = (series_title, number)
     numbered = (c for c in candidates if number and (c.series.title, c.number) == key)
     named = (c for c in candidates if source_name and c.source_name == source_name)
     taken = len(candidates) == 4 or any(c.slug == slug for c in candidates)
     return same, next(numbered, None) or next(named, None), taken
+
+
+_SERIES_NAMES = [f.attname for f in Series._meta.concrete_fields]
+
+
+@functools.cache
+def _lookup_sql(by_name: bool, by_number: bool, series_known: bool) -> str:
+    """SELECT every column of the candidate issues and of their series (as
+    ``series__<name>``): same bytes, same slug, same source name, same series and number.
+    Each condition is on an indexed column of the issue table, so PostgreSQL combines
+    index scans. One string per shape, built once per process."""
+    q = connection.ops.quote_name
+    issue, series = Issue._meta, Series._meta
+
+    def col(name: str) -> str:
+        return f"i.{q(issue.get_field(name).column)}"
+
+    columns = [f"i.{q(f.column)}" for f in issue.concrete_fields] + [
+        f"s.{q(f.column)} AS {q('series__' + f.attname)}" for f in series.concrete_fields
+    ]
+    conditions = [f"{col('source_hash')} = %s", f"{col('slug')} = %s"]
+    if by_name:
+        conditions.append(f"{col('source_name')} = %s")
+    if by_number:
+        title, pk = q(series.get_field("title").column), q(series.pk.column)
+        # Identifiers from the models' metadata only; every value is a parameter.
+        by_title = f"(SELECT {pk} FROM {q(series.db_table)} WHERE {title} = %s)"  # noqa: S608
+        conditions.append(
+            f"({col('series')} = {'%s' if series_known else by_title} AND {col('number')} = %s)"
+        )
+    return (
+        f"SELECT {', '.join(columns)} FROM {q(issue.db_table)} i "  # noqa: S608 - as above
+        f"INNER JOIN {q(series.db_table)} s ON s.{q(series.pk.column)} = {col('series')} "
+        f"WHERE {' OR '.join(conditions)} LIMIT 4"
+    )
 
 
 def same_file(source_hash: str) -> Issue | None:

@@ -23,6 +23,7 @@ from directory.phones import digits_key, to_e164
 from newsletters.models import Issue
 
 from . import countries as country_table
+from .bulk import Deferred
 
 if TYPE_CHECKING:
     from .loader import BatchCache
@@ -163,9 +164,16 @@ def plan_directory(
         o.country.upper() for o in directory.offices
     }
     offices: dict[str, Office | None] = dict.fromkeys(sorted(office_codes))
-    if office_codes:
+    # Rows an earlier file of the batch committed are not looked up again (BatchCache):
+    # an archive prints the same contact block in every issue.
+    remembered = cache.directory if cache is not None else None
+    if remembered is not None:
+        for code in office_codes:
+            offices[code] = remembered.offices.get(code)
+    missing_offices = {code for code, row in offices.items() if row is None}
+    if missing_offices:
         for office in (
-            Office.objects.filter(country__code__in=office_codes)
+            Office.objects.filter(country__code__in=missing_offices)
             .select_related("country")
             .annotate(**LAST_SEEN_ORDER)
             .order_by("pk")
@@ -173,8 +181,12 @@ def plan_directory(
             offices.setdefault(office.country.code, None)
             if offices[office.country.code] is None:
                 offices[office.country.code] = office
-    if emails:
-        for row in OfficeEmail.objects.filter(address__in=list(emails)).order_by():
+    if remembered is not None:
+        for address, (code, _row) in emails.items():
+            emails[address] = (code, remembered.emails.get(address))
+    missing_emails = [address for address, (_, row) in emails.items() if row is None]
+    if missing_emails:
+        for row in OfficeEmail.objects.filter(address__in=missing_emails).order_by():
             emails[row.address] = (emails[row.address][0], row)
 
     hotlines: dict[str, tuple[object, Hotline | None]] = {}
@@ -184,10 +196,14 @@ def plan_directory(
             warnings.append(f"Directory: ignored a hotline without digits {hotline.number!r}.")
         elif key not in hotlines:
             hotlines[key] = (hotline, None)
-    if hotlines:
+    if remembered is not None:
+        for key, (parsed_hotline, _row) in hotlines.items():
+            hotlines[key] = (parsed_hotline, remembered.hotlines.get(key))
+    missing_hotlines = [key for key, (_, row) in hotlines.items() if row is None]
+    if missing_hotlines:
         # order_by(): the default ordering joins Country for nothing.
         for row in (
-            Hotline.objects.filter(digits__in=list(hotlines))
+            Hotline.objects.filter(digits__in=missing_hotlines)
             .annotate(**LAST_SEEN_ORDER)
             .order_by()
         ):
@@ -227,6 +243,31 @@ def plan_directory(
     return DirectoryPlan(countries, offices, emails, hotlines, people, warnings)
 
 
+class KnownRows:
+    """Directory rows committed by earlier files of a batch, by the keys plan_directory
+    matches them on (BatchCache.directory). Only their primary keys are relied on: the
+    loader lists a draft's entries and changes none of them (``apply=False``); publishing
+    plans afresh, without this cache."""
+
+    def __init__(self):
+        self.offices: dict[str, Office] = {}  # country code -> office
+        self.emails: dict[str, OfficeEmail] = {}  # address -> row
+        self.hotlines: dict[str, Hotline] = {}  # digits -> row
+
+    def remember(self, plan: DirectoryPlan) -> None:
+        """After the transaction that wrote ``plan`` committed (its new rows included)."""
+        self.offices.update((c, row) for c, row in plan.offices.items() if row is not None)
+        self.emails.update((a, row) for a, (_, row) in plan.emails.items() if row is not None)
+        self.hotlines.update((k, row) for k, (_, row) in plan.hotlines.items() if row is not None)
+
+    def forget(self) -> bool:
+        """Drop everything (a row may have been deleted meanwhile); whether anything was
+        remembered."""
+        had = bool(self.offices or self.emails or self.hotlines)
+        self.offices, self.emails, self.hotlines = {}, {}, {}
+        return had
+
+
 def ensure_countries(plan: DirectoryPlan) -> dict[str, Country]:
     missing = [code for code, row in plan.countries.items() if row is None]
     for code in missing:
@@ -237,20 +278,27 @@ def ensure_countries(plan: DirectoryPlan) -> dict[str, Country]:
     return plan.countries  # type: ignore[return-value]
 
 
-def add_listings(issue: Issue, rows_by_model: dict) -> None:
-    """Record that `issue` prints these rows (one INSERT per kind; repeats are ignored)."""
+def add_listings(issue: Issue, rows_by_model: dict, defer: Deferred | None = None) -> None:
+    """Record that `issue` prints these rows (one INSERT per kind; repeats are ignored).
+    With ``defer`` the INSERTs are queued there, to go with the file's other rows."""
     for model, pks in rows_by_model.items():
         if pks:
             through = model.listed_in.through
             own = f"{model._meta.model_name}_id"
-            through.objects.bulk_create(
-                [through(**{own: pk, "issue_id": issue.pk}) for pk in dict.fromkeys(pks)],
-                ignore_conflicts=True,
-            )
+            rows = [through(**{own: pk, "issue_id": issue.pk}) for pk in dict.fromkeys(pks)]
+            if defer is not None:
+                defer.add(through, rows, ignore_conflicts=True)
+            else:
+                through.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def merge_directory(
-    plan: DirectoryPlan, issue: Issue, countries: dict[str, Country], *, apply: bool = True
+    plan: DirectoryPlan,
+    issue: Issue,
+    countries: dict[str, Country],
+    *,
+    apply: bool = True,
+    defer: Deferred | None = None,
 ) -> None:
     """Write the planned directory.
 
@@ -276,7 +324,7 @@ def merge_directory(
             touched_offices.append(office.pk)
     if touched_offices:
         Office.objects.filter(pk__in=touched_offices).update(last_seen_in=issue)
-    new_emails, listed_emails, positions = [], [], {}
+    new_emails, positions = [], {}
     for address, (code, row) in plan.emails.items():
         positions[code] = positions.get(code, -1) + 1
         if row is None:
@@ -286,10 +334,10 @@ def merge_directory(
                     proposed=True,
                 )  # fmt: skip
             )
-        else:
-            listed_emails.append(row.pk)
     if new_emails:
         OfficeEmail.objects.bulk_create(new_emails)
+        for row in new_emails:  # the plan now holds every row it lists
+            plan.emails[row.address] = (plan.emails[row.address][0], row)
 
     # Hotlines: one row per number (its digits); printed form and note follow the newest.
     new_hotlines, changed_hotlines, confirmed_hotlines = [], [], []
@@ -321,6 +369,8 @@ def merge_directory(
             changed_hotlines.append(row)
     if new_hotlines:
         Hotline.objects.bulk_create(new_hotlines)
+        for row in new_hotlines:
+            plan.hotlines[row.digits] = (plan.hotlines[row.digits][0], row)
     if changed_hotlines:
         Hotline.objects.bulk_update(changed_hotlines, ["last_seen_in", "number", "note", "e164"])
     if confirmed_hotlines:
@@ -366,11 +416,11 @@ def merge_directory(
         )
     add_listings(
         issue,
-        {
+        defer=defer,
+        rows_by_model={
             Office: [o.pk for o in plan.offices.values() if o is not None],
-            OfficeEmail: listed_emails + [e.pk for e in new_emails],
-            Hotline: [row.pk for _, row in plan.hotlines.values() if row is not None]
-            + [h.pk for h in new_hotlines],
+            OfficeEmail: [row.pk for _, row in plan.emails.values() if row is not None],
+            Hotline: [row.pk for _, row in plan.hotlines.values() if row is not None],
             Person: [row.pk for _, _, row in plan.people if row is not None]
             + [p.pk for p in new_people],
         },

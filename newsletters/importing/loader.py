@@ -27,12 +27,14 @@ written with `bulk_create` / `bulk_update`.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
 from directory.models import Country
+from newsletters.markdown import MAX_BODY_CHARS
 from newsletters.models import (
     DatePrecision,
     Issue,
@@ -44,11 +46,18 @@ from newsletters.models import (
     unique_slug,
 )
 
+from .bulk import Deferred, insert_returning_ids
 from .decide import LoadResult, decide, describe, lookup, same_file
+from .directory import (
+    KnownRows,
+    ensure_countries,
+    merge_directory,
+    plan_directory,
+    story_codes,
+)
 from .directory import clip as _clip
-from .directory import ensure_countries, merge_directory, plan_directory, story_codes
 from .parser import ParseError
-from .photos import FoundImage, save_photos
+from .photos import FoundImage, delete_files, save_photos
 from .reader import Limits
 
 if TYPE_CHECKING:
@@ -76,6 +85,9 @@ class BatchCache:
     def __init__(self):
         self.countries: dict[str, Country] = {}
         self.series: dict[str, Series] = {}
+        # Offices, addresses and hotlines by their keys: a file printing the same contact
+        # block as an earlier one needs no directory query (directory.plan_directory).
+        self.directory = KnownRows()
         self.quick_commits = False  # synchronous_commit is off on this connection
 
 
@@ -101,9 +113,13 @@ def restore_commits() -> None:
 # --- issue contents ------------------------------------------------------------------
 
 
-def _write_contents(issue: Issue, parsed: ParsedIssue, countries: dict[str, Country]) -> dict:
+def _write_contents(
+    issue: Issue, parsed: ParsedIssue, countries: dict[str, Country], defer: Deferred
+) -> dict:
     """Sections, stories, photos, story countries and key figures, in bulk. Returns the
-    stories by (section index, story index in the section).
+    stories by (section index, story index in the section). Sections are written at
+    once (their ids are needed), and stories too except on PostgreSQL, where their ids
+    are reserved with the sections'; the rest is queued in ``defer``.
 
     bulk_create skips save(), so what Section.save and Story.save would do (slugs
     unique per issue, story.issue) is done here with in-memory sets.
@@ -120,7 +136,10 @@ def _write_contents(issue: Issue, parsed: ParsedIssue, countries: dict[str, Coun
     ]
     for section in sections:
         section_slugs.add(section.slug)
-    Section.objects.bulk_create(sections)
+    # On PostgreSQL the stories' keys come with the sections' (same round trip), so the
+    # stories can be written after their photos, in the deferred batch: see below.
+    count = sum(len(s.stories) for s in parsed.sections)
+    reserved = insert_returning_ids(Section, sections, reserve=(Story, count))
 
     story_slugs: set[str] = set()
     stories, story_sources, story_keys = [], [], []
@@ -130,6 +149,14 @@ def _write_contents(issue: Issue, parsed: ParsedIssue, countries: dict[str, Coun
         for position, parsed_story in enumerate(parsed_section.stories):
             story_keys.append((index, position))
             title = _clip(parsed_story.title, Story, "title")
+            if len(parsed_story.body or "") > MAX_BODY_CHARS:
+                # parse() cuts such a body with a warning (parser/bodylimit.py); a parse
+                # from elsewhere must not store one silently (bulk_create runs no
+                # validator): the file's transaction rolls back and it is an error.
+                raise ParseError(
+                    f"story '{title or 'untitled'}' has {len(parsed_story.body):,} "
+                    f"characters, over the {MAX_BODY_CHARS:,}-character body limit"
+                )
             slug = unique_slug(title or f"{section.title} story", story_slugs.__contains__)
             story_slugs.add(slug)
             stories.append(
@@ -139,7 +166,13 @@ def _write_contents(issue: Issue, parsed: ParsedIssue, countries: dict[str, Coun
                 )  # fmt: skip
             )
             story_sources.append(parsed_story)
-    Story.objects.bulk_create(stories)
+    for story in stories:  # what StoryQuerySet.bulk_create does: the stored HTML
+        story.render_body()
+    if reserved is None:
+        insert_returning_ids(Story, stories)
+    else:
+        for story, pk in zip(stories, reserved, strict=True):
+            story.pk = pk
 
     photos, tags = [], []
     Tag = Story.countries.through
@@ -153,10 +186,14 @@ def _write_contents(issue: Issue, parsed: ParsedIssue, countries: dict[str, Coun
         for code in dict.fromkeys(c.upper() for c in parsed_story.countries):
             if code in countries:
                 tags.append(Tag(story_id=story.pk, country_id=countries[code].pk))
-    if photos:
-        Photo.objects.bulk_create(photos)
-    if tags:
-        Tag.objects.bulk_create(tags)
+    defer.add(Photo, photos)
+    if reserved is not None:
+        # After their photos (foreign keys are checked at commit): a story's INSERT
+        # trigger builds its search document with the captions already there, where a
+        # photo written after its story makes the trigger rewrite the story row and its
+        # search indexes once more (migration 0008): a fifth of the server's time.
+        defer.add(Story, stories, with_pk=True)
+    defer.add(Tag, tags)
 
     figures, labels = [], set()
     for figure in parsed.key_figures:
@@ -170,13 +207,16 @@ def _write_contents(issue: Issue, parsed: ParsedIssue, countries: dict[str, Coun
                     note=_clip(figure.note, KeyFigure, "note"),
                 )  # fmt: skip
             )
-    if figures:
-        KeyFigure.objects.bulk_create(figures)
+    defer.add(KeyFigure, figures)
     return dict(zip(story_keys, stories, strict=True))
 
 
 def _directory_dict(parsed: ParsedIssue) -> dict:
-    data = parsed.to_dict().get("directory") or {}
+    """The directory as ParsedIssue.to_dict gives it, without converting the whole issue
+    (its stories' bodies too) to dicts on the way: 4% of the import's CPU time."""
+    data = asdict(parsed.directory)
+    for hotline in data["hotlines"]:
+        del hotline["e164"]
     return {key: data.get(key, []) for key in ("offices", "hotlines", "people")}
 
 
@@ -221,44 +261,70 @@ def load_issue(
         return decision.result
 
     _quick_commits(cache)
-    try:
-        with transaction.atomic():
-            issue, countries = _write_issue(
-                parsed, decision, series_title, source_name, source_hash, publish, cache, images,
-                slug=None if slug_taken else slug,
-            )  # fmt: skip
-    except IntegrityError:
-        # Another run saved this file (unique source hash) or this numbered issue between
-        # the look-up and the writes: it won, this run changes nothing.
-        same = same_file(source_hash)
-        if same is not None:
-            return LoadResult(
-                "unchanged",
-                same,
-                f"unchanged: {describe(same)} has this exact file "
-                "(saved by another import run at the same time)",
-            )
-        numbered = Issue.objects.filter(series__title=series_title, number=parsed.number)
-        if parsed.number and numbered.exists():
-            return LoadResult(
-                "skipped",
-                None,
-                f"skipped: another import run is saving {series_title} no. {parsed.number} "
-                "at the same time; import this file again to compare",
-            )
-        raise
+    for attempt in (1, 2):
+        written: list[str] = []  # photo files stored in the transaction (save_photos)
+        try:
+            with transaction.atomic():
+                issue, plan = _write_issue(
+                    parsed, decision, series_title, source_name, source_hash, publish, cache,
+                    images, slug=None if slug_taken else slug, written=written,
+                )  # fmt: skip
+            break
+        except IntegrityError:
+            delete_files(written)
+            lost = _lost_race(source_hash, series_title, parsed.number)
+            if lost is not None:
+                return lost
+            # A directory row the batch remembered may have been deleted meanwhile (its
+            # listing then breaks a foreign key): once more, looking everything up.
+            if attempt == 1 and cache is not None and cache.directory.forget():
+                continue
+            raise
+        except BaseException:
+            # The rows rolled back; the files must go with them (Django has no
+            # on_rollback). An outer transaction of a caller that rolls back later is not
+            # seen here: the batch runs each file in a transaction of its own.
+            delete_files(written)
+            if cache is not None:
+                cache.directory.forget()
+            raise
     if cache is not None:  # committed: safe to remember for the next files
         cache.series[series_title] = issue.series
-        cache.countries.update(countries)
+        cache.countries.update(plan.countries)
+        cache.directory.remember(plan)
     verb = decision.result.outcome
     return LoadResult(verb, issue, f"{verb}: {describe(issue)}", decision.result.comparison)
 
 
+def _lost_race(source_hash: str, series_title: str, number: int | None) -> LoadResult | None:
+    """After an IntegrityError: another run saved this file (unique source hash) or this
+    numbered issue between the look-up and the writes. It won; this run changes nothing.
+    None when neither explains the error (load_issue raises it again)."""
+    same = same_file(source_hash)
+    if same is not None:
+        return LoadResult(
+            "unchanged",
+            same,
+            f"unchanged: {describe(same)} has this exact file "
+            "(saved by another import run at the same time)",
+        )
+    if number and Issue.objects.filter(series__title=series_title, number=number).exists():
+        return LoadResult(
+            "skipped",
+            None,
+            f"skipped: another import run is saving {series_title} no. {number} "
+            "at the same time; import this file again to compare",
+        )
+    return None
+
+
 def _write_issue(
-    parsed, decision, series_title, source_name, source_hash, publish, cache, images, slug
+    parsed, decision, series_title, source_name, source_hash, publish, cache, images, slug,
+    written,
 ):
     """The writes of load_issue, inside its transaction. ``slug``: a free slug for a new
-    issue, known from the look-up (None: Issue.save finds one)."""
+    issue, known from the look-up (None: Issue.save finds one). ``written`` collects the
+    names of the photo files stored, for load_issue to delete on a rollback."""
     series, existing = decision.series, decision.existing
     if series is None:
         series, _ = Series.objects.get_or_create(title=series_title)
@@ -274,26 +340,27 @@ def _write_issue(
     issue.date_precision = parsed.date_precision if parsed.date else DatePrecision.DAY
     issue.source_name = source_name
     issue.source_hash = source_hash
-    issue.import_warnings = list(parsed.warnings)
+    # Planned before the issue is saved, so its warnings are saved with it.
+    plan = plan_directory(parsed.directory, story_codes(parsed), cache)
+    issue.import_warnings = [*parsed.warnings, *plan.warnings]
     issue.directory_snapshot = _directory_dict(parsed)
     _front_matter_fields(issue, parsed)
     issue.save()
 
-    plan = plan_directory(parsed.directory, story_codes(parsed), cache)
     countries = ensure_countries(plan)
-    stories = _write_contents(issue, parsed, countries)
+    defer = Deferred()
+    stories = _write_contents(issue, parsed, countries, defer)
     if images:
-        save_photos(stories, images)
+        defer.flush()  # save_photos counts the caption-only photos of each story
+        save_photos(stories, images, written)
     # Proposals only: the directory changes when (and if) the issue is published.
-    merge_directory(plan, issue, countries, apply=False)
-    if plan.warnings:
-        issue.import_warnings = [*issue.import_warnings, *plan.warnings]
-        Issue.objects.filter(pk=issue.pk).update(import_warnings=issue.import_warnings)
+    merge_directory(plan, issue, countries, apply=False, defer=defer)
+    defer.flush()
     if publish:
         # --publish is the operator's explicit decision: it overrides the pre-publish
         # check (import warnings at least), which the revision records.
         issue.publish(reason="Published on import (publish option of the importer).")
-    return issue, countries
+    return issue, plan
 
 
 # --- front matter (issue 11, item 7) -------------------------------------------------

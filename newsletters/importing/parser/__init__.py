@@ -14,7 +14,8 @@ three-line string. ``parse`` is a small pipeline (module in brackets):
     strip_repeated_headers other page headers, page numbers                    (headers)
     split_blocks           lines -> blocks; conversions without blank lines re-cut (blocks)
     read_masthead, extract_masthead  banner, Vol./No., dates; the series       (metadata)
-    extract_directory      contact block, hotline sentence, staff list, hotline table
+    extract_directory      contact block, hotline sentence, staff list, hotline table,
+                           the part under a "Contacts"/"Directory" heading  (directory, contacts)
     reshape                e-mail footer and greeting, numbered and glued titles,
                            region sub-headings, caption lines, ALL-CAPS sections (shapes)
     drop_boilerplate       "FOLLOW US", contents lists, footnotes, colophon    (boilerplate)
@@ -23,6 +24,7 @@ three-line string. ``parse`` is a small pipeline (module in brackets):
     extract_key_figures    prose, bold blocks and "N label" lines -> key figures (figures)
     apply_layout           the user's "one-story" or "sections" choice        (structure)
     build_sections         sections -> stories, images, continued jumps joined (sections)
+    cap_body               a body over 50,000 characters cut at a paragraph end (bodylimit)
     account_lines          any input line found nowhere -> dropped "not placed"  (account)
     score                  confidence 0..1 and its reasons                    (confidence)
 
@@ -252,7 +254,7 @@ def _parse(
     items = join_paragraphs(classify_blocks(blocks))
     items, figures = extract_key_figures(items, dropped)
     items = apply_layout(items, layout)
-    sections = build_sections(items, warnings, dropped)
+    sections = build_sections(items, warnings, dropped, source)
     if not any(s.stories for s in sections):
         warnings.append("no stories found")
     contacts_left_in_text(sections, warnings)

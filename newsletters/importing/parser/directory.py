@@ -19,6 +19,7 @@ from ..countries import (
     tidy_phone,
 )
 from .blocks import Block, drop_block, join_lines
+from .contacts import is_directory_heading, read_contacts
 from .model import DroppedLine, ParsedDirectory, ParsedHotline, ParsedOffice, ParsedPerson
 from .text import EMAIL_RE, _is_capital, _plain
 
@@ -154,6 +155,11 @@ def _country_heading(text: str) -> str | None:
     return country_code(_plain(text))
 
 
+def _country_heading_code(block: Block) -> str | None:
+    """The country of a block that is a country heading ("### Kazakhstan", "KAZAKHSTAN")."""
+    return _country_heading(block.heading_text) if _is_heading_like(block) else None
+
+
 def extract_directory(
     blocks: list[Block], dropped: list[DroppedLine] | None = None
 ) -> tuple[list[Block], ParsedDirectory]:
@@ -163,7 +169,10 @@ def extract_directory(
 
     A heading that merely mentions hotlines or staff ("A hotline for returning workers")
     opens a directory part only when what follows reads as one: no prose, and at least
-    one number or person found. Otherwise it is a story, and the text after it stays."""
+    one number or person found. Otherwise it is a story, and the text after it stays.
+
+    Under a "Contacts", "Useful contacts" or "Directory" heading every line is read as a
+    directory entry (contacts.py); the lines that are none stay in the text under it."""
     directory = ParsedDirectory()
     offices: dict[str, list[str]] = {}
     seen_emails: set[str] = set()  # an address is listed once, under its first country
@@ -214,6 +223,28 @@ def extract_directory(
         if block.md_level is None and _is_hotline_sentence(block.text):
             directory.hotlines += parse_hotline_sentence(_plain(block.text))
             i += 1
+            continue
+        if is_directory_heading(block):
+            end = _directory_region_end(blocks, i)
+            part = read_contacts(
+                blocks[i + 1:end], _country_heading_code, parse_hotline_sentence, dropped
+            )
+            for code, emails in part.offices.items():
+                bucket = offices.setdefault(code, [])
+                for email in emails:
+                    if email.lower() not in seen_emails:
+                        seen_emails.add(email.lower())
+                        bucket.append(email)
+            directory.hotlines += part.hotlines
+            directory.people += part.people
+            if part.leftover:  # what is no contact stays: a story under the heading
+                block.kind = "story"
+                for rest in part.leftover:
+                    rest.kind = "para"
+                kept += [block, *part.leftover]
+            else:
+                drop_block(dropped, block, "directory heading")
+            i = end
             continue
         if _is_heading_like(block) and not _country_heading(block.heading_text):
             text = block.heading_text
@@ -336,17 +367,18 @@ _HOTLINE_NOTES = (
 )
 
 
-def parse_hotline_sentence(text: str) -> list[ParsedHotline]:
+def parse_hotline_sentence(text: str, default: str | None = None) -> list[ParsedHotline]:
     """"Kazakhstan's (11616) and Kyrgyzstan's national hotline (1899) as well as emergency
     cell number in Tajikistan +992900800800 ..." -> one hotline per number, each given to
-    the country named last before it, its note the nearest descriptive phrase."""
+    the country named last before it (or first after it, or ``default``: the country
+    heading the sentence is under), its note the nearest descriptive phrase."""
     mentions = mention_positions(text)
     numbers = list(PHONE_IN_TEXT_RE.finditer(text))
     hotlines = []
     for k, m in enumerate(numbers):
         before = [code for pos, code in mentions if pos < m.start()]
         after = [code for pos, code in mentions if pos > m.end()]
-        code = before[-1] if before else (after[0] if after else None)
+        code = before[-1] if before else (after[0] if after else default)
         if code is None:
             continue
         lo = numbers[k - 1].end() if k else 0

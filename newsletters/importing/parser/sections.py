@@ -6,6 +6,7 @@ import re
 
 from ..countries import country_code, find_countries
 from .blocks import _joint
+from .bodylimit import MAX_BODY_CHARS, cap_body
 from .classify import Item, _continues
 from .model import DroppedLine, ParsedImage, ParsedPhoto, ParsedSection, ParsedStory
 from .text import (
@@ -123,13 +124,21 @@ def _is_prose(text: str) -> bool:
 
 
 def build_sections(
-    items: list[Item], warnings: list[str], dropped: list[DroppedLine] | None = None
+    items: list[Item],
+    warnings: list[str],
+    dropped: list[DroppedLine] | None = None,
+    source: list[str] | None = None,
 ) -> list[ParsedSection]:
     """Sections hold stories; text before a section's first story heading is a story with
-    a blank title; stories before any section go into a section with a blank title."""
+    a blank title; stories before any section go into a section with a blank title.
+
+    A body over MAX_BODY_CHARS is cut at a paragraph end (bodylimit.py); ``source``, the
+    input lines, lets it cut inside a single over-long paragraph at a line end."""
     sections: list[ParsedSection] = []
     front: list[Item] = []
     bodies: dict[int, list[str]] = {}
+    # The input lines of each body paragraph, for the lines a cut body leaves out.
+    body_lines: dict[int, list[list[int]]] = {}
     country: str | None = None  # set by a bare country heading, for the stories under it
     jumped: list[ParsedStory] = []  # stories "continued on page N", waiting for their rest
     target: ParsedStory | None = None  # where the text after "continued from" goes
@@ -175,14 +184,17 @@ def build_sections(
         else:
             text = _take_images(item.text, story().images)
             body = bodies.setdefault(id(story()), [])
+            lines = body_lines.setdefault(id(story()), [])
             if text and resume and body and _continues(body[-1], text):
                 body[-1] = _join_two(body[-1], text)  # "... who had not" + "travelled to"
+                lines[-1] = lines[-1] + item.nos
             elif text:
                 body.append(text)
+                lines.append(list(item.nos))
             resume = False
 
     if front:
-        _place_front_matter(front, sections, bodies, warnings, dropped)
+        _place_front_matter(front, sections, bodies, body_lines, warnings, dropped)
 
     for section in sections:
         for st in section.stories:
@@ -190,7 +202,14 @@ def build_sections(
                 f"story '{st.title}'" if st.title else "untitled story"
             ) + (f" in section '{section.title}'" if section.title else "")
             st.title = clean_inline(st.title, where, warnings)
-            st.body = clean_inline("\n\n".join(bodies.get(id(st), [])), where, warnings)
+            paragraphs = bodies.get(id(st), [])
+            st.body = clean_inline("\n\n".join(paragraphs), where, warnings)
+            if len(st.body) > MAX_BODY_CHARS:
+                st.body = cap_body(
+                    paragraphs, body_lines.get(id(st), []),
+                    lambda text, where=where: clean_inline(text, where, []),
+                    where, len(st.body), source, warnings, dropped,
+                )  # fmt: skip
             for photo in st.photos:
                 photo.caption = clean_inline(photo.caption, where, warnings)
             if not st.countries:
@@ -203,6 +222,7 @@ def _place_front_matter(
     front: list[Item],
     sections: list[ParsedSection],
     bodies: dict[int, list[str]],
+    body_lines: dict[int, list[list[int]]],
     warnings: list[str],
     dropped: list[DroppedLine] | None = None,
 ) -> None:
@@ -221,6 +241,7 @@ def _place_front_matter(
         lead = ParsedStory("", [], "", captions)
         first.stories.insert(0, lead)
         bodies[id(lead)] = paras
+        body_lines[id(lead)] = [list(it.nos) for it in front if it.kind == "para"]
         return
     if paras:
         shown = "; ".join(f"'{_shorten(_plain(p), 40)}'" for p in paras[:5])

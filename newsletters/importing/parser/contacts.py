@@ -1,0 +1,195 @@
+"""Stage 5b: the part of an issue under a "Contacts", "Useful contacts" or "Directory"
+heading -> directory entries, and what of it is no contact back into the text.
+
+Such a heading names no story: what follows it is a list of e-mail addresses, hotline
+numbers and people. Every line under it is read on its own:
+
+- "Kazakhstan: help@example.org" or a bare address after a country line -> an office
+  address (the country named last);
+- a sentence giving a number with a hotline word ("hotline", "helpline", "call", "dial",
+  "free") and a country (named in it, or the country heading above it) -> hotlines;
+- "Kyrgyzstan: 1899 (free, 24 hours)" -> a hotline of that country with its note;
+- "Ms. Aliya Testova", then role, "Tel:" and e-mail lines -> a person;
+- a country heading ("### Kazakhstan", "KAZAKHSTAN") -> the country of the lines under
+  it; it goes to ``dropped`` as "directory heading".
+
+Any other line (opening hours, an office phone without a country, a sentence) stays in
+the text under the heading, which then titles it, so it ends up in a story; when every
+line went to the directory the heading itself is dropped as "directory heading". The
+part ends at the next heading that is not a country's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..countries import country_code, mention_positions, normalise_phone, tidy_phone
+from .blocks import Block
+from .model import DroppedLine, ParsedHotline, ParsedPerson
+from .text import EMAIL_RE, _plain
+
+# The whole heading, so "Directory of services opens in Osh" stays a story's title.
+DIRECTORY_HEADING_RE = re.compile(
+    r"(?:(?:useful|key|important|local|emergency|our)\s+)?"
+    r"(?:contacts?|contact\s+(?:us|details|information|list)|directory|helplines?"
+    r"|useful\s+(?:numbers|addresses))",
+    re.IGNORECASE,
+)
+HOTLINE_WORD_RE = re.compile(
+    r"\b(?:hot\s?lines?|help\s?lines?|call|calls|dial|toll[- ]free|free of charge)\b", re.I
+)
+PHONE_RE = re.compile(r"\+\s?\d[\d \-]{5,}\d|\b\d{3,6}\b")
+# "Kyrgyzstan: 1899" or "Kyrgyzstan – +996 312 333 444 (landlines)"; bounded pieces only.
+COUNTRY_NUMBER_RE = re.compile(
+    r"^([A-Za-z’' ]{4,30}?)\s*[:–-]\s*(\+?\s?\d[\d \-]{1,20}\d)\s*(?:\(([^()]{0,80})\))?[.;]?$"
+)
+PERSON_RE = re.compile(r"^(?:Mr|Ms|Mrs|Miss|Dr|Prof)\.?\s+[A-ZА-Я]")
+TEL_RE = re.compile(r"^(?:Tel|Phone|Mob(?:ile)?|Cell)\.?\s*:?\s*(.+)$", re.IGNORECASE)
+
+
+def is_directory_heading(block: Block) -> bool:
+    """A heading (Markdown, or a line of its own) that says "Contacts", "Useful contacts",
+    "Directory" and the like, and nothing else."""
+    if block.md_level is None and len(block.lines) != 1:
+        return False
+    text = block.heading_text.strip(" :.*")
+    return len(text) <= 40 and DIRECTORY_HEADING_RE.fullmatch(text) is not None
+
+
+@dataclass
+class ContactsPart:
+    """What one part under a directory heading gave."""
+
+    offices: dict[str, list[str]] = field(default_factory=dict)  # code -> addresses
+    hotlines: list[ParsedHotline] = field(default_factory=list)
+    people: list[ParsedPerson] = field(default_factory=list)
+    leftover: list[Block] = field(default_factory=list)  # lines that are no contact
+
+
+def read_contacts(
+    blocks: list[Block],
+    is_country_heading: Callable[[Block], str | None],
+    sentence_hotlines: Callable[[str, str | None], list[ParsedHotline]],
+    dropped: list[DroppedLine] | None,
+) -> ContactsPart:
+    """Read the blocks under a directory heading (the heading not included).
+    ``is_country_heading(block)`` gives the country code of a country heading, else None;
+    ``sentence_hotlines(text, country)`` the hotlines of a sentence (directory.py's
+    parse_hotline_sentence, passed in because that module calls this one)."""
+    part = ContactsPart()
+    reader = _Reader(part, sentence_hotlines)
+    for block in blocks:
+        code = is_country_heading(block)
+        if code:
+            reader.country, reader.person = code, None
+            if dropped is not None:
+                dropped += [DroppedLine(no, "", "directory heading") for no in block.nos]
+            continue
+        if _is_sentence(block) and _is_hotline_text(block.plain, reader.country):
+            part.hotlines += sentence_hotlines(block.plain, reader.country)
+            reader.person = None
+            continue
+        kept = []
+        for line, no in zip(block.lines, block.nos, strict=False):
+            took = reader.take(line)
+            if took is None:
+                kept.append((line, no))
+            elif took == HEADING and dropped is not None:
+                dropped.append(DroppedLine(no, line, "directory heading"))
+        if kept:
+            lines, nos = [line for line, _ in kept], [no for _, no in kept]
+            part.leftover.append(Block(lines, blank_after=block.blank_after, nos=nos))
+    reader.finish()
+    return part
+
+
+def _is_sentence(block: Block) -> bool:
+    """One line, or lines that read as one sentence wrapped (it ends with a full stop and
+    no line is an entry of its own), so a list of lines is never read as one sentence."""
+    if len(block.lines) == 1:
+        return not EMAIL_RE.search(block.plain)
+    if not _plain(block.lines[-1]).endswith((".", "!", "?")) or EMAIL_RE.search(block.plain):
+        return False
+    return not any(
+        COUNTRY_NUMBER_RE.match(plain) or PERSON_RE.match(plain) or TEL_RE.match(plain)
+        for plain in map(_plain, block.lines)
+    )
+
+
+def _is_hotline_text(plain: str, country: str | None) -> bool:
+    if len(plain.split()) > 60 or not HOTLINE_WORD_RE.search(plain):
+        return False
+    return bool(PHONE_RE.search(plain)) and (country is not None or bool(mention_positions(plain)))
+
+
+ENTRY, HEADING = "entry", "heading"
+
+
+class _Reader:
+    """Reads the lines of a directory part one at a time; ``take`` says where a line
+    went: ENTRY (into the directory), HEADING (a country line such as "Kazakhstan:", that
+    only says whose the next lines are) or None (no contact: it stays in the text)."""
+
+    def __init__(self, part: ContactsPart, sentence_hotlines):
+        self.part, self.sentence_hotlines = part, sentence_hotlines
+        self.country: str | None = None
+        self.person: ParsedPerson | None = None
+        self.roles: list[str] = []
+
+    def finish(self) -> None:
+        if self.person is not None:
+            self.person.role = " ".join(self.roles)
+            self.part.people.append(self.person)
+        self.person, self.roles = None, []
+
+    def take(self, line: str) -> str | None:
+        plain = _plain(line)
+        if PERSON_RE.match(plain):
+            self.finish()
+            self.person = ParsedPerson(plain, "", self.country, [], None)
+            return ENTRY
+        person = self.person
+        tel = TEL_RE.match(plain)
+        if person is not None and tel:
+            numbers = [n for n in re.split(r"[;,/]", tel.group(1)) if re.search(r"\d{3}", n)]
+            person.phones += [tidy_phone(n, person.country) for n in numbers]
+            return ENTRY if numbers else None
+        emails = EMAIL_RE.findall(plain)
+        rest = EMAIL_RE.sub("", plain).strip(" /,;:.")
+        if person is not None and emails and not rest and person.email is None:
+            person.email = emails[0]
+            return ENTRY
+        if not rest or country_code(rest):
+            self.finish()  # an address or a country line: no longer about the person
+            self.country = country_code(rest) if rest else self.country
+            if not emails:
+                return HEADING
+            if self.country is None:
+                return None  # an address of no known country: left in the text
+            bucket = self.part.offices.setdefault(self.country, [])
+            bucket += [e for e in emails if e not in bucket]
+            return ENTRY
+        m = COUNTRY_NUMBER_RE.match(plain)
+        code = country_code(m.group(1)) if m else None
+        if code:
+            self.finish()
+            printed = tidy_phone(m.group(2), code)
+            note = (m.group(3) or "").strip()
+            self.part.hotlines.append(
+                ParsedHotline(code, printed, note, normalise_phone(printed, code))
+            )
+            return ENTRY
+        if not emails and _is_hotline_text(plain, self.country):
+            self.finish()
+            self.part.hotlines += self.sentence_hotlines(plain, self.country)
+            return ENTRY
+        if (
+            person is not None and not person.phones and person.email is None
+            and len(plain) <= 80 and not plain.endswith((".", "!", "?"))
+        ):
+            self.roles.append(plain)  # "Programme Assistant"
+            return ENTRY
+        self.finish()
+        return None
