@@ -261,20 +261,7 @@ def _parse(
     for line in dropped:  # the line as the input has it, whatever the stage kept
         line.text = source[line.line - 1].strip()
     dropped.sort(key=lambda d: d.line)
-    issue = ParsedIssue(
-        series=meta.series,
-        number=meta.number,
-        date=meta.date,
-        title=meta.title or make_title(meta.series, meta.number, meta.date, sections,
-                                       meta.precision if meta.date else "day"),
-        sections=sections,
-        key_figures=figures,
-        directory=directory,
-        warnings=warnings,
-        date_precision=meta.precision if meta.date else "day",
-        dropped=dropped,
-    )
-    apply_front_matter(issue, front.extra)
+    issue = _issue(meta, front, sections, figures, directory, warnings, dropped)
     stray = [n for n, line in enumerate(source, 1) if countries_comment(line) is not None]
     if stray:
         # An export whose "format" line was deleted: say why its countries did not count.
@@ -328,17 +315,23 @@ def _parse_export(
     sections = read_export(lines, warnings)
     if not any(s.stories for s in sections):
         warnings.append("no stories found")
+    return _issue(meta, front, sections, [], ParsedDirectory(), warnings, dropped)
+
+
+def _issue(meta, front, sections, figures, directory, warnings, dropped) -> ParsedIssue:
+    """The result from what the stages found; the front matter's other fields last."""
+    precision = meta.precision if meta.date else "day"
     issue = ParsedIssue(
         series=meta.series,
         number=meta.number,
         date=meta.date,
-        title=meta.title or make_title(meta.series, meta.number, meta.date, sections,
-                                       meta.precision if meta.date else "day"),
+        title=meta.title
+        or make_title(meta.series, meta.number, meta.date, sections, precision),
         sections=sections,
-        key_figures=[],
-        directory=ParsedDirectory(),
+        key_figures=figures,
+        directory=directory,
         warnings=warnings,
-        date_precision=meta.precision if meta.date else "day",
+        date_precision=precision,
         dropped=dropped,
     )
     apply_front_matter(issue, front.extra)

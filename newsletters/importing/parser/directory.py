@@ -207,11 +207,7 @@ def extract_directory(
                         ))
                     continue
                 if current:
-                    bucket = offices.setdefault(current, [])
-                    for email in emails:
-                        if email.lower() not in seen_emails:
-                            seen_emails.add(email.lower())
-                            bucket.append(email)
+                    _add_emails(offices, current, emails, seen_emails)
             continue
         end = _contact_heading_part(blocks, i)
         if end is not None:  # "Contact us" as a heading, over contact lines only
@@ -230,11 +226,7 @@ def extract_directory(
                 blocks[i + 1:end], _country_heading_code, parse_hotline_sentence, dropped
             )
             for code, emails in part.offices.items():
-                bucket = offices.setdefault(code, [])
-                for email in emails:
-                    if email.lower() not in seen_emails:
-                        seen_emails.add(email.lower())
-                        bucket.append(email)
+                _add_emails(offices, code, emails, seen_emails)
             directory.hotlines += part.hotlines
             directory.people += part.people
             if part.leftover:  # what is no contact stays: a story under the heading
@@ -303,11 +295,16 @@ def _file_contact_lines(lines: list[str], offices: dict[str, list[str]],
         _, code, emails = _contact_line_code(line)
         current = code or current
         if current:
-            bucket = offices.setdefault(current, [])
-            for email in emails:
-                if email.lower() not in seen_emails:
-                    seen_emails.add(email.lower())
-                    bucket.append(email)
+            _add_emails(offices, current, emails, seen_emails)
+
+
+def _add_emails(offices: dict[str, list[str]], code: str, emails, seen: set[str]) -> None:
+    """The country's office gets each address not listed yet (under any country)."""
+    bucket = offices.setdefault(code, [])
+    for email in emails:
+        if email.lower() not in seen:
+            seen.add(email.lower())
+            bucket.append(email)
 
 
 def _is_contact_start(block: Block) -> bool:
