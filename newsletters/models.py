@@ -229,6 +229,9 @@ class Issue(models.Model):
         next_version(self, kwargs)
         # A replaced or cleared cover stops being served: its file goes with the commit.
         replaced = _replaced_file(self, "cover_image", "_stored_cover")
+        # For the save signals: a draft that stays a draft changes nothing public
+        # (newsletters/signals.py), so importing drafts bumps no public cache.
+        self._status_before_save = was
         super().save(*args, **kwargs)
         delete_after_commit(self.cover_image.storage, [replaced])
         self._stored_cover = _name(self.cover_image)

@@ -11,7 +11,7 @@ from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.cache import cache
 
 from core.caching import PAGE_PREFIX, VERSION_KEY, bump_content_version
-from tests.factories import make_issue, make_story
+from tests.factories import make_issue, make_series, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -235,3 +235,42 @@ def test_dummy_cache_means_every_request_renders(client, issue, monkeypatch):
         # the cache: the benchmark's "uncached" target renders every time.
         assert [count_queries(client, url) for _ in range(3)][1:] == [3, 3]
     caching.forget_state()
+
+
+def test_a_draft_that_stays_a_draft_bumps_no_version_and_every_public_change_does():
+    """Saving a draft (new, or edited, as the importer does for every file) changes
+    nothing public, so it leaves the content version alone; publishing, scheduling,
+    unpublishing and editing a live issue each bump it."""
+    import datetime
+
+    from django.utils import timezone
+
+    from newsletters.models import Issue
+
+    def version():
+        return cache.get(VERSION_KEY)
+
+    series = make_series("Quiet series")  # a new series is a public change of its own
+    bump_content_version()
+    start = version()
+    draft = make_issue(title="Quiet draft", status=Issue.Status.DRAFT, series=series)
+    draft.summary = "Edited while still a draft."
+    draft.save()
+    Issue.objects.get(pk=draft.pk).save()  # read back from the database, saved again
+    assert version() == start
+
+    make_story(draft, title="Shelter reopens", body="The shelter reopened in May.")
+    steps = [
+        dict(status=Issue.Status.PUBLISHED),  # publish
+        dict(summary="Edited while live."),  # edit a live issue
+        dict(status=Issue.Status.DRAFT),  # unpublish
+        dict(status=Issue.Status.PUBLISHED,  # schedule: the next go-live is public state
+             go_live_at=timezone.now() + datetime.timedelta(days=3)),
+    ]  # fmt: skip
+    for fields in steps:
+        before = version()
+        issue = Issue.objects.get(pk=draft.pk)
+        for name, value in fields.items():
+            setattr(issue, name, value)
+        issue.save()
+        assert version() != before, fields
