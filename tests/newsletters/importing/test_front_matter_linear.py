@@ -3,7 +3,7 @@ the shapes below aim at the export reader's line tests and at a long front matte
 
 import pytest
 
-from .test_parser_linear import LIMIT_SECONDS, SIZE, _fill, _timed_parse
+from .test_parser_linear import _fill, assert_linear
 
 HEAD = "---\nformat: newsletter-issue/1\nseries: Letter\n---\n\n"
 
@@ -27,8 +27,4 @@ SHAPES = {
 
 @pytest.mark.parametrize("name", SHAPES)
 def test_export_shape_parses_in_linear_time(name):
-    text = SHAPES[name]()
-    assert len(text) <= SIZE + 1024
-    seconds = _timed_parse(text)
-    print(f"{name}: {seconds:.3f} s CPU for {len(text):,} characters")
-    assert seconds < LIMIT_SECONDS, f"{name}: {seconds:.2f} s for {len(text):,} characters"
+    assert_linear(name, SHAPES[name]())
