@@ -5,6 +5,9 @@ import pytest
 
 from .test_parser_linear import _fill, assert_linear
 
+# CPU-time bounds: run alone, in make pytest's serial pass (see pyproject.toml).
+pytestmark = pytest.mark.timing
+
 HEAD = "---\nformat: newsletter-issue/1\nseries: Letter\n---\n\n"
 
 SHAPES = {

@@ -15,6 +15,9 @@ from hypothesis import strategies as st
 
 from newsletters.importing import parser as p
 
+# CPU-time bounds: run alone, in make pytest's serial pass (see pyproject.toml).
+pytestmark = pytest.mark.timing
+
 LIMIT_SECONDS = 1.0
 SIZE = 256 * 1024
 

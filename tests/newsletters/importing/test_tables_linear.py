@@ -12,6 +12,9 @@ from hypothesis import strategies as st
 
 from .test_parser_linear import LIMIT_SECONDS, SIZE, _fill, _timed_parse, assert_linear
 
+# CPU-time bounds: run alone, in make pytest's serial pass (see pyproject.toml).
+pytestmark = pytest.mark.timing
+
 SHAPES = {
     "one huge table row": lambda: _fill("| a ", head="|", tail="|"),
     "a huge table": lambda: _fill("| a | 1 |\n", head="| h | v |\n|---|---|\n"),
