@@ -54,6 +54,8 @@ def is_directory_heading(block: Block) -> bool:
     "Directory" and the like, and nothing else."""
     if block.md_level is None and len(block.lines) != 1:
         return False
+    if len(block.lines[0]) < 7:  # shorter than "contact": cheap, and most blocks of a file
+        return False
     text = block.heading_text.strip(" :.*")
     return len(text) <= 40 and DIRECTORY_HEADING_RE.fullmatch(text) is not None
 
