@@ -3,10 +3,22 @@
 import datetime
 import itertools
 
+from django.contrib.auth.models import Group
+from django.test import Client
+
 from directory.models import Country, Hotline, Office, OfficeEmail, Person
 from newsletters.models import Issue, KeyFigure, Photo, Section, Series, Story
 
 _counter = itertools.count(1)
+
+
+def role_client(django_user_model, name, group):
+    """A test client logged in as a new staff user `name` of the role `group`."""
+    user = django_user_model.objects.create_user(name, f"{name}@example.org", "pw", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def make_series(title="Regional Test Bulletin"):

@@ -14,21 +14,11 @@ from django.urls import reverse
 from newsletters.models import Issue, KeyFigure, Photo, Section, Story
 from newsletters.pending import PendingChange
 from newsletters.resources import KeyFigureResource
-from newsletters.roles import EDITOR, PUBLISHER
+from newsletters.roles import EDITOR
 from tests.factories import fill_issue, make_country, make_issue
-from tests.newsletters.test_roles import _change_data, _client_for
+from tests.newsletters.test_roles import _change_data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(django_user_model):
-    return _client_for(django_user_model, "eddie", EDITOR)
-
-
-@pytest.fixture
-def publisher(django_user_model):
-    return _client_for(django_user_model, "polly", PUBLISHER)
 
 
 @pytest.fixture

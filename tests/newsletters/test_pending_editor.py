@@ -17,12 +17,7 @@ from PIL import Image
 from newsletters.models import IssueContents, Photo, Section, Story
 from newsletters.pending import PendingChange
 from tests.factories import fill_issue, make_country, make_issue
-from tests.newsletters.test_pending import (
-    _editor_page_data,
-    editor,  # noqa: F401 - fixture
-    publish_pending,
-    publisher,  # noqa: F401 - fixture
-)
+from tests.newsletters.test_pending import _editor_page_data, publish_pending
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +54,7 @@ def _preview_url(issue):
 
 
 def test_an_editors_new_photo_file_is_pending_and_staff_only_until_published(
-    editor, publisher, client, live, django_capture_on_commit_callbacks  # noqa: F811
+    editor, publisher, client, live, django_capture_on_commit_callbacks
 ):
     photo = Photo.objects.get(story__section__issue=live)
     assert not photo.image  # an archive photo: a caption only
@@ -111,7 +106,7 @@ def test_an_editors_new_photo_file_is_pending_and_staff_only_until_published(
 
 
 def test_a_photo_added_with_a_file_on_its_own_page_waits_too(
-    editor, publisher, client, live, django_capture_on_commit_callbacks  # noqa: F811
+    editor, publisher, client, live, django_capture_on_commit_callbacks
 ):
     story = Story.objects.get(section__issue=live)
     data = {"story": story.pk, "image": _png(), "caption": "Boats", "alt_text": "Boats",
@@ -132,7 +127,7 @@ def test_a_photo_added_with_a_file_on_its_own_page_waits_too(
 
 
 def test_a_replaced_or_discarded_pending_file_is_deleted_and_the_live_one_kept(
-    editor, publisher, live, django_capture_on_commit_callbacks  # noqa: F811
+    editor, publisher, live, django_capture_on_commit_callbacks
 ):
     photo = Photo.objects.get(story__section__issue=live)
     photo.image, photo.alt_text = _png(color=(1, 2, 3)), "The live photo"
@@ -164,7 +159,7 @@ def test_a_replaced_or_discarded_pending_file_is_deleted_and_the_live_one_kept(
 
 
 def test_preview_shows_the_pending_changes_and_the_public_page_the_published_version(
-    editor, publisher, client, live  # noqa: F811
+    editor, publisher, client, live
 ):
     story = Story.objects.get(section__issue=live)
     data = _editor_page_data(live)
@@ -208,7 +203,7 @@ def _field(page: str, name: str) -> str:
 
 
 def test_the_editor_rows_show_an_editor_their_pending_edits_and_saving_keeps_them(
-    editor, publisher, live  # noqa: F811
+    editor, publisher, live
 ):
     url = reverse("admin:newsletters_issue_change", args=[live.pk])
     story = Story.objects.get(section__issue=live)
@@ -259,7 +254,7 @@ def test_the_editor_rows_show_an_editor_their_pending_edits_and_saving_keeps_the
 
 
 def test_the_editor_page_of_a_live_issue_with_pending_changes_keeps_its_query_count(
-    editor,  # noqa: F811
+    editor,
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -12,23 +12,9 @@ from newsletters.checks import prepublish_problems
 from newsletters.models import Issue, KeyFigure, Photo, Section, Story
 from newsletters.publishing import PublishBlocked
 from tests.factories import fill_issue, make_issue, make_series
-from tests.newsletters.test_roles import _change_data, _client_for
+from tests.newsletters.test_roles import _change_data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def publisher(django_user_model):
-    from newsletters.roles import PUBLISHER
-
-    return _client_for(django_user_model, "polly", PUBLISHER)
-
-
-@pytest.fixture
-def editor(django_user_model):
-    from newsletters.roles import EDITOR
-
-    return _client_for(django_user_model, "eddie", EDITOR)
 
 
 def unfinished_issue() -> Issue:

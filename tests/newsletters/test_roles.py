@@ -2,7 +2,6 @@
 
 import pytest
 from django.contrib.auth.models import Group
-from django.test import Client
 from django.urls import reverse
 
 from newsletters.models import Issue
@@ -10,24 +9,6 @@ from newsletters.roles import EDITOR, PUBLISHER
 from tests.factories import fill_issue, make_issue, make_series
 
 pytestmark = pytest.mark.django_db
-
-
-def _client_for(django_user_model, name, group):
-    user = django_user_model.objects.create_user(name, f"{name}@example.org", "pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def editor(django_user_model):
-    return _client_for(django_user_model, "eddie", EDITOR)
-
-
-@pytest.fixture
-def publisher(django_user_model):
-    return _client_for(django_user_model, "polly", PUBLISHER)
 
 
 def _change_data(issue, **overrides):

@@ -286,12 +286,13 @@ def test_pending_changes_to_a_live_issue_reach_no_public_url_until_published(
 
     from newsletters.pending import PendingChange
     from newsletters.roles import EDITOR, PUBLISHER
+    from tests.factories import role_client
     from tests.newsletters.test_pending import publish_pending, story_data
-    from tests.newsletters.test_roles import _change_data, _client_for
+    from tests.newsletters.test_roles import _change_data
 
     published, _draft, _scheduled = issues
-    editor = _client_for(django_user_model, "eddie", EDITOR)
-    publisher = _client_for(django_user_model, "polly", PUBLISHER)
+    editor = role_client(django_user_model, "eddie", EDITOR)
+    publisher = role_client(django_user_model, "polly", PUBLISHER)
     marker = "pendmarkerqq"
     story = published.stories.get()
     figure = published.key_figures.get()
