@@ -1,4 +1,5 @@
-"""Fixtures for the subscriber tests: an issue worth mailing, subscribers, a publisher."""
+"""Fixtures for the subscriber tests: an issue worth mailing, subscribers, a publisher,
+and a real SMTP server (smtp_sink.py) the site mails through."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -6,6 +7,8 @@ from django.contrib.auth.models import Group
 from newsletters.models import KeyFigure
 from subscribers.models import Subscriber
 from tests.factories import make_country, make_directory, make_issue, make_series, make_story
+
+from .smtp_sink import SmtpServer
 
 
 @pytest.fixture
@@ -54,3 +57,12 @@ def editor(django_user_model):
     user = django_user_model.objects.create_user("ed", "ed@example.org", "pw", is_staff=True)
     user.groups.add(Group.objects.get(name="Editor"))
     return user
+
+
+@pytest.fixture
+def smtp(settings):
+    with SmtpServer() as server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = server.port
+        yield server

@@ -15,7 +15,6 @@ from subscribers import sending
 from subscribers.models import Campaign, Delivery, Subscriber
 
 from .conftest import make_subscriber
-from .smtp_sink import SmtpServer
 
 pytestmark = pytest.mark.django_db
 
@@ -36,15 +35,6 @@ def audience(series):
 @pytest.fixture
 def campaign(issue, publisher):
     return Campaign.objects.create(issue=issue, created_by=publisher, rate_limit=1000)
-
-
-@pytest.fixture
-def smtp(settings):
-    with SmtpServer() as server:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST = "127.0.0.1"
-        settings.EMAIL_PORT = server.port
-        yield server
 
 
 def start(campaign, user, capture):

@@ -18,7 +18,6 @@ from subscribers import sending
 from subscribers.models import Campaign, Delivery, Subscriber
 
 from .conftest import make_subscriber
-from .smtp_sink import SmtpServer
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/8")
 
@@ -32,15 +31,6 @@ def redis_or_skip():
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
     except redis.RedisError as exc:
         pytest.skip(f"Redis not reachable at {REDIS_URL}: {exc}")
-
-
-@pytest.fixture
-def smtp(settings):
-    with SmtpServer() as server:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST = "127.0.0.1"
-        settings.EMAIL_PORT = server.port
-        yield server
 
 
 def forget_connections():
