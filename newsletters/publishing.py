@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 
@@ -109,41 +109,53 @@ def directory_from_snapshot(snapshot: dict) -> SimpleNamespace:
 
 def apply_directory(issue) -> None:
     """Give the directory the values `issue` printed, where it is the newest to print them."""
-    from .importing.directory import ensure_countries, merge_directory, plan_directory
+    from .importing.directory import (
+        ensure_countries,
+        lock_directory,
+        merge_directory,
+        plan_directory,
+    )
 
     directory = directory_from_snapshot(issue.directory_snapshot)
     if not (directory.offices or directory.hotlines or directory.people):
         return
-    plan = plan_directory(directory, ())
-    merge_directory(plan, issue, ensure_countries(plan), apply=True)
+    # One transaction (a savepoint inside the caller's), so the lock, taken before the
+    # plan reads which issue printed each entry last, lasts until the merge is done.
+    with transaction.atomic():
+        lock_directory()
+        plan = plan_directory(directory, ())
+        merge_directory(plan, issue, ensure_countries(plan), apply=True)
 
 
 def withdraw_directory(issue) -> None:
     """Undo what publishing `issue` did to the directory (see the module docstring)."""
     from directory.models import Hotline, Office, Person
 
+    from .importing.directory import lock_directory
     from .models import Issue
 
-    others = Q(pk__in=[])
-    for model in (Office, Hotline, Person):
-        confirmed = model.objects.filter(last_seen_in=issue)
-        pks = list(confirmed.values_list("pk", flat=True))
-        if not pks:
-            continue
-        confirmed.update(last_seen_in=None)
-        own = model._meta.model_name
-        listings = model.listed_in.through.objects.filter(**{f"{own}__in": pks})
-        others |= Q(pk__in=listings.values("issue_id"))
-    # Live ones only: a scheduled issue's values wait for its go-live time.
-    candidates = (
-        Issue.objects.published()
-        .filter(others)
-        .exclude(pk=issue.pk)
-        .only("pk", "publication_date", "number", "directory_snapshot")
-    )
-    # Oldest first: each newer issue then wins where it lists the same entry.
-    for other in sorted(candidates, key=lambda i: (*i.sort_key, i.pk)):
-        apply_directory(other)
+    with transaction.atomic():  # the lock lasts until the other issues' values are back
+        lock_directory()
+        others = Q(pk__in=[])
+        for model in (Office, Hotline, Person):
+            confirmed = model.objects.filter(last_seen_in=issue)
+            pks = list(confirmed.values_list("pk", flat=True))
+            if not pks:
+                continue
+            confirmed.update(last_seen_in=None)
+            own = model._meta.model_name
+            listings = model.listed_in.through.objects.filter(**{f"{own}__in": pks})
+            others |= Q(pk__in=listings.values("issue_id"))
+        # Live ones only: a scheduled issue's values wait for its go-live time.
+        candidates = (
+            Issue.objects.published()
+            .filter(others)
+            .exclude(pk=issue.pk)
+            .only("pk", "publication_date", "number", "directory_snapshot")
+        )
+        # Oldest first: each newer issue then wins where it lists the same entry.
+        for other in sorted(candidates, key=lambda i: (*i.sort_key, i.pk)):
+            apply_directory(other)
 
 
 def status_changed(issue, was: str) -> None:
@@ -188,11 +200,12 @@ def apply_due_directories(now=None) -> int:
     )
     applied = 0
     for issue in sorted(due, key=lambda i: (*i.sort_key, i.pk)):
-        if Issue.objects.filter(pk=issue.pk, directory_pending=True).update(
-            directory_pending=False
-        ):
-            apply_directory(issue)
-            applied += 1
+        with transaction.atomic():  # the claim stands only if the values were applied
+            if Issue.objects.filter(pk=issue.pk, directory_pending=True).update(
+                directory_pending=False
+            ):
+                apply_directory(issue)
+                applied += 1
     if applied:
         bump_content_version()
     return applied

@@ -104,6 +104,7 @@ class BatchOptions:
     metadata: MetadataTable | None = None  # per file, from --metadata FILE.csv
     per_file: dict[str, Overrides] | None = None  # per file label (the admin preview)
     preview_directory: bool = False  # add new/known directory entries (admin preview)
+    jobs: int = 1  # loading processes (parallel.py; PostgreSQL only)
 
     def overrides_for(self, label: str) -> Overrides:
         found = Overrides()
@@ -133,19 +134,33 @@ def import_sources(
     on_file: Callable[[FileReport], None] | None = None,
     **options,
 ) -> Iterator[FileReport]:
-    """Read, parse and load each file in turn, yielding one FileReport per file.
+    """Read, parse and load each file in turn, yielding one FileReport per file, in
+    input order.
 
-    ``options`` are the fields of BatchOptions (series, publish, dry_run, replace, ...).
+    ``options`` are the fields of BatchOptions (series, publish, dry_run, replace, ...);
+    with ``jobs`` above 1 on PostgreSQL, files are loaded by that many processes
+    (parallel.py).
     """
     limits = limits or limits_from_settings()
     batch = BatchOptions(**options)
+    texts = _iter_texts(sources, limits)
+    reports = _one_by_one(texts, batch)
+    if batch.jobs > 1:
+        from . import parallel
+
+        if parallel.available():
+            reports = parallel.import_in_processes(texts, batch, batch.jobs)
+    for report in reports:
+        if on_file is not None:
+            on_file(report)
+        yield report
+
+
+def _one_by_one(texts: Iterable, batch: BatchOptions) -> Iterator[FileReport]:
     cache = BatchCache()
     try:
-        for source in _iter_texts(sources, limits):
-            report = _import_one(source, batch, cache)
-            if on_file is not None:
-                on_file(report)
-            yield report
+        for source in texts:
+            yield _import_one(source, batch, cache)
     finally:
         if cache.quick_commits:
             loader.restore_commits()
@@ -172,7 +187,27 @@ def parse_source(source: SourceText, batch: BatchOptions) -> ParsedIssue:
     return parsed
 
 
-def _import_one(source, batch: BatchOptions, cache: BatchCache) -> FileReport:
+@dataclass
+class Pending:
+    """A parsed file waiting to be written: what the loader needs besides the parse.
+    Sent to a loading process as it is (parallel.py), so it holds plain data only."""
+
+    report: FileReport
+    source_hash: str
+    images: list
+
+    def key(self) -> tuple:
+        """What tells this file's issue from others: files with the same key are the
+        same issue (a new version, or the same bytes) and must be loaded in input
+        order, by one process."""
+        parsed = self.report.parsed
+        if parsed.number:
+            return ("number", parsed.series, parsed.number)
+        return ("file", self.source_hash)
+
+
+def prepare(source: SourceText | SourceError, batch: BatchOptions) -> FileReport | Pending:
+    """Read and parse one file: its finished report (an error) or what loading needs."""
     if isinstance(source, SourceError):
         return FileReport(source.path, "error", error=source.message)
     try:
@@ -183,25 +218,38 @@ def _import_one(source, batch: BatchOptions, cache: BatchCache) -> FileReport:
     report = FileReport(source.path, "ok", parsed=parsed, encoding=source.encoding)
     has_images = any(story.images for section in parsed.sections for story in section.stories)
     images = collect_images(parsed, source.assets) if has_images else []
+    return Pending(report, source_hash(source.raw), images)
+
+
+def load(pending: Pending, batch: BatchOptions, cache: BatchCache) -> FileReport:
+    """Write one parsed file (or say what would happen); its report."""
+    report, parsed = pending.report, pending.report.parsed
     try:
         report.result = load_issue(
             parsed,
-            source_name=source.path,
-            source_hash=source_hash(source.raw),
+            source_name=report.path,
+            source_hash=pending.source_hash,
             publish=batch.publish,
             dry_run=batch.dry_run,
             cache=cache,
             replace=batch.replace,
             accept_low_confidence=batch.accept_low_confidence,
-            images=images,
+            images=pending.images,
         )
         if batch.preview_directory:
             plan = plan_directory(parsed.directory, story_codes(parsed), cache)
             report.directory_changes = plan.changes()
     except ParseError as exc:
-        return FileReport(source.path, "error", error=str(exc), encoding=source.encoding)
+        return FileReport(report.path, "error", error=str(exc), encoding=report.encoding)
     except DatabaseError as exc:
         # The transaction rolled back: nothing of this file is in the database.
-        logger.debug("import of %s failed", source.path, exc_info=True)
-        return FileReport(source.path, "error", error=f"could not be saved: {exc}")
+        logger.debug("import of %s failed", report.path, exc_info=True)
+        return FileReport(report.path, "error", error=f"could not be saved: {exc}")
     return report
+
+
+def _import_one(source, batch: BatchOptions, cache: BatchCache) -> FileReport:
+    prepared = prepare(source, batch)
+    if isinstance(prepared, FileReport):
+        return prepared
+    return load(prepared, batch, cache)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import connection
 from django.db.models import F, Q
 
 from directory.models import Country, Hotline, Office, OfficeEmail, Person
@@ -92,6 +93,17 @@ class DirectoryPlan:
     hotlines: dict[str, tuple[object, Hotline | None]]  # digits -> (ParsedHotline, row)
     people: list[tuple[object, str | None, Person | None]]  # (ParsedPerson, email, row)
     warnings: list[str] = field(default_factory=list)
+
+    def creates_rows(self) -> bool:
+        """Whether writing the plan adds rows: a country, office, address, hotline or
+        person no row was found for."""
+        return (
+            any(row is None for row in self.countries.values())
+            or any(row is None for row in self.offices.values())
+            or any(row is None for _code, row in self.emails.values())
+            or any(row is None for _hotline, row in self.hotlines.values())
+            or any(row is None for _person, _email, row in self.people)
+        )
 
     def changes(self) -> dict:
         """Display strings of new and already known entries, for the admin preview."""
@@ -241,6 +253,31 @@ def plan_directory(
             for p, email, _ in people
         ]
     return DirectoryPlan(countries, offices, emails, hotlines, people, warnings)
+
+
+# The key of the PostgreSQL advisory lock below: any fixed number, the same in every
+# process that writes directory rows.
+DIRECTORY_LOCK = 0x6E657773  # "news"
+
+
+def lock_directory() -> bool:
+    """Hold, until the current transaction ends, the lock every directory writer takes:
+    an import that adds entries, publishing and unpublishing. Whether it was taken (only
+    PostgreSQL has the lock; SQLite's writers already take turns, each transaction
+    starting with the database's write lock: config/settings.py).
+
+    A person has no unique key a second process would trip over (two "A. Karimova" may
+    be two people in two countries), and publishing decides which issue is the newest
+    to print an entry from rows it read: without the lock, two import processes
+    (``--jobs``) or an import beside a publisher could both add the same person, or
+    leave an older issue's values on an entry. Rows looked up before the lock was
+    taken must be looked up again: what another process committed meanwhile is seen
+    by the statements run after it."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DIRECTORY_LOCK])
+    return True
 
 
 class KnownRows:

@@ -51,6 +51,7 @@ from .decide import LoadResult, decide, describe, lookup, same_file
 from .directory import (
     KnownRows,
     ensure_countries,
+    lock_directory,
     merge_directory,
     plan_directory,
     story_codes,
@@ -62,6 +63,10 @@ from .reader import Limits
 
 if TYPE_CHECKING:
     from .parser import ParsedIssue
+
+# Tries at writing one file when a unique key another process took first is the cause.
+WRITE_ATTEMPTS = 3
+
 
 def source_hash(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
@@ -261,7 +266,7 @@ def load_issue(
         return decision.result
 
     _quick_commits(cache)
-    for attempt in (1, 2):
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
         written: list[str] = []  # photo files stored in the transaction (save_photos)
         try:
             with transaction.atomic():
@@ -275,11 +280,14 @@ def load_issue(
             lost = _lost_race(source_hash, series_title, parsed.number)
             if lost is not None:
                 return lost
-            # A directory row the batch remembered may have been deleted meanwhile (its
-            # listing then breaks a foreign key): once more, looking everything up.
-            if attempt == 1 and cache is not None and cache.directory.forget():
-                continue
-            raise
+            if attempt == WRITE_ATTEMPTS:
+                raise
+            # Another process took the slug first (Issue.save now finds a free one), or
+            # a directory row the batch remembered was deleted meanwhile (its listing
+            # breaks a foreign key): once more, looking everything up.
+            slug_taken = True
+            if cache is not None:
+                cache.directory.forget()
         except BaseException:
             # The rows rolled back; the files must go with them (Django has no
             # on_rollback). An outer transaction of a caller that rolls back later is not
@@ -342,6 +350,11 @@ def _write_issue(
     issue.source_hash = source_hash
     # Planned before the issue is saved, so its warnings are saved with it.
     plan = plan_directory(parsed.directory, story_codes(parsed), cache)
+    if plan.creates_rows() and lock_directory():
+        # Another process (--jobs, a second run, a publisher) may have added some of
+        # these entries since they were looked up: look again, under the lock. Only the
+        # first files of an archive get here; later ones print entries already known.
+        plan = plan_directory(parsed.directory, story_codes(parsed), cache)
     issue.import_warnings = [*parsed.warnings, *plan.warnings]
     issue.directory_snapshot = _directory_dict(parsed)
     _front_matter_fields(issue, parsed)
