@@ -235,3 +235,20 @@ def test_an_import_adding_entries_waits_while_another_writer_holds_the_lock(writ
     thread.join(timeout=30)
     assert [r.outcome for r in reports] == ["created"]
     assert Person.objects.count() == 1
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_publishing_with_two_processes_leaves_the_newest_issue_on_every_entry(tmp_path):
+    files = []
+    for n in (3, 6, 1, 5, 2, 4):  # not in archive order: the newest is not the last read
+        files.append(tmp_path / f"{n:02d}.md")
+        files[-1].write_text(issue_text(n, staff=True, story=STORY.format(n=n)), "utf-8")
+    reports = list(import_sources(files, jobs=2, publish=True))
+
+    assert [r.outcome for r in reports] == ["created"] * 6
+    assert Issue.objects.filter(status=Issue.Status.PUBLISHED).count() == 6
+    person = Person.objects.select_related("last_seen_in").get()
+    assert person.last_seen_in.number == 6
+    assert {h.last_seen_in.number for h in Hotline.objects.select_related("last_seen_in")} == {6}
+    assert OfficeEmail.objects.get().office.last_seen_in.number == 6
