@@ -252,3 +252,31 @@ def test_publishing_with_two_processes_leaves_the_newest_issue_on_every_entry(tm
     assert person.last_seen_in.number == 6
     assert {h.last_seen_in.number for h in Hotline.objects.select_related("last_seen_in")} == {6}
     assert OfficeEmail.objects.get().office.last_seen_in.number == 6
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_images_of_a_zip_are_saved_by_the_loading_processes(tmp_path, settings):
+    import io
+    import zipfile
+
+    from PIL import Image
+
+    from newsletters.models import Photo
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 80, 40)).save(buffer, "PNG")
+    archive = tmp_path / "digest.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for n in range(1, 5):
+            story = STORY.format(n=n) + f'\n\n![Map {n}](img/map-{n}.png "The valley, map {n}")'
+            zf.writestr(f"digest/{n:02d}.md", issue_text(n, story=story))
+            zf.writestr(f"digest/img/map-{n}.png", buffer.getvalue())
+    reports = list(import_sources([archive], jobs=2))
+
+    assert [r.outcome for r in reports] == ["created"] * 4, [r.warnings for r in reports]
+    photos = Photo.objects.exclude(image="").order_by("alt_text")
+    assert [p.alt_text for p in photos] == ["Map 1", "Map 2", "Map 3", "Map 4"]
+    for photo in photos:
+        assert photo.image.read() == buffer.getvalue()
