@@ -190,6 +190,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IMPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_MAX_FILE_BYTES", 5 * 1024 * 1024))
 IMPORT_MAX_ZIP_ENTRIES = int(os.environ.get("IMPORT_MAX_ZIP_ENTRIES", 1000))
 IMPORT_MAX_ZIP_BYTES = int(os.environ.get("IMPORT_MAX_ZIP_BYTES", 100 * 1024 * 1024))
+# One upload on the admin's import page (previewed, then imported, one request each):
+# bounded so each request answers within seconds; bigger batches go through the CLI.
+ADMIN_IMPORT_MAX_FILES = int(os.environ.get("ADMIN_IMPORT_MAX_FILES", 300))
+ADMIN_IMPORT_MAX_TEXT_BYTES = int(os.environ.get("ADMIN_IMPORT_MAX_TEXT_BYTES", 4 * 1024 * 1024))
 
 # Uploads: a photo is at most this many bytes and pixels (decompression bombs).
 PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", 10 * 1024 * 1024))

@@ -31,7 +31,7 @@ from django.views.generic import FormView
 from .importing.batch import import_sources
 from .importing.loader import limits_from_settings
 from .importing.overrides import OverrideError, Overrides, period_text
-from .importing.reader import TEXT_SUFFIXES, iter_sources, read_bytes
+from .importing.reader import TEXT_SUFFIXES, iter_sources, read_bytes, zip_contents
 from .roles import can_publish
 
 SESSION_KEY = "newsletters_import"
@@ -118,7 +118,36 @@ class ImportArchiveForm(forms.Form):
                 )
         if problems:
             raise forms.ValidationError(problems)
+        self._check_batch_size(files)
         return files
+
+    @staticmethod
+    def _check_batch_size(files) -> None:
+        """The page parses every file for its preview and again to import it, within one
+        request each: past a few hundred files or megabytes of text that is no longer
+        seconds (about 2 MB of text or 80 files a second on two cores), and a worker
+        held that long stops answering visitors. Bigger batches belong to the command
+        line, which streams them."""
+        count, size = 0, 0
+        for upload in files:
+            if PurePath(upload.name).suffix.lower() == ".zip":
+                found = zip_contents(upload)
+                upload.seek(0)
+                if found is not None:
+                    count, size = count + found[0], size + found[1]
+            else:
+                count, size = count + 1, size + upload.size
+        max_files, max_bytes = settings.ADMIN_IMPORT_MAX_FILES, settings.ADMIN_IMPORT_MAX_TEXT_BYTES
+        if count > max_files or size > max_bytes:
+            raise forms.ValidationError(
+                f"This upload holds {count} text files ({filesizeformat(size)}); this page "
+                f"takes at most {max_files} files and {filesizeformat(max_bytes)} of text at "
+                "once, so that each step answers within seconds. Upload the archive in "
+                "parts, or import it from the command line: manage.py import_newsletters "
+                "ARCHIVE.zip --dry-run, then the same without --dry-run (add --jobs 2 on "
+                "PostgreSQL).",
+                code="too_big",
+            )
 
 
 class ConfirmImportForm(forms.Form):

@@ -347,6 +347,24 @@ def _count_zip(path: Path, limits: Limits) -> int:
     )
 
 
+def zip_contents(fileobj) -> tuple[int, int] | None:
+    """(how many issue files, their size uncompressed) of a zip, read from its central
+    directory alone (nothing is extracted); None when it is no readable zip (the
+    reader reports that file as an error later)."""
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    texts = [
+        info
+        for info in infos
+        if not (info.is_dir() or _hidden_member(info.filename))
+        and _is_issue_candidate(info.filename)
+    ]
+    return len(texts), sum(info.file_size for info in texts)
+
+
 def count_sources(paths: Iterable[str | Path], limits: Limits = Limits()) -> int:
     """How many reports iter_sources will yield for these paths (for a progress bar):
     the same walk and filters, without reading any file."""
