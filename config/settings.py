@@ -222,7 +222,8 @@ SITE_NAME = os.environ.get("SITE_NAME", "Newsletter archive")
 # PDF editions (newsletters/edition.py): made when staff publish an issue, for links
 # under PDF_BASE_URL (the site's public address); otherwise on the first download.
 PDF_ON_PUBLISH = env_bool("PDF_ON_PUBLISH", True)
-PDF_BASE_URL = os.environ.get("PDF_BASE_URL", "http://127.0.0.1:8000")
+# The public address, as in mails: SITE_URL unless the PDF's links must differ.
+PDF_BASE_URL = os.environ.get("PDF_BASE_URL") or os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # The public API (config/rest.py, config/throttling.py): read-only JSON, no authentication
 # (so no CSRF and no session), one error shape, a request rate per client address.

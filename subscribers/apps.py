@@ -10,6 +10,7 @@ class SubscribersConfig(AppConfig):
 
     def ready(self):
         # Bounces and complaints reported by the e-mail provider's webhooks (django-anymail).
+        from . import checks  # noqa: F401 - registers the deploy checks
         from .webhooks import connect_tracking
 
         connect_tracking()

@@ -17,7 +17,14 @@ from django.test import Client, RequestFactory
 from config.middleware import server_error
 
 ROOT = Path(__file__).resolve().parent.parent
-PRODUCTION_ENV = {"DEBUG": "0", "DJANGO_SETTINGS_MODULE": "config.settings"}
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+    # What a production site sets for its mails (subscribers/checks.py warns without).
+    "SITE_URL": "https://news.example.org",
+    "DEFAULT_FROM_EMAIL": "News <news@example.org>",
+    "EMAIL_URL": "smtp://mailer:secret@mail.example.org:587/?tls=True",
+}
 
 
 def production_env(**extra):
