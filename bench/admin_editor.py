@@ -13,7 +13,6 @@ a pending change (the rows show the pending text).
 """
 
 import io
-import os
 import statistics
 import sys
 import tempfile
@@ -23,20 +22,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 RUNS = 15
 GOAL_MS = 300
-
-
-def _setup(folder: str):
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
-    os.environ["MEDIA_ROOT"] = f"{folder}/media"
-    # The test settings: plain static storage, no HTTPS redirect for the test client.
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings_test"
-    sys.path.insert(0, str(REPO))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def _issue(stories: int):
@@ -111,7 +96,10 @@ def _measure(client, issue) -> dict:
 
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-admin-editor-") as folder:
-        _setup(folder)
+        sys.path.insert(0, str(REPO))  # run as a script, bench/ is not a package yet
+        from bench._django import setup_sqlite
+
+        setup_sqlite(folder)
         from django.contrib.auth.models import User
         from django.test import Client
 

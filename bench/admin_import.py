@@ -13,7 +13,6 @@ gunicorn timeout is 30 s).
 """
 
 import io
-import os
 import sys
 import tempfile
 import time
@@ -22,19 +21,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 GOAL_SECONDS = 10
-
-
-def _setup(folder: str):
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
-    os.environ["MEDIA_ROOT"] = f"{folder}/media"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings_test"
-    sys.path.insert(0, str(REPO))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def _zip(files: int, paragraphs: int, first: int = 1) -> bytes:
@@ -84,7 +70,10 @@ def _measure(client, name: str, data: bytes) -> tuple[float, float, int]:
 
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-admin-import-") as folder:
-        _setup(folder)
+        sys.path.insert(0, str(REPO))  # run as a script, bench/ is not a package yet
+        from bench._django import setup_sqlite
+
+        setup_sqlite(folder)
         from django.conf import settings
         from django.contrib.auth.models import User
         from django.test import Client
