@@ -45,7 +45,16 @@ PHONE_RE = re.compile(r"\+\s?\d[\d \-]{5,}\d|\b\d{3,6}\b")
 COUNTRY_NUMBER_RE = re.compile(
     r"^([A-Za-z’' ]{4,30}?)\s*[:–-]\s*(\+?\s?\d[\d \-]{1,20}\d)\s*(?:\(([^()]{0,80})\))?[.;]?$"
 )
-PERSON_RE = re.compile(r"^(?:Mr|Ms|Mrs|Miss|Dr|Prof)\.?\s+[A-ZА-Я]")
+# "Ms. Aliya", "Dr Ivanov"; Russian "г-н" (Mr), "г-жа" (Mrs), "д-р". The name's first
+# letter is checked with str.isupper (is_person_line): [A-ZА-Я] missed Ё, Ө, Ү, Ұ ...
+PERSON_RE = re.compile(r"^(?:Mr|Ms|Mrs|Miss|Dr|Prof|г-н|г-жа|д-р|проф)\.?\s+(?=\w)", re.IGNORECASE)
+
+
+def is_person_line(plain: str) -> bool:
+    """"Ms. Үмүт Асанова": a title, then a name starting with a capital of any script."""
+    m = PERSON_RE.match(plain)
+    return bool(m) and plain[m.end()].isupper()
+
 TEL_RE = re.compile(r"^(?:Tel|Phone|Mob(?:ile)?|Cell)\.?\s*:?\s*(.+)$", re.IGNORECASE)
 
 
@@ -115,7 +124,7 @@ def _is_sentence(block: Block) -> bool:
     if not _plain(block.lines[-1]).endswith((".", "!", "?")) or EMAIL_RE.search(block.plain):
         return False
     return not any(
-        COUNTRY_NUMBER_RE.match(plain) or PERSON_RE.match(plain) or TEL_RE.match(plain)
+        COUNTRY_NUMBER_RE.match(plain) or is_person_line(plain) or TEL_RE.match(plain)
         for plain in map(_plain, block.lines)
     )
 
@@ -148,7 +157,7 @@ class _Reader:
 
     def take(self, line: str) -> str | None:
         plain = _plain(line)
-        if PERSON_RE.match(plain):
+        if is_person_line(plain):
             self.finish()
             self.person = ParsedPerson(plain, "", self.country, [], None)
             return ENTRY

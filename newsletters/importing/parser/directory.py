@@ -19,7 +19,7 @@ from ..countries import (
     tidy_phone,
 )
 from .blocks import Block, drop_block, join_lines
-from .contacts import is_directory_heading, read_contacts
+from .contacts import is_directory_heading, is_person_line, read_contacts
 from .model import DroppedLine, ParsedDirectory, ParsedHotline, ParsedOffice, ParsedPerson
 from .text import EMAIL_RE, _is_capital, _plain
 
@@ -37,9 +37,6 @@ TEAM_HEADING_RE = re.compile(
 HOTLINE_HEADING_RE = re.compile(
     r"\bhotlines?\b|\bгоряч(?:ая|ие|их)\s+лини(?:я|и)\b|\bтелефоны?\s+доверия\b", re.IGNORECASE
 )
-# "Ms. Aliya", "Dr Ivanov"; Russian "г-н" (Mr), "г-жа" (Mrs), "д-р". The name's first
-# letter is checked with str.isupper (see _is_person_line): [A-ZА-Я] missed Ё, Ө, Ү ...
-PERSON_RE = re.compile(r"^(?:Mr|Ms|Mrs|Miss|Dr|Prof|г-н|г-жа|д-р|проф)\.?\s+(?=\w)", re.IGNORECASE)
 TEL_RE = re.compile(
     r"^(?:Tel|Phone|Mob(?:ile)?|Cell|Тел|Телефон|Моб(?:ильный)?|Сот(?:овый)?)\.?\s*:?\s*(.+)$",
     re.IGNORECASE,
@@ -86,11 +83,6 @@ def place_country(text: str) -> str | None:
         return named[0]
     m = _CITY_RE.search(text)
     return _CITY_CODE[m.group(1).lower()] if m else None
-
-
-def _is_person_line(plain: str) -> bool:
-    m = PERSON_RE.match(plain)
-    return bool(m) and plain[m.end()].isupper()
 
 
 @dataclass
@@ -467,7 +459,7 @@ def parse_staff_list(blocks: list[Block]) -> list[ParsedPerson]:
             person, role_lines, country = None, [], code
             continue
         plain = _plain(line)
-        if _is_person_line(plain) or _looks_like_name(plain) and person is None:
+        if is_person_line(plain) or _looks_like_name(plain) and person is None:
             finish()
             person, role_lines = ParsedPerson(plain, "", country, [], None), []
             continue

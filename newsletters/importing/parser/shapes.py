@@ -44,10 +44,16 @@ GREETING_RE = re.compile(r"^(?:hello|hi|dear|greetings|good (?:morning|afternoon
                          re.I)
 INTRO_MAX_WORDS = 30
 NUMBERED_RE = re.compile(r"^(\d{1,2})[.)]\s+(\S.{0,120})$")
-BYLINE_RE = re.compile(
-    r"^(?:by|text by|written by|report by)\s+[A-ZА-Я][\w.'’-]*(?:\s+[A-ZА-Я][\w.'’-]*){0,3}$",
-    re.I,
-)
+# "By Mira Tal", "Text by Өмүр Токтогулова": one to four names, each checked with
+# str.isupper in is_byline ([A-ZА-Я] missed Ә, Ғ, Қ, Ң, Ө, Ұ, Ү, Һ, І and Ё).
+BYLINE_RE = re.compile(r"^(?:by|text by|written by|report by)\s+([^\W\d_][\w.'’-]*(?: +\S+){0,3})$",
+                       re.I)
+
+
+def is_byline(line: str) -> bool:
+    m = BYLINE_RE.match(line)
+    return bool(m) and all(word[:1].isupper() for word in m.group(1).split())
+
 TITLE_MAX_WORDS = 12
 _HAS_WORD = re.compile(r"[^\W_]").search
 
@@ -197,7 +203,7 @@ def _glued_titles(blocks: list[Block]) -> list[Block]:
                  or _ends_sentence(prev.text))
             and not _is_capital(block.lines[0])
             and (
-                BYLINE_RE.match(_plain(block.lines[1])) is not None
+                is_byline(_plain(block.lines[1]))
                 or _ends_sentence(block.lines[-1])
                 and len(block.lines[0]) < 0.6 * max(len(line) for line in block.lines[1:])
             )

@@ -1,0 +1,100 @@
+"""Newsletters in styles the importer had not met (the "parser robustness" brief): HTML
+pasted as text, English/Russian pairs, Word's "save as text", stories parted by rules,
+Kazakh, OCR with ligatures. Each defect found on the corpus files
+(tests/fixtures/archive_styles/, expectations in expected.py) has a short test here;
+the corpus-wide aspects the general corpus tests do not check (text that must be absent,
+people, hotlines) are checked at the end."""
+
+import pytest
+
+from newsletters.importing import parser as p
+from newsletters.importing.reader import decode
+from tests.fixtures.archive_styles.expected import EXPECTED
+
+from .test_parser_archive_styles import CORPUS
+
+BODY = "The volunteers met on the green and agreed on a plan for the whole of the summer."
+
+
+def _stories(issue):
+    return [(s.title, st.title) for s in issue.sections for st in s.stories]
+
+
+def _body(issue, title):
+    return next(st.body for s in issue.sections for st in s.stories if st.title == title)
+
+
+# ------------------------------------------------------------ OCR, Kazakh/Kyrgyz names
+
+
+def test_a_byline_with_kazakh_or_kyrgyz_capitals_is_a_byline():
+    # "By Өмүр ..." was no byline ([A-ZА-Я] misses Ө), so the title above it stayed
+    # glued to the text and the section over it became a story.
+    text = ("NEWS\n\nISSUE 5, 14/03/2022\n\nFIELD REPORTS\n\nA clinic on wheels\nBy Өмүр "
+            f"Токтогулова\n\n{BODY}\n\nNurses train in Naryn\nBy Ғалия Сәрсенбаева\n\n{BODY}\n")
+    issue = p.parse(text, series="News")
+    assert _stories(issue) == [("Field Reports", "A clinic on wheels"),
+                               ("Field Reports", "Nurses train in Naryn")]
+    assert _body(issue, "A clinic on wheels").startswith("By Өмүр Токтогулова\n\n")
+
+
+def test_a_byline_needs_capitalised_names():
+    from newsletters.importing.parser.shapes import is_byline
+
+    assert is_byline("By Ғалия Сәрсенбаева") and is_byline("by Mira Tal")
+    assert not is_byline("by the river") and not is_byline("By")
+
+
+def test_a_contact_person_whose_name_starts_with_a_kyrgyz_capital():
+    text = (f"NEWS, ISSUE 5, 14/03/2022\n\nA clinic\n\n{BODY}\n\nCONTACTS\n\nKYRGYZSTAN\n"
+            "Ms. Үмүт Асанова\nProgramme Coordinator\nTel: +996 312 555 010\n"
+            "umut@example.org\n")
+    issue = p.parse(text)
+    assert [(x.name, x.role, x.country, x.email) for x in issue.directory.people] == [
+        ("Ms. Үмүт Асанова", "Programme Coordinator", "KG", "umut@example.org")]
+    assert not issue.directory.offices
+    assert issue.warnings == []
+
+
+def test_a_long_scanner_footer_naming_its_page_is_a_running_header():
+    footer = "Scanned by the Tien Shan Health Network archive — page {} of 2"
+    text = (f"NEWS, ISSUE 5, 14/03/2022\n\nA clinic\n\n{BODY}\n\n{footer.format(1)}\n\n"
+            f"Nurses train\n\n{BODY}\n\n{footer.format(2)}\n")
+    issue = p.parse(text)
+    assert [d.reason for d in issue.dropped if "Scanned" in d.text] == ["running header"] * 2
+
+
+def test_ligatures_become_letters():
+    issue = p.parse("NEWS, ISSUE 5, 14/03/2022\n\nA clinic\n\nThe ﬁrst van ﬂew past the "
+                    "ﬀ and ﬃ and ﬄ and ﬅ signs. " + BODY)
+    assert "The first van flew past the ff and ffi and ffl and st signs." in _body(
+        issue, "A clinic")
+    assert not [d for d in issue.dropped if d.reason == p.NOT_PLACED]
+
+
+# ------------------------------------------------------------------- the whole corpus
+
+
+NEW_ASPECTS = [n for n in EXPECTED if {"absent", "people", "hotlines"} & set(EXPECTED[n])]
+
+
+@pytest.fixture(scope="module")
+def parsed():
+    return {n: p.parse(decode((CORPUS / n).read_bytes()), filename=n) for n in NEW_ASPECTS}
+
+
+@pytest.mark.parametrize("name", NEW_ASPECTS)
+def test_corpus_text_absent_people_and_hotlines(parsed, name):
+    issue, want = parsed[name], EXPECTED[name]
+    texts = [issue.title, *(s.title for s in issue.sections)]
+    for s in issue.sections:
+        for st in s.stories:
+            texts += [st.title, st.body, *(ph.caption for ph in st.photos)]
+    for bad in want.get("absent", []):
+        assert not [t for t in texts if bad in t], bad
+    if "people" in want:
+        assert [(x.name, x.role, x.country, x.phones, x.email)
+                for x in issue.directory.people] == want["people"]
+    if "hotlines" in want:
+        assert [(h.country, h.number, h.note)
+                for h in issue.directory.hotlines] == want["hotlines"]
