@@ -563,7 +563,15 @@ def _series_name(line: str, strip_identity: bool = False) -> str | None:
         if named:
             return named.group(1).strip()
     text = re.split(r"\s[-–—|·•]\s|\s{2,}", text)[0].strip(" ,.:;-–—|·•")
+    quoted = QUOTED_NAME_RE.search(text)
+    if quoted and _is_generic(text[: quoted.start()] + " " + text[quoted.end():]):
+        # "«ҚАУІПСІЗ ЖОЛ» АҚПАРАТТЫҚ БЮЛЛЕТЕНІ": the words around the name only say it is
+        # a bulletin; the name in quotes is the series.
+        text = quoted.group(1).strip()
     return smart_title(text) if text and len(text) <= 80 else None
+
+
+QUOTED_NAME_RE = re.compile(r"[«\"“„]([^«»\"“”„]{2,80})[»\"”“]")
 
 
 PROJECT_NAME_RE = re.compile(

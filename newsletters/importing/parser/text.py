@@ -75,7 +75,7 @@ KNOWN_SECTIONS = {
 MASTHEAD_WORDS = re.compile(
     r"\b(report|programme|program|bulletin|newsletter|digest|update|review|news"
     r"|бюллетень|бюллетеня|вестник|дайджест|обзор|отч[её]т|газета|информационный"
-    r"|бюллетени|маалымат)\b", re.I
+    r"|бюллетени|маалымат|бюллетені|хабаршысы|жаршысы)\b", re.I
 )
 # A banner line made only of such words ("NEWSLETTER", "Информационный бюллетень") says
 # what kind of publication it is, not which: it names no series by itself.
@@ -83,6 +83,8 @@ GENERIC_PUBLICATION_WORDS = {
     "newsletter", "bulletin", "news", "digest", "update", "information", "the", "monthly",
     "quarterly", "weekly", "информационный", "бюллетень", "вестник", "дайджест", "новости",
     "ежемесячный", "ежеквартальный", "маалымат", "бюллетени", "·", "/", "|", "-", "–", "—",
+    # Kazakh: "ақпараттық бюллетені" (information bulletin), "хабаршысы" (herald).
+    "ақпараттық", "бюллетені", "хабаршысы", "жаршысы",
 }
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
 _LETTER_RE = re.compile(r"[^\W\d_]")
