@@ -25,10 +25,12 @@ from .text import EMAIL_RE, _is_capital, _plain
 
 CONTACT_START_RE = re.compile(r"^\W*contact\b.*\b(missions?|offices?|us)\b", re.IGNORECASE)
 # A Russian or Kyrgyz contacts heading, the whole line: "КОНТАКТЫ", "Наши контакты",
-# "Контактная информация", "Свяжитесь с нами", "Байланыш".
+# "Контактная информация", "Свяжитесь с нами", Kyrgyz "Байланыш", Kazakh "Байланыс".
 RU_CONTACT_START_RE = re.compile(
     r"^\W*(?:(?:наши\s+)?контакты|контактная\s+информация|свяжитесь\s+с\s+нами"
-    r"|как\s+с\s+нами\s+связаться|байланыш(?:\s+үчүн)?)\W*$",
+    r"|как\s+с\s+нами\s+связаться|байланыш(?:\s+үчүн)?"
+    # Kazakh "Байланыс" (contact), "Байланыс ақпараты" (contact information).
+    r"|байланыс(?:\s+ақпараты|\s+үшін)?)\W*$",
     re.IGNORECASE,
 )
 TEAM_HEADING_RE = re.compile(
@@ -45,7 +47,9 @@ PHONE_IN_TEXT_RE = re.compile(r"\+\s?\d[\d \-]{5,}\d|\b\d{3,6}\b")
 # "Горячая линия: 189 (бесплатно)", "Телефон доверия: 0 800 ...", "Hotline: 1899 (free)".
 HOTLINE_LABEL_RE = re.compile(
     r"^(?:национальная\s+|national\s+)?(?:горяч(?:ая|ей|ую)\s+лини(?:я|и|ю)"
-    r"|телефон\s+доверия|линия\s+доверия|ишеним\s+телефону|hot\s?line|help\s?line)"
+    r"|телефон\s+доверия|линия\s+доверия|ишеним\s+телефону|hot\s?line|help\s?line"
+    # Kazakh "сенім телефоны" (helpline), "жедел желі" (hotline).
+    r"|сенім\s+телефоны|жедел\s+желі)"
     # "Горячая линия в Казахстане:", "Hotline in Tajikistan:": a place before the colon.
     r"(?:\s(?:в|во|по|in|for)\s[^\W\d_]{2,30}(?:\s[^\W\d_]{2,30})?)?"
     r"\s*[:–—-]\s*",
@@ -302,7 +306,7 @@ def _add_emails(offices: dict[str, list[str]], code: str, emails, seen: set[str]
 def _is_contact_start(block: Block) -> bool:
     first = block.lines[0]
     low = first.lower()
-    if "контакт" in low or "связ" in low or "байланыш" in low:
+    if "контакт" in low or "связ" in low or "байланы" in low:
         return bool(RU_CONTACT_START_RE.match(_plain(first)))
     return "contact" in low and bool(CONTACT_START_RE.match(_plain(first)))
 

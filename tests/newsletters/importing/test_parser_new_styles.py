@@ -98,3 +98,48 @@ def test_corpus_text_absent_people_and_hotlines(parsed, name):
     if "hotlines" in want:
         assert [(h.country, h.number, h.note)
                 for h in issue.directory.hotlines] == want["hotlines"]
+
+
+# ---------------------------------------------------------------------------- Kazakh
+
+
+KZ_BODY = ("Өскемен қаласында шетелге жұмысқа баратын азаматтарға арналған кеңес беру "
+           "орталығы ашылды. Заңгер апта сайын тегін кеңес береді.")
+
+
+@pytest.mark.parametrize(("printed", "month"), [
+    ("Қаңтар 2023", 1), ("ақпан 2023", 2), ("Наурыз 2023", 3), ("сәуір 2023", 4),
+    ("Мамыр 2023", 5), ("маусым 2023", 6), ("Шілде 2023", 7), ("тамыз 2023", 8),
+    ("Қыркүйек 2023", 9), ("Қазан 2023", 10), ("қараша 2023", 11), ("Желтоқсан 2023", 12),
+])
+def test_kazakh_month_names_are_months(printed, month):
+    import datetime
+
+    assert p.find_date(f"№ 8 · {printed}") == (datetime.date(2023, month, 1), "month")
+
+
+def test_kazakh_day_month_year():
+    import datetime
+
+    assert p.find_date("2023 жылғы 15 қазан") == (datetime.date(2023, 10, 15), "day")
+    assert p.find_date("15 қазан 2023 ж.") == (datetime.date(2023, 10, 15), "day")
+
+
+@pytest.mark.parametrize("banner", [
+    "«ҚАУІПСІЗ ЖОЛ» АҚПАРАТТЫҚ БЮЛЛЕТЕНІ", "АҚПАРАТТЫҚ БЮЛЛЕТЕНІ «ҚАУІПСІЗ ЖОЛ»",
+])
+def test_a_banner_of_a_quoted_name_and_generic_words_names_the_series_by_the_name(banner):
+    issue = p.parse(f"{banner}\n№ 8 · 2023\n\nЖАҢАЛЫҚТАР\n\n\nОрталық ашылды\n\n{KZ_BODY}\n")
+    assert issue.series == "Қауіпсіз жол"
+    issue = p.parse(f"«SAFE ROAD» INFORMATION BULLETIN\nNo. 8 · 2023\n\nNews\n\n{BODY}\n")
+    assert issue.series == "Safe Road"
+
+
+def test_kazakh_contacts_heading_office_and_hotline():
+    issue = p.parse(f"ХАБАР, № 8 · 2023\n\n\nОрталық ашылды\n\n{KZ_BODY}\n\n\nБАЙЛАНЫС\n\n\n"
+                    "Қазақстан: info@example.kz\nСенім телефоны: 1424 (тегін)\n")
+    assert [(o.country, o.emails) for o in issue.directory.offices] == [
+        ("KZ", ["info@example.kz"])]
+    assert [(h.country, h.number, h.note) for h in issue.directory.hotlines] == [
+        ("KZ", "1424", "тегін")]
+    assert _stories(issue) == [("", "Орталық ашылды")]
