@@ -7,7 +7,7 @@ import re
 from ..countries import country_code
 from .blocks import Block, drop_block
 from .model import DroppedLine
-from .text import _ends_sentence, _plain, _shorten
+from .text import RULE_RE, _ends_sentence, _plain, _shorten
 
 FOLLOW_RE = re.compile(r"^\W*follow us\b", re.IGNORECASE)
 CLICK_RE = re.compile(
@@ -60,7 +60,6 @@ COLOPHON_RE = re.compile(
 
 
 # Letters or digits in any script; a block with none is layout debris from a converter.
-# A Markdown rule ("---") is left to the text: it is a separator the author wrote.
 _HAS_WORD = re.compile(r"[^\W_]").search
 
 
@@ -99,8 +98,11 @@ def drop_boilerplate(
             drop_block(dropped, block, "colophon")
         elif PAGE_NUMBER_RE.match(block.text):
             drop_block(dropped, block, "page number")
-        elif not _HAS_WORD(plain) and not plain.startswith(("---", "***", "___")):
-            drop_block(dropped, block, "conversion junk")  # "● ● ●", "| | |", "..."
+        elif not _HAS_WORD(plain) and not (len(block.lines) == 1 and RULE_RE.match(block.text)):
+            # "● ● ●", "| | |", "...". A rule ("---", "* * *") is the author's: between
+            # stories it parts them (dropped as "rule" by build_sections), inside one it
+            # stays its text.
+            drop_block(dropped, block, "conversion junk")
         else:
             kept.append(block)
         i += 1

@@ -38,6 +38,9 @@ CAPTION_RE = re.compile(
     r"^(?:\*\*)?(?:Photos?|Фото)\b\s*(?:\d+(?:\s*[-–]\s*\d+)?\s*[.:]|of\b|by\b|from\b|above\b"
     r"|below\b|:|credit)",
 )
+# A rule drawn with one character: "---", "___", "***", "* * *", "- - -", "~~~". Each
+# repeat takes its character, so the pattern reads a line once.
+RULE_RE = re.compile(r"^([-*_~])(?: ?\1){2,}$")
 LIST_ITEM_RE = re.compile(r"^(?:[-*•]\s+|\d+[.)]\s+)")
 # Words people really write with a hyphen at a line end; anything else is a line-break split.
 KEEP_HYPHEN_PREFIXES = {"self", "non", "ex", "cross", "well", "anti", "semi", "co", "multi"}

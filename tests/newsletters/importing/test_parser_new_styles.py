@@ -143,3 +143,25 @@ def test_kazakh_contacts_heading_office_and_hotline():
     assert [(h.country, h.number, h.note) for h in issue.directory.hotlines] == [
         ("KZ", "1424", "тегін")]
     assert _stories(issue) == [("", "Орталық ашылды")]
+
+
+# ------------------------------------------------------------ stories parted by rules
+
+
+@pytest.mark.parametrize("rule", ["---", "___", "* * *", "***", "- - -", "~~~"])
+def test_a_rule_between_stories_parts_them_and_is_in_no_story(rule):
+    text = (f"NEWS, ISSUE 4, 01/06/2022\n\nFirst story\n{BODY}\n\n{rule}\n\nSecond story\n"
+            f"{BODY}\n\n{rule}\n")
+    issue = p.parse(text)
+    assert _stories(issue) == [("", "First story"), ("", "Second story")]
+    assert [st.body for s in issue.sections for st in s.stories] == [BODY, BODY]
+    assert [(d.line, d.reason) for d in issue.dropped if d.reason != "running header"] == [
+        (6, "rule"), (11, "rule")]
+    assert issue.confidence_reasons == []
+
+
+def test_a_rule_inside_a_story_stays_and_debris_is_still_junk():
+    issue = p.parse(f"NEWS, ISSUE 4, 01/06/2022\n\nFirst story\n\n{BODY}\n\n* * *\n\n{BODY}\n\n"
+                    "● ● ●\n\nSecond story\n\n" + BODY)
+    assert f"{BODY}\n\n* * *\n\n{BODY}" in _body(issue, "First story")
+    assert [d.reason for d in issue.dropped if d.text == "● ● ●"] == ["conversion junk"]
