@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..countries import country_code
+from .bilingual import country_code
 from .blocks import Block, _joint, join_lines
 from .text import (
     CAPTION_RE,

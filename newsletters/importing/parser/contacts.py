@@ -25,7 +25,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..countries import country_code, mention_positions, normalise_phone, tidy_phone
+from ..countries import mention_positions, normalise_phone, tidy_phone
+from .bilingual import country_code, halves
 from .blocks import Block
 from .model import DroppedLine, ParsedHotline, ParsedPerson
 from .text import EMAIL_RE, _plain
@@ -35,6 +36,15 @@ DIRECTORY_HEADING_RE = re.compile(
     r"(?:(?:useful|key|important|local|emergency|our)\s+)?"
     r"(?:contacts?|contact\s+(?:us|details|information|list)|directory|helplines?"
     r"|useful\s+(?:numbers|addresses))",
+    re.IGNORECASE,
+)
+# A Russian or Kyrgyz contacts heading, the whole line: "КОНТАКТЫ", "Наши контакты",
+# "Контактная информация", "Свяжитесь с нами", Kyrgyz "Байланыш", Kazakh "Байланыс".
+RU_CONTACT_START_RE = re.compile(
+    r"^\W*(?:(?:наши\s+)?контакты|контактная\s+информация|свяжитесь\s+с\s+нами"
+    r"|как\s+с\s+нами\s+связаться|байланыш(?:\s+үчүн)?"
+    # Kazakh "Байланыс" (contact), "Байланыс ақпараты" (contact information).
+    r"|байланыс(?:\s+ақпараты|\s+үшін)?)\W*$",
     re.IGNORECASE,
 )
 HOTLINE_WORD_RE = re.compile(
@@ -66,6 +76,10 @@ def is_directory_heading(block: Block) -> bool:
     if len(block.lines[0]) < 7:  # shorter than "contact": cheap, and most blocks of a file
         return False
     text = block.heading_text.strip(" :.*")
+    parts = halves(text) if len(text) <= 80 else None
+    if parts:  # "Contacts / Контакты": both halves say it
+        return all(DIRECTORY_HEADING_RE.fullmatch(part) or RU_CONTACT_START_RE.match(part)
+                   for part in parts)
     return len(text) <= 40 and DIRECTORY_HEADING_RE.fullmatch(text) is not None
 
 

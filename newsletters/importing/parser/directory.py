@@ -12,27 +12,18 @@ from dataclasses import dataclass, field
 
 from ..countries import (
     COUNTRIES,
-    country_code,
     find_countries,
     mention_positions,
     normalise_phone,
     tidy_phone,
 )
+from .bilingual import country_code
 from .blocks import Block, drop_block, join_lines
-from .contacts import is_directory_heading, is_person_line, read_contacts
+from .contacts import RU_CONTACT_START_RE, is_directory_heading, is_person_line, read_contacts
 from .model import DroppedLine, ParsedDirectory, ParsedHotline, ParsedOffice, ParsedPerson
 from .text import EMAIL_RE, _is_capital, _plain
 
 CONTACT_START_RE = re.compile(r"^\W*contact\b.*\b(missions?|offices?|us)\b", re.IGNORECASE)
-# A Russian or Kyrgyz contacts heading, the whole line: "КОНТАКТЫ", "Наши контакты",
-# "Контактная информация", "Свяжитесь с нами", Kyrgyz "Байланыш", Kazakh "Байланыс".
-RU_CONTACT_START_RE = re.compile(
-    r"^\W*(?:(?:наши\s+)?контакты|контактная\s+информация|свяжитесь\s+с\s+нами"
-    r"|как\s+с\s+нами\s+связаться|байланыш(?:\s+үчүн)?"
-    # Kazakh "Байланыс" (contact), "Байланыс ақпараты" (contact information).
-    r"|байланыс(?:\s+ақпараты|\s+үшін)?)\W*$",
-    re.IGNORECASE,
-)
 TEAM_HEADING_RE = re.compile(
     r"\b(team|staff|contacts|our people|сотрудники|команда|контактные лица)\b", re.IGNORECASE
 )

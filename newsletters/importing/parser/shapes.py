@@ -15,6 +15,8 @@ plain before it runs.
 - A short line right above such a title ("Lowland Province") is a sub-heading (a region,
   a district): it marks the story, as the first line of its text, instead of becoming an
   empty story of its own.
+- A story title in two languages ("English / Русский", or English over Russian on two
+  lines) is a title, whatever its length (bilingual.py).
 - A caption line inside a paragraph ("Photo: The repaired dormitory. (Credit: …)") is a
   block of its own, so it becomes the story's photo caption as in the seeds.
 - Where the file uses no blank-line rule for sections (no heading over two blank lines)
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import re
 
+from .bilingual import halves, is_bilingual, two_scripts
 from .blocks import Block, drop_block
 from .model import DroppedLine
 from .text import CAPTION_RE, EMAIL_RE, LIST_ITEM_RE, _ends_sentence, _is_capital, _plain
@@ -74,6 +77,7 @@ def reshape(blocks: list[Block], dropped: list[DroppedLine] | None = None) -> li
     if any(b.md_level is not None for b in blocks):
         return blocks
     blocks = _split_captions(blocks)
+    _bilingual_titles(blocks)
     blocks = _numbered_titles(blocks)
     blocks = _glued_titles(blocks)
     if any(b.kind == "story" for b in blocks):  # the two steps below follow such titles
@@ -189,6 +193,27 @@ def _numbered_titles(blocks: list[Block]) -> list[Block]:
         if len(block.lines) > 1:
             out.append(_split(block, 1)[1])
     return out
+
+
+def _bilingual_titles(blocks: list[Block]) -> None:
+    """A story title printed in two languages (bilingual.py): "English / Русский" on one
+    line, of any length a half may have, or the English title over the Russian one in a
+    block of their own. Its text is both halves with " / " between them. Capitals are
+    left to the rules for sections and country headings."""
+    for block in blocks:
+        if block.kind is not None or len(block.lines) > 2 or _is_capital(block.text):
+            continue
+        if len(block.lines) == 1:
+            parts = halves(block.plain) if is_bilingual(block.plain) else None
+            if parts and all(_is_title_line(part) for part in parts):
+                block.kind = "story"
+        elif (
+            two_scripts(*block.lines) and all(map(_is_title_line, block.lines))
+            and not is_byline(_plain(block.lines[1]))  # "By Өмүр Токтогулова": a byline
+        ):
+            block.text = " / ".join(line.strip() for line in block.lines)
+            block.plain = _plain(block.text)
+            block.kind = "story"
 
 
 def _glued_titles(blocks: list[Block]) -> list[Block]:

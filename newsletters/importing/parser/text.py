@@ -124,12 +124,18 @@ def smart_title(text: str) -> str:
     the author's choice and is kept. Acronyms (IOM, COVID-19, NGOs) stay in capitals.
     Cyrillic text takes sentence case, as Russian and Kyrgyz titles are written
     ("НОВОСТИ ПРОЕКТА" -> "Новости проекта"); each half of a bilingual "КЫРГЫЗЧА /
-    ПО-РУССКИ" heading starts with a capital."""
+    ПО-РУССКИ" heading starts with a capital, and in an "ENGLISH / РУССКИЙ" one each half
+    takes its own language's case ("Caspian Crossings / Каспийские переходы")."""
     # Mixed case (any script) is the author's: upper() and lower() both change it.
     if text.upper() != text and text.lower() != text:
         return text
+    if " / " in text and not text.isascii():
+        return " / ".join(
+            smart_title(half) if half.isascii() or not is_cyrillic(half) else _sentence_case(half)
+            for half in text.split(" / ")
+        )
     if not text.isascii() and is_cyrillic(text):  # isascii: a C check, no regex
-        return " / ".join(_sentence_case(half) for half in text.split(" / "))
+        return _sentence_case(text)
     words = text.split()
     out = []
     for i, word in enumerate(words):

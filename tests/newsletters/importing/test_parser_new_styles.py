@@ -165,3 +165,60 @@ def test_a_rule_inside_a_story_stays_and_debris_is_still_junk():
                     "● ● ●\n\nSecond story\n\n" + BODY)
     assert f"{BODY}\n\n* * *\n\n{BODY}" in _body(issue, "First story")
     assert [d.reason for d in issue.dropped if d.text == "● ● ●"] == ["conversion junk"]
+
+
+# ---------------------------------------------------------- English/Russian pairs
+
+EN = ("Twenty drivers from the Aktau depot spent two days learning first aid with the "
+      "volunteers of the Red Steppe society.")
+RU = ("Двадцать водителей из депо Актау провели два дня с волонтёрами общества «Красная "
+      "степь», изучая первую помощь.")
+MAST = "CASPIAN CROSSINGS / КАСПИЙСКИЕ ПЕРЕХОДЫ\nNewsletter No. 12 · October 2023\n\n\n"
+
+
+def test_each_half_of_a_bilingual_capital_line_takes_its_own_language_case():
+    assert p.smart_title("CASPIAN CROSSINGS / КАСПИЙСКИЕ ПЕРЕХОДЫ") == (
+        "Caspian Crossings / Каспийские переходы")
+    assert p.smart_title("ЖАҢЫЛЫКТАР / НОВОСТИ") == "Жаңылыктар / Новости"
+    assert p.smart_title("NEWS / EVENTS OF THE MONTH") == "News / Events of the Month"
+
+
+def test_a_bilingual_country_heading_tags_the_stories_under_it():
+    issue = p.parse(f"{MAST}KAZAKHSTAN / КАЗАХСТАН\n\n\nDrivers learn first aid\n\n{EN}\n\n"
+                    f"TURKMENISTAN / ТУРКМЕНИСТАН\n\n\nA reading corner\n\n{EN}\n")
+    assert [(s.title, st.title, st.countries) for s in issue.sections for st in s.stories] == [
+        ("", "Drivers learn first aid", ["KZ"]), ("", "A reading corner", ["TM"])]
+
+
+@pytest.mark.parametrize("heading", [
+    "Drivers learn first aid on the Aktau road / Водители учатся первой помощи на трассе Актау",
+    "Drivers learn first aid on the Aktau road\nВодители учатся первой помощи на трассе Актау",
+])
+def test_a_bilingual_title_heads_one_story_holding_both_versions(heading):
+    issue = p.parse(f"{MAST}{heading}\n\n{EN}\n\n{RU}\n\nA second story / Второй сюжет\n\n{EN}\n")
+    title = ("Drivers learn first aid on the Aktau road / Водители учатся первой помощи на "
+             "трассе Актау")
+    assert _stories(issue) == [("", title), ("", "A second story / Второй сюжет")]
+    assert _body(issue, title) == f"{EN}\n\n{RU}"
+    assert issue.confidence >= p.CONFIDENCE_THRESHOLD
+    assert not [d for d in issue.dropped if d.reason == p.NOT_PLACED]
+
+
+def test_two_lines_of_one_language_are_no_bilingual_title():
+    issue = p.parse(f"{MAST}A story\n\nThe drivers met at noon\nand talked until dark\n\n{EN}\n")
+    assert _stories(issue) == [("", "A story")]
+
+
+def test_a_bilingual_contacts_heading_and_country_lines():
+    issue = p.parse(f"{MAST}Drivers learn first aid\n\n{EN}\n\n\nContacts / Контакты\n\n"
+                    "Kazakhstan / Казахстан: kz@example.org\n"
+                    "Turkmenistan / Туркменистан: tm@example.org\n")
+    assert [(o.country, o.emails) for o in issue.directory.offices] == [
+        ("KZ", ["kz@example.org"]), ("TM", ["tm@example.org"])]
+    assert _stories(issue) == [("", "Drivers learn first aid")]
+
+
+def test_a_title_over_a_cyrillic_byline_is_no_bilingual_title():
+    issue = p.parse(f"{MAST}A reading corner\nBy Өмүр Токтогулова\n\n{EN}\n")
+    assert _stories(issue) == [("", "A reading corner")]
+    assert _body(issue, "A reading corner").startswith("By Өмүр Токтогулова\n\n")
