@@ -179,6 +179,13 @@ def _numbered_titles(blocks: list[Block]) -> list[Block]:
     if len(found) < 2 or numbers != list(range(1, len(found) + 1)):
         return blocks
     starts = {i for i, _ in found}
+    # "1. Heating upgrades" over "New boilers" and its text: the numbered headings are
+    # the sections, the unnumbered ones under them the stories (a Word document's
+    # heading levels, saved as text).
+    kind = "section" if any(
+        len(blocks[i].lines) == 1 and i + 2 < len(blocks) and _is_sub_heading(blocks[i + 1])
+        for i in starts
+    ) else "story"
     out: list[Block] = []
     for i, block in enumerate(blocks):
         if i not in starts:
@@ -188,7 +195,7 @@ def _numbered_titles(blocks: list[Block]) -> list[Block]:
         assert m is not None
         title = Block([m.group(2).strip()], blank_after=0 if len(block.lines) > 1 else 1,
                       nos=block.nos[:1])
-        title.kind = "story"
+        title.kind = kind
         out.append(title)
         if len(block.lines) > 1:
             out.append(_split(block, 1)[1])
@@ -214,6 +221,12 @@ def _bilingual_titles(blocks: list[Block]) -> None:
             block.text = " / ".join(line.strip() for line in block.lines)
             block.plain = _plain(block.text)
             block.kind = "story"
+
+
+def _is_sub_heading(block: Block) -> bool:
+    """One title line, not numbered itself, with text after it."""
+    return (block.kind is None and len(block.lines) == 1 and _is_title_line(block.lines[0])
+            and not NUMBERED_RE.match(block.lines[0]))
 
 
 def _glued_titles(blocks: list[Block]) -> list[Block]:
