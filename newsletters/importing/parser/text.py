@@ -41,6 +41,13 @@ CAPTION_RE = re.compile(
 # A rule drawn with one character: "---", "___", "***", "* * *", "- - -", "~~~". Each
 # repeat takes its character, so the pattern reads a line once.
 RULE_RE = re.compile(r"^([-*_~])(?: ?\1){2,}$")
+# Footnotes written out: "[1] Repair log, 2023." or "¹ In 2011 ..." starts a note; "gas.[1]"
+# or "gas.¹" refers to one (a bracket followed by "(" is a link, "[1]:" a link target).
+SUPERSCRIPT_DIGITS = "\u00b9\u00b2\u00b3\u2070\u2074-\u2079"
+NOTE_LINE_RE = re.compile(rf"^(?:\[(\d{{1,3}})\]|([{SUPERSCRIPT_DIGITS}]{{1,3}}))\s+\S")
+NOTE_REF_RE = re.compile(
+    rf"(?<=\S)(?:\[(\d{{1,3}})\](?![(:\[])|([{SUPERSCRIPT_DIGITS}]{{1,3}}))"
+)
 LIST_ITEM_RE = re.compile(r"^(?:[-*•]\s+|\d+[.)]\s+)")
 # Words people really write with a hyphen at a line end; anything else is a line-break split.
 KEEP_HYPHEN_PREFIXES = {"self", "non", "ex", "cross", "well", "anti", "semi", "co", "multi"}
