@@ -206,6 +206,7 @@ def _parse(
     # An issue export keeps its text as written (tabs, no-break spaces, line-end spaces
     # included), so its front matter is looked for before any normalising.
     raw = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n")
+    given = list(raw)  # as the input has them: a dropped line is listed so (tabs, ligatures)
     if raw[0].rstrip() == "---":
         front = read_front_matter(raw, dropped)
         if front.extra.format == EXPORT_FORMAT:
@@ -259,7 +260,7 @@ def _parse(
         warnings.append("no stories found")
     contacts_left_in_text(sections, warnings)
     for line in dropped:  # the line as the input has it, whatever the stage kept
-        line.text = source[line.line - 1].strip()
+        line.text = given[line.line - 1].strip()
     dropped.sort(key=lambda d: d.line)
     issue = _issue(meta, front, sections, figures, directory, warnings, dropped)
     stray = [  # one look at the whole text first: most files hold no comment at all
@@ -274,6 +275,8 @@ def _parse(
         )
     lost = account_lines(issue, source, markup, directory_blocks)
     if lost:
+        for line in lost:
+            line.text = given[line.line - 1].strip()
         issue.warnings.append(not_placed_warning(lost))
         issue.dropped = sorted(dropped + lost, key=lambda d: d.line)
     issue.confidence, issue.confidence_reasons = score(issue, text, layout)

@@ -222,3 +222,62 @@ def test_a_title_over_a_cyrillic_byline_is_no_bilingual_title():
     issue = p.parse(f"{MAST}A reading corner\nBy Өмүр Токтогулова\n\n{EN}\n")
     assert _stories(issue) == [("", "A reading corner")]
     assert _body(issue, "A reading corner").startswith("By Өмүр Токтогулова\n\n")
+
+
+# ------------------------------------------------------------- Word "save as text"
+
+LONG = ("The association replaced the three boilers of Block C in January, after two winters "
+        "of breakdowns, and the new boilers use a third less gas; the heating can now be set "
+        "for each floor, which the tenants on the top floor asked for at every meeting.")
+WORD_HEAD = "Meridian Tenants' Newsletter\r\nNo. 17 · 12 February 2024\r\n\r\n"
+
+
+def test_a_word_text_file_keeps_one_paragraph_per_line():
+    # Word's "save as text" writes a paragraph as one long line and no blank line
+    # between paragraphs: the lines were joined into one paragraph under no title.
+    issue = p.parse(f"{WORD_HEAD}New boilers\r\n{LONG}\r\n{LONG}\r\nThe work\r\n{LONG}\r\n")
+    assert _stories(issue) == [("", "New boilers"), ("", "The work")]
+    assert _body(issue, "New boilers") == f"{LONG}\n\n{LONG}"
+
+
+def test_wrapped_lines_of_a_paragraph_are_still_one_paragraph():
+    # A line over 100 characters that ends no sentence runs on into the next one.
+    wrapped = BODY[:-1] + " and then walked down to the river to see where the bridge is"
+    issue = p.parse(f"{WORD_HEAD}New boilers\r\n\r\n{wrapped}\r\n{LONG}\r\n")
+    assert _body(issue, "New boilers") == f"{wrapped} {LONG}"
+
+
+def test_numbered_headings_over_unnumbered_ones_are_sections():
+    issue = p.parse(f"{WORD_HEAD}1. Heating upgrades\r\nNew boilers\r\n{LONG}\r\n"
+                    f"What tenants can do\r\n{LONG}\r\n2. The committee\r\n{LONG}\r\n")
+    assert _stories(issue) == [("Heating upgrades", "New boilers"),
+                               ("Heating upgrades", "What tenants can do"),
+                               ("The committee", "")]
+    assert issue.confidence >= p.CONFIDENCE_THRESHOLD, issue.confidence_reasons
+
+
+def test_numbered_story_titles_stay_stories():
+    issue = p.parse(f"{WORD_HEAD}1. Heating upgrades\r\n{LONG}\r\n2. The committee\r\n{LONG}\r\n")
+    assert _stories(issue) == [("", "Heating upgrades"), ("", "The committee")]
+
+
+def test_bracketed_and_superscript_footnotes_go_with_their_markers():
+    text = (f"{WORD_HEAD}New boilers\r\n\r\nThe boilers broke down twice.[1] The new ones use a "
+            "third less gas.¹ Tenants are pleased.\r\n\r\nFootnotes\r\n\r\n[1] Repair log, "
+            "2022–2023.\r\n¹ Gas bills of 2023.\r\n")
+    issue = p.parse(text)
+    assert _stories(issue) == [("", "New boilers")]
+    assert _body(issue, "New boilers") == (
+        "The boilers broke down twice. The new ones use a third less gas. Tenants are pleased.")
+    assert [(d.line, d.reason) for d in issue.dropped if d.reason == "footnote"] == [
+        (8, "footnote"), (10, "footnote"), (11, "footnote")]
+    assert issue.warnings == ["footnote dropped: '[1] Repair log, 2022–2023.'",
+                              "footnote dropped: '¹ Gas bills of 2023.'"]
+    assert not [d for d in issue.dropped if d.reason == p.NOT_PLACED]
+
+
+def test_a_bracketed_number_nothing_refers_to_is_no_footnote():
+    issue = p.parse(f"{WORD_HEAD}How to apply\r\n\r\n[1] Call the office before noon.\r\n"
+                    "[2] Bring your tenancy card.\r\n")
+    assert "[1] Call the office before noon." in _body(issue, "How to apply")
+    assert not [d for d in issue.dropped if d.reason == "footnote"]
