@@ -208,14 +208,19 @@ def _bilingual_titles(blocks: list[Block]) -> None:
     block of their own. Its text is both halves with " / " between them. Capitals are
     left to the rules for sections and country headings."""
     for block in blocks:
-        if block.kind is not None or len(block.lines) > 2 or _is_capital(block.text):
+        # Cheap tests first: most blocks of a file are neither, and this runs on each.
+        if block.kind is not None or len(block.lines) > 2:
             continue
         if len(block.lines) == 1:
-            parts = halves(block.plain) if is_bilingual(block.plain) else None
-            if parts and all(_is_title_line(part) for part in parts):
+            if " / " not in block.text or not is_bilingual(block.plain):
+                continue
+            if all(map(_is_title_line, halves(block.plain) or [])) and not _is_capital(
+                block.text
+            ):
                 block.kind = "story"
         elif (
-            two_scripts(*block.lines) and all(map(_is_title_line, block.lines))
+            block.text.isascii() is False and two_scripts(*block.lines)
+            and all(map(_is_title_line, block.lines)) and not _is_capital(block.text)
             and not is_byline(_plain(block.lines[1]))  # "By Өмүр Токтогулова": a byline
         ):
             block.text = " / ".join(line.strip() for line in block.lines)
