@@ -9,7 +9,8 @@ three-line string. ``parse`` is a small pipeline (module in brackets):
 
     read_front_matter      YAML title/series/number/date at the top            (metadata)
                            an issue export's body is read as written instead  (exported)
-    normalise              line endings, odd spaces, BOM                       (normalise)
+    normalise              line endings, odd spaces, ligatures, BOM            (normalise)
+    read_html              HTML pasted as text -> Markdown, tag-only lines dropped (html)
     strip_running_headers  "SERIES, ISSUE 6, 02/10/2020" -> series, number, date (headers)
     strip_repeated_headers other page headers, page numbers                    (headers)
     split_blocks           lines -> blocks; conversions without blank lines re-cut (blocks)
@@ -17,13 +18,16 @@ three-line string. ``parse`` is a small pipeline (module in brackets):
     extract_directory      contact block, hotline sentence, staff list, hotline table,
                            the part under a "Contacts"/"Directory" heading  (directory, contacts)
     reshape                e-mail footer and greeting, numbered and glued titles,
-                           region sub-headings, caption lines, ALL-CAPS sections (shapes)
-    drop_boilerplate       "FOLLOW US", contents lists, footnotes, colophon    (boilerplate)
+                           bilingual titles, region sub-headings, caption lines,
+                           ALL-CAPS sections                                  (shapes, bilingual)
+    drop_boilerplate       "FOLLOW US", contents lists, footnotes and their
+                           markers, colophon                                  (boilerplate)
     classify_blocks        sections, stories, country headings, captions, jumps (classify)
     join_paragraphs        paragraphs cut by page breaks, words cut by line-end hyphens
     extract_key_figures    prose, bold blocks and "N label" lines -> key figures (figures)
     apply_layout           the user's "one-story" or "sections" choice        (structure)
-    build_sections         sections -> stories, images, continued jumps joined (sections)
+    build_sections         sections -> stories, images, continued jumps joined,
+                           rules between stories dropped                      (sections)
     cap_body               a body over 50,000 characters cut at a paragraph end (bodylimit)
     account_lines          any input line found nowhere -> dropped "not placed"  (account)
     score                  confidence 0..1 and its reasons                    (confidence)
@@ -60,6 +64,7 @@ from .directory import (
 from .exported import countries_comment, read_export
 from .figures import canonical_label, extract_key_figures, figures_in_text
 from .headers import RUNNING_HEADER_RE, HeaderInfo, strip_repeated_headers, strip_running_headers
+from .html import looks_like_html, read_html
 from .metadata import (
     EXPORT_FORMAT,
     Metadata,
@@ -225,6 +230,11 @@ def _parse(
     front = read_front_matter(lines, dropped)
     warnings += front.warnings
     meta.fill(front)
+    # What the account and the score read: each input line as the stages see it.
+    seen, seen_text = source, text
+    if "</" in text and looks_like_html(text):
+        lines, seen = read_html(lines, nos, dropped)
+        seen_text = "\n".join(seen)
     lines, header = strip_running_headers(lines, nos, dropped)
     warnings += header.warnings
     lines, repeated = strip_repeated_headers(lines, nos, dropped)
@@ -255,7 +265,7 @@ def _parse(
     items = join_paragraphs(classify_blocks(blocks))
     items, figures = extract_key_figures(items, dropped)
     items = apply_layout(items, layout)
-    sections = build_sections(items, warnings, dropped, source)
+    sections = build_sections(items, warnings, dropped, seen)
     if not any(s.stories for s in sections):
         warnings.append("no stories found")
     contacts_left_in_text(sections, warnings)
@@ -273,13 +283,13 @@ def _parse(
             f"{' and more' if len(stray) > 5 else ''}: read only in an issue export (front "
             f"matter 'format: {EXPORT_FORMAT}'); left in the story's text"
         )
-    lost = account_lines(issue, source, markup, directory_blocks)
+    lost = account_lines(issue, seen, markup, directory_blocks)
     if lost:
         for line in lost:
             line.text = given[line.line - 1].strip()
         issue.warnings.append(not_placed_warning(lost))
         issue.dropped = sorted(dropped + lost, key=lambda d: d.line)
-    issue.confidence, issue.confidence_reasons = score(issue, text, layout)
+    issue.confidence, issue.confidence_reasons = score(issue, seen_text, layout)
     return issue
 
 

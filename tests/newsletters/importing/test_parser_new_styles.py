@@ -281,3 +281,33 @@ def test_a_bracketed_number_nothing_refers_to_is_no_footnote():
                     "[2] Bring your tenancy card.\r\n")
     assert "[1] Call the office before noon." in _body(issue, "How to apply")
     assert not [d for d in issue.dropped if d.reason == "footnote"]
+
+
+# ------------------------------------------------------------------ HTML pasted as text
+
+HTML_HEAD = "<h1>The Courier</h1>\n<p><strong>Issue 2</strong> &nbsp;|&nbsp; May 2024</p>\n\n"
+
+
+def test_html_pasted_as_text_reads_as_markdown():
+    text = (f"{HTML_HEAD}<h2>Community</h2>\n<h3>Library &amp; reading room</h3>\n"
+            f"<p>{BODY[:31]}\n{BODY[32:]}</p>\n<p>Open from 9&nbsp;am &#8211; see "
+            '<a href="https://example.org/lib">the site</a>.<br>Closed on <em>Sundays</em>.</p>'
+            "\n<ul>\n<li>Tuesday: market</li>\n<li>Thursday: hall</li>\n</ul>\n"
+            "<!-- the end -->\n")
+    issue = p.parse(text)
+    assert (issue.series, issue.number) == ("The Courier", 2)
+    assert _stories(issue) == [("Community", "Library & reading room")]
+    assert _body(issue, "Library & reading room") == (
+        # <br> is a soft break: a Markdown paragraph's lines join.
+        f"{BODY}\n\nOpen from 9 am – see [the site](https://example.org/lib). Closed on "
+        "*Sundays*.\n\n- Tuesday: market\n- Thursday: hall")
+    assert [(d.line, d.reason) for d in issue.dropped if d.reason == "markup"] == [
+        (9, "markup"), (12, "markup"), (13, "markup")]
+    assert not [d for d in issue.dropped if d.reason == p.NOT_PLACED]
+    assert issue.confidence == 1.0, issue.confidence_reasons
+
+
+def test_a_few_tags_in_markdown_do_not_make_it_html():
+    issue = p.parse("# The Courier\n\n## News\n\n### A story\n\nSee <b>this</b>.<br>\n"
+                    f"{BODY}\n", series="The Courier")
+    assert "<b>this</b>" in _body(issue, "A story")
