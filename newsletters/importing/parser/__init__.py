@@ -73,7 +73,6 @@ from .metadata import (
     extract_masthead,
     from_filename,
     from_header_line,
-    make_title,
     read_front_matter,
     read_masthead,
 )
@@ -98,6 +97,7 @@ from .sections import _mission_countries, build_sections, clean_inline
 from .shapes import contacts_left_in_text, reshape
 from .structure import apply_layout
 from .text import CAPTION_RE, EMAIL_RE, _plain, smart_title
+from .titles import make_title
 
 __all__ = [
     "find_date",
@@ -244,6 +244,7 @@ def _parse(
     markup: list[int] = []  # setext underlines: markup of the heading above them
     blocks = split_blocks(lines, nos, markup)
     blocks, mast = read_masthead(blocks, dropped)
+    printed.volume = mast.volume or printed.volume  # quoted as the masthead prints it
     printed.fill(mast)
     if printed.series is None and front.series is None and front.title is None:
         blocks, printed.series = extract_masthead(blocks, dropped)
@@ -255,6 +256,14 @@ def _parse(
     if meta.series is None and meta.number is None and meta.date is None:
         raise ParseError(
             "no recognisable issue: no series, number or date found and no --series given"
+        )
+    if meta.volume and meta.number is not None:
+        # The loader knows an issue by its series and number: issue 2 of volume 4 would
+        # replace (or be skipped for) issue 2 of volume 1. Said, so an editor sees it.
+        warnings.append(
+            f"volume {meta.volume[0]} printed in the masthead ('{meta.volume[1]}'): the issue "
+            f"is stored as number {meta.number} of its series, the volume only in its "
+            f"title; an issue {meta.number} of another volume would be taken for this one"
         )
     before = blocks
     blocks, directory = extract_directory(blocks, dropped)
@@ -340,8 +349,10 @@ def _issue(meta, front, sections, figures, directory, warnings, dropped) -> Pars
         series=meta.series,
         number=meta.number,
         date=meta.date,
-        title=meta.title
-        or make_title(meta.series, meta.number, meta.date, sections, precision),
+        title=meta.title or make_title(
+            meta.series, meta.number, meta.date, sections, precision,
+            meta.volume[0] if meta.volume else None,
+        ),
         sections=sections,
         key_figures=figures,
         directory=directory,

@@ -102,6 +102,25 @@ VOLUME_RE = re.compile(
 _HAS_VOLUME = re.compile(r"\bvol|\bт(?:ом)?\b", re.I).search
 
 
+# "Volume 4, Issue 2", "Vol. I - No. 6", "Том 3, № 5": the volume, and the issue number
+# printed with it (kept to quote the pair as printed). Bounded runs of spaces only.
+VOLUME_ISSUE_RE = re.compile(
+    r"(?:\bvol(?:ume)?\b\.?|\bтом\b)\s{0,3}(?P<v>[IVXLC]{1,6}|\d{1,3})\b"
+    r"(?:\s{0,3}[,\-–—·|]?\s{0,3}(?:(?:\b(?:issue|no|number|nr|выпуск|вып)\b\.?)|№|#)"
+    r"\s{0,3}\d{1,4}\b)?",
+    re.I,
+)
+
+
+def find_volume(text: str) -> tuple[str, str] | None:
+    """The volume printed in ``text`` and the words that print it with the issue number:
+    "Vol. I - No. 6 · March 2022" -> ("I", "Vol. I - No. 6"); None without a volume."""
+    if not _HAS_VOLUME(text):
+        return None
+    m = VOLUME_ISSUE_RE.search(text)
+    return (m.group("v"), m.group(0).strip(" ,-–—·|")) if m else None
+
+
 def _month(name: str) -> int:
     key = name.lower().rstrip(".")
     if key[:3] in RU_MONTHS:

@@ -311,3 +311,39 @@ def test_a_few_tags_in_markdown_do_not_make_it_html():
     issue = p.parse("# The Courier\n\n## News\n\n### A story\n\nSee <b>this</b>.<br>\n"
                     f"{BODY}\n", series="The Courier")
     assert "<b>this</b>" in _body(issue, "A story")
+
+
+# ------------------------------------------------------------------ Volume and issue
+
+
+@pytest.mark.parametrize(("masthead", "printed", "volume", "number"), [
+    ("Volume 4, Issue 2 · May 2024", "Volume 4, Issue 2", "4", 2),
+    ("Vol. I - No. 6 · May 2024", "Vol. I - No. 6", "I", 6),
+    ("Volume 3, Number 2 — Summer 2021", "Volume 3, Number 2", "3", 2),
+])
+def test_the_volume_is_kept_in_the_title_and_named_in_a_warning(masthead, printed, volume,
+                                                                number):
+    # The model stores no volume: issue 2 of volume 4 would be stored as issue 2, and
+    # taken for issue 2 of volume 1 (the loader knows an issue by series and number).
+    issue = p.parse(f"THE COURIER\n{masthead}\n\n\nNews\n\n{BODY}\n")
+    assert issue.number == number
+    assert issue.title == f"The Courier — Vol. {volume}, Issue {number}"
+    assert issue.warnings == [
+        f"volume {volume} printed in the masthead ('{printed}'): the issue is stored as "
+        f"number {number} of its series, the volume only in its title; an issue {number} "
+        "of another volume would be taken for this one"]
+
+
+def test_a_volume_without_an_issue_number_is_only_in_the_title():
+    issue = p.parse(f"THE COURIER\nVol. 12 · May 2024\n\n\nNews\n\n{BODY}\n")
+    assert (issue.number, issue.title, issue.warnings) == (
+        None, "The Courier — Vol. 12, May 2024", [])
+
+
+def test_find_volume():
+    from newsletters.importing.parser.dates import find_volume
+
+    assert find_volume("THE COURIER · Vol. 2, No. 6 · Page 3") == ("2", "Vol. 2, No. 6")
+    assert find_volume("Том 3, № 5 · май 2019") == ("3", "Том 3, № 5")
+    assert find_volume("Issue 9 · May 2024") is None
+    assert find_volume("A volume of 40 pages") is None
