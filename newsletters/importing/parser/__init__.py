@@ -9,7 +9,8 @@ three-line string. ``parse`` is a small pipeline (module in brackets):
 
     read_front_matter      YAML title/series/number/date at the top            (metadata)
                            an issue export's body is read as written instead  (exported)
-    normalise              line endings, odd spaces, BOM                       (normalise)
+    normalise              line endings, odd spaces, ligatures, BOM            (normalise)
+    read_html              HTML pasted as text -> Markdown, tag-only lines dropped (html)
     strip_running_headers  "SERIES, ISSUE 6, 02/10/2020" -> series, number, date (headers)
     strip_repeated_headers other page headers, page numbers                    (headers)
     split_blocks           lines -> blocks; conversions without blank lines re-cut (blocks)
@@ -17,13 +18,16 @@ three-line string. ``parse`` is a small pipeline (module in brackets):
     extract_directory      contact block, hotline sentence, staff list, hotline table,
                            the part under a "Contacts"/"Directory" heading  (directory, contacts)
     reshape                e-mail footer and greeting, numbered and glued titles,
-                           region sub-headings, caption lines, ALL-CAPS sections (shapes)
-    drop_boilerplate       "FOLLOW US", contents lists, footnotes, colophon    (boilerplate)
+                           bilingual titles, region sub-headings, caption lines,
+                           ALL-CAPS sections                                  (shapes, bilingual)
+    drop_boilerplate       "FOLLOW US", contents lists, footnotes and their
+                           markers, colophon                                  (boilerplate)
     classify_blocks        sections, stories, country headings, captions, jumps (classify)
     join_paragraphs        paragraphs cut by page breaks, words cut by line-end hyphens
     extract_key_figures    prose, bold blocks and "N label" lines -> key figures (figures)
     apply_layout           the user's "one-story" or "sections" choice        (structure)
-    build_sections         sections -> stories, images, continued jumps joined (sections)
+    build_sections         sections -> stories, images, continued jumps joined,
+                           rules between stories dropped                      (sections)
     cap_body               a body over 50,000 characters cut at a paragraph end (bodylimit)
     account_lines          any input line found nowhere -> dropped "not placed"  (account)
     score                  confidence 0..1 and its reasons                    (confidence)
@@ -60,6 +64,7 @@ from .directory import (
 from .exported import countries_comment, read_export
 from .figures import canonical_label, extract_key_figures, figures_in_text
 from .headers import RUNNING_HEADER_RE, HeaderInfo, strip_repeated_headers, strip_running_headers
+from .html import looks_like_html, read_html
 from .metadata import (
     EXPORT_FORMAT,
     Metadata,
@@ -68,7 +73,6 @@ from .metadata import (
     extract_masthead,
     from_filename,
     from_header_line,
-    make_title,
     read_front_matter,
     read_masthead,
 )
@@ -93,6 +97,7 @@ from .sections import _mission_countries, build_sections, clean_inline
 from .shapes import contacts_left_in_text, reshape
 from .structure import apply_layout
 from .text import CAPTION_RE, EMAIL_RE, _plain, smart_title
+from .titles import make_title
 
 __all__ = [
     "find_date",
@@ -206,6 +211,7 @@ def _parse(
     # An issue export keeps its text as written (tabs, no-break spaces, line-end spaces
     # included), so its front matter is looked for before any normalising.
     raw = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n")
+    given = list(raw)  # as the input has them: a dropped line is listed so (tabs, ligatures)
     if raw[0].rstrip() == "---":
         front = read_front_matter(raw, dropped)
         if front.extra.format == EXPORT_FORMAT:
@@ -224,6 +230,11 @@ def _parse(
     front = read_front_matter(lines, dropped)
     warnings += front.warnings
     meta.fill(front)
+    # What the account and the score read: each input line as the stages see it.
+    seen, seen_text = source, text
+    if "</" in text and looks_like_html(text):
+        lines, seen = read_html(lines, nos, dropped)
+        seen_text = "\n".join(seen)
     lines, header = strip_running_headers(lines, nos, dropped)
     warnings += header.warnings
     lines, repeated = strip_repeated_headers(lines, nos, dropped)
@@ -233,6 +244,7 @@ def _parse(
     markup: list[int] = []  # setext underlines: markup of the heading above them
     blocks = split_blocks(lines, nos, markup)
     blocks, mast = read_masthead(blocks, dropped)
+    printed.volume = mast.volume or printed.volume  # quoted as the masthead prints it
     printed.fill(mast)
     if printed.series is None and front.series is None and front.title is None:
         blocks, printed.series = extract_masthead(blocks, dropped)
@@ -245,6 +257,14 @@ def _parse(
         raise ParseError(
             "no recognisable issue: no series, number or date found and no --series given"
         )
+    if meta.volume and meta.number is not None:
+        # The loader knows an issue by its series and number: issue 2 of volume 4 would
+        # replace (or be skipped for) issue 2 of volume 1. Said, so an editor sees it.
+        warnings.append(
+            f"volume {meta.volume[0]} printed in the masthead ('{meta.volume[1]}'): the issue "
+            f"is stored as number {meta.number} of its series, the volume only in its "
+            f"title; an issue {meta.number} of another volume would be taken for this one"
+        )
     before = blocks
     blocks, directory = extract_directory(blocks, dropped)
     directory_blocks = _blocks_taken(before, blocks)
@@ -254,12 +274,12 @@ def _parse(
     items = join_paragraphs(classify_blocks(blocks))
     items, figures = extract_key_figures(items, dropped)
     items = apply_layout(items, layout)
-    sections = build_sections(items, warnings, dropped, source)
+    sections = build_sections(items, warnings, dropped, seen)
     if not any(s.stories for s in sections):
         warnings.append("no stories found")
     contacts_left_in_text(sections, warnings)
     for line in dropped:  # the line as the input has it, whatever the stage kept
-        line.text = source[line.line - 1].strip()
+        line.text = given[line.line - 1].strip()
     dropped.sort(key=lambda d: d.line)
     issue = _issue(meta, front, sections, figures, directory, warnings, dropped)
     stray = [  # one look at the whole text first: most files hold no comment at all
@@ -272,11 +292,13 @@ def _parse(
             f"{' and more' if len(stray) > 5 else ''}: read only in an issue export (front "
             f"matter 'format: {EXPORT_FORMAT}'); left in the story's text"
         )
-    lost = account_lines(issue, source, markup, directory_blocks)
+    lost = account_lines(issue, seen, markup, directory_blocks)
     if lost:
+        for line in lost:
+            line.text = given[line.line - 1].strip()
         issue.warnings.append(not_placed_warning(lost))
         issue.dropped = sorted(dropped + lost, key=lambda d: d.line)
-    issue.confidence, issue.confidence_reasons = score(issue, text, layout)
+    issue.confidence, issue.confidence_reasons = score(issue, seen_text, layout)
     return issue
 
 
@@ -327,8 +349,10 @@ def _issue(meta, front, sections, figures, directory, warnings, dropped) -> Pars
         series=meta.series,
         number=meta.number,
         date=meta.date,
-        title=meta.title
-        or make_title(meta.series, meta.number, meta.date, sections, precision),
+        title=meta.title or make_title(
+            meta.series, meta.number, meta.date, sections, precision,
+            meta.volume[0] if meta.volume else None,
+        ),
         sections=sections,
         key_figures=figures,
         directory=directory,

@@ -22,7 +22,7 @@ from itertools import chain
 
 from ..countries import BY_CODE
 from .model import DroppedLine, ParsedIssue
-from .text import LATEX_RE, LIST_ITEM_RE, _plain, _shorten
+from .text import LATEX_RE, LIST_ITEM_RE, NOTE_REF_RE, _plain, _shorten
 
 NOT_PLACED = "not placed"
 _WORD_RE = re.compile(r"\w+")
@@ -180,6 +180,8 @@ def _line_words(line: str) -> list[str]:
         line = LIST_ITEM_RE.sub("", line)  # "1. Title": the number is the list's markup
     if _MARKUP(line):
         line = _plain(line)
+    if "[" in line or not line.isascii():
+        line = NOTE_REF_RE.sub("", line)  # "gas.[1]", "gas.¹": a footnote's marker, no word
     return _WORD_RE.findall(line.casefold())
 
 

@@ -38,8 +38,9 @@ class Block:
         self.text = join_lines(lines)
         self.plain = _plain(self.text)
         self._heading: str | None = None
-        # Set when an earlier stage already knows what the block is ("story" heading or
-        # "para"), so classify_blocks does not guess: the rest of a "Contacts" part.
+        # Set when an earlier stage already knows what the block is ("section" or "story"
+        # heading, or "para"), so classify_blocks does not guess: the rest of a
+        # "Contacts" part, a numbered heading.
         self.kind: str | None = None
 
     def __repr__(self) -> str:
@@ -84,6 +85,12 @@ def split_blocks(
     indents: list[int] = []
 
     def close() -> None:
+        if len(current) >= 2 and _unwrapped(current):
+            # One paragraph a line (Word's "save as text"): a block of each line.
+            blocks.extend(Block([line], nos=[no]) for line, no in zip(current, current_nos,
+                                                                      strict=True))
+            blocks[-1].blank_after = 0
+            return
         # A table is never re-cut: its rows are short or long as the table makes them.
         if len(current) >= LONG_BLOCK_LINES and not (
             is_table_row(current[0]) or is_pipe_table(current[:2])
@@ -127,6 +134,21 @@ def split_blocks(
     if current:
         close()
     return blocks
+
+
+# A line this long was never wrapped: a paragraph written as one line.
+UNWRAPPED_MIN_CHARS = 200
+_MEDIUM_MIN_CHARS = 100
+
+
+def _unwrapped(lines: list[str]) -> bool:
+    """Lines that are each a paragraph or a heading, not a paragraph wrapped: one of them
+    is over UNWRAPPED_MIN_CHARS, and every line over _MEDIUM_MIN_CHARS ends a sentence
+    (a wrapped paragraph's lines run on into the next). Word's "save as text" writes
+    paragraphs so, with no blank line between them, and its headings as short lines."""
+    if max(map(len, lines)) <= UNWRAPPED_MIN_CHARS or is_table_row(lines[0]):
+        return False
+    return all(len(line) <= _MEDIUM_MIN_CHARS or _SENTENCE_END.search(line) for line in lines)
 
 
 # A block this long whose lines are mostly long is a conversion that lost its blank

@@ -1,4 +1,5 @@
-"""Stage 6: what is not story text (social-media calls, contents lists, page numbers, footnotes)."""
+"""Stage 6: what is not story text (social-media calls, contents lists, page numbers, footnotes
+and the markers that refer to them)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 from ..countries import country_code
 from .blocks import Block, drop_block
 from .model import DroppedLine
-from .text import _ends_sentence, _plain, _shorten
+from .text import NOTE_LINE_RE, NOTE_REF_RE, RULE_RE, _ends_sentence, _plain, _shorten
 
 FOLLOW_RE = re.compile(r"^\W*follow us\b", re.IGNORECASE)
 CLICK_RE = re.compile(
@@ -60,7 +61,6 @@ COLOPHON_RE = re.compile(
 
 
 # Letters or digits in any script; a block with none is layout debris from a converter.
-# A Markdown rule ("---") is left to the text: it is a separator the author wrote.
 _HAS_WORD = re.compile(r"[^\W_]").search
 
 
@@ -79,10 +79,20 @@ def drop_boilerplate(
     line goes to ``dropped`` with its reason."""
     kept: list[Block] = []
     warnings: list[str] = []
+    notes, markers = _written_notes(blocks)
     i = 0
     while i < len(blocks):
         block = blocks[i]
         plain = block.plain
+        if i in notes or i + 1 in notes and _is_notes_heading(block):
+            # "[1] Repair log ..." and "¹ In 2011 ...": a warning for each note; the
+            # "Footnotes" heading over them goes with them, without one.
+            if i in notes:
+                warnings += [f"footnote dropped: '{_shorten(_plain(line))}'"
+                             for line in block.lines if NOTE_LINE_RE.match(line)]
+            drop_block(dropped, block, "footnote")
+            i += 1
+            continue
         if TOC_RE.match(_plain(block.lines[0])):
             drop_block(dropped, block, "contents list")
             i += 1
@@ -99,9 +109,63 @@ def drop_boilerplate(
             drop_block(dropped, block, "colophon")
         elif PAGE_NUMBER_RE.match(block.text):
             drop_block(dropped, block, "page number")
-        elif not _HAS_WORD(plain) and not plain.startswith(("---", "***", "___")):
-            drop_block(dropped, block, "conversion junk")  # "● ● ●", "| | |", "..."
+        elif not _HAS_WORD(plain) and not (len(block.lines) == 1 and RULE_RE.match(block.text)):
+            # "● ● ●", "| | |", "...". A rule ("---", "* * *") is the author's: between
+            # stories it parts them (dropped as "rule" by build_sections), inside one it
+            # stays its text.
+            drop_block(dropped, block, "conversion junk")
         else:
             kept.append(block)
         i += 1
+    if markers:
+        _drop_markers(kept, markers)
     return kept, warnings
+
+
+NOTES_HEADING_RE = re.compile(
+    r"^\W*(?:foot ?notes|end ?notes|notes|references|sources|сноски|примечания)\W*$", re.I
+)
+
+
+def _is_notes_heading(block: Block) -> bool:
+    return len(block.lines) == 1 and bool(NOTES_HEADING_RE.match(block.plain))
+
+
+def _written_notes(blocks: list[Block]) -> tuple[set[int], set[str]]:
+    """The blocks that are footnotes written out ("[1] Source ...", "¹ Source ..."), each
+    of its notes referred to in the text ("gas.[1]", "gas.¹"), and their markers. A
+    numbered list in brackets nothing refers to is no footnote. One pass to find the
+    candidates, one over the text for the references, only when there is a candidate."""
+    candidates = {
+        i for i, b in enumerate(blocks)
+        if b.md_level is None and b.lines[0][:1] in _NOTE_START and NOTE_LINE_RE.match(b.lines[0])
+    }
+    if not candidates:
+        return set(), set()
+    refs = {
+        m.group(1) or m.group(2)
+        for i, b in enumerate(blocks) if i not in candidates
+        for m in NOTE_REF_RE.finditer(b.text)
+    }
+    notes, markers = set(), set()
+    for i in candidates:
+        marks = [m.group(1) or m.group(2) for m in map(NOTE_LINE_RE.match, blocks[i].lines) if m]
+        if all(mark in refs for mark in marks):
+            notes.add(i)
+            markers.update(marks)
+    return notes, markers
+
+
+_NOTE_START = frozenset("[\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079")
+
+
+def _drop_markers(blocks: list[Block], markers: set[str]) -> None:
+    """The references to dropped footnotes leave the text ("gas.[1] The" -> "gas. The")."""
+    def strip(m: re.Match) -> str:
+        return "" if (m.group(1) or m.group(2)) in markers else m.group(0)
+
+    for block in blocks:
+        if "[" in block.text or not block.text.isascii():
+            text = NOTE_REF_RE.sub(strip, block.text)
+            if text != block.text:
+                block.text, block.plain = text, _plain(text)

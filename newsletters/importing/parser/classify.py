@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..countries import country_code
+from .bilingual import country_code
 from .blocks import Block, _joint, join_lines
 from .text import (
     CAPTION_RE,
@@ -138,8 +138,10 @@ def classify_blocks(blocks: list[Block]) -> list[Item]:
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
         text = block.text
         plain = block.plain
-        if block.kind == "story":
-            items.append(Item("story", smart_title(block.heading_text).rstrip("."), nos=block.nos))
+        if block.kind in ("story", "section"):
+            title = smart_title(block.heading_text)
+            items.append(Item(block.kind, title.rstrip(".") if block.kind == "story" else title,
+                              nos=block.nos))
             continue
         if block.kind == "para":
             items.append(Item("para", text, nos=block.nos))

@@ -25,7 +25,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..countries import country_code, mention_positions, normalise_phone, tidy_phone
+from ..countries import mention_positions, normalise_phone, tidy_phone
+from .bilingual import country_code, halves
 from .blocks import Block
 from .model import DroppedLine, ParsedHotline, ParsedPerson
 from .text import EMAIL_RE, _plain
@@ -37,6 +38,15 @@ DIRECTORY_HEADING_RE = re.compile(
     r"|useful\s+(?:numbers|addresses))",
     re.IGNORECASE,
 )
+# A Russian or Kyrgyz contacts heading, the whole line: "КОНТАКТЫ", "Наши контакты",
+# "Контактная информация", "Свяжитесь с нами", Kyrgyz "Байланыш", Kazakh "Байланыс".
+RU_CONTACT_START_RE = re.compile(
+    r"^\W*(?:(?:наши\s+)?контакты|контактная\s+информация|свяжитесь\s+с\s+нами"
+    r"|как\s+с\s+нами\s+связаться|байланыш(?:\s+үчүн)?"
+    # Kazakh "Байланыс" (contact), "Байланыс ақпараты" (contact information).
+    r"|байланыс(?:\s+ақпараты|\s+үшін)?)\W*$",
+    re.IGNORECASE,
+)
 HOTLINE_WORD_RE = re.compile(
     r"\b(?:hot\s?lines?|help\s?lines?|call|calls|dial|toll[- ]free|free of charge)\b", re.I
 )
@@ -45,7 +55,16 @@ PHONE_RE = re.compile(r"\+\s?\d[\d \-]{5,}\d|\b\d{3,6}\b")
 COUNTRY_NUMBER_RE = re.compile(
     r"^([A-Za-z’' ]{4,30}?)\s*[:–-]\s*(\+?\s?\d[\d \-]{1,20}\d)\s*(?:\(([^()]{0,80})\))?[.;]?$"
 )
-PERSON_RE = re.compile(r"^(?:Mr|Ms|Mrs|Miss|Dr|Prof)\.?\s+[A-ZА-Я]")
+# "Ms. Aliya", "Dr Ivanov"; Russian "г-н" (Mr), "г-жа" (Mrs), "д-р". The name's first
+# letter is checked with str.isupper (is_person_line): [A-ZА-Я] missed Ё, Ө, Ү, Ұ ...
+PERSON_RE = re.compile(r"^(?:Mr|Ms|Mrs|Miss|Dr|Prof|г-н|г-жа|д-р|проф)\.?\s+(?=\w)", re.IGNORECASE)
+
+
+def is_person_line(plain: str) -> bool:
+    """"Ms. Үмүт Асанова": a title, then a name starting with a capital of any script."""
+    m = PERSON_RE.match(plain)
+    return bool(m) and plain[m.end()].isupper()
+
 TEL_RE = re.compile(r"^(?:Tel|Phone|Mob(?:ile)?|Cell)\.?\s*:?\s*(.+)$", re.IGNORECASE)
 
 
@@ -57,6 +76,10 @@ def is_directory_heading(block: Block) -> bool:
     if len(block.lines[0]) < 7:  # shorter than "contact": cheap, and most blocks of a file
         return False
     text = block.heading_text.strip(" :.*")
+    parts = halves(text) if len(text) <= 80 else None
+    if parts:  # "Contacts / Контакты": both halves say it
+        return all(DIRECTORY_HEADING_RE.fullmatch(part) or RU_CONTACT_START_RE.match(part)
+                   for part in parts)
     return len(text) <= 40 and DIRECTORY_HEADING_RE.fullmatch(text) is not None
 
 
@@ -115,7 +138,7 @@ def _is_sentence(block: Block) -> bool:
     if not _plain(block.lines[-1]).endswith((".", "!", "?")) or EMAIL_RE.search(block.plain):
         return False
     return not any(
-        COUNTRY_NUMBER_RE.match(plain) or PERSON_RE.match(plain) or TEL_RE.match(plain)
+        COUNTRY_NUMBER_RE.match(plain) or is_person_line(plain) or TEL_RE.match(plain)
         for plain in map(_plain, block.lines)
     )
 
@@ -148,7 +171,7 @@ class _Reader:
 
     def take(self, line: str) -> str | None:
         plain = _plain(line)
-        if PERSON_RE.match(plain):
+        if is_person_line(plain):
             self.finish()
             self.person = ParsedPerson(plain, "", self.country, [], None)
             return ENTRY

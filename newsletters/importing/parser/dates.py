@@ -4,7 +4,8 @@
 
 Russian too, as the Central Asian archives print it: month names in any grammatical case
 ("май 2019 г.", "15 мая 2019 года", "апрель – июнь 2014"), quarters ("I квартал 2020",
-"2-й квартал 2021 г."), and "Выпуск 3", "Вып. 3", "№ 5" as issue numbers."""
+"2-й квартал 2021 г."), and "Выпуск 3", "Вып. 3", "№ 5" as issue numbers; Kazakh month
+names ("Қазан 2023", "2023 жылғы 15 қазан")."""
 
 from __future__ import annotations
 
@@ -37,7 +38,15 @@ RU_MONTH_GENITIVE = (
     "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
     "октября", "ноября", "декабря",
 )
-_M = rf"(?:{_MONTH_RE}|{MONTH_ABBR}|{RU_MONTH_RE}|{RU_MONTH_ABBR})\.?"
+# Kazakh month names ("Қазан 2023" is October 2023, "2023 жылғы 15 қазан" a day); their
+# first three letters name the month and differ from every Russian key.
+KZ_MONTH_NAMES = (
+    "қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз", "қыркүйек",
+    "қазан", "қараша", "желтоқсан",
+)
+KZ_MONTH_RE = "|".join(KZ_MONTH_NAMES)
+KZ_MONTHS = {name[:3]: n for n, name in enumerate(KZ_MONTH_NAMES, start=1)}
+_M = rf"(?:{_MONTH_RE}|{MONTH_ABBR}|{RU_MONTH_RE}|{RU_MONTH_ABBR}|{KZ_MONTH_RE})\.?"
 # Each form is a bounded sequence of tokens: nothing here can backtrack more than a few
 # characters, whatever the line holds.
 DATE_FORMS = [
@@ -59,6 +68,11 @@ DATE_FORMS = [
         r"|(?P<qru>перв|втор|трет|четв[её]рт)[а-я]{0,3})"
         r"\s+(?:квартал[а-я]{0,2}|кв\.)\s+(?P<y>\d{4})\b", re.I
     )),
+    # Kazakh "2023 жылғы 15 қазан" ("of the year 2023, 15 October"), "2023 жылғы қазан".
+    ("day", re.compile(
+        rf"\b(?P<y>\d{{4}}) жылғы (?P<d>\d{{1,2}}) (?P<mn>{KZ_MONTH_RE})\b", re.I
+    )),
+    ("month", re.compile(rf"\b(?P<y>\d{{4}}) жылғы (?P<mn>{KZ_MONTH_RE})\b", re.I)),
     ("month", re.compile(rf"\b(?P<mn>{_M})\s+(?P<y>\d{{4}})\b", re.I)),
     ("month", re.compile(r"\b(?P<season>spring|summer|autumn|fall|winter)\s+(?P<y>\d{4})\b",
                          re.I)),
@@ -88,10 +102,31 @@ VOLUME_RE = re.compile(
 _HAS_VOLUME = re.compile(r"\bvol|\bт(?:ом)?\b", re.I).search
 
 
+# "Volume 4, Issue 2", "Vol. I - No. 6", "Том 3, № 5": the volume, and the issue number
+# printed with it (kept to quote the pair as printed). Bounded runs of spaces only.
+VOLUME_ISSUE_RE = re.compile(
+    r"(?:\bvol(?:ume)?\b\.?|\bтом\b)\s{0,3}(?P<v>[IVXLC]{1,6}|\d{1,3})\b"
+    r"(?:\s{0,3}[,\-–—·|]?\s{0,3}(?:(?:\b(?:issue|no|number|nr|выпуск|вып)\b\.?)|№|#)"
+    r"\s{0,3}\d{1,4}\b)?",
+    re.I,
+)
+
+
+def find_volume(text: str) -> tuple[str, str] | None:
+    """The volume printed in ``text`` and the words that print it with the issue number:
+    "Vol. I - No. 6 · March 2022" -> ("I", "Vol. I - No. 6"); None without a volume."""
+    if not _HAS_VOLUME(text):
+        return None
+    m = VOLUME_ISSUE_RE.search(text)
+    return (m.group("v"), m.group(0).strip(" ,-–—·|")) if m else None
+
+
 def _month(name: str) -> int:
     key = name.lower().rstrip(".")
     if key[:3] in RU_MONTHS:
         return RU_MONTHS[key[:3]]
+    if key[:3] in KZ_MONTHS:
+        return KZ_MONTHS[key[:3]]
     for full, number in MONTHS.items():
         if full.startswith(key[:3]):
             return number

@@ -12,34 +12,24 @@ from dataclasses import dataclass, field
 
 from ..countries import (
     COUNTRIES,
-    country_code,
     find_countries,
     mention_positions,
     normalise_phone,
     tidy_phone,
 )
+from .bilingual import country_code
 from .blocks import Block, drop_block, join_lines
-from .contacts import is_directory_heading, read_contacts
+from .contacts import RU_CONTACT_START_RE, is_directory_heading, is_person_line, read_contacts
 from .model import DroppedLine, ParsedDirectory, ParsedHotline, ParsedOffice, ParsedPerson
 from .text import EMAIL_RE, _is_capital, _plain
 
 CONTACT_START_RE = re.compile(r"^\W*contact\b.*\b(missions?|offices?|us)\b", re.IGNORECASE)
-# A Russian or Kyrgyz contacts heading, the whole line: "КОНТАКТЫ", "Наши контакты",
-# "Контактная информация", "Свяжитесь с нами", "Байланыш".
-RU_CONTACT_START_RE = re.compile(
-    r"^\W*(?:(?:наши\s+)?контакты|контактная\s+информация|свяжитесь\s+с\s+нами"
-    r"|как\s+с\s+нами\s+связаться|байланыш(?:\s+үчүн)?)\W*$",
-    re.IGNORECASE,
-)
 TEAM_HEADING_RE = re.compile(
     r"\b(team|staff|contacts|our people|сотрудники|команда|контактные лица)\b", re.IGNORECASE
 )
 HOTLINE_HEADING_RE = re.compile(
     r"\bhotlines?\b|\bгоряч(?:ая|ие|их)\s+лини(?:я|и)\b|\bтелефоны?\s+доверия\b", re.IGNORECASE
 )
-# "Ms. Aliya", "Dr Ivanov"; Russian "г-н" (Mr), "г-жа" (Mrs), "д-р". The name's first
-# letter is checked with str.isupper (see _is_person_line): [A-ZА-Я] missed Ё, Ө, Ү ...
-PERSON_RE = re.compile(r"^(?:Mr|Ms|Mrs|Miss|Dr|Prof|г-н|г-жа|д-р|проф)\.?\s+(?=\w)", re.IGNORECASE)
 TEL_RE = re.compile(
     r"^(?:Tel|Phone|Mob(?:ile)?|Cell|Тел|Телефон|Моб(?:ильный)?|Сот(?:овый)?)\.?\s*:?\s*(.+)$",
     re.IGNORECASE,
@@ -48,7 +38,9 @@ PHONE_IN_TEXT_RE = re.compile(r"\+\s?\d[\d \-]{5,}\d|\b\d{3,6}\b")
 # "Горячая линия: 189 (бесплатно)", "Телефон доверия: 0 800 ...", "Hotline: 1899 (free)".
 HOTLINE_LABEL_RE = re.compile(
     r"^(?:национальная\s+|national\s+)?(?:горяч(?:ая|ей|ую)\s+лини(?:я|и|ю)"
-    r"|телефон\s+доверия|линия\s+доверия|ишеним\s+телефону|hot\s?line|help\s?line)"
+    r"|телефон\s+доверия|линия\s+доверия|ишеним\s+телефону|hot\s?line|help\s?line"
+    # Kazakh "сенім телефоны" (helpline), "жедел желі" (hotline).
+    r"|сенім\s+телефоны|жедел\s+желі)"
     # "Горячая линия в Казахстане:", "Hotline in Tajikistan:": a place before the colon.
     r"(?:\s(?:в|во|по|in|for)\s[^\W\d_]{2,30}(?:\s[^\W\d_]{2,30})?)?"
     r"\s*[:–—-]\s*",
@@ -86,11 +78,6 @@ def place_country(text: str) -> str | None:
         return named[0]
     m = _CITY_RE.search(text)
     return _CITY_CODE[m.group(1).lower()] if m else None
-
-
-def _is_person_line(plain: str) -> bool:
-    m = PERSON_RE.match(plain)
-    return bool(m) and plain[m.end()].isupper()
 
 
 @dataclass
@@ -310,7 +297,7 @@ def _add_emails(offices: dict[str, list[str]], code: str, emails, seen: set[str]
 def _is_contact_start(block: Block) -> bool:
     first = block.lines[0]
     low = first.lower()
-    if "контакт" in low or "связ" in low or "байланыш" in low:
+    if "контакт" in low or "связ" in low or "байланы" in low:
         return bool(RU_CONTACT_START_RE.match(_plain(first)))
     return "contact" in low and bool(CONTACT_START_RE.match(_plain(first)))
 
@@ -467,7 +454,7 @@ def parse_staff_list(blocks: list[Block]) -> list[ParsedPerson]:
             person, role_lines, country = None, [], code
             continue
         plain = _plain(line)
-        if _is_person_line(plain) or _looks_like_name(plain) and person is None:
+        if is_person_line(plain) or _looks_like_name(plain) and person is None:
             finish()
             person, role_lines = ParsedPerson(plain, "", country, [], None), []
             continue

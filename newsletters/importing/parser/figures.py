@@ -111,9 +111,14 @@ def canonical_label(raw: str, covid: bool = False) -> tuple[str, str]:
     return label, unit
 
 
+_HAS_DIGIT = re.compile(r"\d").search
+
+
 def figures_in_text(text: str) -> tuple[list[ParsedKeyFigure], bool]:
     """Key figures stated in one paragraph, and whether the paragraph says nothing else
     (a short single sentence), in which case it is a figure block, not story text."""
+    if not _HAS_DIGIT(text):
+        return [], False  # every pattern below reads a number: most paragraphs skip them
     plain = " ".join(_plain(text).split())
     figures: list[ParsedKeyFigure] = []
     if re.search(r"covid", plain, re.IGNORECASE):

@@ -1,5 +1,5 @@
-"""Issue identity: YAML front matter, the masthead banner at the top, and the title made
-from what is known; and what else a front matter gives (an issue export's summary, key
+"""Issue identity: YAML front matter and the masthead banner at the top (the title made
+from them is titles.py's); and what else a front matter gives (an issue export's summary, key
 figures and photo credits: `FrontMatter`, applied by `apply_front_matter`)."""
 
 from __future__ import annotations
@@ -11,16 +11,15 @@ from dataclasses import dataclass, field
 import yaml
 
 from .blocks import Block, drop_block
-from .dates import find_date, find_number, when_label
+from .dates import find_date, find_number, find_volume
 from .directory import _country_heading
-from .model import DroppedLine, ParsedIssue, ParsedKeyFigure, ParsedSection, ParseError
+from .model import DroppedLine, ParsedIssue, ParsedKeyFigure, ParseError
 from .text import (
     GENERIC_PUBLICATION_WORDS,
     MASTHEAD_WORDS,
     _ends_sentence,
     _is_capital,
     _plain,
-    is_cyrillic,
     smart_title,
 )
 
@@ -101,11 +100,15 @@ class Metadata:
     title: str | None = None
     warnings: list[str] = field(default_factory=list)
     extra: FrontMatter = field(default_factory=FrontMatter)  # only read_front_matter sets it
+    # The model stores no volume: "Volume 4, Issue 2" keeps it for the title and a
+    # warning (find_volume: the volume, and the words printing it).
+    volume: tuple[str, str] | None = None
 
     def fill(self, other: Metadata) -> None:
         """Take ``other``'s values where this one has none (this one is trusted more)."""
         self.series = self.series or other.series
         self.title = self.title or other.title
+        self.volume = self.volume or other.volume
         if self.number is None:
             self.number = other.number
         if self.date is None and other.date is not None:
@@ -114,7 +117,7 @@ class Metadata:
 
 def from_header_line(line: str) -> Metadata:
     """The number and date a running header of another form prints."""
-    meta = Metadata(number=find_number(line))
+    meta = Metadata(number=find_number(line), volume=find_volume(line))
     found = find_date(line)
     if found:
         meta.date, meta.precision = found
@@ -503,6 +506,8 @@ def read_masthead(blocks: list[Block], dropped: list[DroppedLine] | None = None
         for line, number, when in zip(block.lines, numbers, dates, strict=True):
             if number is not None and meta.number is None:
                 meta.number = number
+            if meta.volume is None:
+                meta.volume = find_volume(_plain(line))
             if when and meta.date is None:
                 meta.date, meta.precision = when
             if (
@@ -563,33 +568,17 @@ def _series_name(line: str, strip_identity: bool = False) -> str | None:
         if named:
             return named.group(1).strip()
     text = re.split(r"\s[-–—|·•]\s|\s{2,}", text)[0].strip(" ,.:;-–—|·•")
+    quoted = QUOTED_NAME_RE.search(text)
+    if quoted and _is_generic(text[: quoted.start()] + " " + text[quoted.end():]):
+        # "«ҚАУІПСІЗ ЖОЛ» АҚПАРАТТЫҚ БЮЛЛЕТЕНІ": the words around the name only say it is
+        # a bulletin; the name in quotes is the series.
+        text = quoted.group(1).strip()
     return smart_title(text) if text and len(text) <= 80 else None
+
+
+QUOTED_NAME_RE = re.compile(r"[«\"“„]([^«»\"“”„]{2,80})[»\"”“]")
 
 
 PROJECT_NAME_RE = re.compile(
     r"^(?:проект|программа|project|programme|program)\s+[«\"“„]([^«»\"“”„]{2,80})[»\"”“]$", re.I
 )
-
-
-def make_title(
-    series: str | None, number: int | None, date: datetime.date | None,
-    sections: list[ParsedSection] | None = None, precision: str = "day",
-) -> str:
-    """"Series — Issue 6", "Series — March 2022", "Issue 6, 1 March 2022" ... Only what
-    identifies the issue goes in: never a date read in a story. A series named in Cyrillic
-    gets its title in Russian: "Безопасная дорога — № 5", "Вестник — май 2019"."""
-    if series and is_cyrillic(series):
-        when = when_label(date, precision, "ru") if date else None
-        return f"{series} — № {number}" if number is not None else (
-            f"{series} — {when}" if when else series
-        )
-    when = when_label(date, precision) if date else None
-    if series and number is not None:
-        return f"{series} — Issue {number}"
-    if series and when:
-        return f"{series} — {when}"
-    if series:
-        return series
-    if number is not None:
-        return f"Issue {number}" + (f", {when}" if when else "")
-    return f"Issue of {when}"

@@ -13,6 +13,7 @@ from .text import (
     DEAD_LINK_RE,
     LATEX_RE,
     MD_ESCAPE_RE,
+    RULE_RE,
     SUP_RE,
     SUP_REF_RE,
     _ends_sentence,
@@ -153,7 +154,12 @@ def build_sections(
             sections[-1].stories.append(ParsedStory("", [country] if country else [], ""))
         return sections[-1].stories[-1]
 
-    for item in items:
+    separators = _separators(items)
+    for k, item in enumerate(items):
+        if k in separators:
+            if dropped is not None:
+                dropped += [DroppedLine(no, "", "rule") for no in item.nos]
+            continue
         if item.kind in ("jump_out", "jump_in"):
             if dropped is not None:
                 dropped += [DroppedLine(no, "", "continued on page") for no in item.nos]
@@ -216,6 +222,19 @@ def build_sections(
                 st.countries = _mission_countries(st.title, st.body)
         section.stories = [s for s in section.stories if s.title or s.body or s.photos]
     return sections
+
+
+def _separators(items: list[Item]) -> set[int]:
+    """The rules ("---", "* * *") that part stories: a rule paragraph with no text of
+    the same story on one side (a heading, a jump or the file's end). Between two
+    paragraphs of one story a rule is the story's own, and stays in its text."""
+    text = ("para", "caption")
+    return {
+        k for k, item in enumerate(items)
+        if item.kind == "para" and item.text[:1] in "-*_~" and RULE_RE.match(item.text)
+        and (k == 0 or items[k - 1].kind not in text
+             or k + 1 == len(items) or items[k + 1].kind not in text)
+    }
 
 
 def _place_front_matter(

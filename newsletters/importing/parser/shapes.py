@@ -15,6 +15,8 @@ plain before it runs.
 - A short line right above such a title ("Lowland Province") is a sub-heading (a region,
   a district): it marks the story, as the first line of its text, instead of becoming an
   empty story of its own.
+- A story title in two languages ("English / Русский", or English over Russian on two
+  lines) is a title, whatever its length (bilingual.py).
 - A caption line inside a paragraph ("Photo: The repaired dormitory. (Credit: …)") is a
   block of its own, so it becomes the story's photo caption as in the seeds.
 - Where the file uses no blank-line rule for sections (no heading over two blank lines)
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import re
 
+from .bilingual import halves, is_bilingual, two_scripts
 from .blocks import Block, drop_block
 from .model import DroppedLine
 from .text import CAPTION_RE, EMAIL_RE, LIST_ITEM_RE, _ends_sentence, _is_capital, _plain
@@ -44,10 +47,16 @@ GREETING_RE = re.compile(r"^(?:hello|hi|dear|greetings|good (?:morning|afternoon
                          re.I)
 INTRO_MAX_WORDS = 30
 NUMBERED_RE = re.compile(r"^(\d{1,2})[.)]\s+(\S.{0,120})$")
-BYLINE_RE = re.compile(
-    r"^(?:by|text by|written by|report by)\s+[A-ZА-Я][\w.'’-]*(?:\s+[A-ZА-Я][\w.'’-]*){0,3}$",
-    re.I,
-)
+# "By Mira Tal", "Text by Өмүр Токтогулова": one to four names, each checked with
+# str.isupper in is_byline ([A-ZА-Я] missed Ә, Ғ, Қ, Ң, Ө, Ұ, Ү, Һ, І and Ё).
+BYLINE_RE = re.compile(r"^(?:by|text by|written by|report by)\s+([^\W\d_][\w.'’-]*(?: +\S+){0,3})$",
+                       re.I)
+
+
+def is_byline(line: str) -> bool:
+    m = BYLINE_RE.match(line)
+    return bool(m) and all(word[:1].isupper() for word in m.group(1).split())
+
 TITLE_MAX_WORDS = 12
 _HAS_WORD = re.compile(r"[^\W_]").search
 
@@ -68,6 +77,7 @@ def reshape(blocks: list[Block], dropped: list[DroppedLine] | None = None) -> li
     if any(b.md_level is not None for b in blocks):
         return blocks
     blocks = _split_captions(blocks)
+    _bilingual_titles(blocks)
     blocks = _numbered_titles(blocks)
     blocks = _glued_titles(blocks)
     if any(b.kind == "story" for b in blocks):  # the two steps below follow such titles
@@ -169,6 +179,13 @@ def _numbered_titles(blocks: list[Block]) -> list[Block]:
     if len(found) < 2 or numbers != list(range(1, len(found) + 1)):
         return blocks
     starts = {i for i, _ in found}
+    # "1. Heating upgrades" over "New boilers" and its text: the numbered headings are
+    # the sections, the unnumbered ones under them the stories (a Word document's
+    # heading levels, saved as text).
+    kind = "section" if any(
+        len(blocks[i].lines) == 1 and i + 2 < len(blocks) and _is_sub_heading(blocks[i + 1])
+        for i in starts
+    ) else "story"
     out: list[Block] = []
     for i, block in enumerate(blocks):
         if i not in starts:
@@ -178,11 +195,43 @@ def _numbered_titles(blocks: list[Block]) -> list[Block]:
         assert m is not None
         title = Block([m.group(2).strip()], blank_after=0 if len(block.lines) > 1 else 1,
                       nos=block.nos[:1])
-        title.kind = "story"
+        title.kind = kind
         out.append(title)
         if len(block.lines) > 1:
             out.append(_split(block, 1)[1])
     return out
+
+
+def _bilingual_titles(blocks: list[Block]) -> None:
+    """A story title printed in two languages (bilingual.py): "English / Русский" on one
+    line, of any length a half may have, or the English title over the Russian one in a
+    block of their own. Its text is both halves with " / " between them. Capitals are
+    left to the rules for sections and country headings."""
+    for block in blocks:
+        # Cheap tests first: most blocks of a file are neither, and this runs on each.
+        if block.kind is not None or len(block.lines) > 2:
+            continue
+        if len(block.lines) == 1:
+            if " / " not in block.text or not is_bilingual(block.plain):
+                continue
+            if all(map(_is_title_line, halves(block.plain) or [])) and not _is_capital(
+                block.text
+            ):
+                block.kind = "story"
+        elif (
+            block.text.isascii() is False and two_scripts(*block.lines)
+            and all(map(_is_title_line, block.lines)) and not _is_capital(block.text)
+            and not is_byline(_plain(block.lines[1]))  # "By Өмүр Токтогулова": a byline
+        ):
+            block.text = " / ".join(line.strip() for line in block.lines)
+            block.plain = _plain(block.text)
+            block.kind = "story"
+
+
+def _is_sub_heading(block: Block) -> bool:
+    """One title line, not numbered itself, with text after it."""
+    return (block.kind is None and len(block.lines) == 1 and _is_title_line(block.lines[0])
+            and not NUMBERED_RE.match(block.lines[0]))
 
 
 def _glued_titles(blocks: list[Block]) -> list[Block]:
@@ -197,7 +246,7 @@ def _glued_titles(blocks: list[Block]) -> list[Block]:
                  or _ends_sentence(prev.text))
             and not _is_capital(block.lines[0])
             and (
-                BYLINE_RE.match(_plain(block.lines[1])) is not None
+                is_byline(_plain(block.lines[1]))
                 or _ends_sentence(block.lines[-1])
                 and len(block.lines[0]) < 0.6 * max(len(line) for line in block.lines[1:])
             )

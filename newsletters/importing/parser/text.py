@@ -38,6 +38,16 @@ CAPTION_RE = re.compile(
     r"^(?:\*\*)?(?:Photos?|Фото)\b\s*(?:\d+(?:\s*[-–]\s*\d+)?\s*[.:]|of\b|by\b|from\b|above\b"
     r"|below\b|:|credit)",
 )
+# A rule drawn with one character: "---", "___", "***", "* * *", "- - -", "~~~". Each
+# repeat takes its character, so the pattern reads a line once.
+RULE_RE = re.compile(r"^([-*_~])(?: ?\1){2,}$")
+# Footnotes written out: "[1] Repair log, 2023." or "¹ In 2011 ..." starts a note; "gas.[1]"
+# or "gas.¹" refers to one (a bracket followed by "(" is a link, "[1]:" a link target).
+SUPERSCRIPT_DIGITS = "\u00b9\u00b2\u00b3\u2070\u2074-\u2079"
+NOTE_LINE_RE = re.compile(rf"^(?:\[(\d{{1,3}})\]|([{SUPERSCRIPT_DIGITS}]{{1,3}}))\s+\S")
+NOTE_REF_RE = re.compile(
+    rf"(?<=\S)(?:\[(\d{{1,3}})\](?![(:\[])|([{SUPERSCRIPT_DIGITS}]{{1,3}}))"
+)
 LIST_ITEM_RE = re.compile(r"^(?:[-*•]\s+|\d+[.)]\s+)")
 # Words people really write with a hyphen at a line end; anything else is a line-break split.
 KEEP_HYPHEN_PREFIXES = {"self", "non", "ex", "cross", "well", "anti", "semi", "co", "multi"}
@@ -75,7 +85,7 @@ KNOWN_SECTIONS = {
 MASTHEAD_WORDS = re.compile(
     r"\b(report|programme|program|bulletin|newsletter|digest|update|review|news"
     r"|бюллетень|бюллетеня|вестник|дайджест|обзор|отч[её]т|газета|информационный"
-    r"|бюллетени|маалымат)\b", re.I
+    r"|бюллетени|маалымат|бюллетені|хабаршысы|жаршысы)\b", re.I
 )
 # A banner line made only of such words ("NEWSLETTER", "Информационный бюллетень") says
 # what kind of publication it is, not which: it names no series by itself.
@@ -83,6 +93,8 @@ GENERIC_PUBLICATION_WORDS = {
     "newsletter", "bulletin", "news", "digest", "update", "information", "the", "monthly",
     "quarterly", "weekly", "информационный", "бюллетень", "вестник", "дайджест", "новости",
     "ежемесячный", "ежеквартальный", "маалымат", "бюллетени", "·", "/", "|", "-", "–", "—",
+    # Kazakh: "ақпараттық бюллетені" (information bulletin), "хабаршысы" (herald).
+    "ақпараттық", "бюллетені", "хабаршысы", "жаршысы",
 }
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
 _LETTER_RE = re.compile(r"[^\W\d_]")
@@ -119,12 +131,18 @@ def smart_title(text: str) -> str:
     the author's choice and is kept. Acronyms (IOM, COVID-19, NGOs) stay in capitals.
     Cyrillic text takes sentence case, as Russian and Kyrgyz titles are written
     ("НОВОСТИ ПРОЕКТА" -> "Новости проекта"); each half of a bilingual "КЫРГЫЗЧА /
-    ПО-РУССКИ" heading starts with a capital."""
+    ПО-РУССКИ" heading starts with a capital, and in an "ENGLISH / РУССКИЙ" one each half
+    takes its own language's case ("Caspian Crossings / Каспийские переходы")."""
     # Mixed case (any script) is the author's: upper() and lower() both change it.
     if text.upper() != text and text.lower() != text:
         return text
+    if " / " in text and not text.isascii():
+        return " / ".join(
+            smart_title(half) if half.isascii() or not is_cyrillic(half) else _sentence_case(half)
+            for half in text.split(" / ")
+        )
     if not text.isascii() and is_cyrillic(text):  # isascii: a C check, no regex
-        return " / ".join(_sentence_case(half) for half in text.split(" / "))
+        return _sentence_case(text)
     words = text.split()
     out = []
     for i, word in enumerate(words):

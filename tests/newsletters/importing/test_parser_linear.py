@@ -53,6 +53,13 @@ SHAPES = {
     "contact block of distinct e-mails": lambda: "Contact us\n" + "".join(
         f"KAZAKHSTAN: user{i}@example.org\n" for i in range(SIZE // 36)
     ),
+    "HTML tags on every line": lambda: _fill("<p>a &amp; <b>b</b></p>\n"),
+    "unclosed tags in an HTML text": lambda: _fill("<a x", head="<p>a</p>\n" * 3),
+    "an HTML comment left open": lambda: _fill("-", head="<p>a</p>\n" * 3 + "<!--"),
+    "footnote markers and notes": lambda: _fill("a.[1] b.\u00b9\n[1] c\n\u00b9 d\n\n"),
+    "bilingual halves": lambda: _fill("Aa / Бб\n"),
+    "one long unwrapped line each": lambda: _fill("a " * 120 + "end.\n"),
+    "rules between lines": lambda: _fill("x\n\n* * *\n\n"),
     "106 KB without blank lines": lambda: "".join(
         f"Line {i} of a converted page, no blank line between these words at all\n"
         if i % 7 else f"HEADING NUMBER {i}\n"
@@ -121,6 +128,7 @@ PIECES = [
     "COVID-19 cases", "Photo: ", "In this issue", "(Continued on page 4)", "---", "Ms. A B",
     "Tel: +7 727 000 00 00", "Word", "word", "WORD", "ёж", "١٢٣", "\u00a0", "\ufeff",
     "=====", "-----", "1. ", "Hello everyone,", "--", "Summer 2021", "37% ", "By Mira Tal",
+    "<p>", "</p>", "<h2>", "&amp;", "<!--", " / ", "[1]", "\u00b9", "Қазан 2023", "ﬁ",
 ]
 
 
