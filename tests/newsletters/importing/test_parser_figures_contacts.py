@@ -1,0 +1,163 @@
+"""Key figures, contact lines and footers of newsletter styles the importer missed
+(brief "parser2"): bulleted key figures, a table of figures whose value column is headed
+by its period, a one-line contact footer ("Contact: … | Hotline (Tajikistan): …"), a
+Markdown "Useful contacts" list, and a disclaimer or e-mail footer at the end of an
+issue. Every text is invented (example.org addresses, made-up numbers)."""
+
+import pytest
+
+from newsletters.importing import parser as p
+
+SERIES = "Pamir Crossings"
+# A story first, so that what the test adds comes after ordinary story text.
+HEAD = (
+    "# Pamir Crossings — Issue 12 (October 2023)\n\n## From the field\n\n"
+    "### New shelter opens in Khorog\n\n"
+    "The shelter has twelve beds and a small kitchen. It is run by a local women's "
+    "association with support from the programme.\n\n"
+)
+PLAIN_HEAD = (
+    "PAMIR CROSSINGS, ISSUE 12, 01/10/2023\n\n\nFROM THE FIELD\n\n\n"
+    "New shelter opens in Khorog\n\n"
+    "The shelter has twelve beds and a small kitchen. It is run by a local women's "
+    "association with support from the programme.\n\n"
+)
+SHELTER = "The shelter has twelve beds and a small kitchen."
+
+
+def _parse(text: str) -> p.ParsedIssue:
+    return p.parse(text, series=SERIES)
+
+
+def _bodies(issue: p.ParsedIssue) -> str:
+    return "\n".join(st.body for s in issue.sections for st in s.stories)
+
+
+def _titles(issue: p.ParsedIssue) -> list[str]:
+    return [st.title for s in issue.sections for st in s.stories]
+
+
+def _figures(issue: p.ParsedIssue) -> list[tuple]:
+    return [(f.label, f.value, f.unit, f.note) for f in issue.key_figures]
+
+
+def _hotlines(issue: p.ParsedIssue) -> list[tuple]:
+    return [(h.country, h.number, h.note) for h in issue.directory.hotlines]
+
+
+def _offices(issue: p.ParsedIssue) -> dict:
+    return {o.country: o.emails for o in issue.directory.offices}
+
+
+def _reasons(issue: p.ParsedIssue) -> dict[int, str]:
+    return {d.line: d.reason for d in issue.dropped}
+
+
+def _line_of(text: str, start: str) -> int:
+    return next(n for n, line in enumerate(text.split("\n"), 1) if line.startswith(start))
+
+
+def _nothing_lost(issue: p.ParsedIssue) -> None:
+    assert not [d for d in issue.dropped if d.reason == p.NOT_PLACED], issue.warnings
+
+
+# ------------------------------------------------------------- 1. bulleted key figures
+
+@pytest.mark.parametrize("bullet", ["•", "-", "*"])
+@pytest.mark.parametrize("head", [HEAD + "## Key figures\n\n", PLAIN_HEAD + "KEY FIGURES\n\n"])
+def test_bulleted_figure_lines_under_a_figures_heading_are_key_figures(head, bullet):
+    text = (head + f"{bullet} 2,340 travellers informed at crossings\n"
+            f"{bullet} 118 referrals to shelters\n{bullet} 36 officers trained\n")
+    issue = _parse(text)
+    assert _figures(issue) == [
+        ("Travellers informed at crossings", 2340, "people", ""),
+        ("Referrals to shelters", 118, "people", ""),
+        ("Officers trained", 36, "people", ""),
+    ]
+    assert "2,340" not in _bodies(issue) and "Key figures" not in _titles(issue)
+    assert _titles(issue) == ["New shelter opens in Khorog"]
+    reasons = _reasons(issue)
+    for start in ("KEY FIGURES", "## Key figures", f"{bullet} 2,340", f"{bullet} 36"):
+        if start in text:
+            assert reasons[_line_of(text, start)] == "key figure"
+    _nothing_lost(issue)
+
+
+def test_a_bold_value_in_a_bulleted_figure_line():
+    issue = _parse(
+        HEAD + "## In numbers\n\n* **1,203** calls to hotlines\n* **87** people counselled\n"
+    )
+    assert _figures(issue) == [
+        ("Calls to hotlines", 1203, "calls", ""), ("People counselled", 87, "people", ""),
+    ]
+    assert "1,203" not in _bodies(issue)
+    _nothing_lost(issue)
+
+
+def test_bullets_of_numbers_in_a_story_stay_story_text():
+    """Without a figures heading a list is the story's: "3 buses from Osh" is a detail of
+    the market day, not an indicator of the issue."""
+    text = HEAD + "### Market day\n\nThe fair needed:\n\n- 3 buses from Osh\n- 12 tents\n"
+    issue = _parse(text)
+    assert issue.key_figures == []
+    assert "- 3 buses from Osh\n- 12 tents" in _bodies(issue)
+
+
+def test_a_list_under_a_figures_heading_that_is_not_all_figures_stays_text():
+    text = (HEAD + "## Key figures\n\n- 36 officers trained\n"
+            "- more to come in spring, when the road opens\n")
+    issue = _parse(text)
+    assert issue.key_figures == []
+    assert "- 36 officers trained" in _bodies(issue)
+    _nothing_lost(issue)
+
+
+# ------------------------------------------- 2. a table of figures headed by its period
+
+PERIOD_TABLE = (
+    "| Indicator | March 2024 |\n|---|---|\n| Calls to hotlines | 1,203 |\n"
+    "| People assisted | 87 |\n"
+)
+
+
+@pytest.mark.parametrize("heading", ["## Numbers of the month", "## The quarter in numbers",
+                                     "## Figures for March", "## Key figures"])
+def test_a_table_whose_value_column_is_a_period_gives_figures_with_that_note(heading):
+    text = HEAD + heading + "\n\n" + PERIOD_TABLE
+    issue = _parse(text)
+    assert _figures(issue) == [
+        ("Calls to hotlines", 1203, "", "March 2024"), ("People assisted", 87, "", "March 2024"),
+    ]
+    assert "|" not in _bodies(issue)
+    assert _titles(issue) == ["New shelter opens in Khorog"]
+    assert [d.reason for d in issue.dropped if d.line >= _line_of(text, heading)] == (
+        ["key figure"] * 5
+    )
+    _nothing_lost(issue)
+
+
+def test_a_value_column_headed_value_gives_no_note():
+    text = (HEAD + "## Numbers of the month\n\n| Indicator | Value |\n|---|---|\n"
+            "| Calls to hotlines | 1,203 |\n")
+    assert _figures(_parse(text)) == [("Calls to hotlines", 1203, "", "")]
+
+
+@pytest.mark.parametrize("table", [
+    # Towns and volunteers under a story: the story's table, not the issue's indicators.
+    "| Town | Volunteers |\n|---|---|\n| Osh | 12 |\n| Naryn | 7 |\n",
+    # Dates are no figures.
+    "| Town | March 2024 |\n|---|---|\n| Osh | 5 March |\n| Naryn | 12 March |\n",
+    # Three columns.
+    "| Indicator | March | April |\n|---|---|---|\n| Calls | 1,203 | 1,250 |\n",
+])
+def test_ordinary_tables_stay_story_text(table):
+    issue = _parse(HEAD + "### Visits\n\nThe team visited:\n\n" + table)
+    assert issue.key_figures == []
+    assert table.split("\n")[2] in _bodies(issue)
+
+
+def test_a_text_table_under_a_numbers_heading_stays_story_text():
+    table = "| Indicator | March 2024 |\n|---|---|\n| Calls to hotlines | many more than before |\n"
+    issue = _parse(HEAD + "## Numbers of the month\n\n" + table)
+    assert issue.key_figures == []
+    assert "| Calls to hotlines | many more than before |" in _bodies(issue)
