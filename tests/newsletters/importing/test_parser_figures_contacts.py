@@ -23,6 +23,14 @@ PLAIN_HEAD = (
     "association with support from the programme.\n\n"
 )
 SHELTER = "The shelter has twelve beds and a small kitchen."
+DISCLAIMER = (
+    "Disclaimer: The views expressed in this update are those of the authors and do not "
+    "necessarily reflect the views of the donors."
+)
+UNSUBSCRIBE = (
+    "*You receive this digest because you attended a network event. "
+    "[Unsubscribe](https://example.org/unsub).*"
+)
 
 
 def _parse(text: str) -> p.ParsedIssue:
@@ -161,3 +169,30 @@ def test_a_text_table_under_a_numbers_heading_stays_story_text():
     issue = _parse(HEAD + "## Numbers of the month\n\n" + table)
     assert issue.key_figures == []
     assert "| Calls to hotlines | many more than before |" in _bodies(issue)
+
+
+# -------------------------------------------------------------------- 5. footers
+
+@pytest.mark.parametrize("head", [HEAD, PLAIN_HEAD])
+def test_a_disclaimer_at_the_end_is_a_colophon(head):
+    text = head + DISCLAIMER + "\n"
+    issue = _parse(text)
+    assert "Disclaimer" not in _bodies(issue) and SHELTER in _bodies(issue)
+    assert _reasons(issue)[_line_of(text, "Disclaimer")] == "colophon"
+    _nothing_lost(issue)
+
+
+@pytest.mark.parametrize("head", [HEAD, PLAIN_HEAD])
+def test_an_unsubscribe_line_at_the_end_is_an_e_mail_footer(head):
+    text = head + UNSUBSCRIBE + "\n"
+    issue = _parse(text)
+    assert "Unsubscribe" not in _bodies(issue)
+    assert _reasons(issue)[_line_of(text, "*You receive")] == "e-mail footer"
+    _nothing_lost(issue)
+
+
+def test_a_story_about_unsubscribing_stays():
+    line = ("Many callers asked how to unsubscribe from the SMS alerts; the operator now "
+            "explains it on the first call.")
+    issue = _parse(HEAD + "### SMS alerts\n\n" + line + "\n")
+    assert line in _bodies(issue)
