@@ -7,6 +7,7 @@ issue. Every text is invented (example.org addresses, made-up numbers)."""
 import pytest
 
 from newsletters.importing import parser as p
+from newsletters.importing.parser.account import account_lines
 
 SERIES = "Pamir Crossings"
 # A story first, so that what the test adds comes after ordinary story text.
@@ -169,6 +170,37 @@ def test_a_text_table_under_a_numbers_heading_stays_story_text():
     issue = _parse(HEAD + "## Numbers of the month\n\n" + table)
     assert issue.key_figures == []
     assert "| Calls to hotlines | many more than before |" in _bodies(issue)
+
+
+# -------------------------------- 3. what the account of lines sees
+
+def test_the_account_sees_an_address_a_directory_block_did_not_give():
+    """A block the directory stage took counts as placed only as far as its addresses
+    and phone numbers are in the result: its connecting words may go, they may not."""
+    source = ["Write to help@example.org or call the Kazakhstan hotline 1409 (free)"]
+    hotline = p.ParsedHotline("KZ", "1409", "free", None)
+    issue = p.ParsedIssue(None, None, None, "", [], [], p.ParsedDirectory(hotlines=[hotline]), [])
+    lost = account_lines(issue, source, directory_blocks=[[1]])
+    assert [d.line for d in lost] == [1]
+    issue.directory.offices = [p.ParsedOffice("KZ", ["help@example.org"])]
+    assert account_lines(issue, source, directory_blocks=[[1]]) == []
+
+
+def test_the_account_sees_a_number_a_directory_block_split():
+    source = ["Hotline in Tajikistan: 8 800 100 2020"]
+    split = [p.ParsedHotline("TJ", n, "", None) for n in ("800", "100", "2020")]
+    issue = p.ParsedIssue(None, None, None, "", [], [], p.ParsedDirectory(hotlines=split), [])
+    assert [d.line for d in account_lines(issue, source, directory_blocks=[[1]])] == [1]
+
+
+def test_the_account_takes_a_phone_number_printed_in_other_groups():
+    """The directory tidies "+ 99312 420817" into "+993 12 420817": the same number."""
+    source = ["Ms. Aigul Testova", "Tel: + 99312 420817", "+ 918-85-34-34"]
+    person = p.ParsedPerson("Ms. Aigul Testova", "", "TM", ["+993 12 420817"], None)
+    hotline = p.ParsedHotline("TJ", "+992 918 85 34 34", "", None)
+    issue = p.ParsedIssue(None, None, None, "", [], [],
+                          p.ParsedDirectory(hotlines=[hotline], people=[person]), [])
+    assert account_lines(issue, source, directory_blocks=[[1, 2, 3]]) == []
 
 
 # -------------------------------------------------------------------- 5. footers
