@@ -1,6 +1,9 @@
 """Stage 6: what is not story text (social-media calls, contents lists, page numbers,
 footnotes), and at the end of an issue its imprint and disclaimer ("colophon") and a
-mailing's "You receive this digest because … Unsubscribe" line ("e-mail footer")."""
+mailing's "You receive this digest because … Unsubscribe" line ("e-mail footer").
+
+Contact lines the directory stage could not file (no country, or more than one, for an
+address or a hotline: directory.UNFILED) stay story text, with a warning naming them."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import re
 
 from ..countries import country_code
 from .blocks import Block, drop_block
+from .directory import UNFILED, contact_pieces
 from .model import DroppedLine
 from .text import _ends_sentence, _plain, _shorten
 
@@ -104,6 +108,12 @@ def drop_boilerplate(
     while i < len(blocks):
         block = blocks[i]
         plain = block.plain
+        if block.kind == UNFILED:
+            warnings.append(_unfiled_warning(block))
+            block.kind = "para"
+            kept.append(block)
+            i += 1
+            continue
         if TOC_RE.match(_plain(block.lines[0])):
             drop_block(dropped, block, "contents list")
             i += 1
@@ -128,3 +138,15 @@ def drop_boilerplate(
             kept.append(block)
         i += 1
     return kept, warnings
+
+
+def _unfiled_warning(block: Block) -> str:
+    contacts = [
+        ", ".join(piece.emails) or piece.number
+        for line in block.lines for piece in contact_pieces(line, single=True) or []
+    ]
+    return (
+        f"contact line kept as story text: no country known for {', '.join(contacts[:5])}"
+        f"{' and more' if len(contacts) > 5 else ''} (none named, or more than one), so the "
+        "directory did not take it; add it by hand"
+    )

@@ -172,7 +172,66 @@ def test_a_text_table_under_a_numbers_heading_stays_story_text():
     assert "| Calls to hotlines | many more than before |" in _bodies(issue)
 
 
-# -------------------------------- 3. what the account of lines sees
+# ------------------------------------------------------ 3. a one-line contact footer
+
+FOOTER = "Contact: pamir-mobility@example.org | Hotline (Tajikistan): 8 800 100 2020 (free)"
+
+
+@pytest.mark.parametrize("head", [HEAD, PLAIN_HEAD])
+def test_a_one_line_contact_footer_gives_one_hotline_and_an_office(head):
+    issue = _parse(head + FOOTER + "\n")
+    assert _hotlines(issue) == [("TJ", "8 800 100 2020", "free")]
+    assert issue.directory.hotlines[0].e164 == "+9928001002020"
+    assert _offices(issue) == {"TJ": ["pamir-mobility@example.org"]}
+    assert "pamir-mobility" not in _bodies(issue) and SHELTER in _bodies(issue)
+    assert issue.warnings == []
+    _nothing_lost(issue)
+
+
+@pytest.mark.parametrize("label", ["Hotline in Tajikistan", "Tajikistan hotline",
+                                   "Hotline (Tajikistan)", "Hotline, Tajikistan"])
+def test_hotline_labels_that_name_their_country(label):
+    issue = _parse(HEAD + f"Contact: pamir@example.org | {label}: 8 800 100 2020 (free)\n")
+    assert _hotlines(issue) == [("TJ", "8 800 100 2020", "free")]
+    assert _offices(issue) == {"TJ": ["pamir@example.org"]}
+
+
+def test_a_russian_contact_footer():
+    line = "Контакты: info@saferoad.example.kg | Горячая линия (Кыргызстан): 189 (бесплатно)"
+    issue = _parse(HEAD + line + "\n")
+    assert _hotlines(issue) == [("KG", "189", "бесплатно")]
+    assert _offices(issue) == {"KG": ["info@saferoad.example.kg"]}
+    _nothing_lost(issue)
+
+
+def test_a_footer_naming_no_country_stays_visible_with_a_warning():
+    line = "Contact: info@example.org | Hotline: 8 800 100 2020 (free)"
+    issue = _parse(HEAD + line + "\n")
+    assert issue.directory.hotlines == [] and issue.directory.offices == []
+    assert line in _bodies(issue)
+    assert any("info@example.org" in w and "add" in w for w in issue.warnings), issue.warnings
+    _nothing_lost(issue)
+
+
+def test_a_footer_naming_two_countries_files_the_hotlines_and_keeps_the_address_visible():
+    line = ("Contact: info@example.org | Hotline (Kazakhstan): 1409 (free) | "
+            "Hotline (Kyrgyzstan): 1899")
+    issue = _parse(HEAD + line + "\n")
+    assert _hotlines(issue) == [("KZ", "1409", "free"), ("KG", "1899", "")]
+    assert issue.directory.offices == []
+    assert "Contact: info@example.org" in _bodies(issue)
+    assert "1409" not in _bodies(issue)
+    assert any("info@example.org" in w for w in issue.warnings), issue.warnings
+    _nothing_lost(issue)
+
+
+def test_a_sentence_with_a_pipe_is_not_a_contact_footer():
+    line = ("Call the hotline in Tajikistan on 1409 | it is free, and the operators speak "
+            "Tajik and Russian.")
+    issue = _parse(HEAD + "### Hotline\n\n" + line + "\n")
+    assert issue.directory.offices == []
+    _nothing_lost(issue)
+
 
 def test_the_account_sees_an_address_a_directory_block_did_not_give():
     """A block the directory stage took counts as placed only as far as its addresses
@@ -201,6 +260,37 @@ def test_the_account_takes_a_phone_number_printed_in_other_groups():
     issue = p.ParsedIssue(None, None, None, "", [], [],
                           p.ParsedDirectory(hotlines=[hotline], people=[person]), [])
     assert account_lines(issue, source, directory_blocks=[[1, 2, 3]]) == []
+
+
+# ---------------------------------------------------- 4. a "Useful contacts" list
+
+CONTACTS = (
+    "## Useful contacts\n\n- Kazakhstan hotline: **1409** (free, 24/7)\n"
+    "- Kyrgyzstan hotline: **1899**\n- Network secretariat: secretariat@example.org\n"
+)
+
+
+def test_useful_contacts_list_files_the_lines_of_a_known_country():
+    text = HEAD + CONTACTS
+    issue = _parse(text)
+    assert _hotlines(issue) == [("KZ", "1409", "free, 24/7"), ("KG", "1899", "")]
+    bodies = _bodies(issue)
+    assert "1409" not in bodies and "1899" not in bodies
+    assert "- Network secretariat: secretariat@example.org" in bodies
+    assert issue.warnings == [
+        "contact lines under 'Useful contacts' kept as story text: no known country for "
+        "them, so the directory did not take them; add them by hand"
+    ]
+    _nothing_lost(issue)
+
+
+def test_useful_contacts_of_known_countries_only_leave_no_story():
+    text = HEAD + CONTACTS.replace("- Network secretariat:", "- Kazakhstan office:")
+    issue = _parse(text)
+    assert _offices(issue) == {"KZ": ["secretariat@example.org"]}
+    assert _titles(issue) == ["New shelter opens in Khorog"]
+    assert issue.warnings == []
+    _nothing_lost(issue)
 
 
 # -------------------------------------------------------------------- 5. footers
