@@ -4,10 +4,13 @@ by its period, a one-line contact footer ("Contact: … | Hotline (Tajikistan): 
 Markdown "Useful contacts" list, and a disclaimer or e-mail footer at the end of an
 issue. Every text is invented (example.org addresses, made-up numbers)."""
 
+from pathlib import Path
+
 import pytest
 
 from newsletters.importing import parser as p
 from newsletters.importing.parser.account import account_lines
+from tests.fixtures.archive_styles.expected import EXPECTED
 
 SERIES = "Pamir Crossings"
 # A story first, so that what the test adds comes after ordinary story text.
@@ -318,3 +321,20 @@ def test_a_story_about_unsubscribing_stays():
             "explains it on the first call.")
     issue = _parse(HEAD + "### SMS alerts\n\n" + line + "\n")
     assert line in _bodies(issue)
+
+
+# ------------------------------------------------ the corpus files in these styles
+
+CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "archive_styles"
+
+
+@pytest.mark.parametrize("name", ["alai_routes_qa.txt", "caspian_digest_contacts.md"])
+def test_corpus_hotlines_and_figure_notes(name):
+    issue = p.parse((CORPUS / name).read_text("utf-8"), filename=name)
+    want = EXPECTED[name]
+    assert _hotlines(issue) == want["hotlines"]
+    notes = want.get("figure_notes", [""] * len(want["figures"]))
+    assert [f.note for f in issue.key_figures] == notes
+    # Nothing of the footers is left in a story.
+    bodies = _bodies(issue)
+    assert "Disclaimer" not in bodies and "Unsubscribe" not in bodies and "|" not in bodies
