@@ -166,7 +166,7 @@ def contact_pieces(line: str, single: bool = False) -> list[ContactPiece] | None
     line is something else (a sentence, a table row, an office's phone). A line of one
     piece must be a hotline (an address alone on a line is left to the other readers)
     unless ``single``."""
-    if len(line) > 300 or "@" not in line and not _HOTLINE_WORD_RE.search(line):
+    if len(line) > 300 or not _may_hold_contacts(line):
         return None
     pieces: list[ContactPiece] = []
     for raw in _PIECE_SEP_RE.split(line.strip()):
@@ -177,6 +177,13 @@ def contact_pieces(line: str, single: bool = False) -> list[ContactPiece] | None
     if len(pieces) == 1 and not pieces[0].number and not single:
         return None
     return pieces
+
+
+def _may_hold_contacts(text: str) -> bool:
+    """Substring tests that every contact piece passes: an "@", or a word of
+    HOTLINE_LABEL_RE ("hotline", "help line", "горячая линия", "телефон доверия")."""
+    low = text.lower()
+    return "@" in low or "line" in low or "лини" in low or "телефон" in low
 
 
 def _contact_piece(text: str) -> ContactPiece | None:
@@ -224,6 +231,8 @@ def _file_contact_pieces(
     the one it names, or else the only one its line names ("Contact: pamir@example.org |
     Hotline (Tajikistan): …": the address is Tajikistan's office). What has no country
     stays in the text, its pieces as printed, marked UNFILED. None: no contact lines."""
+    if not _may_hold_contacts(block.text):  # most blocks: one look at the text
+        return None
     lines = [contact_pieces(line) for line in block.lines]
     if not all(lines):
         return None
