@@ -47,7 +47,10 @@ TEL_RE = re.compile(
     r"^(?:Tel|Phone|Mob(?:ile)?|Cell|Тел|Телефон|Моб(?:ильный)?|Сот(?:овый)?)\.?\s*:?\s*(.+)$",
     re.IGNORECASE,
 )
-PHONE_IN_TEXT_RE = re.compile(r"\+\s?\d[\d \-]{5,}\d|\b\d{3,6}\b")
+# A number in a sentence: "+992 900 800 800", "8 800 100 2020" (a domestic number in three
+# to five groups, kept whole: read as "800", "100" and "2020" it gave three hotlines), or
+# a short hotline ("1899", "11616").
+PHONE_IN_TEXT_RE = re.compile(r"\+\s?\d[\d \-]{5,}\d|\b\d{1,4}(?: \d{2,4}){2,4}\b|\b\d{3,6}\b")
 # "Горячая линия: 189 (бесплатно)", "Телефон доверия: 0 800 ...", "Hotline: 1899 (free)".
 HOTLINE_LABEL_RE = re.compile(
     # "Kazakhstan hotline:", "Kazakhstan's hotline:": a place (or any word) before it.

@@ -199,6 +199,13 @@ def test_hotline_labels_that_name_their_country(label):
     assert _offices(issue) == {"TJ": ["pamir@example.org"]}
 
 
+def test_a_hotline_sentence_keeps_a_number_in_groups_whole():
+    line = "Call the national hotline in Tajikistan on 8 800 100 2020 (free)."
+    issue = _parse(HEAD + line + "\n")
+    assert _hotlines(issue) == [("TJ", "8 800 100 2020", "national hotline")]
+    _nothing_lost(issue)
+
+
 def test_a_russian_contact_footer():
     line = "Контакты: info@saferoad.example.kg | Горячая линия (Кыргызстан): 189 (бесплатно)"
     issue = _parse(HEAD + line + "\n")
