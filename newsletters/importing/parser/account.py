@@ -11,6 +11,11 @@ The comparison is by word *set*, not by position: it cannot see a line whose wor
 occur elsewhere, but it does see the lines that carry something of their own (a name, an
 address, a number), which are the ones a person misses. Linear time: one pass over the
 result to build the sets, one over the input lines.
+
+A line of a block the directory stage took may lose its connecting words ("continues to
+receive calls"), never what it gives: each e-mail address, phone number and number of
+three digits or more on it must be in the result (an address beside a hotline on one
+line, or a number cut into three, was lost without a word).
 """
 
 from __future__ import annotations
@@ -22,12 +27,16 @@ from itertools import chain
 
 from ..countries import BY_CODE
 from .model import DroppedLine, ParsedIssue
-from .text import LATEX_RE, LIST_ITEM_RE, NOTE_REF_RE, _plain, _shorten
+from .text import EMAIL_RE, LATEX_RE, LIST_ITEM_RE, NOTE_REF_RE, _plain, _shorten
 
 NOT_PLACED = "not placed"
 _WORD_RE = re.compile(r"\w+")
 _HYPHEN_END_RE = re.compile(r"[^\W\d_]-$")
 _MARKUP = re.compile(r"[\[*_<]").search  # what _plain takes out; other lines skip it
+# A phone number as printed ("8 800 100 2020", "+996 312 641364", "0800-000-189"):
+# bounded, so a line of digits and spaces costs linear time.
+_PHONE_RE = re.compile(r"\+?\d[\d \-]{4,30}\d")
+_NON_DIGIT = re.compile(r"\D")
 
 
 def _words(text: str) -> list[str]:
@@ -118,6 +127,7 @@ def account_lines(
     for nos in directory_blocks:
         if any(directory_words.intersection(_line_words(source[no - 1])) for no in nos):
             taken.update(nos)
+    held: _Held | None = None  # made on the first taken line, if any
 
     lost: list[DroppedLine] = []
     placed: list[tuple[int, str, list[str]]] = []  # lines found by the word-set test
@@ -128,6 +138,11 @@ def account_lines(
         if not stripped:
             continue
         cut = stripped[-1] == "-" and _HYPHEN_END_RE.search(stripped) is not None
+        if no in taken and no not in accounted:
+            if held is None:
+                held = _Held(texts)
+            if not held.gives(stripped, words):
+                lost.append(DroppedLine(no, stripped, NOT_PLACED))
         if no in accounted or no in taken:
             line_words = (seen.get(stripped) or _line_words(stripped)) if cut else []
             head = line_words[-1] if line_words else ""
@@ -149,6 +164,36 @@ def account_lines(
         lost.append(DroppedLine(no, stripped, NOT_PLACED))
     lost += _short_of_words(placed, have)
     return sorted(lost, key=lambda d: d.line)
+
+
+class _Held:
+    """The e-mail addresses and phone numbers the result holds (a number as its digits,
+    and every tail of them: "+992 918 85 34 34" holds a printed "918-85-34-34")."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.emails: set[str] = set()
+        self.numbers: set[str] = set()
+        for text in texts:
+            if "@" in text:
+                self.emails.update(e.casefold() for e in EMAIL_RE.findall(text))
+            for m in _PHONE_RE.finditer(text):
+                digits = _NON_DIGIT.sub("", m.group(0))
+                self.numbers.update(digits[k:] for k in range(len(digits)))
+
+    def gives(self, line: str, words: set[str]) -> bool:
+        """Whether the result holds every address, phone number and number of three
+        digits or more that ``line`` prints."""
+        plain = _plain(line)
+        if "@" in plain:
+            if any(e.casefold() not in self.emails for e in EMAIL_RE.findall(plain)):
+                return False
+            plain = EMAIL_RE.sub(" ", plain)
+        if any(_NON_DIGIT.sub("", m.group(0)) not in self.numbers
+               for m in _PHONE_RE.finditer(plain)):
+            return False
+        # Other numbers as words; a phone number's groups may be printed otherwise.
+        rest = _PHONE_RE.sub(" ", plain).casefold()
+        return all(w in words for w in _WORD_RE.findall(rest) if len(w) >= 3 and w.isdigit())
 
 
 def _short_of_words(placed: list[tuple[int, str, list[str]]], have: Counter[str]

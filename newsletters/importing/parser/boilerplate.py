@@ -1,5 +1,10 @@
-"""Stage 6: what is not story text (social-media calls, contents lists, page numbers, footnotes
-and the markers that refer to them)."""
+"""Stage 6: what is not story text (social-media calls, contents lists, page numbers,
+footnotes and the markers that refer to them), and at the end of an issue its imprint and
+disclaimer ("colophon") and a mailing's "You receive this digest because … Unsubscribe"
+line ("e-mail footer").
+
+Contact lines the directory stage could not file (no country, or more than one, for an
+address or a hotline: directory.UNFILED) stay story text, with a warning naming them."""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import re
 
 from ..countries import country_code
 from .blocks import Block, drop_block
+from .directory import UNFILED, contact_pieces
 from .model import DroppedLine
 from .text import NOTE_LINE_RE, NOTE_REF_RE, RULE_RE, _ends_sentence, _plain, _shorten
 
@@ -52,12 +58,31 @@ def _toc_entry(block: Block) -> bool:
 COLOPHON_RE = re.compile(
     r"^\W*(?:published by|publisher\b|editor(?:ial board)?\b|edited by|printed (?:by|on|in)"
     r"|design(?:ed)?(?: and layout)?(?: by)?\s*:|layout\s*:|issn\b|©|copyright\b"
-    r"|the views expressed|photos?: all rights"
+    r"|the views expressed|photos?: all rights|disclaimer\b"
     # Russian imprints: founder, (chief) editor, print run, "printed in", "views expressed".
     r"|учредитель\b|издатель\b|(?:главный\s+)?редактор\b|редакция\b|тираж\b|отпечатано\b"
-    r"|мнения,?\s+выраженные)",
+    r"|мнения,?\s+выраженные|отказ от ответственности)",
     re.IGNORECASE,
 )
+
+
+# A mailing's footer line: why the reader gets it, how to stop it. Without the "--" rule
+# shapes.py looks for, so only a short block among the last three, which says so in
+# these words ("asked how to unsubscribe from the alerts" in a story says neither).
+EMAIL_FOOTER_RE = re.compile(
+    r"\byou(?:'re| are| have been)? (?:receiv\w{0,6}|sent|subscribed to) this\b"
+    r"|\byou (?:can |may )?(?:unsubscribe|opt out) (?:at any time|here)\b"
+    r"|^\W*(?:to )?unsubscribe\b|\bto stop receiving\b|\bmanage your subscription\b",
+    re.IGNORECASE,
+)
+UNSUBSCRIBE_LINK_RE = re.compile(r"\[[^\[\]]{0,40}unsubscribe[^\[\]]{0,40}\]\(", re.IGNORECASE)
+FOOTER_MAX_WORDS = 60
+
+
+def _is_email_footer(block: Block) -> bool:
+    if len(block.plain) > 600 or len(block.plain.split()) > FOOTER_MAX_WORDS:
+        return False
+    return bool(EMAIL_FOOTER_RE.search(block.plain) or UNSUBSCRIBE_LINK_RE.search(block.text))
 
 
 # Letters or digits in any script; a block with none is layout debris from a converter.
@@ -93,6 +118,12 @@ def drop_boilerplate(
             drop_block(dropped, block, "footnote")
             i += 1
             continue
+        if block.kind == UNFILED:
+            warnings.append(_unfiled_warning(block))
+            block.kind = "para"
+            kept.append(block)
+            i += 1
+            continue
         if TOC_RE.match(_plain(block.lines[0])):
             drop_block(dropped, block, "contents list")
             i += 1
@@ -107,6 +138,8 @@ def drop_boilerplate(
             drop_block(dropped, block, "boilerplate")
         elif block.md_level is None and i >= len(blocks) - 3 and _is_colophon(block):
             drop_block(dropped, block, "colophon")
+        elif block.md_level is None and i >= len(blocks) - 3 and _is_email_footer(block):
+            drop_block(dropped, block, "e-mail footer")
         elif PAGE_NUMBER_RE.match(block.text):
             drop_block(dropped, block, "page number")
         elif not _HAS_WORD(plain) and not (len(block.lines) == 1 and RULE_RE.match(block.text)):
@@ -169,3 +202,15 @@ def _drop_markers(blocks: list[Block], markers: set[str]) -> None:
             text = NOTE_REF_RE.sub(strip, block.text)
             if text != block.text:
                 block.text, block.plain = text, _plain(text)
+
+
+def _unfiled_warning(block: Block) -> str:
+    contacts = [
+        ", ".join(piece.emails) or piece.number
+        for line in block.lines for piece in contact_pieces(line, single=True) or []
+    ]
+    return (
+        f"contact line kept as story text: no country known for {', '.join(contacts[:5])}"
+        f"{' and more' if len(contacts) > 5 else ''} (none named, or more than one), so the "
+        "directory did not take it; add it by hand"
+    )

@@ -9,6 +9,9 @@ numbers and people. Every line under it is read on its own:
 - a sentence giving a number with a hotline word ("hotline", "helpline", "call", "dial",
   "free") and a country (named in it, or the country heading above it) -> hotlines;
 - "Kyrgyzstan: 1899 (free, 24 hours)" -> a hotline of that country with its note;
+- "- Kazakhstan hotline: **1409** (free, 24/7)", "Kazakhstan office: kz@example.org",
+  a list item or not, pieces parted by " | " -> hotlines with their notes and office
+  addresses, when each piece names its country (directory.py's contact_pieces);
 - "Ms. Aliya Testova", then role, "Tel:" and e-mail lines -> a person;
 - a country heading ("### Kazakhstan", "KAZAKHSTAN") -> the country of the lines under
   it; it goes to ``dropped`` as "directory heading".
@@ -28,7 +31,7 @@ from dataclasses import dataclass, field
 from ..countries import mention_positions, normalise_phone, tidy_phone
 from .bilingual import country_code, halves
 from .blocks import Block
-from .model import DroppedLine, ParsedHotline, ParsedPerson
+from .model import DroppedLine, ParsedHotline, ParsedOffice, ParsedPerson
 from .text import EMAIL_RE, _plain
 
 # The whole heading, so "Directory of services opens in Osh" stays a story's title.
@@ -98,13 +101,17 @@ def read_contacts(
     is_country_heading: Callable[[Block], str | None],
     sentence_hotlines: Callable[[str, str | None], list[ParsedHotline]],
     dropped: list[DroppedLine] | None,
+    own_country_contacts: Callable[[str], list[ParsedHotline | ParsedOffice] | None]
+    = lambda line: None,
 ) -> ContactsPart:
     """Read the blocks under a directory heading (the heading not included).
     ``is_country_heading(block)`` gives the country code of a country heading, else None;
     ``sentence_hotlines(text, country)`` the hotlines of a sentence (directory.py's
-    parse_hotline_sentence, passed in because that module calls this one)."""
+    parse_hotline_sentence, passed in because that module calls this one), and
+    ``own_country_contacts(line)`` the entries of a line whose pieces each name their
+    country (directory.py's _own_country_contacts), else None."""
     part = ContactsPart()
-    reader = _Reader(part, sentence_hotlines)
+    reader = _Reader(part, sentence_hotlines, own_country_contacts)
     for block in blocks:
         code = is_country_heading(block)
         if code:
@@ -157,8 +164,9 @@ class _Reader:
     went: ENTRY (into the directory), HEADING (a country line such as "Kazakhstan:", that
     only says whose the next lines are) or None (no contact: it stays in the text)."""
 
-    def __init__(self, part: ContactsPart, sentence_hotlines):
+    def __init__(self, part: ContactsPart, sentence_hotlines, own_country_contacts):
         self.part, self.sentence_hotlines = part, sentence_hotlines
+        self.own_country_contacts = own_country_contacts
         self.country: str | None = None
         self.person: ParsedPerson | None = None
         self.roles: list[str] = []
@@ -185,6 +193,16 @@ class _Reader:
         rest = EMAIL_RE.sub("", plain).strip(" /,;:.")
         if person is not None and emails and not rest and person.email is None:
             person.email = emails[0]
+            return ENTRY
+        entries = self.own_country_contacts(line) if rest and not country_code(rest) else None
+        if entries:
+            self.finish()
+            for entry in entries:
+                if isinstance(entry, ParsedHotline):
+                    self.part.hotlines.append(entry)
+                else:
+                    bucket = self.part.offices.setdefault(entry.country, [])
+                    bucket += [e for e in entry.emails if e not in bucket]
             return ENTRY
         if not rest or country_code(rest):
             self.finish()  # an address or a country line: no longer about the person

@@ -1,4 +1,7 @@
-"""Stage 5: the contact block, hotline sentence, staff list and hotline table -> directory.
+"""Stage 5: the contact block, hotline sentence, staff list and hotline table -> directory,
+and contact lines of pieces ("Contact: info@example.org | Hotline (Tajikistan): 8 800 100
+2020 (free)"): each piece under the country it names, or the only one its line names;
+what has no country stays in the text (marked UNFILED, warned about in boilerplate.py).
 
 The words it knows are English and Russian (with a little Kyrgyz): "Contact IOM missions"
 and "Контакты", "hotline" and "горячая линия" / "телефон доверия", "Tel." and "Тел.",
@@ -34,15 +37,22 @@ TEL_RE = re.compile(
     r"^(?:Tel|Phone|Mob(?:ile)?|Cell|Тел|Телефон|Моб(?:ильный)?|Сот(?:овый)?)\.?\s*:?\s*(.+)$",
     re.IGNORECASE,
 )
-PHONE_IN_TEXT_RE = re.compile(r"\+\s?\d[\d \-]{5,}\d|\b\d{3,6}\b")
+# A number in a sentence: "+992 900 800 800", "8 800 100 2020" (a domestic number in three
+# to five groups, kept whole: read as "800", "100" and "2020" it gave three hotlines), or
+# a short hotline ("1899", "11616").
+PHONE_IN_TEXT_RE = re.compile(r"\+\s?\d[\d \-]{5,}\d|\b\d{1,4}(?: \d{2,4}){2,4}\b|\b\d{3,6}\b")
 # "Горячая линия: 189 (бесплатно)", "Телефон доверия: 0 800 ...", "Hotline: 1899 (free)".
 HOTLINE_LABEL_RE = re.compile(
-    r"^(?:национальная\s+|national\s+)?(?:горяч(?:ая|ей|ую)\s+лини(?:я|и|ю)"
+    # "Kazakhstan hotline:", "Kazakhstan's hotline:": a place (or any word) before it.
+    r"^(?:[^\W\d_]{2,30}(?:['’]s)?\s+)?"
+    r"(?:национальная\s+|national\s+)?(?:горяч(?:ая|ей|ую)\s+лини(?:я|и|ю)"
     r"|телефон\s+доверия|линия\s+доверия|ишеним\s+телефону|hot\s?line|help\s?line"
     # Kazakh "сенім телефоны" (helpline), "жедел желі" (hotline).
     r"|сенім\s+телефоны|жедел\s+желі)"
-    # "Горячая линия в Казахстане:", "Hotline in Tajikistan:": a place before the colon.
-    r"(?:\s(?:в|во|по|in|for)\s[^\W\d_]{2,30}(?:\s[^\W\d_]{2,30})?)?"
+    # "Горячая линия в Казахстане:", "Hotline in Tajikistan:", "Hotline (Tajikistan):",
+    # "Hotline, Tajikistan:": a place before the colon.
+    r"(?:\s(?:в|во|по|in|for)\s[^\W\d_]{2,30}(?:\s[^\W\d_]{2,30})?"
+    r"|\s?\([^\W\d_]{2,30}(?:\s[^\W\d_]{2,30})?\)|,\s[^\W\d_]{2,30}(?:\s[^\W\d_]{2,30})?)?"
     r"\s*[:–—-]\s*",
     re.IGNORECASE,
 )
@@ -116,6 +126,137 @@ def labelled_contact(line: str) -> LabelledContact | None:
     return None
 
 
+_BULLET_RE = re.compile(r"^[-*•]\s+")
+# A contact footer's pieces are parted by " | ", " • " or " · ".
+_PIECE_SEP_RE = re.compile(r"\s[|•·]\s")
+# A hotline piece's value: the number, its note in brackets, nothing else.
+_NUMBER_NOTE_RE = re.compile(r"(\+?\s?\d[\d \-–]{0,20}\d|\d)\s?(?:\(([^()]{0,80})\))?[.;]?")
+# What may stand beside an address in a piece: a label of a few words ("Contact",
+# "E-mail", "Network secretariat", "Kazakhstan office"), no digits.
+_ADDRESS_LABEL_RE = re.compile(r"[^\W\d_][^\W\d]{0,29}(?:[ \-'’][^\W\d]{1,30}){0,3}")
+# The mark of a block of contact lines the directory could not file: kept as text, and
+# drop_boilerplate (boilerplate.py) warns about it and makes it a paragraph.
+UNFILED = "unfiled contact"
+
+
+@dataclass
+class ContactPiece:
+    """One piece of a contact line: an address or a hotline, and the country it names."""
+
+    text: str  # as printed
+    country: str | None
+    emails: list[str] = field(default_factory=list)
+    number: str = ""
+    note: str = ""
+
+
+def contact_pieces(line: str, single: bool = False) -> list[ContactPiece] | None:
+    """The pieces of a contact line ("Contact: info@example.org | Hotline (Tajikistan):
+    8 800 100 2020 (free)", "Hotline in Kazakhstan: 1409"), or None when any part of the
+    line is something else (a sentence, a table row, an office's phone). A line of one
+    piece must be a hotline (an address alone on a line is left to the other readers)
+    unless ``single``."""
+    if len(line) > 300 or not _may_hold_contacts(line):
+        return None
+    pieces: list[ContactPiece] = []
+    for raw in _PIECE_SEP_RE.split(line.strip()):
+        piece = _contact_piece(raw.strip())
+        if piece is None:
+            return None
+        pieces.append(piece)
+    if len(pieces) == 1 and not pieces[0].number and not single:
+        return None
+    return pieces
+
+
+def _may_hold_contacts(text: str) -> bool:
+    """Substring tests that every contact piece passes: an "@", or a word of
+    HOTLINE_LABEL_RE ("hotline", "help line", "горячая линия", "телефон доверия")."""
+    low = text.lower()
+    return "@" in low or "line" in low or "лини" in low or "телефон" in low
+
+
+def _contact_piece(text: str) -> ContactPiece | None:
+    plain = _BULLET_RE.sub("", _plain(text))
+    m = HOTLINE_LABEL_RE.match(plain)
+    if m:
+        number = _NUMBER_NOTE_RE.fullmatch(plain[m.end():].strip())
+        if not number or len(re.sub(r"\D", "", number.group(1))) < 3:
+            return None
+        return ContactPiece(text, place_country(plain[:m.end()]), number=number.group(1).strip(),
+                            note=(number.group(2) or "").strip())
+    emails = EMAIL_RE.findall(plain)
+    if not emails:
+        return None
+    label = EMAIL_RE.sub(" ", plain).strip(" :,;.–—-")
+    if label and not _ADDRESS_LABEL_RE.fullmatch(label):
+        return None
+    return ContactPiece(text, place_country(label) if label else None, emails=emails)
+
+
+def _own_country_contacts(line: str) -> list[ParsedHotline | ParsedOffice] | None:
+    """The hotlines and office addresses of a contact line whose every piece names its
+    own country ("Kazakhstan hotline: **1409** (free, 24/7)", "Kazakhstan office:
+    kz@example.org"), the note in brackets kept; None for any other line."""
+    pieces = contact_pieces(line, single=True)
+    if not pieces or not all(piece.country for piece in pieces):
+        return None
+    found: list[ParsedHotline | ParsedOffice] = []
+    for piece in pieces:
+        code = piece.country
+        assert code is not None
+        if piece.number:
+            printed = tidy_phone(piece.number, code)
+            found.append(ParsedHotline(code, printed, piece.note, normalise_phone(printed, code)))
+        else:
+            found.append(ParsedOffice(code, piece.emails))
+    return found
+
+
+def _file_contact_pieces(
+    block: Block, directory: ParsedDirectory, offices: dict[str, list[str]],
+    seen_emails: set[str],
+) -> list[Block] | None:
+    """For a block of contact lines (contact_pieces), file each piece under its country:
+    the one it names, or else the only one its line names ("Contact: pamir@example.org |
+    Hotline (Tajikistan): …": the address is Tajikistan's office). What has no country
+    stays in the text, its pieces as printed, marked UNFILED. None: no contact lines."""
+    if not _may_hold_contacts(block.text):  # most blocks: one look at the text
+        return None
+    lines = [contact_pieces(line) for line in block.lines]
+    if not all(lines):
+        return None
+    kept_lines: list[str] = []
+    kept_nos: list[int] = []
+    for pieces, no in zip(lines, block.nos, strict=False):
+        assert pieces is not None
+        named = {p.country for p in pieces if p.country}
+        default = next(iter(named)) if len(named) == 1 else None
+        unfiled = []
+        for piece in pieces:
+            code = piece.country or default
+            if code is None:
+                unfiled.append(piece.text)
+            elif piece.number:
+                printed = tidy_phone(piece.number, code)
+                directory.hotlines.append(
+                    ParsedHotline(code, printed, piece.note, normalise_phone(printed, code))
+                )
+            else:
+                _add_emails(offices, code, piece.emails, seen_emails)
+        if unfiled:
+            kept_lines.append(" | ".join(unfiled))
+            kept_nos.append(no)
+    if not kept_lines:
+        return []
+    if kept_nos == block.nos and kept_lines == [ln.strip() for ln in block.lines]:
+        block.kind = UNFILED  # nothing filed: the block as it is
+        return [block]
+    rest = Block(kept_lines, blank_after=block.blank_after, nos=kept_nos)
+    rest.kind = UNFILED
+    return [rest]
+
+
 def _contact_line_code(line: str) -> tuple[bool, str | None, list[str]]:
     """(is a contact line, country named at its start, e-mails on it)."""
     plain = _plain(line)
@@ -167,6 +308,13 @@ def extract_directory(
     i = 0
     while i < len(blocks):
         block = blocks[i]
+        footer = _file_contact_pieces(block, directory, offices, seen_emails) if (
+            block.md_level is None
+        ) else None
+        if footer is not None:  # "Contact: … | Hotline (Tajikistan): …"
+            kept += footer
+            i += 1
+            continue
         if block.md_level is None and _is_contact_start(block):
             current: str | None = None
             lines = block.lines[1:]
@@ -210,7 +358,8 @@ def extract_directory(
         if is_directory_heading(block):
             end = _directory_region_end(blocks, i)
             part = read_contacts(
-                blocks[i + 1:end], _country_heading_code, parse_hotline_sentence, dropped
+                blocks[i + 1:end], _country_heading_code, parse_hotline_sentence, dropped,
+                _own_country_contacts,
             )
             for code, emails in part.offices.items():
                 _add_emails(offices, code, emails, seen_emails)

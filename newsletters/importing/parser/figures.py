@@ -1,8 +1,15 @@
 """Stage 9: key figures from prose, bold number blocks and "N label" lines, and from a
 table of label and value (a Markdown pipe table, or rows aligned with dot leaders or
 spaces) under a heading that says it holds figures ("Key figures", "In numbers",
-"В цифрах", "Ключевые показатели"): the heading and the table's lines are then dropped
-as "key figure", and no empty section or story is left behind."""
+"Numbers of the month", "В цифрах", "Ключевые показатели"): the heading and the table's
+lines are then dropped as "key figure", and no empty section or story is left behind.
+
+Under such a heading a bulleted list of "N label" lines ("• 2,340 travellers informed",
+"- 118 referrals to shelters", "* **1,203** calls") is figures too; elsewhere a "-" or
+"•" list is the story's (a "*" list reads as plain figure lines, as before), and so is a
+table under any other heading. A pipe table's value column head that names a period
+("March 2024", "Q1 2024", "2023") is kept as each figure's note; a generic head ("Value",
+"Number") is no note."""
 
 from __future__ import annotations
 
@@ -10,9 +17,11 @@ import re
 from decimal import Decimal
 
 from .classify import Item
+from .dates import find_date
 from .model import DroppedLine, ParsedKeyFigure
 from .text import (
     FIGURE_LINE_RE,
+    MONTHS,
     NUM,
     NUM_AT,
     TABLE_DELIMITER_RE,
@@ -45,15 +54,60 @@ KEY_FIGURE_HEADINGS = {
 }
 
 
+# The same headings with the period they cover: "Numbers of the month", "Figures for
+# March", "Key figures 2023", "The quarter in numbers", "2023 in figures", "Цифры месяца",
+# "Месяц в цифрах". Compared with fullmatch on a folded heading of at most 80 characters;
+# every piece is a bounded word.
+_WORD = r"(?:[^\W\d_]{3,12}|\d{4})"
+FIGURE_PERIOD_HEADING_RE = re.compile(
+    rf"(?:key |the |our )?(?:numbers|figures|statistics|facts and figures|indicators)"
+    rf"(?: (?:of|for|in) (?:the )?{_WORD}(?: \d{{4}})?| \d{{4}})"
+    rf"|(?:the |this |our )?{_WORD}(?: \d{{4}})? (?:in|by) (?:the )?(?:numbers|figures)"
+    rf"|(?:цифры|показатели|итоги) {_WORD}(?: \d{{4}})?|{_WORD} в цифрах"
+)
+
+
 def is_key_figure_heading(text: str) -> bool:
-    """"Key figures", "## In numbers", "В цифрах", "НЕГИЗГИ КӨРСӨТКҮЧТӨР / КЛЮЧЕВЫЕ
-    ПОКАЗАТЕЛИ"."""
+    """"Key figures", "## In numbers", "Numbers of the month", "В цифрах", "НЕГИЗГИ
+    КӨРСӨТКҮЧТӨР / КЛЮЧЕВЫЕ ПОКАЗАТЕЛИ"."""
     if len(text) > 120:
         return False
     folded = " ".join(_plain(text).casefold().strip(" :.").split())
     return len(folded) <= 80 and any(
-        half.strip(" :.") in KEY_FIGURE_HEADINGS for half in folded.split(" / ")
+        half in KEY_FIGURE_HEADINGS or FIGURE_PERIOD_HEADING_RE.fullmatch(half) is not None
+        for half in (h.strip(" :.") for h in folded.split(" / "))
     )
+
+
+_BULLET_RE = re.compile(r"^[-*•]\s+")
+
+
+def period_note(head: str) -> str:
+    """A value column's head when it names a period ("March 2024", "Q1 2024", "2023",
+    "March"), else "" ("Value", "Number", "Total")."""
+    plain = " ".join(_plain(head).split())
+    if len(plain) > 40:
+        return ""
+    if find_date(plain) or re.fullmatch(r"(?:19|20)\d{2}(?:[-–/]\d{2,4})?", plain):
+        return plain
+    return plain if plain.casefold() in MONTHS else ""
+
+
+def bullet_figures(text: str) -> list[ParsedKeyFigure] | None:
+    """The figures of a paragraph that is a bulleted list of "N label" lines, every line
+    of it ("• 2,340 travellers informed at crossings", "- **118** referrals"); None
+    otherwise."""
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    if not lines or len(lines) > 200:
+        return None
+    figures = []
+    for line in lines:
+        bullet = _BULLET_RE.match(line)
+        m = FIGURE_LINE_RE.match(_plain(line[bullet.end():])) if bullet else None
+        if m is None:
+            return None
+        figures.append(_figure_line(m))
+    return figures
 
 
 def table_figures(text: str) -> list[ParsedKeyFigure] | None:
@@ -67,13 +121,15 @@ def table_figures(text: str) -> list[ParsedKeyFigure] | None:
     if is_pipe_table(lines) or all(is_table_row(ln) for ln in lines):
         if len(lines) < 3 or not TABLE_DELIMITER_RE.match(lines[1]):
             return None
+        head = table_cells(lines[0])
+        note = period_note(head[1]) if len(head) == 2 else ""
         rows = lines[2:]
         for row in rows:
             cells = table_cells(row)
             value = parse_figure_value(cells[1]) if len(cells) == 2 and cells[0] else None
             if value is None:
                 return None
-            figures.append(_figure(cells[0], value))
+            figures.append(_figure(cells[0], value, note))
         return figures
     for line in lines:
         row = aligned_row(line)
@@ -84,13 +140,14 @@ def table_figures(text: str) -> list[ParsedKeyFigure] | None:
     return figures
 
 
-def _figure(label: str, value) -> ParsedKeyFigure:
+def _figure(label: str, value, note: str = "") -> ParsedKeyFigure:
     """A table's figure: the label as printed; the unit is what the value cell prints
-    ("%", "calls" or nothing); an integral value is an int, any other an exact Decimal."""
+    ("%", "calls" or nothing); an integral value is an int, any other an exact Decimal;
+    the note the period the value column is headed with."""
     number, unit = value
     label = " ".join(_plain(label).strip(" .:*").split())
     exact = int(number) if number == number.to_integral_value() else number
-    return ParsedKeyFigure(label, exact, unit)
+    return ParsedKeyFigure(label, exact, unit, note)
 
 
 def canonical_label(raw: str, covid: bool = False) -> tuple[str, str]:
@@ -210,7 +267,7 @@ def extract_key_figures(
             i += 1
             continue
         if heading_at is not None:
-            table = table_figures(item.text)
+            table = table_figures(item.text) or bullet_figures(item.text)
             if table:
                 figures.extend(table)
                 drop(item)
