@@ -260,8 +260,12 @@ def preview_pending(issue, render):
     """`render(applied, refused)` run with the pending changes of `issue` applied as a
     Publisher's "Publish pending changes" would apply them, then all of it rolled back:
     nothing is kept, and the files and versions of the live rows are not touched (files
-    are deleted only after a commit). Other connections never see these rows."""
-    with transaction.atomic():
+    are deleted only after a commit). Other connections never see these rows, and the
+    public page cache is not told of them (signals.rolled_back_writes): its version and
+    stored pages stay as they are."""
+    from .signals import rolled_back_writes
+
+    with rolled_back_writes(), transaction.atomic():
         applied, refused = apply_pending(issue)
         result = render(applied, refused)
         transaction.set_rollback(True)
