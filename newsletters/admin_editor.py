@@ -375,6 +375,11 @@ def editor_urls(model_admin) -> list:
             name="newsletters_issue_preview",
         ),
         path(
+            "<path:object_id>/preview/<slug:story_slug>/",
+            site.admin_view(preview_view(model_admin, story=True)),
+            name="newsletters_issue_preview_story",
+        ),
+        path(
             "<path:object_id>/start-next/",
             site.admin_view(start_next),
             name="newsletters_issue_start_next",

@@ -16,6 +16,8 @@ not publish they show the pending values (`overlay_pending`): the form they save
 is their pending version, not the live text it would otherwise silently put back.
 """
 
+import re
+
 from django import forms
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
@@ -374,34 +376,65 @@ def pending_note(row) -> str:
 # --- "Preview" with the pending changes -----------------------------------------------------
 
 
-def preview_view(model_admin):
-    """The issue's public page as it will be once its pending changes are published
-    (staff, under the issue admin); the public page keeps the published version."""
-    from .views import IssueDetailView
+def _notice(applied, refused):
+    return format_html(
+        "Preview with {} pending change{} applied, as this page will be once a "
+        "Publisher publishes them; the public page shows the published version.{}",
+        applied, "" if applied == 1 else "s",
+        format_html_join("", " Not applicable: {}.", ((r,) for r in refused)),
+    )  # fmt: skip
 
-    class PendingPreview(IssueDetailView):
+
+def _preview_links(response, issue_pk, issue_slug) -> None:
+    """Point the page's links to the issue and its stories (public pages, which show the
+    published version) at their previews instead: `href="/issues/<issue>/..."` becomes
+    the admin's preview of the issue or of that story. Run while the pending changes are
+    applied, so stories they add or rename are linked too."""
+    issue_url = reverse("newsletters:issue", kwargs={"slug": issue_slug})
+    targets = {issue_url: reverse("admin:newsletters_issue_preview", args=[issue_pk])}
+    for slug in Story.objects.filter(section__issue_id=issue_pk).values_list("slug", flat=True):
+        public = reverse("newsletters:story", kwargs={"issue_slug": issue_slug, "slug": slug})
+        targets[public] = reverse("admin:newsletters_issue_preview_story", args=[issue_pk, slug])
+    pattern = re.compile(
+        r'href="(' + "|".join(re.escape(url) for url in targets) + r')(#[^"]*)?"'
+    )
+    html = response.content.decode(response.charset)
+    response.content = pattern.sub(
+        lambda m: f'href="{targets[m.group(1)]}{m.group(2) or ""}"', html
+    ).encode(response.charset)
+
+
+def preview_view(model_admin, story=False):
+    """The issue's public page (or, with `story`, one of its story pages) as it will be
+    once its pending changes are published (staff, under the issue admin); the public
+    pages keep the published version. Links to the issue and its stories lead to their
+    previews."""
+    from .views import IssueDetailView, StoryDetailView
+
+    class Notice:
         applied, refused = 0, ()
 
         def get_context_data(self, **kwargs):
             context = super().get_context_data(**kwargs)
-            context["preview_notice"] = format_html(
-                "Preview with {} pending change{} applied, as this page will be once a "
-                "Publisher publishes them; the public page shows the published version.{}",
-                self.applied, "" if self.applied == 1 else "s",
-                format_html_join("", " Not applicable: {}.", ((r,) for r in self.refused)),
-            )  # fmt: skip
+            context["preview_notice"] = _notice(self.applied, self.refused)
             return context
 
-    def preview(request, object_id):
+    page = type("PendingPreview", (Notice, StoryDetailView if story else IssueDetailView), {})
+
+    def preview(request, object_id, story_slug=None):
         issue = get_object_or_404(Issue, pk=valid_pk(Issue, object_id))
         if not model_admin.has_view_or_change_permission(request, issue):
             raise PermissionDenied
 
         def render(applied, refused):
             slug = Issue.objects.filter(pk=issue.pk).values_list("slug", flat=True).get()
-            view = PendingPreview.as_view(applied=applied, refused=refused)
-            response = view(request, slug=slug)
+            view = page.as_view(applied=applied, refused=refused)
+            if story:
+                response = view(request, issue_slug=slug, slug=story_slug)
+            else:
+                response = view(request, slug=slug)
             response.render()  # now, while the pending changes are applied
+            _preview_links(response, issue.pk, slug)
             return response
 
         return preview_pending(issue, render)

@@ -8,12 +8,15 @@
    applied.
 """
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
 from core.caching import BUMPED_AT_KEY, VERSION_KEY
-from newsletters.models import Story
+from newsletters.models import Photo, Section, Story
+from newsletters.pending import PendingChange
 from tests.factories import fill_issue, make_issue
 from tests.newsletters.test_pending import _editor_page_data
 
@@ -80,3 +83,61 @@ def test_the_public_page_never_shows_pending_content_around_a_preview(editor, cl
     editor.get(_preview_url(live))  # after
     assert b"zqzq" not in client.get(live.get_absolute_url()).content
     assert b"zqzq" not in client.get(story.get_absolute_url()).content
+
+
+# --- 4. Story links inside the preview -----------------------------------------------------
+
+
+def _hrefs(html: str) -> list[str]:
+    return re.findall(r'href="([^"]+)"', html)
+
+
+def test_story_links_in_the_preview_lead_to_previews_of_the_stories(editor, client, live):
+    story = Story.objects.get(section__issue=live, section__position=0)
+    _pending_body(editor, live, "Pending words zqzq.")
+    page = editor.get(_preview_url(live)).content.decode()
+    public_story_urls = [s.get_absolute_url() for s in Story.objects.filter(section__issue=live)]
+    for url in public_story_urls:
+        assert url not in _hrefs(page), url
+    story_preview = reverse("admin:newsletters_issue_preview_story", args=[live.pk, story.slug])
+    assert story_preview in _hrefs(page)
+
+    response = editor.get(story_preview)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Pending words zqzq." in html
+    assert "Preview with 1 pending change applied" in html
+    assert "private" in response["Cache-Control"]
+    # Its links back to the issue go to the issue's preview, not the public page.
+    assert live.get_absolute_url() not in _hrefs(html)
+    assert any(href.startswith(_preview_url(live)) for href in _hrefs(html))
+    # The public story page keeps the published text; visitors get no preview.
+    assert "zqzq" not in client.get(story.get_absolute_url()).content.decode()
+    assert client.get(story_preview).status_code == 302
+    assert Story.objects.get(pk=story.pk).body == "Paragraph about **story 1.1**."
+
+
+def test_a_story_added_as_pending_has_a_preview_page_too(editor, live):
+    data = _editor_page_data(live)
+    data.update({
+        "sections-0-stories-TOTAL_FORMS": "2",
+        "sections-0-stories-1-id": "", "sections-0-stories-1-section": "",
+        "sections-0-stories-1-title": "Brand new zqzq", "sections-0-stories-1-body": "New.",
+        "sections-0-stories-1-position": "1",
+        "sections-0-stories-1-photos-TOTAL_FORMS": "0",
+        "sections-0-stories-1-photos-INITIAL_FORMS": "0",
+        "sections-0-stories-1-photos-MIN_NUM_FORMS": "0",
+        "sections-0-stories-1-photos-MAX_NUM_FORMS": "1000",
+    })  # fmt: skip
+    assert editor.post(_editor_url(live), data).status_code == 302
+    page = editor.get(_preview_url(live)).content.decode()
+    url = reverse("admin:newsletters_issue_preview_story", args=[live.pk, "brand-new-zqzq"])
+    assert url in _hrefs(page)
+    assert "Brand new zqzq" in editor.get(url).content.decode()
+    # An unknown story: 404, nothing kept.
+    missing = reverse("admin:newsletters_issue_preview_story", args=[live.pk, "nope"])
+    assert editor.get(missing).status_code == 404
+    assert not Story.objects.filter(title__contains="zqzq").exists()
+    assert PendingChange.objects.count() == 1
+    assert Section.objects.filter(issue=live).count() == 2
+    assert Photo.objects.filter(story__section__issue=live).count() == 2
