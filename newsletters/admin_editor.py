@@ -32,7 +32,7 @@ from nested_admin.nested import NestedInlineAdminFormset
 from core.history import valid_pk
 
 from .admin_editor_jinja import STACKED, TABULAR, render_jinja
-from .admin_pending import overlay_pending, pending_rows, preview_view
+from .admin_pending import PendingPlaces, overlay_pending, pending_rows, preview_view
 from .exporting_zip import zip_response
 from .figures import KeyFigureForm
 from .form_rendering import FastFormRenderer
@@ -117,6 +117,7 @@ class PrefetchedFormSet(NestedInlineFormSet):
     # Set per request on the formset class for a GET (SortableInline.build_formset).
     pending: dict = {}
     show_pending = False
+    places = None  # PendingPlaces, for an Editor
 
     def get_queryset(self):
         if self.data or self.instance is None or self.instance.pk is None:
@@ -125,9 +126,19 @@ class PrefetchedFormSet(NestedInlineFormSet):
             cache = getattr(self.instance, "_prefetched_objects_cache", {})
             name = self.fk.remote_field.get_accessor_name()
             rows = list(cache[name]) if name in cache else list(super().get_queryset())
+            if self.places is not None:  # rows an Editor moved show where they go
+                rows = self.places.place(self.instance, self.fk, rows)
             # Rows with a pending change show it (for an Editor) and are marked.
             self._editor_rows = overlay_pending(rows, self.pending, self.show_pending)
         return self._editor_rows
+
+    def _existing_object(self, pk):
+        # A POST: the row's parent as stored, before the formset sets the parent it was
+        # posted under (PendingForEditors.save_formset tells a move from it).
+        obj = super()._existing_object(pk)
+        if obj is not None and "_live_parent" not in obj.__dict__:
+            obj._live_parent = getattr(obj, self.fk.attname)
+        return obj
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
@@ -202,6 +213,17 @@ def _shared_choices_form(base, choices):
     return Form
 
 
+def _load_moved(model, pks) -> list:
+    """Rows moved (pending) into this page from another issue, read as the page reads
+    its own (a story with its photos and countries)."""
+    rows = model._default_manager.filter(pk__in=pks)
+    if model is Story:
+        rows = rows.prefetch_related(
+            Prefetch("photos", queryset=Photo.objects.order_by("position", "pk")), "countries"
+        )
+    return list(rows)
+
+
 class SortableInline:
     """Rows ordered by `position`, which nested-admin sets as rows are dragged: the
     field is a hidden input, not a number to type."""
@@ -236,6 +258,10 @@ class SortableInline:
         if request.method == "GET" and issue is not None:
             formset.pending = pending_rows(request, issue)
             formset.show_pending = not can_publish(request.user)
+            if formset.show_pending and formset.pending:
+                if not hasattr(request, "_editor_places"):
+                    request._editor_places = PendingPlaces(formset.pending, _load_moved)
+                formset.places = request._editor_places
         return formset
 
 

@@ -205,14 +205,30 @@ class PendingForEditors:
         owner = created.get(id(formset.instance)) if formset.instance.pk is None else None
         if owner is None and parent is not None and parent.object_id is None:
             owner = parent  # the object of this page is a pending addition
+        attname = formset.fk.attname
         for inline_form in formset.forms:
             instance = inline_form.instance
+            # Posted under another parent than its stored one: dragged there (nested-admin).
+            moved = instance.pk is not None and getattr(
+                instance, "_live_parent", getattr(instance, attname)
+            ) != getattr(instance, attname)
             if instance.pk is not None and inline_form in formset.deleted_forms:
                 record(issue, instance, PendingChange.Action.DELETE, user=request.user)
-            elif not inline_form.has_changed() or inline_form in formset.deleted_forms:
+            elif inline_form in formset.deleted_forms:
                 continue
             else:
                 is_new = instance.pk is None
+                parent_change, parent_field = owner, formset.fk.name if owner else ""
+                undone = False
+                if not is_new and not moved:
+                    kept, undone = _pending_move(
+                        request, issue, form.instance, formset.fk, instance
+                    )
+                    if kept is not None:  # a pending move this page did not show: it stays
+                        parent_change, parent_field = kept.parent, kept.parent_field
+                        setattr(instance, attname, kept.data.get(attname))
+                if not (inline_form.has_changed() or moved or undone):
+                    continue
                 m2m = {
                     f.name: inline_form.cleaned_data[f.name]
                     for f in instance._meta.many_to_many
@@ -223,7 +239,7 @@ class PendingForEditors:
                     PendingChange.Action.CREATE if is_new else PendingChange.Action.CHANGE,
                     user=request.user, m2m=m2m,
                     base_version=getattr(instance, "_expected_version", None),
-                    parent=owner, parent_field=formset.fk.name if owner else "",
+                    parent=parent_change, parent_field=parent_field,
                     only=None if is_new else edited_fields(inline_form),
                 )  # fmt: skip
                 if is_new:
@@ -272,6 +288,33 @@ class PendingForEditors:
                 "a Publisher.",
             )
         super().delete_queryset(request, queryset.filter(pk__in=now))
+
+
+def _pending_move(request, issue, page_object, fk, instance):
+    """For a row posted under its live parent: (its pending change, if that moves it to a
+    parent the page did not show it in, so the move stays; False), or (None, True) if the
+    page showed it in its pending parent and it was dragged back, or (None, False)."""
+    if not hasattr(request, "_pending_index"):  # one query for the rows of the request
+        request._pending_index = {
+            (c.content_type_id, c.object_id): c
+            for c in PendingChange.objects.filter(issue=issue, object_id__isnull=False)
+        }
+    ct = ContentType.objects.get_for_model(type(instance))
+    change = request._pending_index.get((ct.pk, instance.pk))
+    if change is None or change.action != PendingChange.Action.CHANGE:
+        return None, False
+    target = change.data.get(fk.attname)
+    if change.parent_id is None and (
+        fk.attname not in change.data or target == getattr(instance, fk.attname)
+    ):
+        return None, False  # no move pending
+    if change.parent_id is None and isinstance(page_object, Issue):
+        # The one-page editor shows an Editor's row in its pending parent when that is on
+        # the page (a section or story of this issue), as PendingPlaces does.
+        parents = fk.remote_field.model._default_manager.filter(pk=target)
+        if parents.filter(issue=page_object.pk).exists():
+            return None, True
+    return change, False
 
 
 def pending_list_html(issue) -> str:
@@ -357,6 +400,109 @@ def overlay_pending(rows: list, pending: dict, show: bool) -> list:
     return rows
 
 
+class PendingPlaces:
+    """Where the one-page editor shows, for an Editor, the rows a pending change moves
+    (a story dragged into another section, a photo into another story): in the parent
+    the change moves them to when that parent is on the page, once, marked "moved here
+    from ..."; else where they are now, marked "moving to ...", and a save of the page
+    keeps the pending parent (`PendingForEditors.save_formset`).
+
+    The rows of the page are registered as the formsets read them (the sections with the
+    stories and photos prefetched in them, before any story formset asks): the rows
+    moved within the page are found there, without a query. Rows moved in from outside
+    the page are read with one query (`load(model, pks)`); the parent of a move out of
+    the page, for its note, with one query each (rare: a move to another issue is made on
+    the story's own page)."""
+
+    def __init__(self, pending: dict, load):
+        self.pending, self.load = pending, load
+        self.rows: dict = {}  # model -> {pk: row on this page}
+        self._incoming: dict = {}  # model -> {parent pk: [rows moved there]}
+
+    def register(self, rows) -> None:
+        for row in rows:
+            self.rows.setdefault(type(row), {})[row.pk] = row
+            for children in getattr(row, "_prefetched_objects_cache", {}).values():
+                if getattr(children, "model", None) is not None:  # reverse relations
+                    self.register(children)
+
+    def _moves(self, model, attname):
+        """{pk: pending change} of `model` rows whose pending change gives them another
+        parent than the live one (or puts them in a pending addition)."""
+        ct = ContentType.objects.get_for_model(model)
+        return {
+            pk: change
+            for (ct_id, pk), change in self.pending.items()
+            if ct_id == ct.pk and change.action == PendingChange.Action.CHANGE
+            and (change.parent_id is not None or attname in change.data)
+        }  # fmt: skip
+
+    def on_page(self, parent_model, pk) -> bool:
+        return pk is not None and pk in self.rows.get(parent_model, {})
+
+    def place(self, parent, fk, rows: list) -> list:
+        """The rows of `parent`'s formset: its own, less those moving to another parent
+        on the page, plus those moving here."""
+        self.register(rows)
+        model, parent_model, attname = fk.model, fk.remote_field.model, fk.attname
+        moves = self._moves(model, attname)
+        if not moves:
+            return rows
+        kept = []
+        for row in rows:
+            change = moves.get(row.pk)
+            target = None if change is None or change.parent_id else change.data[attname]
+            if change is None or target == row.__dict__.get("_live_parent", getattr(row, attname)):
+                kept.append(row)
+            elif self.on_page(parent_model, target):
+                continue  # shown in its pending parent
+            else:
+                row.pending_place = self._elsewhere(parent_model, change, attname)
+                kept.append(row)
+        kept += self._incoming_rows(model, parent_model, attname, moves).get(parent.pk, [])
+        kept.sort(key=lambda row: (getattr(row, "position", 0), row.pk))
+        return kept
+
+    def _incoming_rows(self, model, parent_model, attname, moves) -> dict:
+        if model not in self._incoming:
+            here = self.rows.get(model, {})
+            wanted = {
+                pk: change.data[attname]
+                for pk, change in moves.items()
+                if not change.parent_id and self.on_page(parent_model, change.data[attname])
+            }
+            missing = [pk for pk in wanted if pk not in here]
+            loaded = self.load(model, missing) if missing else []
+            self.register(loaded)  # their photos may have moved too
+            found = {**here, **{row.pk: row for row in loaded}}
+            incoming: dict = {}
+            for pk, target in wanted.items():
+                row = found.get(pk)
+                if row is None or getattr(row, attname) == target:
+                    continue
+                source = self.rows.get(parent_model, {}).get(getattr(row, attname))
+                row.pending_place = format_html(
+                    "moved here from “{}”", source if source is not None else "another issue"
+                )
+                # The form's parent field shows (and posts) the pending parent.
+                row._live_parent = getattr(row, attname)
+                setattr(row, attname, target)
+                incoming.setdefault(target, []).append(row)
+            self._incoming[model] = incoming
+        return self._incoming[model]
+
+    def _elsewhere(self, parent_model, change, attname) -> str:
+        if change.parent_id is not None:
+            return "moving to a section or story that is itself a pending addition"
+        target = parent_model._default_manager.filter(pk=change.data[attname]).first()
+        if target is None:
+            return "moving to a section or story that no longer exists"
+        issue = getattr(target, "issue", None)
+        if issue is not None:
+            return format_html("moving to “{}” of “{}”", target, issue)
+        return format_html("moving to “{}”", target)
+
+
 def pending_note(row) -> str:
     """The note on a row of the one-page editor that has a pending change."""
     change = getattr(row, "pending_change", None)
@@ -370,7 +516,12 @@ def pending_note(row) -> str:
         text = "Pending change ({}, {}), shown here: not public until a Publisher publishes it."
     else:
         text = "Pending change ({}, {}), not shown here: the form has the published text."
-    return format_html(' <span class="pending-note">{}</span>', text.format(who, when))
+    place = getattr(row, "pending_place", "")
+    return format_html(
+        ' <span class="pending-note">{}{}</span>',
+        text.format(who, when),
+        format_html(" Pending place: {}.", place) if place else "",
+    )
 
 
 # --- "Preview" with the pending changes -----------------------------------------------------

@@ -10,7 +10,8 @@ it was made (Story has one), so a change made on a version that has moved on sin
 reported, not applied over the newer text.
 
 Changes are stored per object: an Editor who saves the same object again replaces their
-pending change, and the admin form shows the pending values (`pending_for`).
+pending change (the fields that form edits; the others keep their pending values), and
+the admin form shows the pending values (`pending_for`).
 
 A new or replaced photo file is stored at once (re-encoded under a random name, with its
 renditions, as any upload) but no Photo row points to it until the change is published:
@@ -158,8 +159,11 @@ def record(issue, instance, action, *, user, m2m=None, base_version=None, parent
                 # No new upload this time: the file the earlier change brought stays.
                 data["image"] = existing.data["image"]
                 data["renditions"] = existing.data.get("renditions", {})
-            existing.data = data
+            # Fields this form does not edit keep what an earlier pending change gave
+            # them (a slug set on the story's own page, saved again from the editor).
+            existing.data = {**existing.data, **data}
             existing.summary, existing.created_by = summary, user
+            existing.parent, existing.parent_field = parent, parent_field
             existing.save()
             return existing
         existing.delete()

@@ -9,6 +9,7 @@
 """
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.core.cache import cache
@@ -18,7 +19,7 @@ from core.caching import BUMPED_AT_KEY, VERSION_KEY
 from newsletters.models import Photo, Section, Story
 from newsletters.pending import PendingChange
 from tests.factories import fill_issue, make_issue
-from tests.newsletters.test_pending import _editor_page_data
+from tests.newsletters.test_pending import _editor_page_data, publish_pending
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +142,190 @@ def test_a_story_added_as_pending_has_a_preview_page_too(editor, live):
     assert PendingChange.objects.count() == 1
     assert Section.objects.filter(issue=live).count() == 2
     assert Photo.objects.filter(story__section__issue=live).count() == 2
+
+
+# --- the editor page as a browser would post it ---------------------------------------------
+
+
+class _FormReader(HTMLParser):
+    """The fields of the change form (`<form id="issue_form">`) as a browser posts them:
+    inputs (checked boxes only), textareas and selected options; no buttons, no files."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.data, self.inside, self._textarea, self._select = {}, False, None, None
+
+    def _add(self, name, value):
+        self.data.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == "issue_form"
+        if tag == "option" and self.inside and self._select and "selected" in attrs:
+            self._add(self._select, attrs.get("value", ""))
+        if not self.inside or "name" not in attrs:
+            return
+        kind = attrs.get("type", "text")
+        if tag == "input" and kind not in ("submit", "button", "file", "image", "reset"):
+            if kind not in ("checkbox", "radio") or "checked" in attrs:
+                self._add(attrs["name"], attrs.get("value", "on" if kind == "checkbox" else ""))
+        elif tag == "textarea":
+            self._textarea, self._text = attrs["name"], []
+        elif tag == "select":
+            self._select = attrs["name"]
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "textarea" and self._textarea is not None:
+            text = "".join(self._text)
+            self._add(self._textarea, text[1:] if text.startswith("\n") else text)
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+
+def _as_shown(client, issue) -> dict:
+    """The editor page of `issue` as `client` sees it, posted back as it is."""
+    page = client.get(_editor_url(issue)).content.decode()
+    reader = _FormReader()
+    reader.feed(page)
+    return {name: values if len(values) > 1 else values[0] for name, values in reader.data.items()}
+
+
+def _save_as_shown(client, issue, **edits):
+    data = {**_as_shown(client, issue), "_save": "Save", **edits}
+    response = client.post(_editor_url(issue), data)
+    assert response.status_code == 302, response.context and response.context.get("errors")
+    return response
+
+
+def _prefix_of(data: dict, model_prefix: str, pk) -> str:
+    """The form prefix (sections-1-stories-0) the posted `data` gives the row `pk`."""
+    found = [key[: -len("-id")] for key, value in data.items()
+             if key.endswith("-id") and str(value) == str(pk)
+             and re.fullmatch(model_prefix, key[: -len("-id")])]  # fmt: skip
+    assert len(found) == 1, found
+    return found[0]
+
+
+STORY = r"sections-\d+-stories-\d+"
+
+
+def _move_first_story(issue, to_section: int) -> dict:
+    """The editor form with the first section's first story dragged into another section,
+    first there (nested-admin renames its fields and moves its management counts)."""
+    data = _editor_page_data(issue)
+    sections = list(issue.sections.order_by("position", "pk"))
+    src, dst = "sections-0-stories", f"sections-{to_section}-stories"
+    moved = {key[len(src) + 3 :]: value for key, value in data.items()
+             if key.startswith(f"{src}-0-")}  # fmt: skip
+    for key in [k for k in data if k.startswith(f"{src}-")]:
+        del data[key]
+    data.update({f"{src}-TOTAL_FORMS": "0", f"{src}-INITIAL_FORMS": "0",
+                 f"{src}-MIN_NUM_FORMS": "0", f"{src}-MAX_NUM_FORMS": "1000"})  # fmt: skip
+    count = int(data[f"{dst}-TOTAL_FORMS"])
+    for i in reversed(range(count)):  # the rows there move down one place
+        for key in [k for k in data if k.startswith(f"{dst}-{i}-")]:
+            data[f"{dst}-{i + 1}-" + key[len(f"{dst}-{i}-") :]] = data.pop(key)
+        data[f"{dst}-{i + 1}-position"] = str(i + 1)
+    data.update({f"{dst}-0-{name}": value for name, value in moved.items()})
+    data[f"{dst}-0-section"] = sections[to_section].pk
+    data[f"{dst}-0-position"] = "0"
+    data[f"{dst}-TOTAL_FORMS"] = data[f"{dst}-INITIAL_FORMS"] = str(count + 1)
+    return data
+
+
+# --- 1. A pending move survives saving the page again --------------------------------------
+
+
+def test_a_pending_move_shows_the_story_in_its_pending_section_and_a_resave_keeps_it(
+    editor, publisher, client, live
+):
+    first, second = live.sections.order_by("position")
+    story = first.stories.get()
+    assert story.position == 0  # moved to the top of the other section: position unchanged
+    response = editor.post(_editor_url(live), _move_first_story(live, to_section=1))
+    assert response.status_code == 302
+    assert Story.objects.get(pk=story.pk).section_id == first.pk  # not live yet
+    change = PendingChange.objects.get(object_id=story.pk, content_type__model="story")
+    assert change.data["section_id"] == second.pk
+
+    # The editor shows it in its pending section, once, marked.
+    shown = _as_shown(editor, live)
+    prefix = _prefix_of(shown, STORY, story.pk)
+    assert prefix.startswith("sections-1-stories-"), prefix
+    assert shown[f"{prefix}-section"] == str(second.pk)
+    assert shown["sections-0-stories-TOTAL_FORMS"] == "0"
+    page = editor.get(_editor_url(live)).content.decode()
+    assert "moved here from “Section 1”" in page
+
+    # Saved again for another edit: the move stays.
+    _save_as_shown(editor, live, **{"sections-0-title": "Renamed later"})
+    change = PendingChange.objects.get(object_id=story.pk, content_type__model="story")
+    assert change.data["section_id"] == second.pk
+    assert "zqzq" not in client.get(live.get_absolute_url()).content.decode()
+    assert Story.objects.get(pk=story.pk).section_id == first.pk
+
+    publish_pending(publisher, live)
+    assert Story.objects.get(pk=story.pk).section_id == second.pk
+    assert Section.objects.get(pk=first.pk).title == "Renamed later"
+    assert list(second.stories.order_by("position").values_list("pk", flat=True))[0] == story.pk
+
+
+def test_a_story_moved_back_to_its_live_section_is_no_longer_moving(editor, live):
+    first, second = live.sections.order_by("position")
+    story = first.stories.get()
+    editor.post(_editor_url(live), _move_first_story(live, to_section=1))
+    shown = _as_shown(editor, live)
+    # Dragged back: its form posted under the first section again.
+    prefix = _prefix_of(shown, STORY, story.pk)
+    back = {key.replace(prefix, "sections-0-stories-0", 1): value
+            for key, value in shown.items() if key.startswith(prefix + "-")}  # fmt: skip
+    data = {k: v for k, v in shown.items() if not k.startswith(prefix + "-")}
+    data.update(back)
+    data["sections-0-stories-0-section"] = first.pk
+    data["sections-0-stories-TOTAL_FORMS"] = data["sections-0-stories-INITIAL_FORMS"] = "1"
+    assert prefix == "sections-1-stories-0"
+    for key in [k for k in data if k.startswith("sections-1-stories-1-")]:
+        data["sections-1-stories-0-" + key[len("sections-1-stories-1-") :]] = data.pop(key)
+    data["sections-1-stories-TOTAL_FORMS"] = data["sections-1-stories-INITIAL_FORMS"] = "1"
+    assert editor.post(_editor_url(live), data).status_code == 302
+    change = PendingChange.objects.filter(object_id=story.pk, content_type__model="story").last()
+    assert change is None or change.data.get("section_id") == first.pk
+    assert _prefix_of(_as_shown(editor, live), STORY, story.pk).startswith("sections-0-")
+
+
+def test_a_pending_move_out_of_the_issue_survives_a_resave_of_the_editor_page(
+    editor, publisher, live
+):
+    from tests.newsletters.test_pending import story_data
+
+    story = live.sections.order_by("position").first().stories.get()
+    draft = fill_issue(make_issue(status="draft", title="Draft"), sections=1, figures=0)
+    elsewhere = draft.sections.get()
+    url = reverse("admin:newsletters_story_change", args=[story.pk])
+    editor.post(url, story_data(story, section=elsewhere.pk, slug="away"))
+    assert PendingChange.objects.get().data["section_id"] == elsewhere.pk
+
+    # The other issue's section is not on this page: the story shows where it is now,
+    # its note says where it is going, and saving the page (its body edited) keeps that.
+    page = editor.get(_editor_url(live)).content.decode()
+    assert "moving to “Section 1” of “Draft”" in page
+    shown = _as_shown(editor, live)
+    prefix = _prefix_of(shown, STORY, story.pk)
+    _save_as_shown(editor, live, **{f"{prefix}-body": "Edited on the way out."})
+    change = PendingChange.objects.get()
+    assert (change.data["section_id"], change.data["body"]) == (
+        elsewhere.pk, "Edited on the way out.")  # fmt: skip
+    publish_pending(publisher, live)
+    moved = Story.objects.get(pk=story.pk)
+    assert (moved.section_id, moved.body) == (elsewhere.pk, "Edited on the way out.")
