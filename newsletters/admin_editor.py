@@ -38,6 +38,7 @@ from .figures import KeyFigureForm
 from .form_rendering import FastFormRenderer
 from .markdown import render_markdown
 from .models import KeyFigure, Photo, Section, Story
+from .pending import PendingChange
 from .roles import can_publish
 
 
@@ -79,7 +80,8 @@ class IssueEditorMixin(NestedModelAdminMixin):
         on_editor = match is not None and match.url_name == "newsletters_issue_change"
         if issue is not None and request.method == "GET" and on_editor:
             request._editor_issue = issue
-            waiting = len(pending_rows(request, issue))
+            pending_rows(request, issue)
+            waiting = len(issue._pending_list)
             if waiting:
                 shown = "the rows marked “pending” show them" if not can_publish(
                     request.user
@@ -117,6 +119,7 @@ class PrefetchedFormSet(NestedInlineFormSet):
     # Set per request on the formset class for a GET (SortableInline.build_formset).
     pending: dict = {}
     show_pending = False
+    additions: list = []  # pending additions of the issue
     places = None  # PendingPlaces, for an Editor
 
     def get_queryset(self):
@@ -258,6 +261,12 @@ class SortableInline:
         if request.method == "GET" and issue is not None:
             formset.pending = pending_rows(request, issue)
             formset.show_pending = not can_publish(request.user)
+            # Rows added as pending changes, shown read-only (admin_pending.pending_added_html).
+            formset.additions = [
+                c for c in issue._pending_list if c.action == PendingChange.Action.CREATE
+            ]
+            if formset.additions:
+                formset.country_names = dict(_country_choices(request))
             if formset.show_pending and formset.pending:
                 if not hasattr(request, "_editor_places"):
                     request._editor_places = PendingPlaces(formset.pending, _load_moved)

@@ -524,6 +524,67 @@ def pending_note(row) -> str:
     )
 
 
+def pending_added_html(formset) -> str:
+    """The rows an Editor added to the parent of `formset` as pending changes (stories of
+    a section, photos of a story, sections and key figures of the issue), after its live
+    rows, read-only and marked "Pending, added by": they are not in the form, so saving
+    the page again neither loses nor repeats them. A pending section shows the stories
+    and photos added in it."""
+    additions = getattr(formset, "additions", None)
+    parent = formset.instance
+    if not additions or parent is None or parent.pk is None:
+        return ""
+    ct = ContentType.objects.get_for_model(formset.model)
+    attname = formset.fk.attname
+    mine = [
+        c for c in additions
+        if c.content_type_id == ct.pk and c.parent_id is None and c.data.get(attname) == parent.pk
+    ]  # fmt: skip
+    return _added_rows(mine, additions, getattr(formset, "country_names", {}))
+
+
+def _added_rows(changes, additions, countries) -> str:
+    changes = sorted(changes, key=lambda c: (c.data.get("position") or 0, c.pk))
+    return format_html_join("", "{}", ((_added_row(c, additions, countries),) for c in changes))
+
+
+def _added_row(change, additions, countries) -> str:
+    from django.core.files.storage import default_storage
+
+    data, model = change.data, change.content_type.model_class()
+    when = f"{timezone.localtime(change.created_at):%d %b %Y %H:%M}"
+    shown = {
+        "section": ("title",),
+        "story": ("title", "body"),
+        "photo": ("caption", "alt_text", "credit"),
+        "keyfigure": ("label", "value", "unit", "note"),
+    }.get(model._meta.model_name, ())
+    fields = format_html_join(
+        "", "<dt>{}</dt><dd>{}</dd>",
+        ((model._meta.get_field(name).verbose_name, data.get(name) or "–") for name in shown),
+    )  # fmt: skip
+    if data.get("countries"):
+        names = ", ".join(countries.get(pk, str(pk)) for pk in data["countries"])
+        fields += format_html("<dt>countries</dt><dd>{}</dd>", names)
+    if data.get("image"):
+        fields += format_html(
+            '<dt>photo</dt><dd><img class="photo-thumb" src="{}" alt="" width="120"></dd>',
+            default_storage.url(data["image"]),
+        )
+    children = _added_rows(
+        [c for c in additions if c.parent_id == change.pk], additions, countries
+    )
+    return format_html(
+        '<div class="pending-added" data-pending-change="{}"><h3><b>{}:</b>&nbsp;{} '
+        '<span class="pending-note">Pending, added by {} ({}): not public until a Publisher '
+        "publishes it; shown here read-only, not part of this form.</span></h3>"
+        '<dl class="pending-added-fields">{}</dl>{}</div><!-- pending-added -->',
+        change.pk, model._meta.verbose_name.capitalize(),
+        data.get("title") or data.get("caption") or data.get("label") or "(untitled)",
+        change.created_by or "someone", when, fields, children,
+    )  # fmt: skip
+
+
 # --- "Preview" with the pending changes -----------------------------------------------------
 
 

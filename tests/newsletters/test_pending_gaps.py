@@ -329,3 +329,125 @@ def test_a_pending_move_out_of_the_issue_survives_a_resave_of_the_editor_page(
     publish_pending(publisher, live)
     moved = Story.objects.get(pk=story.pk)
     assert (moved.section_id, moved.body) == (elsewhere.pk, "Edited on the way out.")
+
+
+def test_a_photo_dragged_into_another_story_shows_there_and_a_resave_keeps_it(
+    editor, publisher, live
+):
+    (first, second) = Story.objects.filter(section__issue=live).order_by("section__position")
+    photo = first.photos.get()
+    data = _editor_page_data(live)
+    src, dst = "sections-0-stories-0-photos", "sections-1-stories-0-photos"
+    for name in ("id", "caption", "alt_text", "credit"):
+        data[f"{dst}-1-{name}"] = data.pop(f"{src}-0-{name}")
+    data.pop(f"{src}-0-story"), data.pop(f"{src}-0-position")
+    data.update({f"{dst}-1-story": second.pk, f"{dst}-1-position": "1",
+                 f"{src}-TOTAL_FORMS": "0", f"{src}-INITIAL_FORMS": "0",
+                 f"{dst}-TOTAL_FORMS": "2", f"{dst}-INITIAL_FORMS": "2"})  # fmt: skip
+    assert editor.post(_editor_url(live), data).status_code == 302
+    assert PendingChange.objects.get(object_id=photo.pk).data["story_id"] == second.pk
+
+    shown = _as_shown(editor, live)
+    prefix = _prefix_of(shown, r"sections-\d+-stories-\d+-photos-\d+", photo.pk)
+    assert prefix.startswith(dst), prefix
+    _save_as_shown(editor, live, **{"sections-1-title": "Renamed later"})
+    assert PendingChange.objects.get(object_id=photo.pk).data["story_id"] == second.pk
+    publish_pending(publisher, live)
+    assert Photo.objects.get(pk=photo.pk).story_id == second.pk
+
+
+# --- 2. Rows added as pending show on the editor -------------------------------------------
+
+
+def _add_rows(editor, issue):
+    """The Editor adds, in one save: a story to the first section, a photo to the second
+    section's story, and a new section holding a new story with a photo."""
+    data = _editor_page_data(issue)
+    empty = {"TOTAL_FORMS": "0", "INITIAL_FORMS": "0", "MIN_NUM_FORMS": "0",
+             "MAX_NUM_FORMS": "1000"}  # fmt: skip
+    data.update({
+        "sections-0-stories-TOTAL_FORMS": "2",
+        "sections-0-stories-1-id": "", "sections-0-stories-1-section": "",
+        "sections-0-stories-1-title": "Added story zqzq",
+        "sections-0-stories-1-body": "Added *text*.", "sections-0-stories-1-position": "1",
+        **{f"sections-0-stories-1-photos-{k}": v for k, v in empty.items()},
+        "sections-1-stories-0-photos-TOTAL_FORMS": "2",
+        "sections-1-stories-0-photos-1-id": "", "sections-1-stories-0-photos-1-story": "",
+        "sections-1-stories-0-photos-1-caption": "Added photo zqzq",
+        "sections-1-stories-0-photos-1-alt_text": "", "sections-1-stories-0-photos-1-credit": "",
+        "sections-1-stories-0-photos-1-position": "1",
+        "sections-TOTAL_FORMS": "3",
+        "sections-2-id": "", "sections-2-issue": issue.pk,
+        "sections-2-title": "Added section zqzq", "sections-2-position": "2",
+        "sections-2-stories-TOTAL_FORMS": "1", "sections-2-stories-INITIAL_FORMS": "0",
+        "sections-2-stories-MIN_NUM_FORMS": "0", "sections-2-stories-MAX_NUM_FORMS": "1000",
+        "sections-2-stories-0-id": "", "sections-2-stories-0-section": "",
+        "sections-2-stories-0-title": "Nested story zqzq",
+        "sections-2-stories-0-body": "Its text.", "sections-2-stories-0-position": "0",
+        "sections-2-stories-0-photos-TOTAL_FORMS": "1",
+        "sections-2-stories-0-photos-INITIAL_FORMS": "0",
+        "sections-2-stories-0-photos-MIN_NUM_FORMS": "0",
+        "sections-2-stories-0-photos-MAX_NUM_FORMS": "1000",
+        "sections-2-stories-0-photos-0-id": "", "sections-2-stories-0-photos-0-story": "",
+        "sections-2-stories-0-photos-0-caption": "Nested photo zqzq",
+        "sections-2-stories-0-photos-0-alt_text": "",
+        "sections-2-stories-0-photos-0-credit": "",
+        "sections-2-stories-0-photos-0-position": "0",
+    })  # fmt: skip
+    assert editor.post(_editor_url(issue), data).status_code == 302
+    assert PendingChange.objects.filter(action="create").count() == 5
+
+
+ADDED = '<div class="pending-added"'
+
+
+def test_rows_added_as_pending_show_on_the_editor_in_their_place_marked(
+    editor, publisher, live
+):
+    _add_rows(editor, live)
+    for client in (editor, publisher):
+        page = client.get(_editor_url(live)).content.decode()
+        assert page.count(ADDED) == 5
+        assert page.count("Pending, added by eddie") == 5
+        assert "This issue has 5 pending changes" in page
+        # Each in its place: the story in the first section's stories, the photo in the
+        # second section's story's photos, the section (its story and photo in it) among
+        # the sections, after the live ones.
+        stories_0 = page[page.index('id="sections-0-stories-group"'):
+                         page.index('id="sections-1"')]  # fmt: skip
+        assert "Added story zqzq" in stories_0 and "Added *text*." in stories_0
+        photos = page[page.index('id="sections-1-stories-0-photos-group"'):
+                      page.index('id="sections-empty"')]  # fmt: skip
+        assert "Added photo zqzq" in photos and "Added photo zqzq" not in stories_0
+        section = page.index("<b>Section:</b>&nbsp;Added section zqzq")
+        assert page.index('id="sections-empty"') < section < page.index('id="key_figures-group"')
+        end = page.index("<!-- pending-added -->", page.index("Nested photo", section))
+        block = page[section:end]
+        assert block.index("Nested story zqzq") < block.index("Nested photo zqzq")
+        assert "Added story zqzq" not in block
+        # Read-only: the additions bring no field into the form.
+        for block in re.findall(rf'{ADDED}.*?</div><!-- pending-added -->', page, re.S):
+            assert "<input" not in block and "<textarea" not in block
+
+
+def test_saving_the_editor_again_keeps_exactly_one_of_each_pending_addition(
+    editor, publisher, client, live
+):
+    _add_rows(editor, live)
+    before = sorted(PendingChange.objects.values_list("action", "summary"))
+    _save_as_shown(editor, live, **{"sections-0-title": "Renamed later"})
+    _save_as_shown(editor, live)
+    after = sorted(PendingChange.objects.filter(action="create").values_list("action", "summary"))
+    assert after == [c for c in before if c[0] == "create"]
+    assert "zqzq" not in client.get(live.get_absolute_url()).content.decode()
+
+    publish_pending(publisher, live)
+    for title in ("Added story zqzq", "Nested story zqzq"):
+        assert Story.objects.filter(title=title, issue=live).count() == 1
+    assert Section.objects.filter(title="Added section zqzq", issue=live).count() == 1
+    for caption in ("Added photo zqzq", "Nested photo zqzq"):
+        assert Photo.objects.filter(caption=caption).count() == 1
+    assert Section.objects.get(issue=live, position=0).title == "Renamed later"
+    nested = Story.objects.get(title="Nested story zqzq")
+    assert nested.section.title == "Added section zqzq"
+    assert nested.photos.get().caption == "Nested photo zqzq"
