@@ -348,11 +348,18 @@ def pending_list_html(issue) -> str:
         names = change.changed_fields(current.get((change.content_type_id, change.object_id)))
         return f" ({', '.join(names)})" if names else " (no difference any more)"
 
+    def title(change):
+        # An addition has no page of its own yet: it shows on the issue's page below.
+        url = link(change)
+        return format_html('<a href="{}">{}</a>', url, change) if url else format_html(
+            "{}", change
+        )
+
     rows = format_html_join(
         "",
-        '<li><a href="{}">{}</a>{} — {}, {}</li>',
+        "<li>{}{} — {}, {}</li>",
         (
-            (link(c), c, fields(c), c.created_by or "someone",
+            (title(c), fields(c), c.created_by or "someone",
              f"{timezone.localtime(c.created_at):%d %b %Y %H:%M}")  # fmt: skip
             for c in changes
         ),

@@ -161,7 +161,10 @@ def record(issue, instance, action, *, user, m2m=None, base_version=None, parent
                 data["renditions"] = existing.data.get("renditions", {})
             # Fields this form does not edit keep what an earlier pending change gave
             # them (a slug set on the story's own page, saved again from the editor).
-            existing.data = {**existing.data, **data}
+            merged = {**existing.data, **data}
+            if "image" in data and "renditions" not in data:
+                merged.pop("renditions", None)  # the image cleared: not the old renditions
+            existing.data = merged
             existing.summary, existing.created_by = summary, user
             existing.parent, existing.parent_field = parent, parent_field
             existing.save()

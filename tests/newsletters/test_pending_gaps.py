@@ -326,6 +326,7 @@ def test_a_pending_move_out_of_the_issue_survives_a_resave_of_the_editor_page(
     change = PendingChange.objects.get()
     assert (change.data["section_id"], change.data["body"]) == (
         elsewhere.pk, "Edited on the way out.")  # fmt: skip
+    assert change.data["slug"] == "away"  # set on the story's page, not on the editor
     publish_pending(publisher, live)
     moved = Story.objects.get(pk=story.pk)
     assert (moved.section_id, moved.body) == (elsewhere.pk, "Edited on the way out.")
