@@ -308,12 +308,17 @@ def _pending_move(request, issue, page_object, fk, instance):
         fk.attname not in change.data or target == getattr(instance, fk.attname)
     ):
         return None, False  # no move pending
-    if change.parent_id is None and isinstance(page_object, Issue):
-        # The one-page editor shows an Editor's row in its pending parent when that is on
-        # the page (a section or story of this issue), as PendingPlaces does.
-        parents = fk.remote_field.model._default_manager.filter(pk=target)
-        if parents.filter(issue=page_object.pk).exists():
-            return None, True
+    # The one-page editor shows an Editor's row in its pending parent when that is on the
+    # page (a section or story of this issue), as PendingPlaces does.
+    parent_model = fk.remote_field.model
+    shown_there = (
+        change.parent_id is None
+        and isinstance(page_object, Issue)
+        and parent_model is not Issue  # a section or key figure moved to another issue
+        and parent_model._default_manager.filter(pk=target, issue=page_object.pk).exists()
+    )
+    if shown_there:
+        return None, True
     return change, False
 
 
