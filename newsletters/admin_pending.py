@@ -13,7 +13,13 @@ refused with who changed it, when, and a link to compare the two revisions.
 On the one-page editor (newsletters/admin_editor.py) the rows of sections, stories,
 photos and key figures with a pending change are marked as such, and for a user who may
 not publish they show the pending values (`overlay_pending`): the form they save again
-is their pending version, not the live text it would otherwise silently put back.
+is their pending version, not the live text it would otherwise silently put back. A row
+an Editor moved (pending) shows in its pending section or story (`PendingPlaces`), and
+a save that posts it under its live parent keeps a pending move the page could not show
+(to another issue); rows added as pending changes show read-only in their place
+(`pending_added_html`), outside the form, so a save neither loses nor repeats them.
+"Preview" renders the issue, and its story pages, with the pending changes applied
+(`preview_view`), its links leading from one preview to the other.
 """
 
 import re
