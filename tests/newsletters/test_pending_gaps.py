@@ -272,7 +272,10 @@ def test_a_pending_move_shows_the_story_in_its_pending_section_and_a_resave_keep
     _save_as_shown(editor, live, **{"sections-0-title": "Renamed later"})
     change = PendingChange.objects.get(object_id=story.pk, content_type__model="story")
     assert change.data["section_id"] == second.pk
-    assert "zqzq" not in client.get(live.get_absolute_url()).content.decode()
+    # Public: still in its first section, which still has its published title.
+    html = client.get(live.get_absolute_url()).content.decode()
+    assert html.index('id="story-story-11"') < html.index('id="section-section-2"')
+    assert "Renamed later" not in html
     assert Story.objects.get(pk=story.pk).section_id == first.pk
 
     publish_pending(publisher, live)
@@ -355,6 +358,32 @@ def test_a_photo_dragged_into_another_story_shows_there_and_a_resave_keeps_it(
     assert PendingChange.objects.get(object_id=photo.pk).data["story_id"] == second.pk
     publish_pending(publisher, live)
     assert Photo.objects.get(pk=photo.pk).story_id == second.pk
+
+
+def test_a_section_moving_to_another_issue_is_kept_by_a_resave_of_the_editor(
+    editor, publisher, live
+):
+    section = live.sections.order_by("position").first()
+    story = section.stories.get()
+    draft = make_issue(status="draft", title="Draft")
+    data = {
+        "issue": draft.pk, "title": section.title, "position": 0,
+        "stories-TOTAL_FORMS": "1", "stories-INITIAL_FORMS": "1",
+        "stories-MIN_NUM_FORMS": "0", "stories-MAX_NUM_FORMS": "1000",
+        "stories-0-id": story.pk, "stories-0-section": section.pk,
+        "stories-0-title": story.title, "stories-0-slug": story.slug,
+        "stories-0-body": story.body, "stories-0-position": 0,
+        "stories-0-seen_version": story.version,
+    }  # fmt: skip
+    url = reverse("admin:newsletters_section_change", args=[section.pk])
+    assert editor.post(url, data).status_code == 302
+    assert PendingChange.objects.get(content_type__model="section").data["issue_id"] == draft.pk
+
+    page = editor.get(_editor_url(live)).content.decode()
+    assert "moving to “Draft”" in page
+    _save_as_shown(editor, live, **{"sections-0-title": "Renamed on its way"})
+    change = PendingChange.objects.get(content_type__model="section")
+    assert (change.data["issue_id"], change.data["title"]) == (draft.pk, "Renamed on its way")
 
 
 # --- 2. Rows added as pending show on the editor -------------------------------------------
@@ -452,29 +481,3 @@ def test_saving_the_editor_again_keeps_exactly_one_of_each_pending_addition(
     nested = Story.objects.get(title="Nested story zqzq")
     assert nested.section.title == "Added section zqzq"
     assert nested.photos.get().caption == "Nested photo zqzq"
-
-
-def test_a_section_moving_to_another_issue_is_kept_by_a_resave_of_the_editor(
-    editor, publisher, live
-):
-    section = live.sections.order_by("position").first()
-    story = section.stories.get()
-    draft = make_issue(status="draft", title="Draft")
-    data = {
-        "issue": draft.pk, "title": section.title, "position": 0,
-        "stories-TOTAL_FORMS": "1", "stories-INITIAL_FORMS": "1",
-        "stories-MIN_NUM_FORMS": "0", "stories-MAX_NUM_FORMS": "1000",
-        "stories-0-id": story.pk, "stories-0-section": section.pk,
-        "stories-0-title": story.title, "stories-0-slug": story.slug,
-        "stories-0-body": story.body, "stories-0-position": 0,
-        "stories-0-seen_version": story.version,
-    }  # fmt: skip
-    url = reverse("admin:newsletters_section_change", args=[section.pk])
-    assert editor.post(url, data).status_code == 302
-    assert PendingChange.objects.get(content_type__model="section").data["issue_id"] == draft.pk
-
-    page = editor.get(_editor_url(live)).content.decode()
-    assert "moving to “Draft”" in page
-    _save_as_shown(editor, live, **{"sections-0-title": "Renamed on its way"})
-    change = PendingChange.objects.get(content_type__model="section")
-    assert (change.data["issue_id"], change.data["title"]) == (draft.pk, "Renamed on its way")
