@@ -32,12 +32,13 @@ from nested_admin.nested import NestedInlineAdminFormset
 from core.history import valid_pk
 
 from .admin_editor_jinja import STACKED, TABULAR, render_jinja
-from .admin_pending import overlay_pending, pending_rows, preview_view
+from .admin_pending import PendingPlaces, overlay_pending, pending_rows, preview_view
 from .exporting_zip import zip_response
 from .figures import KeyFigureForm
 from .form_rendering import FastFormRenderer
 from .markdown import render_markdown
 from .models import KeyFigure, Photo, Section, Story
+from .pending import PendingChange
 from .roles import can_publish
 
 
@@ -79,7 +80,8 @@ class IssueEditorMixin(NestedModelAdminMixin):
         on_editor = match is not None and match.url_name == "newsletters_issue_change"
         if issue is not None and request.method == "GET" and on_editor:
             request._editor_issue = issue
-            waiting = len(pending_rows(request, issue))
+            pending_rows(request, issue)
+            waiting = len(issue._pending_list)
             if waiting:
                 shown = "the rows marked “pending” show them" if not can_publish(
                     request.user
@@ -117,6 +119,8 @@ class PrefetchedFormSet(NestedInlineFormSet):
     # Set per request on the formset class for a GET (SortableInline.build_formset).
     pending: dict = {}
     show_pending = False
+    additions: list = []  # pending additions of the issue
+    places = None  # PendingPlaces, for an Editor
 
     def get_queryset(self):
         if self.data or self.instance is None or self.instance.pk is None:
@@ -125,9 +129,19 @@ class PrefetchedFormSet(NestedInlineFormSet):
             cache = getattr(self.instance, "_prefetched_objects_cache", {})
             name = self.fk.remote_field.get_accessor_name()
             rows = list(cache[name]) if name in cache else list(super().get_queryset())
+            if self.places is not None:  # rows an Editor moved show where they go
+                rows = self.places.place(self.instance, self.fk, rows)
             # Rows with a pending change show it (for an Editor) and are marked.
             self._editor_rows = overlay_pending(rows, self.pending, self.show_pending)
         return self._editor_rows
+
+    def _existing_object(self, pk):
+        # A POST: the row's parent as stored, before the formset sets the parent it was
+        # posted under (PendingForEditors.save_formset tells a move from it).
+        obj = super()._existing_object(pk)
+        if obj is not None and "_live_parent" not in obj.__dict__:
+            obj._live_parent = getattr(obj, self.fk.attname)
+        return obj
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
@@ -202,6 +216,17 @@ def _shared_choices_form(base, choices):
     return Form
 
 
+def _load_moved(model, pks) -> list:
+    """Rows moved (pending) into this page from another issue, read as the page reads
+    its own (a story with its photos and countries)."""
+    rows = model._default_manager.filter(pk__in=pks)
+    if model is Story:
+        rows = rows.prefetch_related(
+            Prefetch("photos", queryset=Photo.objects.order_by("position", "pk")), "countries"
+        )
+    return list(rows)
+
+
 class SortableInline:
     """Rows ordered by `position`, which nested-admin sets as rows are dragged: the
     field is a hidden input, not a number to type."""
@@ -236,6 +261,16 @@ class SortableInline:
         if request.method == "GET" and issue is not None:
             formset.pending = pending_rows(request, issue)
             formset.show_pending = not can_publish(request.user)
+            # Rows added as pending changes, shown read-only (admin_pending.pending_added_html).
+            formset.additions = [
+                c for c in issue._pending_list if c.action == PendingChange.Action.CREATE
+            ]
+            if formset.additions:
+                formset.country_names = dict(_country_choices(request))
+            if formset.show_pending and formset.pending:
+                if not hasattr(request, "_editor_places"):
+                    request._editor_places = PendingPlaces(formset.pending, _load_moved)
+                formset.places = request._editor_places
         return formset
 
 
@@ -373,6 +408,11 @@ def editor_urls(model_admin) -> list:
             "<path:object_id>/preview/",
             site.admin_view(preview_view(model_admin)),
             name="newsletters_issue_preview",
+        ),
+        path(
+            "<path:object_id>/preview/<slug:story_slug>/",
+            site.admin_view(preview_view(model_admin, story=True)),
+            name="newsletters_issue_preview_story",
         ),
         path(
             "<path:object_id>/start-next/",

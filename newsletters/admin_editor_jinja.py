@@ -26,7 +26,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from nested_admin.templatetags.nested_admin import cell_count, formsetsort
 
-from .admin_pending import pending_note
+from .admin_pending import pending_added_html, pending_note
 
 _INDEX = re.compile(r"-(\d+)$")
 
@@ -78,6 +78,7 @@ def environment() -> jinja2.Environment:
         change_link=change_link,
         render_inline=render_inline,
         pending_note=pending_note,
+        pending_added=pending_added_html,
     )
     return env
 

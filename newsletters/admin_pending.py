@@ -13,8 +13,16 @@ refused with who changed it, when, and a link to compare the two revisions.
 On the one-page editor (newsletters/admin_editor.py) the rows of sections, stories,
 photos and key figures with a pending change are marked as such, and for a user who may
 not publish they show the pending values (`overlay_pending`): the form they save again
-is their pending version, not the live text it would otherwise silently put back.
+is their pending version, not the live text it would otherwise silently put back. A row
+an Editor moved (pending) shows in its pending section or story (`PendingPlaces`), and
+a save that posts it under its live parent keeps a pending move the page could not show
+(to another issue); rows added as pending changes show read-only in their place
+(`pending_added_html`), outside the form, so a save neither loses nor repeats them.
+"Preview" renders the issue, and its story pages, with the pending changes applied
+(`preview_view`), its links leading from one preview to the other.
 """
+
+import re
 
 from django import forms
 from django.contrib import messages
@@ -203,14 +211,30 @@ class PendingForEditors:
         owner = created.get(id(formset.instance)) if formset.instance.pk is None else None
         if owner is None and parent is not None and parent.object_id is None:
             owner = parent  # the object of this page is a pending addition
+        attname = formset.fk.attname
         for inline_form in formset.forms:
             instance = inline_form.instance
+            # Posted under another parent than its stored one: dragged there (nested-admin).
+            moved = instance.pk is not None and getattr(
+                instance, "_live_parent", getattr(instance, attname)
+            ) != getattr(instance, attname)
             if instance.pk is not None and inline_form in formset.deleted_forms:
                 record(issue, instance, PendingChange.Action.DELETE, user=request.user)
-            elif not inline_form.has_changed() or inline_form in formset.deleted_forms:
+            elif inline_form in formset.deleted_forms:
                 continue
             else:
                 is_new = instance.pk is None
+                parent_change, parent_field = owner, formset.fk.name if owner else ""
+                undone = False
+                if not is_new and not moved:
+                    kept, undone = _pending_move(
+                        request, issue, form.instance, formset.fk, instance
+                    )
+                    if kept is not None:  # a pending move this page did not show: it stays
+                        parent_change, parent_field = kept.parent, kept.parent_field
+                        setattr(instance, attname, kept.data.get(attname))
+                if not (inline_form.has_changed() or moved or undone):
+                    continue
                 m2m = {
                     f.name: inline_form.cleaned_data[f.name]
                     for f in instance._meta.many_to_many
@@ -221,7 +245,7 @@ class PendingForEditors:
                     PendingChange.Action.CREATE if is_new else PendingChange.Action.CHANGE,
                     user=request.user, m2m=m2m,
                     base_version=getattr(instance, "_expected_version", None),
-                    parent=owner, parent_field=formset.fk.name if owner else "",
+                    parent=parent_change, parent_field=parent_field,
                     only=None if is_new else edited_fields(inline_form),
                 )  # fmt: skip
                 if is_new:
@@ -272,6 +296,38 @@ class PendingForEditors:
         super().delete_queryset(request, queryset.filter(pk__in=now))
 
 
+def _pending_move(request, issue, page_object, fk, instance):
+    """For a row posted under its live parent: (its pending change, if that moves it to a
+    parent the page did not show it in, so the move stays; False), or (None, True) if the
+    page showed it in its pending parent and it was dragged back, or (None, False)."""
+    if not hasattr(request, "_pending_index"):  # one query for the rows of the request
+        request._pending_index = {
+            (c.content_type_id, c.object_id): c
+            for c in PendingChange.objects.filter(issue=issue, object_id__isnull=False)
+        }
+    ct = ContentType.objects.get_for_model(type(instance))
+    change = request._pending_index.get((ct.pk, instance.pk))
+    if change is None or change.action != PendingChange.Action.CHANGE:
+        return None, False
+    target = change.data.get(fk.attname)
+    if change.parent_id is None and (
+        fk.attname not in change.data or target == getattr(instance, fk.attname)
+    ):
+        return None, False  # no move pending
+    # The one-page editor shows an Editor's row in its pending parent when that is on the
+    # page (a section or story of this issue), as PendingPlaces does.
+    parent_model = fk.remote_field.model
+    shown_there = (
+        change.parent_id is None
+        and isinstance(page_object, Issue)
+        and parent_model is not Issue  # a section or key figure moved to another issue
+        and parent_model._default_manager.filter(pk=target, issue=page_object.pk).exists()
+    )
+    if shown_there:
+        return None, True
+    return change, False
+
+
 def pending_list_html(issue) -> str:
     """The pending changes of an issue, for its admin page."""
     changes = getattr(issue, "_pending_list", None)
@@ -303,11 +359,18 @@ def pending_list_html(issue) -> str:
         names = change.changed_fields(current.get((change.content_type_id, change.object_id)))
         return f" ({', '.join(names)})" if names else " (no difference any more)"
 
+    def title(change):
+        # An addition has no page of its own yet: it shows on the issue's page below.
+        url = link(change)
+        return format_html('<a href="{}">{}</a>', url, change) if url else format_html(
+            "{}", change
+        )
+
     rows = format_html_join(
         "",
-        '<li><a href="{}">{}</a>{} — {}, {}</li>',
+        "<li>{}{} — {}, {}</li>",
         (
-            (link(c), c, fields(c), c.created_by or "someone",
+            (title(c), fields(c), c.created_by or "someone",
              f"{timezone.localtime(c.created_at):%d %b %Y %H:%M}")  # fmt: skip
             for c in changes
         ),
@@ -355,6 +418,109 @@ def overlay_pending(rows: list, pending: dict, show: bool) -> list:
     return rows
 
 
+class PendingPlaces:
+    """Where the one-page editor shows, for an Editor, the rows a pending change moves
+    (a story dragged into another section, a photo into another story): in the parent
+    the change moves them to when that parent is on the page, once, marked "moved here
+    from ..."; else where they are now, marked "moving to ...", and a save of the page
+    keeps the pending parent (`PendingForEditors.save_formset`).
+
+    The rows of the page are registered as the formsets read them (the sections with the
+    stories and photos prefetched in them, before any story formset asks): the rows
+    moved within the page are found there, without a query. Rows moved in from outside
+    the page are read with one query (`load(model, pks)`); the parent of a move out of
+    the page, for its note, with one query each (rare: a move to another issue is made on
+    the story's own page)."""
+
+    def __init__(self, pending: dict, load):
+        self.pending, self.load = pending, load
+        self.rows: dict = {}  # model -> {pk: row on this page}
+        self._incoming: dict = {}  # model -> {parent pk: [rows moved there]}
+
+    def register(self, rows) -> None:
+        for row in rows:
+            self.rows.setdefault(type(row), {})[row.pk] = row
+            for children in getattr(row, "_prefetched_objects_cache", {}).values():
+                if getattr(children, "model", None) is not None:  # reverse relations
+                    self.register(children)
+
+    def _moves(self, model, attname):
+        """{pk: pending change} of `model` rows whose pending change gives them another
+        parent than the live one (or puts them in a pending addition)."""
+        ct = ContentType.objects.get_for_model(model)
+        return {
+            pk: change
+            for (ct_id, pk), change in self.pending.items()
+            if ct_id == ct.pk and change.action == PendingChange.Action.CHANGE
+            and (change.parent_id is not None or attname in change.data)
+        }  # fmt: skip
+
+    def on_page(self, parent_model, pk) -> bool:
+        return pk is not None and pk in self.rows.get(parent_model, {})
+
+    def place(self, parent, fk, rows: list) -> list:
+        """The rows of `parent`'s formset: its own, less those moving to another parent
+        on the page, plus those moving here."""
+        self.register(rows)
+        model, parent_model, attname = fk.model, fk.remote_field.model, fk.attname
+        moves = self._moves(model, attname)
+        if not moves:
+            return rows
+        kept = []
+        for row in rows:
+            change = moves.get(row.pk)
+            target = None if change is None or change.parent_id else change.data[attname]
+            if change is None or target == row.__dict__.get("_live_parent", getattr(row, attname)):
+                kept.append(row)
+            elif self.on_page(parent_model, target):
+                continue  # shown in its pending parent
+            else:
+                row.pending_place = self._elsewhere(parent_model, change, attname)
+                kept.append(row)
+        kept += self._incoming_rows(model, parent_model, attname, moves).get(parent.pk, [])
+        kept.sort(key=lambda row: (getattr(row, "position", 0), row.pk))
+        return kept
+
+    def _incoming_rows(self, model, parent_model, attname, moves) -> dict:
+        if model not in self._incoming:
+            here = self.rows.get(model, {})
+            wanted = {
+                pk: change.data[attname]
+                for pk, change in moves.items()
+                if not change.parent_id and self.on_page(parent_model, change.data[attname])
+            }
+            missing = [pk for pk in wanted if pk not in here]
+            loaded = self.load(model, missing) if missing else []
+            self.register(loaded)  # their photos may have moved too
+            found = {**here, **{row.pk: row for row in loaded}}
+            incoming: dict = {}
+            for pk, target in wanted.items():
+                row = found.get(pk)
+                if row is None or getattr(row, attname) == target:
+                    continue
+                source = self.rows.get(parent_model, {}).get(getattr(row, attname))
+                row.pending_place = format_html(
+                    "moved here from “{}”", source if source is not None else "another issue"
+                )
+                # The form's parent field shows (and posts) the pending parent.
+                row._live_parent = getattr(row, attname)
+                setattr(row, attname, target)
+                incoming.setdefault(target, []).append(row)
+            self._incoming[model] = incoming
+        return self._incoming[model]
+
+    def _elsewhere(self, parent_model, change, attname) -> str:
+        if change.parent_id is not None:
+            return "moving to a section or story that is itself a pending addition"
+        target = parent_model._default_manager.filter(pk=change.data[attname]).first()
+        if target is None:
+            return "moving to a section or story that no longer exists"
+        issue = getattr(target, "issue", None)
+        if issue is not None:
+            return format_html("moving to “{}” of “{}”", target, issue)
+        return format_html("moving to “{}”", target)
+
+
 def pending_note(row) -> str:
     """The note on a row of the one-page editor that has a pending change."""
     change = getattr(row, "pending_change", None)
@@ -368,40 +534,137 @@ def pending_note(row) -> str:
         text = "Pending change ({}, {}), shown here: not public until a Publisher publishes it."
     else:
         text = "Pending change ({}, {}), not shown here: the form has the published text."
-    return format_html(' <span class="pending-note">{}</span>', text.format(who, when))
+    place = getattr(row, "pending_place", "")
+    return format_html(
+        ' <span class="pending-note">{}{}</span>',
+        text.format(who, when),
+        format_html(" Pending place: {}.", place) if place else "",
+    )
+
+
+def pending_added_html(formset) -> str:
+    """The rows an Editor added to the parent of `formset` as pending changes (stories of
+    a section, photos of a story, sections and key figures of the issue), after its live
+    rows, read-only and marked "Pending, added by": they are not in the form, so saving
+    the page again neither loses nor repeats them. A pending section shows the stories
+    and photos added in it."""
+    additions = getattr(formset, "additions", None)
+    parent = formset.instance
+    if not additions or parent is None or parent.pk is None:
+        return ""
+    ct = ContentType.objects.get_for_model(formset.model)
+    attname = formset.fk.attname
+    mine = [
+        c for c in additions
+        if c.content_type_id == ct.pk and c.parent_id is None and c.data.get(attname) == parent.pk
+    ]  # fmt: skip
+    return _added_rows(mine, additions, getattr(formset, "country_names", {}))
+
+
+def _added_rows(changes, additions, countries) -> str:
+    changes = sorted(changes, key=lambda c: (c.data.get("position") or 0, c.pk))
+    return format_html_join("", "{}", ((_added_row(c, additions, countries),) for c in changes))
+
+
+def _added_row(change, additions, countries) -> str:
+    from django.core.files.storage import default_storage
+
+    data, model = change.data, change.content_type.model_class()
+    when = f"{timezone.localtime(change.created_at):%d %b %Y %H:%M}"
+    shown = {
+        "section": ("title",),
+        "story": ("title", "body"),
+        "photo": ("caption", "alt_text", "credit"),
+        "keyfigure": ("label", "value", "unit", "note"),
+    }.get(model._meta.model_name, ())
+    fields = format_html_join(
+        "", "<dt>{}</dt><dd>{}</dd>",
+        ((model._meta.get_field(name).verbose_name, data.get(name) or "–") for name in shown),
+    )  # fmt: skip
+    if data.get("countries"):
+        names = ", ".join(countries.get(pk, str(pk)) for pk in data["countries"])
+        fields += format_html("<dt>countries</dt><dd>{}</dd>", names)
+    if data.get("image"):
+        fields += format_html(
+            '<dt>photo</dt><dd><img class="photo-thumb" src="{}" alt="" width="120"></dd>',
+            default_storage.url(data["image"]),
+        )
+    children = _added_rows(
+        [c for c in additions if c.parent_id == change.pk], additions, countries
+    )
+    return format_html(
+        '<div class="pending-added" data-pending-change="{}"><h3><b>{}:</b>&nbsp;{} '
+        '<span class="pending-note">Pending, added by {} ({}): not public until a Publisher '
+        "publishes it; shown here read-only, not part of this form.</span></h3>"
+        '<dl class="pending-added-fields">{}</dl>{}</div><!-- pending-added -->',
+        change.pk, model._meta.verbose_name.capitalize(),
+        data.get("title") or data.get("caption") or data.get("label") or "(untitled)",
+        change.created_by or "someone", when, fields, children,
+    )  # fmt: skip
 
 
 # --- "Preview" with the pending changes -----------------------------------------------------
 
 
-def preview_view(model_admin):
-    """The issue's public page as it will be once its pending changes are published
-    (staff, under the issue admin); the public page keeps the published version."""
-    from .views import IssueDetailView
+def _notice(applied, refused):
+    return format_html(
+        "Preview with {} pending change{} applied, as this page will be once a "
+        "Publisher publishes them; the public page shows the published version.{}",
+        applied, "" if applied == 1 else "s",
+        format_html_join("", " Not applicable: {}.", ((r,) for r in refused)),
+    )  # fmt: skip
 
-    class PendingPreview(IssueDetailView):
+
+def _preview_links(response, issue_pk, issue_slug) -> None:
+    """Point the page's links to the issue and its stories (public pages, which show the
+    published version) at their previews instead: `href="/issues/<issue>/..."` becomes
+    the admin's preview of the issue or of that story. Run while the pending changes are
+    applied, so stories they add or rename are linked too."""
+    issue_url = reverse("newsletters:issue", kwargs={"slug": issue_slug})
+    targets = {issue_url: reverse("admin:newsletters_issue_preview", args=[issue_pk])}
+    for slug in Story.objects.filter(section__issue_id=issue_pk).values_list("slug", flat=True):
+        public = reverse("newsletters:story", kwargs={"issue_slug": issue_slug, "slug": slug})
+        targets[public] = reverse("admin:newsletters_issue_preview_story", args=[issue_pk, slug])
+    pattern = re.compile(
+        r'href="(' + "|".join(re.escape(url) for url in targets) + r')(#[^"]*)?"'
+    )
+    html = response.content.decode(response.charset)
+    response.content = pattern.sub(
+        lambda m: f'href="{targets[m.group(1)]}{m.group(2) or ""}"', html
+    ).encode(response.charset)
+
+
+def preview_view(model_admin, story=False):
+    """The issue's public page (or, with `story`, one of its story pages) as it will be
+    once its pending changes are published (staff, under the issue admin); the public
+    pages keep the published version. Links to the issue and its stories lead to their
+    previews."""
+    from .views import IssueDetailView, StoryDetailView
+
+    class Notice:
         applied, refused = 0, ()
 
         def get_context_data(self, **kwargs):
             context = super().get_context_data(**kwargs)
-            context["preview_notice"] = format_html(
-                "Preview with {} pending change{} applied, as this page will be once a "
-                "Publisher publishes them; the public page shows the published version.{}",
-                self.applied, "" if self.applied == 1 else "s",
-                format_html_join("", " Not applicable: {}.", ((r,) for r in self.refused)),
-            )  # fmt: skip
+            context["preview_notice"] = _notice(self.applied, self.refused)
             return context
 
-    def preview(request, object_id):
+    page = type("PendingPreview", (Notice, StoryDetailView if story else IssueDetailView), {})
+
+    def preview(request, object_id, story_slug=None):
         issue = get_object_or_404(Issue, pk=valid_pk(Issue, object_id))
         if not model_admin.has_view_or_change_permission(request, issue):
             raise PermissionDenied
 
         def render(applied, refused):
             slug = Issue.objects.filter(pk=issue.pk).values_list("slug", flat=True).get()
-            view = PendingPreview.as_view(applied=applied, refused=refused)
-            response = view(request, slug=slug)
+            view = page.as_view(applied=applied, refused=refused)
+            if story:
+                response = view(request, issue_slug=slug, slug=story_slug)
+            else:
+                response = view(request, slug=slug)
             response.render()  # now, while the pending changes are applied
+            _preview_links(response, issue.pk, slug)
             return response
 
         return preview_pending(issue, render)

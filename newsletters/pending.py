@@ -10,7 +10,8 @@ it was made (Story has one), so a change made on a version that has moved on sin
 reported, not applied over the newer text.
 
 Changes are stored per object: an Editor who saves the same object again replaces their
-pending change, and the admin form shows the pending values (`pending_for`).
+pending change (the fields that form edits; the others keep their pending values), and
+the admin form shows the pending values (`pending_for`).
 
 A new or replaced photo file is stored at once (re-encoded under a random name, with its
 renditions, as any upload) but no Photo row points to it until the change is published:
@@ -158,8 +159,14 @@ def record(issue, instance, action, *, user, m2m=None, base_version=None, parent
                 # No new upload this time: the file the earlier change brought stays.
                 data["image"] = existing.data["image"]
                 data["renditions"] = existing.data.get("renditions", {})
-            existing.data = data
+            # Fields this form does not edit keep what an earlier pending change gave
+            # them (a slug set on the story's own page, saved again from the editor).
+            merged = {**existing.data, **data}
+            if "image" in data and "renditions" not in data:
+                merged.pop("renditions", None)  # the image cleared: not the old renditions
+            existing.data = merged
             existing.summary, existing.created_by = summary, user
+            existing.parent, existing.parent_field = parent, parent_field
             existing.save()
             return existing
         existing.delete()
@@ -260,8 +267,12 @@ def preview_pending(issue, render):
     """`render(applied, refused)` run with the pending changes of `issue` applied as a
     Publisher's "Publish pending changes" would apply them, then all of it rolled back:
     nothing is kept, and the files and versions of the live rows are not touched (files
-    are deleted only after a commit). Other connections never see these rows."""
-    with transaction.atomic():
+    are deleted only after a commit). Other connections never see these rows, and the
+    public page cache is not told of them (signals.rolled_back_writes): its version and
+    stored pages stay as they are."""
+    from .signals import rolled_back_writes
+
+    with rolled_back_writes(), transaction.atomic():
         applied, refused = apply_pending(issue)
         result = render(applied, refused)
         transaction.set_rollback(True)

@@ -15,7 +15,15 @@ only proposals), and the bumps, a quarter of an imported file's CPU time, are sk
 
 The same changes make the issue page contents stored beside the issue out of date
 (newsletters/contents.py), in the writer's transaction.
+
+Writes made inside `rolled_back_writes()` (the "Preview" with pending changes,
+newsletters/pending.py) are rolled back before anyone else can read them: they change
+nothing public, so they bump nothing (the stored contents are still cleared: they are
+rows of the same transaction and the preview renders them afresh).
 """
+
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -23,6 +31,18 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from core.caching import bump_content_version
 
 from .contents import clear_contents
+
+_rolled_back = ContextVar("newsletters_writes_rolled_back", default=False)
+
+
+@contextmanager
+def rolled_back_writes():
+    """The writes made inside (in this thread) are rolled back: no cache bump for them."""
+    token = _rolled_back.set(True)
+    try:
+        yield
+    finally:
+        _rolled_back.reset(token)
 
 
 def _draft_stays_draft(sender, instance, created) -> bool:
@@ -34,6 +54,8 @@ def _draft_stays_draft(sender, instance, created) -> bool:
 
 def content_changed(sender, instance=None, created=False, **kwargs):
     if kwargs.get("raw"):  # fixtures being loaded
+        return
+    if _rolled_back.get():  # a preview: nothing the public can see changes
         return
     if kwargs.get("signal") is post_save and _draft_stays_draft(sender, instance, created):
         return
