@@ -24,7 +24,9 @@ from .text import (
 
 @dataclass(slots=True)
 class Item:
-    kind: str  # "section" | "story" | "para" | "caption"
+    # "section" | "story" | "para" | "caption" | "country" (a bare country heading: the
+    # stories under it are that country's; with text "" the end of such a part)
+    kind: str
     text: str
     countries: list[str] = field(default_factory=list)
     nos: list[int] = field(default_factory=list)  # input line numbers it came from
@@ -133,11 +135,20 @@ def classify_blocks(blocks: list[Block]) -> list[Item]:
     markdown = any(b.md_level is not None for b in blocks)
     section_level = _section_level(blocks) if markdown else None
     items: list[Item] = []
+    # The level of the Markdown country heading whose stories follow ("## Kazakhstan"):
+    # a heading at the same level that names no country ("## Useful contacts") ends its
+    # part, said by a country item without a country. (A digest may put "####"
+    # countries over "###" stories: a different level says nothing.)
+    country_level: int | None = None
     for i, block in enumerate(blocks):
         prev = blocks[i - 1] if i else None
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
         text = block.text
         plain = block.plain
+        if block.md_level is not None and country_level is not None:
+            if block.md_level == country_level and not country_code(block.heading_text):
+                items.append(Item("country", ""))
+                country_level = None
         if block.kind in ("story", "section"):
             title = smart_title(block.heading_text)
             items.append(Item(block.kind, title.rstrip(".") if block.kind == "story" else title,
@@ -158,6 +169,8 @@ def classify_blocks(blocks: list[Block]) -> list[Item]:
             code = country_code(block.heading_text) if len(block.text) >= 4 else None
             if code and (block.md_level is not None or _is_capital(plain) or not markdown):
                 items.append(Item("country", code, [code], nos=block.nos))
+                if block.md_level is not None:
+                    country_level = block.md_level
                 continue
         if text.startswith("!["):
             items.append(Item("para", text, nos=block.nos))  # an image, never a heading

@@ -74,6 +74,7 @@ def reshape(blocks: list[Block], dropped: list[DroppedLine] | None = None) -> li
             block.kind = None
     blocks = _drop_email_footer(blocks, dropped)
     blocks = _drop_greeting(blocks, dropped)
+    blocks = _run_in_titles(blocks)
     if any(b.md_level is not None for b in blocks):
         return blocks
     blocks = _split_captions(blocks)
@@ -82,6 +83,8 @@ def reshape(blocks: list[Block], dropped: list[DroppedLine] | None = None) -> li
     blocks = _glued_titles(blocks)
     if any(b.kind == "story" for b in blocks):  # the two steps below follow such titles
         blocks = _sub_headings(blocks)
+        _capital_sections(blocks)
+    elif _capitals_over_titles(blocks) >= 2:
         _capital_sections(blocks)
     return blocks
 
@@ -279,6 +282,58 @@ def _sub_headings(blocks: list[Block]) -> list[Block]:
         out.append(block)
         i += 1
     return out
+
+
+# "**Shymkent hosts a job fair** — More than 400 people came…": a bold title run into its
+# story's first line, after a dash, a colon or a full stop.
+RUN_IN_RE = re.compile(r"^\*\*([^*]{3,150}?)\*\*\s?(?:[—–:-]|\.)\s+(\S.*)$")
+
+
+def _run_in_titles(blocks: list[Block]) -> list[Block]:
+    """Paragraphs opening with a bold title run into their text are stories, the bold
+    words their title, when the file has two of them at least (one is emphasis)."""
+    found = [
+        i for i, b in enumerate(blocks)
+        if b.kind is None and b.md_level is None and b.lines[0][:2] == "**"
+        and RUN_IN_RE.match(b.lines[0].strip())
+    ]
+    if len(found) < 2:
+        return blocks
+    out: list[Block] = []
+    starts = set(found)
+    for i, block in enumerate(blocks):
+        if i not in starts:
+            out.append(block)
+            continue
+        m = RUN_IN_RE.match(block.lines[0].strip())
+        assert m is not None
+        # Both blocks carry the first line's number: its words are in one or the other.
+        title = Block([m.group(1).strip()], nos=block.nos[:1])
+        rest = Block([m.group(2), *block.lines[1:]], blank_after=block.blank_after,
+                     nos=block.nos)
+        title.kind, rest.kind = "story", "para"
+        out += [title, rest]
+    return out
+
+
+def _capitals_over_titles(blocks: list[Block]) -> int:
+    """How often a short ALL-CAPS line ("IN FOCUS") stands right over a one-line title
+    in mixed case ("Five questions to a border guard") that has text under it: the
+    sections and stories of a file that keeps one blank line between all three."""
+    count = 0
+    for i in range(len(blocks) - 2):
+        caps = blocks[i]
+        if caps.text.islower() or len(caps.lines) != 1:  # the cheap tests first
+            continue
+        title, text = blocks[i + 1], blocks[i + 2]
+        if (
+            caps.kind is None and len(caps.plain.split()) <= 6
+            and _is_capital(caps.text) and not _ends_sentence(caps.plain)
+            and len(title.lines) == 1 and _is_title_line(title.lines[0])
+            and not _is_capital(title.text) and len(text.plain.split()) > TITLE_MAX_WORDS
+        ):
+            count += 1
+    return count
 
 
 def _capital_sections(blocks: list[Block]) -> None:

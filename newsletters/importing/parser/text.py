@@ -228,6 +228,8 @@ def _is_capital(text: str) -> bool:
     # Judged on the first 1,000 characters: headings are short, and a long block's case
     # is plain from its start (this keeps a 100 KB block from costing a loop per letter).
     sample = _plain(text[:1000])
+    if sample.islower():  # no capital at all (a C method): most lines of any file
+        return False
     letters = sum(map(str.isalpha, sample))  # map over C methods: no Python loop per letter
     return letters >= 3 and sum(map(str.isupper, sample)) / letters >= 0.9
 

@@ -60,6 +60,9 @@ SHAPES = {
     "bilingual halves": lambda: _fill("Aa / Бб\n"),
     "one long unwrapped line each": lambda: _fill("a " * 120 + "end.\n"),
     "rules between lines": lambda: _fill("x\n\n* * *\n\n"),
+    "bold titles run into their text": lambda: _fill("**Ab** — c d\n\n"),
+    "capital lines over titles": lambda: _fill("AB CD\n\nAb cd\n\n" + "e " * 14 + "\n\n"),
+    "stars that never close a run-in title": lambda: _fill("**" + "a" * 200 + " — b\n\n"),
     "106 KB without blank lines": lambda: "".join(
         f"Line {i} of a converted page, no blank line between these words at all\n"
         if i % 7 else f"HEADING NUMBER {i}\n"
@@ -133,6 +136,7 @@ PIECES = [
     "Tel: +7 727 000 00 00", "Word", "word", "WORD", "ёж", "١٢٣", "\u00a0", "\ufeff",
     "=====", "-----", "1. ", "Hello everyone,", "--", "Summer 2021", "37% ", "By Mira Tal",
     "<p>", "</p>", "<h2>", "&amp;", "<!--", " / ", "[1]", "\u00b9", "Қазан 2023", "ﬁ",
+    "**Bold title** — ", "ON THE FARMS",
 ]
 
 

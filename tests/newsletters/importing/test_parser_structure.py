@@ -170,3 +170,49 @@ def test_image_alt_and_title_may_hold_escaped_brackets_and_quotes():
         ("photos/a.jpg", 'On the "Swallow" deck [bow]', 'The "ferry"')
     ]
     assert "![" not in story.body
+
+
+# --- run-in titles, capital sections over one blank line, the end of a country's part --
+
+STORY_TEXT = "Thirty drivers at the station signed a pledge to report passengers in trouble."
+
+
+def test_bold_titles_run_into_their_text_are_stories():
+    issue = p.parse(
+        "# Digest, 1 May 2025\n\n## Uzbekistan\n\n"
+        f"**Drivers sign a pledge** — {STORY_TEXT}\n\n"
+        f"**Leaflets printed**: {STORY_TEXT}\n"
+    )
+    (section,) = issue.sections
+    assert [(s.title, s.countries) for s in section.stories] == [
+        ("Drivers sign a pledge", ["UZ"]), ("Leaflets printed", ["UZ"])
+    ]
+    assert [s.body for s in section.stories] == [STORY_TEXT, STORY_TEXT]
+
+
+def test_one_bold_lead_in_is_emphasis_not_a_title():
+    issue = p.parse(f"# Digest, 1 May 2025\n\n## News\n\n**Good news** — {STORY_TEXT}\n")
+    (story,) = issue.sections[0].stories
+    assert story.body == f"**Good news** — {STORY_TEXT}"
+
+
+def test_capital_lines_over_titles_are_sections_with_one_blank_line_everywhere():
+    text = "\n\n".join([
+        "VALLEY UPDATE", "Issue 7 | July 2025",
+        "ON THE FARMS", "A day with the foreman", STORY_TEXT,
+        "IN THE TOWNS", "Advice desk opens", STORY_TEXT, "Radio on safe travel", STORY_TEXT,
+    ])
+    issue = p.parse(text)
+    assert [(s.title, [st.title for st in s.stories]) for s in issue.sections] == [
+        ("On the Farms", ["A day with the foreman"]),
+        ("In the Towns", ["Advice desk opens", "Radio on safe travel"]),
+    ]
+
+
+def test_a_heading_at_the_country_headings_level_ends_their_part():
+    base = "# Digest, 1 May 2025\n\n{c}Uzbekistan\n\n### Drivers\n\n{t}\n\n{o}Network news\n\n{t}\n"
+    same = p.parse(base.format(c="## ", o="## ", t=STORY_TEXT))
+    assert [s.countries for sec in same.sections for s in sec.stories] == [["UZ"], []]
+    # Stories a level above their "####" country stay that country's.
+    deeper = p.parse(base.format(c="#### ", o="### ", t=STORY_TEXT))
+    assert [s.countries for sec in deeper.sections for s in sec.stories] == [["UZ"], ["UZ"]]
