@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from .bilingual import country_code
 from .blocks import Block, _joint, join_lines
 from .text import (
-    CAPTION_RE,
     EMAIL_RE,
     FUNCTION_WORDS,
     KNOWN_SECTIONS,
@@ -17,6 +16,7 @@ from .text import (
     _ends_sentence,
     _is_capital,
     _plain,
+    is_caption,
     next_sentence_start,
     smart_title,
 )
@@ -57,10 +57,10 @@ def split_country_heading(text: str) -> tuple[str, str] | None:
 
 def _is_plain_heading(block: Block, prev: Block | None, nxt: Block | None) -> bool:
     plain = block.plain
-    if CAPTION_RE.match(plain) or EMAIL_RE.search(plain) or "://" in plain:
-        return False
     if nxt is not None and nxt.text[:1].islower():
         return False  # a heading is never followed by the rest of a sentence
+    if is_caption(plain) or "://" in plain or EMAIL_RE.search(plain):
+        return False
     words = plain.split()
     if _is_capital(plain):
         return len(words) <= 30
@@ -145,10 +145,12 @@ def classify_blocks(blocks: list[Block]) -> list[Item]:
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
         text = block.text
         plain = block.plain
-        if block.md_level is not None and country_level is not None:
-            if block.md_level == country_level and not country_code(block.heading_text):
-                items.append(Item("country", ""))
-                country_level = None
+        if (
+            country_level is not None and block.md_level == country_level
+            and not country_code(block.heading_text)
+        ):
+            items.append(Item("country", ""))
+            country_level = None
         if block.kind in ("story", "section"):
             title = smart_title(block.heading_text)
             items.append(Item(block.kind, title.rstrip(".") if block.kind == "story" else title,
@@ -161,7 +163,7 @@ def classify_blocks(blocks: list[Block]) -> list[Item]:
         if jump is not None:
             items += jump
             continue
-        if CAPTION_RE.match(plain):
+        if is_caption(plain):
             items += _caption_items(block)
             continue
         if block.md_level is not None or len(block.lines) == 1 and len(plain) <= 40:
@@ -279,10 +281,15 @@ _NON_WORD_RE = re.compile(r"\W")
 _IS_RULE = re.compile(r"(?:^|\n)(?:-{3,}|\*{3,}|_{3,})$").search
 
 
+_LIST_START = frozenset("-*•0123456789")  # how LIST_ITEM_RE's items start
+
+
 def _continues(left: str, right: str) -> bool:
     """Whether paragraph ``right`` goes on from ``left``; reads only the end of ``left``."""
     tail = left[-200:]
-    if LIST_ITEM_RE.match(right) or _ends_sentence(tail) or _IS_RULE(tail):
+    if right[:1] in _LIST_START and LIST_ITEM_RE.match(right):
+        return False
+    if _ends_sentence(tail) or tail[-1:] in "-*_" and _IS_RULE(tail):
         return False
     if tail.endswith("|") or right.startswith("|"):
         return False  # a table ends where it ends: no sentence runs on from it

@@ -34,7 +34,15 @@ import re
 from .bilingual import halves, is_bilingual, two_scripts
 from .blocks import Block, drop_block
 from .model import DroppedLine
-from .text import CAPTION_RE, EMAIL_RE, LIST_ITEM_RE, _ends_sentence, _is_capital, _plain
+from .text import (
+    _CAPTION_START,
+    EMAIL_RE,
+    LIST_ITEM_RE,
+    _ends_sentence,
+    _is_capital,
+    _plain,
+    is_caption,
+)
 
 # "-- " (the signature line), or a long rule such as mailing services print above their
 # footer ("=====…"): a footer only when what follows says so (FOOTER_WORDS_RE).
@@ -141,7 +149,7 @@ def _is_title_line(line: str) -> bool:
     words = plain.split()
     return (
         1 <= len(words) <= TITLE_MAX_WORDS and plain[:1].isupper() and not _ends_sentence(plain)
-        and not plain.endswith(",") and not CAPTION_RE.match(plain)
+        and not plain.endswith(",") and not is_caption(plain)
         and not EMAIL_RE.search(plain) and "://" not in plain
     )
 
@@ -155,7 +163,7 @@ def _split_captions(blocks: list[Block]) -> list[Block]:
         lines = block.lines
         cuts = [
             k for k in range(1, len(lines))
-            if lines[k][:1] in _CAPTION_START and CAPTION_RE.match(_plain(lines[k]))
+            if lines[k][:1] in _CAPTION_START and is_caption(_plain(lines[k]))
             and _ends_sentence(lines[k - 1])
         ] if len(lines) > 1 else []
         if not cuts:
@@ -167,8 +175,6 @@ def _split_captions(blocks: list[Block]) -> list[Block]:
                              nos=block.nos[a:b]))
     return out
 
-
-_CAPTION_START = frozenset("*PФ")  # how CAPTION_RE's lines start: others skip the pattern
 
 
 def _numbered_titles(blocks: list[Block]) -> list[Block]:

@@ -38,6 +38,15 @@ CAPTION_RE = re.compile(
     r"^(?:\*\*)?(?:Photos?|Фото)\b\s*(?:\d+(?:\s*[-–]\s*\d+)?\s*[.:]|of\b|by\b|from\b|above\b"
     r"|below\b|:|credit)",
 )
+_CAPTION_START = frozenset("*PФ")  # how CAPTION_RE's lines start: others skip the pattern
+
+
+def is_caption(plain: str) -> bool:
+    """CAPTION_RE.match, with a look at the first character first: nearly every line of a
+    file fails there, and the classifiers ask about every block."""
+    return plain[:1] in _CAPTION_START and CAPTION_RE.match(plain) is not None
+
+
 # A rule drawn with one character: "---", "___", "***", "* * *", "- - -", "~~~". Each
 # repeat takes its character, so the pattern reads a line once.
 RULE_RE = re.compile(r"^([-*_~])(?: ?\1){2,}$")
@@ -238,6 +247,10 @@ _SENTENCE_END_RE = re.compile(r"[.!?:;][\"”’»)\]*]*$")
 
 
 def _ends_sentence(text: str) -> bool:
+    if text[-1:].isalnum():
+        # No markup _plain removes ends in a letter or digit, so its result ends in the
+        # same one: no sentence end. Most lines, and no cache look-up for them.
+        return False
     return bool(_SENTENCE_END_RE.search(_plain(text)))
 
 
