@@ -59,6 +59,8 @@ def _is_plain_heading(block: Block, prev: Block | None, nxt: Block | None) -> bo
     plain = block.plain
     if nxt is not None and nxt.text[:1].islower():
         return False  # a heading is never followed by the rest of a sentence
+    if len(plain.split(None, 31)) > 31:
+        return False  # over 30 words: no heading, in capitals or not (a paragraph, fast)
     if is_caption(plain) or "://" in plain or EMAIL_RE.search(plain):
         return False
     words = plain.split()
