@@ -306,6 +306,27 @@ def test_an_editors_edit_in_the_section_list_waits(editor, live):
     assert PendingChange.objects.get().data == {"position": 7}
 
 
+def new_section_data(issue, index: int, section: str, story: str, caption: str) -> dict:
+    """The editor's rows for a new section at ``index`` holding a new story and, in it, a
+    photo without a file yet (what an Editor adds to a live issue in one save)."""
+    sp = f"sections-{index}"
+    tp = f"{sp}-stories-0"
+    return {
+        "sections-TOTAL_FORMS": str(index + 1),
+        f"{sp}-id": "", f"{sp}-issue": issue.pk, f"{sp}-title": section,
+        f"{sp}-position": str(index),
+        f"{sp}-stories-TOTAL_FORMS": "1", f"{sp}-stories-INITIAL_FORMS": "0",
+        f"{sp}-stories-MIN_NUM_FORMS": "0", f"{sp}-stories-MAX_NUM_FORMS": "1000",
+        f"{tp}-id": "", f"{tp}-section": "", f"{tp}-title": story,
+        f"{tp}-body": "Its text.", f"{tp}-position": "0",
+        f"{tp}-photos-TOTAL_FORMS": "1", f"{tp}-photos-INITIAL_FORMS": "0",
+        f"{tp}-photos-MIN_NUM_FORMS": "0", f"{tp}-photos-MAX_NUM_FORMS": "1000",
+        f"{tp}-photos-0-id": "", f"{tp}-photos-0-story": "", f"{tp}-photos-0-caption": caption,
+        f"{tp}-photos-0-alt_text": "", f"{tp}-photos-0-credit": "",
+        f"{tp}-photos-0-position": "0",
+    }  # fmt: skip
+
+
 def _editor_page_data(issue, **overrides):
     """The one-page editor's form as posted: every section with its stories and photos
     (nested-admin prefixes: sections-0-stories-0-photos-0-...)."""
@@ -362,22 +383,8 @@ def test_an_editors_edits_in_the_one_page_editor_wait(editor, publisher, client,
         "sections-0-stories-0-photos-0-caption": "Caption in the editor, pendingqq",
         "sections-1-stories-0-DELETE": "on",
         # A new section with a new story and, in it, a photo without a file yet.
-        "sections-TOTAL_FORMS": "3",
-        "sections-2-id": "", "sections-2-issue": live.pk,
-        "sections-2-title": "New section pendingqq", "sections-2-position": "2",
-        "sections-2-stories-TOTAL_FORMS": "1", "sections-2-stories-INITIAL_FORMS": "0",
-        "sections-2-stories-MIN_NUM_FORMS": "0", "sections-2-stories-MAX_NUM_FORMS": "1000",
-        "sections-2-stories-0-id": "", "sections-2-stories-0-section": "",
-        "sections-2-stories-0-title": "New story pendingqq",
-        "sections-2-stories-0-body": "Its text.", "sections-2-stories-0-position": "0",
-        "sections-2-stories-0-photos-TOTAL_FORMS": "1",
-        "sections-2-stories-0-photos-INITIAL_FORMS": "0",
-        "sections-2-stories-0-photos-MIN_NUM_FORMS": "0",
-        "sections-2-stories-0-photos-MAX_NUM_FORMS": "1000",
-        "sections-2-stories-0-photos-0-id": "", "sections-2-stories-0-photos-0-story": "",
-        "sections-2-stories-0-photos-0-caption": "New photo caption pendingqq",
-        "sections-2-stories-0-photos-0-alt_text": "", "sections-2-stories-0-photos-0-credit": "",
-        "sections-2-stories-0-photos-0-position": "0",
+        **new_section_data(live, 2, "New section pendingqq", "New story pendingqq",
+                           "New photo caption pendingqq"),
     })  # fmt: skip
     url = reverse("admin:newsletters_issue_change", args=[live.pk])
     response = editor.post(url, data)

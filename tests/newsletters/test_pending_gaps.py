@@ -19,7 +19,7 @@ from core.caching import BUMPED_AT_KEY, VERSION_KEY
 from newsletters.models import Photo, Section, Story
 from newsletters.pending import PendingChange
 from tests.factories import fill_issue, make_issue
-from tests.newsletters.test_pending import _editor_page_data, publish_pending
+from tests.newsletters.test_pending import _editor_page_data, new_section_data, publish_pending
 
 pytestmark = pytest.mark.django_db
 
@@ -406,23 +406,8 @@ def _add_rows(editor, issue):
         "sections-1-stories-0-photos-1-caption": "Added photo zqzq",
         "sections-1-stories-0-photos-1-alt_text": "", "sections-1-stories-0-photos-1-credit": "",
         "sections-1-stories-0-photos-1-position": "1",
-        "sections-TOTAL_FORMS": "3",
-        "sections-2-id": "", "sections-2-issue": issue.pk,
-        "sections-2-title": "Added section zqzq", "sections-2-position": "2",
-        "sections-2-stories-TOTAL_FORMS": "1", "sections-2-stories-INITIAL_FORMS": "0",
-        "sections-2-stories-MIN_NUM_FORMS": "0", "sections-2-stories-MAX_NUM_FORMS": "1000",
-        "sections-2-stories-0-id": "", "sections-2-stories-0-section": "",
-        "sections-2-stories-0-title": "Nested story zqzq",
-        "sections-2-stories-0-body": "Its text.", "sections-2-stories-0-position": "0",
-        "sections-2-stories-0-photos-TOTAL_FORMS": "1",
-        "sections-2-stories-0-photos-INITIAL_FORMS": "0",
-        "sections-2-stories-0-photos-MIN_NUM_FORMS": "0",
-        "sections-2-stories-0-photos-MAX_NUM_FORMS": "1000",
-        "sections-2-stories-0-photos-0-id": "", "sections-2-stories-0-photos-0-story": "",
-        "sections-2-stories-0-photos-0-caption": "Nested photo zqzq",
-        "sections-2-stories-0-photos-0-alt_text": "",
-        "sections-2-stories-0-photos-0-credit": "",
-        "sections-2-stories-0-photos-0-position": "0",
+        **new_section_data(issue, 2, "Added section zqzq", "Nested story zqzq",
+                           "Nested photo zqzq"),
     })  # fmt: skip
     assert editor.post(_editor_url(issue), data).status_code == 302
     assert PendingChange.objects.filter(action="create").count() == 5
