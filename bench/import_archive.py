@@ -33,8 +33,8 @@ merged with it, run alternately with the same archive):
                 files per CPU second 92.2 -> 125.0. This script at load average 1.8:
                 103.7-112.4 files/s.
 
-Late evening, quiet machine (load average 1.3-1.8), after the parser learnt more shapes
-(about 9 ms of CPU per file of this archive), 500 files x 3, one run after the other:
+Late evening, quiet machine (load average 1.3-1.8), 500 files x 3, one run after the
+other (the importing process: about 9 ms of CPU per file, 2 of them parsing):
 PostgreSQL one process 69.6, 50.6, 67.2 files/s; --jobs 2 127.4, 119.1, 128.2 files/s
 (goal >= 80: met with two processes, the command line's --jobs 2); SQLite 134.5, 133.6,
 118.8 files/s.
