@@ -22,16 +22,20 @@ waiting into an error report that says so; nothing is left out without a line.
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing
 import zlib
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from django.db import connection, connections
 
 from .batch import BatchOptions, FileReport, Pending, load, prepare
 from .loader import BatchCache, restore_commits
+
+logger = logging.getLogger(__name__)
 
 # Parsed files waiting for their loader, at most: enough to keep every loader busy
 # while one file is much larger than the others, small enough to bound memory.
@@ -78,11 +82,17 @@ def _finished(report: FileReport, future: Future | None) -> FileReport:
         return report
     try:
         loaded = future.result()
-    except Exception as exc:  # the loading process died: BrokenProcessPool
+    except BrokenProcessPool as exc:  # the loading process died (killed, out of memory)
         return FileReport(
             report.path, "error", encoding=report.encoding,
             error=f"not saved: the importing process stopped ({exc.__class__.__name__}); "
             "import this file again",
+        )  # fmt: skip
+    except Exception as exc:  # raised by the load itself: its transaction rolled back
+        logger.warning("import of %s failed in a loading process", report.path, exc_info=exc)
+        return FileReport(
+            report.path, "error", encoding=report.encoding,
+            error=f"could not be saved: {exc.__class__.__name__}: {exc}",
         )  # fmt: skip
     # The loader's copy, parse included: loading may add warnings to it.
     return loaded

@@ -137,6 +137,15 @@ def test_a_dead_loader_is_an_error_report_naming_the_file():
     assert report.error.startswith("not saved: the importing process stopped (BrokenProcessPool)")
 
 
+def test_an_error_inside_a_load_is_that_file_s_error_not_a_dead_process():
+    future = Future()
+    future.set_exception(ValueError("bad value in row 3"))
+    report = parallel._finished(FileReport("archive/08.md", "ok"), future)
+    assert (report.status, report.error) == (
+        "error", "could not be saved: ValueError: bad value in row 3"
+    )
+
+
 def test_jobs_must_be_a_small_whole_number(tmp_path):
     for bad in ("0", "-1", "two", "17"):
         with pytest.raises(CommandError, match="a whole number from 1 to 16"):
