@@ -1,6 +1,7 @@
-"""Stage 5: the contact block, hotline sentence, staff list and hotline table -> directory,
-and contact lines of pieces ("Contact: info@example.org | Hotline (Tajikistan): 8 800 100
-2020 (free)"): each piece under the country it names, or the only one its line names;
+"""Stage 5: the contact block, hotline sentence, staff list and hotline table -> directory
+(found here, the last three read by listings.py), and contact lines of pieces
+("Contact: info@example.org | Hotline (Tajikistan): 8 800 100 2020 (free)"): each piece
+under the country it names, or the only one its line names;
 what has no country stays in the text (marked UNFILED, warned about in boilerplate.py).
 
 The words it knows are English and Russian (with a little Kyrgyz): "Contact IOM missions"
@@ -14,17 +15,24 @@ import re
 from dataclasses import dataclass, field
 
 from ..countries import (
-    COUNTRIES,
     find_countries,
-    mention_positions,
     normalise_phone,
     tidy_phone,
 )
 from .bilingual import country_code
-from .blocks import Block, drop_block, join_lines
-from .contacts import RU_CONTACT_START_RE, is_directory_heading, is_person_line, read_contacts
-from .model import DroppedLine, ParsedDirectory, ParsedHotline, ParsedOffice, ParsedPerson
-from .text import EMAIL_RE, _is_capital, _plain
+from .blocks import Block, drop_block
+from .contacts import RU_CONTACT_START_RE, is_directory_heading, read_contacts
+from .listings import (
+    country_heading,
+    dedupe_hotlines,
+    is_heading_like,
+    is_hotline_sentence,
+    parse_hotline_sentence,
+    parse_hotline_table,
+    parse_staff_list,
+)
+from .model import DroppedLine, ParsedDirectory, ParsedHotline, ParsedOffice
+from .text import EMAIL_RE, _plain
 
 CONTACT_START_RE = re.compile(r"^\W*contact\b.*\b(missions?|offices?|us)\b", re.IGNORECASE)
 TEAM_HEADING_RE = re.compile(
@@ -33,14 +41,6 @@ TEAM_HEADING_RE = re.compile(
 HOTLINE_HEADING_RE = re.compile(
     r"\bhotlines?\b|\bгоряч(?:ая|ие|их)\s+лини(?:я|и)\b|\bтелефоны?\s+доверия\b", re.IGNORECASE
 )
-TEL_RE = re.compile(
-    r"^(?:Tel|Phone|Mob(?:ile)?|Cell|Тел|Телефон|Моб(?:ильный)?|Сот(?:овый)?)\.?\s*:?\s*(.+)$",
-    re.IGNORECASE,
-)
-# A number in a sentence: "+992 900 800 800", "8 800 100 2020" (a domestic number in three
-# to five groups, kept whole: read as "800", "100" and "2020" it gave three hotlines), or
-# a short hotline ("1899", "11616").
-PHONE_IN_TEXT_RE = re.compile(r"\+\s?\d[\d \-]{5,}\d|\b\d{1,4}(?: \d{2,4}){2,4}\b|\b\d{3,6}\b")
 # "Горячая линия: 189 (бесплатно)", "Телефон доверия: 0 800 ...", "Hotline: 1899 (free)".
 HOTLINE_LABEL_RE = re.compile(
     # "Kazakhstan hotline:", "Kazakhstan's hotline:": a place (or any word) before it.
@@ -272,20 +272,9 @@ def _contact_line_code(line: str) -> tuple[bool, str | None, list[str]]:
     return code is not None, code, emails
 
 
-def _is_heading_like(block: Block) -> bool:
-    return block.md_level is not None or (
-        len(block.lines) == 1 and len(block.text) <= 120 and _is_capital(block.text)
-        and len(block.text.split()) <= 8
-    )
-
-
-def _country_heading(text: str) -> str | None:
-    return country_code(_plain(text))
-
-
 def _country_heading_code(block: Block) -> str | None:
     """The country of a block that is a country heading ("### Kazakhstan", "KAZAKHSTAN")."""
-    return _country_heading(block.heading_text) if _is_heading_like(block) else None
+    return country_heading(block.heading_text) if is_heading_like(block) else None
 
 
 def extract_directory(
@@ -351,7 +340,7 @@ def extract_directory(
                                 offices, seen_emails)
             i = end
             continue
-        if block.md_level is None and _is_hotline_sentence(block.text):
+        if block.md_level is None and is_hotline_sentence(block.text):
             directory.hotlines += parse_hotline_sentence(_plain(block.text))
             i += 1
             continue
@@ -374,7 +363,7 @@ def extract_directory(
                 drop_block(dropped, block, "directory heading")
             i = end
             continue
-        if _is_heading_like(block) and not _country_heading(block.heading_text):
+        if is_heading_like(block) and not country_heading(block.heading_text):
             text = block.heading_text
             if HOTLINE_HEADING_RE.search(text) and len(text.split()) <= 10:
                 end = _directory_region_end(blocks, i)
@@ -395,7 +384,7 @@ def extract_directory(
         kept.append(block)
         i += 1
     directory.offices = [ParsedOffice(code, emails) for code, emails in offices.items()]
-    directory.hotlines = _dedupe_hotlines(directory.hotlines)
+    directory.hotlines = dedupe_hotlines(directory.hotlines)
     return kept, directory
 
 
@@ -467,176 +456,9 @@ def _directory_region_end(blocks: list[Block], start: int) -> int:
         block = blocks[j]
         if block.md_level is None and _is_contact_start(block):
             return j
-        if _is_heading_like(block) and not _country_heading(block.heading_text):
+        if is_heading_like(block) and not country_heading(block.heading_text):
             text = block.heading_text
             if not (HOTLINE_HEADING_RE.search(text) or TEAM_HEADING_RE.search(text)):
                 return j
             return j  # the next directory part starts its own region
     return len(blocks)
-
-
-_HOTLINE_WORD_RE = re.compile(r"hotline|горяч\w{0,3}\s+лини|телефон\w{0,2}\s+доверия", re.I)
-_CALL_WORD_RE = re.compile(r"receive calls|call|звон|бесплатн", re.I)
-
-
-def _is_hotline_sentence(text: str) -> bool:
-    low = text.lower()  # substring tests first: this runs on every block of the file
-    if "hotline" not in low and "горяч" not in low and "доверия" not in low:
-        return False
-    if not _HOTLINE_WORD_RE.search(text):
-        return False
-    plain = _plain(text)
-    if len(plain.split()) > 60:
-        return False
-    numbers = len(PHONE_IN_TEXT_RE.findall(plain))
-    if not numbers or not mention_positions(plain):
-        return False  # "Hotline calls received" in a figure block is no directory entry
-    return bool(_CALL_WORD_RE.search(plain)) or numbers >= 2
-
-
-_HOTLINE_NOTES = (
-    "national hotline", "emergency cell number", "cell number", "hotline",
-    "национальная горячая линия", "горячая линия", "телефон доверия",
-)
-
-
-def parse_hotline_sentence(text: str, default: str | None = None) -> list[ParsedHotline]:
-    """"Kazakhstan's (11616) and Kyrgyzstan's national hotline (1899) as well as emergency
-    cell number in Tajikistan +992900800800 ..." -> one hotline per number, each given to
-    the country named last before it (or first after it, or ``default``: the country
-    heading the sentence is under), its note the nearest descriptive phrase."""
-    mentions = mention_positions(text)
-    numbers = list(PHONE_IN_TEXT_RE.finditer(text))
-    hotlines = []
-    for k, m in enumerate(numbers):
-        before = [code for pos, code in mentions if pos < m.start()]
-        after = [code for pos, code in mentions if pos > m.end()]
-        code = before[-1] if before else (after[0] if after else default)
-        if code is None:
-            continue
-        lo = numbers[k - 1].end() if k else 0
-        hi = numbers[k + 1].start() if k + 1 < len(numbers) else len(text)
-        note = ""
-        best = None
-        for phrase in _HOTLINE_NOTES:
-            for pm in re.finditer(phrase, text[lo:hi], re.IGNORECASE):
-                # Measured from the phrase end, so "national hotline" ties with "hotline"
-                # and, coming first in the list, wins.
-                dist = abs(lo + pm.end() - m.start())
-                if best is None or dist < best:
-                    best, note = dist, phrase
-        printed = tidy_phone(m.group(0), code)
-        hotlines.append(ParsedHotline(code, printed, note, normalise_phone(printed, code)))
-    return hotlines
-
-
-def parse_hotline_table(blocks: list[Block]) -> list[ParsedHotline]:
-    """Country headings, then lines like "189 (Bishkek)", "+ 99 312 463514;" or a number
-    with its "(landlines)" note on the next line."""
-    hotlines: list[ParsedHotline] = []
-    country: str | None = None
-    for block in blocks:
-        code = _country_heading(block.heading_text) if _is_heading_like(block) else None
-        if code:
-            country = code
-            continue
-        if country is None:
-            continue
-        for line in block.lines:
-            line = _plain(line)
-            note_only = re.fullmatch(r"\(([^)]*)\)[;,.]?", line)
-            if note_only:
-                if hotlines and not hotlines[-1].note:
-                    hotlines[-1].note = note_only.group(1).strip()
-                continue
-            for piece in re.split(r";", line):
-                m = re.match(r"^\s*(\+?[\d\s\-–]*\d)\s*(?:\(([^)]*)\))?", piece)
-                if not m or len(re.sub(r"\D", "", m.group(1))) < 3:
-                    continue
-                printed = tidy_phone(m.group(1), country)
-                hotlines.append(
-                    ParsedHotline(
-                        country, printed, (m.group(2) or "").strip(),
-                        normalise_phone(printed, country),
-                    )
-                )
-    return hotlines
-
-
-def _dedupe_hotlines(hotlines: list[ParsedHotline]) -> list[ParsedHotline]:
-    seen: set[tuple[str, str]] = set()
-    out = []
-    for h in hotlines:
-        key = (h.country, h.e164 or re.sub(r"\D", "", h.number))
-        if key not in seen:
-            seen.add(key)
-            out.append(h)
-    return out
-
-
-def parse_staff_list(blocks: list[Block]) -> list[ParsedPerson]:
-    """Names ("Ms. Aliya Alikova"), role lines, "Tel:" lines and an e-mail, grouped under
-    optional country headings. Someone listed before any country heading gets the
-    country of their phone's calling code."""
-    people: list[ParsedPerson] = []
-    country: str | None = None
-    role_lines: list[str] = []
-    person: ParsedPerson | None = None
-
-    def finish() -> None:
-        if person is not None:
-            person.role = join_lines(role_lines)
-            if person.country is None:
-                person.country = _country_of_phone(person.phones)
-            people.append(person)
-
-    lines: list[tuple[str | None, str]] = []
-    for block in blocks:
-        code = _country_heading(block.heading_text) if _is_heading_like(block) else None
-        if code:
-            lines.append((code, ""))
-        else:
-            lines += [(None, ln) for ln in block.lines]
-    for code, line in lines:
-        if code:
-            finish()
-            person, role_lines, country = None, [], code
-            continue
-        plain = _plain(line)
-        if is_person_line(plain) or _looks_like_name(plain) and person is None:
-            finish()
-            person, role_lines = ParsedPerson(plain, "", country, [], None), []
-            continue
-        if person is None:
-            continue
-        tel = TEL_RE.match(plain)
-        emails = EMAIL_RE.findall(plain)
-        if tel:
-            for number in re.split(r"[;,/]", tel.group(1)):
-                if re.search(r"\d{3}", number):
-                    person.phones.append(tidy_phone(number, person.country))
-        elif emails:
-            person.email = person.email or emails[0]
-        elif not person.phones and not person.email:
-            role_lines.append(plain)
-    finish()
-    return people
-
-
-def _looks_like_name(text: str) -> bool:
-    words = text.split()
-    return (
-        2 <= len(words) <= 4
-        and all(w[:1].isupper() and w[1:].islower() for w in words)
-        and not country_code(text)
-    )
-
-
-def _country_of_phone(phones: list[str]) -> str | None:
-    for phone in phones:
-        digits = re.sub(r"\D", "", phone)
-        if phone.startswith("+"):
-            for c in sorted(COUNTRIES, key=lambda c: -len(c.calling_code)):
-                if digits.startswith(c.calling_code):
-                    return c.code
-    return None

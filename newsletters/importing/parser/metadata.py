@@ -12,7 +12,7 @@ import yaml
 
 from .blocks import Block, drop_block
 from .dates import find_date, find_number, find_volume
-from .directory import _country_heading
+from .listings import country_heading
 from .model import DroppedLine, ParsedIssue, ParsedKeyFigure, ParseError
 from .text import (
     GENERIC_PUBLICATION_WORDS,
@@ -61,7 +61,7 @@ def extract_masthead(
     is_heading = first.md_level is not None or (
         len(first.lines) == 1 and _is_capital(first.text) and first.blank_after >= 1
     )
-    if not is_heading or _country_heading(first.heading_text):
+    if not is_heading or country_heading(first.heading_text):
         return blocks, None
     text = first.heading_text
     deeper_next = (
