@@ -134,6 +134,25 @@ def needs_review(parsed: ParsedIssue) -> str | None:
     )
 
 
+def _other_volume(parsed: ParsedIssue, existing: Issue | None) -> str | None:
+    """Why a file printing a volume may be another volume's issue of the same number than
+    the stored one it would replace, or None. Issues are stored by series and number; the
+    volume lives in the title ("— Vol. 4, Issue 2"), so a stored issue whose title is not
+    the one this file gives is another volume's, or was named by hand: the file is
+    refused rather than written over it."""
+    if existing is None or parsed.volume is None or parsed.number is None:
+        return None
+    title = parsed.title.strip()[: Issue._meta.get_field("title").max_length]
+    if existing.number != parsed.number or existing.title == title:
+        return None
+    return (
+        f"refused: this file is volume {parsed.volume}, number {parsed.number} "
+        f"(“{parsed.title}”), and {describe(existing)} is stored as number "
+        f"{existing.number} of the series; not replaced without --replace. Another "
+        "volume's issue needs a number of its own: --number, or a series: --series"
+    )
+
+
 @dataclass
 class Decision:
     """What load_issue will do, found before anything is written."""
@@ -164,6 +183,9 @@ def decide(
     review = None if accept_low_confidence else needs_review(parsed)
     if review is not None:
         return Decision(LoadResult("needs review", existing, review), series, existing)
+    other_volume = _other_volume(parsed, existing)
+    if other_volume is not None and not replace:
+        return Decision(LoadResult("refused", existing, other_volume), series, existing)
     comparison = None
     if existing is not None:
         before, after = safety.stored_counts(existing), safety.parsed_counts(parsed)

@@ -258,12 +258,14 @@ def _parse(
             "no recognisable issue: no series, number or date found and no --series given"
         )
     if meta.volume and meta.number is not None:
-        # The loader knows an issue by its series and number: issue 2 of volume 4 would
-        # replace (or be skipped for) issue 2 of volume 1. Said, so an editor sees it.
+        # The loader knows an issue by its series and number: issue 2 of volume 4 and
+        # issue 2 of volume 1 are one key. The loader refuses to write one over the
+        # other (decide.py); said here, so an editor sees why the volume is in the title.
         warnings.append(
             f"volume {meta.volume[0]} printed in the masthead ('{meta.volume[1]}'): the issue "
             f"is stored as number {meta.number} of its series, the volume only in its "
-            f"title; an issue {meta.number} of another volume would be taken for this one"
+            f"title; an issue {meta.number} of another volume is not replaced by it (the "
+            "import refuses)"
         )
     before = blocks
     blocks, directory = extract_directory(blocks, dropped)
@@ -359,6 +361,7 @@ def _issue(meta, front, sections, figures, directory, warnings, dropped) -> Pars
         warnings=warnings,
         date_precision=precision,
         dropped=dropped,
+        volume=str(meta.volume[0]) if meta.volume else None,
     )
     apply_front_matter(issue, front.extra)
     return issue

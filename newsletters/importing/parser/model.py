@@ -108,6 +108,10 @@ class ParsedIssue:
     confidence: float = 1.0
     confidence_reasons: list[str] = field(default_factory=list)
     summary: str = ""  # from front matter; the text archive has none
+    # The volume the masthead prints ("4" of "Volume 4, Issue 2"), in the title too: the
+    # loader knows an issue by series and number, and must not take issue 2 of volume 4
+    # for issue 2 of volume 1 (decide.py).
+    volume: str | None = None
 
     def to_dict(self) -> dict:
         """Everything parsed, for JSON. What only a front matter gives (the summary, a
@@ -118,6 +122,8 @@ class ParsedIssue:
         data["date"] = self.date.isoformat() if self.date else None
         if not self.summary:
             del data["summary"]
+        if self.volume is None:
+            del data["volume"]
         for hotline in data["directory"]["hotlines"]:
             del hotline["e164"]
         for figure in data["key_figures"]:

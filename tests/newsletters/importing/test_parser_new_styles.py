@@ -331,7 +331,7 @@ def test_the_volume_is_kept_in_the_title_and_named_in_a_warning(masthead, printe
     assert issue.warnings == [
         f"volume {volume} printed in the masthead ('{printed}'): the issue is stored as "
         f"number {number} of its series, the volume only in its title; an issue {number} "
-        "of another volume would be taken for this one"]
+        "of another volume is not replaced by it (the import refuses)"]
 
 
 def test_a_volume_without_an_issue_number_is_only_in_the_title():
