@@ -322,34 +322,34 @@ def _run_in_titles(blocks: list[Block]) -> list[Block]:
     return out
 
 
+def _is_capital_line(block: Block) -> bool:
+    """A short ALL-CAPS line of its own ("FROM THE DIRECTOR", "IN FOCUS"), no sentence:
+    what may be a section heading in plain text. Cheap tests first: it is asked of every
+    block of a file."""
+    return (
+        block.kind is None and len(block.lines) == 1 and not block.text.islower()
+        and len(block.plain.split()) <= 6 and _is_capital(block.text)
+        and not _ends_sentence(block.plain)
+    )
+
+
 def _capitals_over_titles(blocks: list[Block]) -> int:
     """How often a short ALL-CAPS line ("IN FOCUS") stands right over a one-line title
     in mixed case ("Five questions to a border guard") that has text under it: the
     sections and stories of a file that keeps one blank line between all three."""
-    count = 0
-    for i in range(len(blocks) - 2):
-        caps = blocks[i]
-        if caps.text.islower() or len(caps.lines) != 1:  # the cheap tests first
-            continue
-        title, text = blocks[i + 1], blocks[i + 2]
-        if (
-            caps.kind is None and len(caps.plain.split()) <= 6
-            and _is_capital(caps.text) and not _ends_sentence(caps.plain)
-            and len(title.lines) == 1 and _is_title_line(title.lines[0])
-            and not _is_capital(title.text) and len(text.plain.split()) > TITLE_MAX_WORDS
-        ):
-            count += 1
-    return count
+    return sum(
+        1
+        for caps, title, text in zip(blocks, blocks[1:], blocks[2:], strict=False)
+        if _is_capital_line(caps)
+        and len(title.lines) == 1 and _is_title_line(title.lines[0])
+        and not _is_capital(title.text) and len(text.plain.split()) > TITLE_MAX_WORDS
+    )
 
 
 def _capital_sections(blocks: list[Block]) -> None:
     """Short ALL-CAPS lines are the sections of a file that cut off titles as above and
     uses no blank-line rule: they are given the two blank lines that mark a section."""
-    caps = [
-        b for b in blocks
-        if b.kind is None and len(b.lines) == 1 and len(b.plain.split()) <= 6
-        and _is_capital(b.text) and not _ends_sentence(b.plain)
-    ]
+    caps = [b for b in blocks if _is_capital_line(b)]
     if any(b.blank_after >= 2 for b in caps):
         return
     for b in caps:
