@@ -243,6 +243,13 @@ def _hidden_member(name: str) -> bool:
     return any(part.startswith(".") or part == "__MACOSX" for part in PurePosixPath(name).parts)
 
 
+def _issue_member(info: zipfile.ZipInfo) -> bool:
+    """A zip entry that may hold an issue: a text file, not a folder or hidden."""
+    return not (info.is_dir() or _hidden_member(info.filename)) and _is_issue_candidate(
+        info.filename
+    )
+
+
 def _iter_zip(path: Path, limits: Limits) -> Iterator[SourceText | SourceError]:
     label = str(path)
     try:
@@ -268,7 +275,7 @@ def _iter_zip(path: Path, limits: Limits) -> Iterator[SourceText | SourceError]:
             if _unsafe_member(name):
                 yield SourceError(entry, f"zip entry '{name}' escapes the archive folder")
                 continue
-            if info.is_dir() or _hidden_member(name) or not _is_issue_candidate(name):
+            if not _issue_member(info):
                 continue
             if info.file_size > limits.max_file_bytes:
                 yield SourceError(
@@ -341,9 +348,7 @@ def _count_zip(path: Path, limits: Limits) -> int:
     return sum(
         1
         for info in infos
-        if _unsafe_member(info.filename)  # each gets its own error report
-        or not (info.is_dir() or _hidden_member(info.filename))
-        and _is_issue_candidate(info.filename)
+        if _unsafe_member(info.filename) or _issue_member(info)  # unsafe: an error each
     )
 
 
@@ -356,12 +361,7 @@ def zip_contents(fileobj) -> tuple[int, int] | None:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         return None
-    texts = [
-        info
-        for info in infos
-        if not (info.is_dir() or _hidden_member(info.filename))
-        and _is_issue_candidate(info.filename)
-    ]
+    texts = [info for info in infos if _issue_member(info)]
     return len(texts), sum(info.file_size for info in texts)
 
 
