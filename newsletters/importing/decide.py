@@ -19,6 +19,7 @@ from django.db import connection
 from newsletters.models import Issue, Series
 
 from . import safety
+from .directory import clip
 from .parser import CONFIDENCE_THRESHOLD
 
 if TYPE_CHECKING:
@@ -142,8 +143,7 @@ def _other_volume(parsed: ParsedIssue, existing: Issue | None) -> str | None:
     refused rather than written over it."""
     if existing is None or parsed.volume is None or parsed.number is None:
         return None
-    title = parsed.title.strip()[: Issue._meta.get_field("title").max_length]
-    if existing.number != parsed.number or existing.title == title:
+    if existing.number != parsed.number or existing.title == clip(parsed.title, Issue, "title"):
         return None
     return (
         f"refused: this file is volume {parsed.volume}, number {parsed.number} "
