@@ -22,9 +22,14 @@ LOCAL_BACKENDS = {
 }
 
 
+def _is_local_host(host: str) -> bool:
+    host = host.lower()
+    return host in LOCAL_HOSTS or host.endswith(".localhost")
+
+
 def is_local_url(url: str) -> bool:
-    host = (urlsplit(url).hostname or "").lower()
-    return not host or host in LOCAL_HOSTS or host.endswith(".localhost")
+    host = urlsplit(url).hostname
+    return not host or _is_local_host(host)
 
 
 @register(Tags.security, deploy=True)
@@ -48,8 +53,7 @@ def check_mail_settings(app_configs=None, **kwargs):
                 id="subscribers.W002",
             )
         )
-    sender = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >").lower()
-    if sender in LOCAL_HOSTS or sender.endswith(".localhost"):
+    if _is_local_host(settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >")):
         found.append(
             Warning(
                 f"DEFAULT_FROM_EMAIL is {settings.DEFAULT_FROM_EMAIL!r}: providers refuse "
