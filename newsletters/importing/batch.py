@@ -144,12 +144,12 @@ def import_sources(
     limits = limits or limits_from_settings()
     batch = BatchOptions(**options)
     texts = _iter_texts(sources, limits)
-    reports = _one_by_one(texts, batch)
-    if batch.jobs > 1:
-        from . import parallel
+    from . import parallel  # it imports this module
 
-        if parallel.available():
-            reports = parallel.import_in_processes(texts, batch, batch.jobs)
+    if batch.jobs > 1 and parallel.available():
+        reports = parallel.import_in_processes(texts, batch, batch.jobs)
+    else:
+        reports = _one_by_one(texts, batch)
     for report in reports:
         if on_file is not None:
             on_file(report)
