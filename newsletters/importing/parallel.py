@@ -54,12 +54,10 @@ def available() -> bool:
 
 
 def _start_loader() -> None:
+    # No connection is inherited: the parent closed its own before starting this process
+    # (import_in_processes), so the first query opens one of this process's own.
     global _cache
     _cache = BatchCache()
-    # The parent closed its connections before starting this process; make sure no
-    # inherited one is used (a shared socket would mix two processes' queries).
-    for conn in connections.all(initialized_only=True):
-        conn.connection = None
 
 
 def _load(pending: Pending, batch: BatchOptions) -> FileReport:
