@@ -54,10 +54,16 @@ def available() -> bool:
 
 
 def _start_loader() -> None:
-    # No connection is inherited: the parent closed its own before starting this process
-    # (import_in_processes), so the first query opens one of this process's own.
     global _cache
     _cache = BatchCache()
+    # The parent closes its connections before starting this process, but that does not
+    # reach every connection object this process inherits: in the suite, after the
+    # Playwright tests had run in the same worker, a loader went on with the parent's
+    # open socket and the two processes' queries mixed (a run hung on it). Drop them,
+    # without closing (that would end the parent's session): the first query here
+    # opens a connection of this process's own.
+    for conn in connections.all(initialized_only=True):
+        conn.connection = None
 
 
 def _load(pending: Pending, batch: BatchOptions) -> FileReport:
