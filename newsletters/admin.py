@@ -113,7 +113,7 @@ class IssueAdmin(
     ]  # fmt: skip
     fieldsets = [
         (None, {"fields": [
-            ("series", "new_series"), "number", "title", "slug", "publication_date",
+            ("series", "new_series"), ("volume", "number"), "title", "slug", "publication_date",
             "date_precision", "summary", "seen_version",
         ]}),  # fmt: skip
         ("Contents", {"fields": ["contents"]}),

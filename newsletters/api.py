@@ -62,7 +62,7 @@ class IssueSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Issue
-        fields = ["slug", "title", "series", "number", "date", "date_precision", "period",
+        fields = ["slug", "title", "series", "volume", "number", "date", "date_precision", "period",
                   "url", "api_url", "pdf_url"]  # fmt: skip
 
     def get_url(self, issue) -> str:

@@ -3,10 +3,10 @@
 `issue.md` is Markdown with YAML front matter, in the format the importer reads as
 written (newsletters/importing/parser/exported.py, ``format: newsletter-issue/1``):
 
-- the front matter: series, number, title, date and its precision (day, month, quarter
-  or year), summary (a ``|`` block when it has several lines), the key figures as
-  entered (label, value as printed: 1650, "12.5"; no value: still to fill in; unit,
-  note) and the photos' credits (by file name);
+- the front matter: series, volume (when it has one), number, title, date and its
+  precision (day, month, quarter or year), summary (a ``|`` block when it has several
+  lines), the key figures as entered (label, value as printed: 1650, "12.5"; no value:
+  still to fill in; unit, note) and the photos' credits (by file name);
 - the body: ``##`` sections, ``###`` stories (``###`` alone: no title), under each story
   ``<!-- countries: KG, KZ -->`` (``none`` when it has none), its Markdown text, and its
   photos as ``![alt text](photos/<file> "caption")`` or, with a caption but no image
@@ -97,11 +97,14 @@ def _front_matter(issue, credits: dict) -> str:
     data = {
         "format": EXPORT_FORMAT,
         "series": issue.series.title,
+        "volume": issue.volume,
         "number": issue.number,
         "title": issue.title,
         "date": issue.publication_date,
         "date_precision": issue.date_precision,
     }
+    if not issue.volume:
+        del data["volume"]
     if not issue.publication_date:
         del data["date"], data["date_precision"]
     if issue.summary:

@@ -116,6 +116,14 @@ class Issue(models.Model):
 
     series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="issues")
     number = models.PositiveIntegerField(null=True, blank=True, validators=[MinValueValidator(1)])
+    # Many archives start numbering again with every volume ("Volume 4, Number 2"): the
+    # volume is part of what tells two issues of a series apart. Arabic digits ("1" for
+    # a printed "Vol. I"); empty for a series without volumes.
+    volume = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="The volume the issue belongs to, if its series numbers issues per volume.",
+    )
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True)
     publication_date = models.DateField(null=True, blank=True)
@@ -191,10 +199,12 @@ class Issue(models.Model):
         permissions = [("publish_issue", "Can publish, unpublish and schedule issues")]
         constraints = [
             models.UniqueConstraint(
-                fields=["series", "number"],
+                fields=["series", "volume", "number"],
                 condition=models.Q(number__isnull=False),
-                name="issue_unique_number_in_series",
-                violation_error_message="This series already has an issue with this number.",
+                name="issue_unique_number_in_volume",
+                violation_error_message=(
+                    "This series already has an issue with this number and volume."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=["draft", "published"]), name="issue_status_valid"
@@ -315,12 +325,15 @@ class Issue(models.Model):
         from django.db.models import Max
 
         with transaction.atomic():
-            last = Issue.objects.filter(series_id=self.series_id).aggregate(n=Max("number"))["n"]
-            number = (last or 0) + 1
+            # Numbers count on within this issue's volume (empty: a series without).
+            siblings = Issue.objects.filter(series_id=self.series_id, volume=self.volume)
+            number = (siblings.aggregate(n=Max("number"))["n"] or 0) + 1
+            volume = f"Vol. {self.volume}, " if self.volume else ""
             issue = Issue.objects.create(
                 series_id=self.series_id,
+                volume=self.volume,
                 number=number,
-                title=f"{self.series.title} — Issue {number}",
+                title=f"{self.series.title} — {volume}Issue {number}",
                 status=self.Status.DRAFT,
                 edited_in_admin=True,
             )

@@ -104,6 +104,12 @@ def _issue_ref(request, issue) -> dict:
         "url": request.build_absolute_uri(issue.get_absolute_url()),
         "isPartOf": {"@type": "Periodical", "name": issue.series.title},
     }
+    if issue.volume:  # schema.org: an issue is part of a volume, part of the periodical
+        ref["isPartOf"] = {
+            "@type": "PublicationVolume",
+            "volumeNumber": issue.volume,
+            "isPartOf": ref["isPartOf"],
+        }
     if issue.number:
         ref["issueNumber"] = str(issue.number)
     return ref

@@ -202,7 +202,7 @@ class Pending:
         order, by one process."""
         parsed = self.report.parsed
         if parsed.number:
-            return ("number", parsed.series, parsed.number)
+            return ("number", parsed.series, parsed.volume, parsed.number)
         return ("file", self.source_hash)
 
 

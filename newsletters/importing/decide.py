@@ -1,7 +1,7 @@
 """What load_issue will do with a parsed issue, decided before anything is written.
 
 One query finds the issue imported from the same bytes ("unchanged"), the issue a new
-version replaces (same series and number, else same source name) and whether the new
+version replaces (same series, volume and number, else same source name) and whether the new
 issue's slug is free. Then the rules: an issue edited in the admin or published is
 "skipped"; a parse below the confidence threshold "needs review"; a new version that
 would remove more than a third of the issue is "refused" (safety.py); else "created" or
@@ -19,7 +19,6 @@ from django.db import connection
 from newsletters.models import Issue, Series
 
 from . import safety
-from .directory import clip
 from .parser import CONFIDENCE_THRESHOLD
 
 if TYPE_CHECKING:
@@ -41,8 +40,9 @@ class LoadResult:
 
 
 def describe(issue: Issue) -> str:
+    volume = f" vol. {issue.volume}" if issue.volume and issue.number else ""
     number = f" no. {issue.number}" if issue.number else ""
-    return f"“{issue.title}” ({issue.series}{number})"
+    return f"“{issue.title}” ({issue.series}{volume}{number})"
 
 
 def lookup(
@@ -52,10 +52,11 @@ def lookup(
     source_name: str,
     slug: str,
     series: Series | None = None,
+    volume: str = "",
 ) -> tuple[Issue | None, Issue | None, bool]:
     """(the issue imported from these exact bytes, the issue a new version replaces,
-    whether ``slug`` is taken), in one query. The replaced issue has the same series and
-    number, else the same source name. Asking for the slug here spares Issue.save its own
+    whether ``slug`` is taken), in one query. The replaced issue has the same series,
+    volume and number, else the same source name. Asking for the slug here spares Issue.save its own
     query for a free slug: one round trip less per new issue. ``series``, when the batch
     already knows it, spares the sub-query.
 
@@ -66,7 +67,7 @@ def lookup(
     if source_name:
         params.append(source_name)
     if number:
-        params += [series.pk if series is not None else series_title, number]
+        params += [series.pk if series is not None else series_title, volume, number]
     sql = _lookup_sql(bool(source_name), bool(number), series is not None)
     candidates = list(Issue.objects.raw(sql, params))
     for candidate in candidates:  # the series row came with it, as select_related does
@@ -75,8 +76,10 @@ def lookup(
             [getattr(candidate, f"series__{name}") for name in _SERIES_NAMES],
         )  # fmt: skip
     same = next((c for c in candidates if c.source_hash == source_hash), None)
-    key = (series_title, number)
-    numbered = (c for c in candidates if number and (c.series.title, c.number) == key)
+    key = (series_title, volume, number)
+    numbered = (
+        c for c in candidates if number and (c.series.title, c.volume, c.number) == key
+    )
     named = (c for c in candidates if source_name and c.source_name == source_name)
     taken = len(candidates) == 4 or any(c.slug == slug for c in candidates)
     return same, next(numbered, None) or next(named, None), taken
@@ -88,7 +91,7 @@ _SERIES_NAMES = [f.attname for f in Series._meta.concrete_fields]
 @functools.cache
 def _lookup_sql(by_name: bool, by_number: bool, series_known: bool) -> str:
     """SELECT every column of the candidate issues and of their series (as
-    ``series__<name>``): same bytes, same slug, same source name, same series and number.
+    ``series__<name>``): same bytes, same slug, same source name, same series, volume and number.
     Each condition is on an indexed column of the issue table, so PostgreSQL combines
     index scans. One string per shape, built once per process."""
     q = connection.ops.quote_name
@@ -108,7 +111,8 @@ def _lookup_sql(by_name: bool, by_number: bool, series_known: bool) -> str:
         # Identifiers from the models' metadata only; every value is a parameter.
         by_title = f"(SELECT {pk} FROM {q(series.db_table)} WHERE {title} = %s)"  # noqa: S608
         conditions.append(
-            f"({col('series')} = {'%s' if series_known else by_title} AND {col('number')} = %s)"
+            f"({col('series')} = {'%s' if series_known else by_title} "
+            f"AND {col('volume')} = %s AND {col('number')} = %s)"
         )
     return (
         f"SELECT {', '.join(columns)} FROM {q(issue.db_table)} i "  # noqa: S608 - as above
@@ -132,24 +136,6 @@ def needs_review(parsed: ParsedIssue) -> str | None:
     return (
         f"needs review: confidence {parsed.confidence:.2f} is below "
         f"{CONFIDENCE_THRESHOLD:.2f} ({reasons}); not imported without --accept-low-confidence"
-    )
-
-
-def _other_volume(parsed: ParsedIssue, existing: Issue | None) -> str | None:
-    """Why a file printing a volume may be another volume's issue of the same number than
-    the stored one it would replace, or None. Issues are stored by series and number; the
-    volume lives in the title ("— Vol. 4, Issue 2"), so a stored issue whose title is not
-    the one this file gives is another volume's, or was named by hand: the file is
-    refused rather than written over it."""
-    if existing is None or parsed.volume is None or parsed.number is None:
-        return None
-    if existing.number != parsed.number or existing.title == clip(parsed.title, Issue, "title"):
-        return None
-    return (
-        f"refused: this file is volume {parsed.volume}, number {parsed.number} "
-        f"(“{parsed.title}”), and {describe(existing)} is stored as number "
-        f"{existing.number} of the series; not replaced without --replace. Another "
-        "volume's issue needs a number of its own: --number, or a series: --series"
     )
 
 
@@ -183,9 +169,6 @@ def decide(
     review = None if accept_low_confidence else needs_review(parsed)
     if review is not None:
         return Decision(LoadResult("needs review", existing, review), series, existing)
-    other_volume = _other_volume(parsed, existing)
-    if other_volume is not None and not replace:
-        return Decision(LoadResult("refused", existing, other_volume), series, existing)
     comparison = None
     if existing is not None:
         before, after = safety.stored_counts(existing), safety.parsed_counts(parsed)

@@ -5,7 +5,7 @@ admin page and `load_demo` share is in batch.py (`import_sources`, also reachabl
 
 Rules (issue 3):
 - the same bytes again (same SHA-256) change nothing: "unchanged";
-- a new version of an issue already imported (same series and number, or the same
+- a new version of an issue already imported (same series, volume and number, or the same
   source name) replaces its contents only while it is a draft nobody edited in the
   admin; otherwise it is "skipped", never overwritten;
 - directory entries are merged (one Country per code, one Office per country, one row
@@ -256,8 +256,9 @@ def load_issue(
     title = _clip(parsed.title, Issue, "title") or f"{series_title} issue"
     slug = unique_slug(title, lambda _slug: False)
     known_series = cache.series.get(series_title) if cache else None
+    volume = _clip(parsed.volume or "", Issue, "volume")
     same, existing, slug_taken = lookup(
-        source_hash, series_title, parsed.number, source_name, slug, known_series
+        source_hash, series_title, parsed.number, source_name, slug, known_series, volume
     )
     if same is not None:
         return LoadResult("unchanged", same, f"unchanged: {describe(same)} has this exact file")
@@ -277,7 +278,7 @@ def load_issue(
             break
         except IntegrityError:
             delete_files(written)
-            lost = _lost_race(source_hash, series_title, parsed.number)
+            lost = _lost_race(source_hash, series_title, volume, parsed.number)
             if lost is not None:
                 return lost
             if attempt == WRITE_ATTEMPTS:
@@ -304,7 +305,9 @@ def load_issue(
     return LoadResult(verb, issue, f"{verb}: {describe(issue)}", decision.result.comparison)
 
 
-def _lost_race(source_hash: str, series_title: str, number: int | None) -> LoadResult | None:
+def _lost_race(
+    source_hash: str, series_title: str, volume: str, number: int | None
+) -> LoadResult | None:
     """After an IntegrityError: another run saved this file (unique source hash) or this
     numbered issue between the look-up and the writes. It won; this run changes nothing.
     None when neither explains the error (load_issue raises it again)."""
@@ -316,7 +319,8 @@ def _lost_race(source_hash: str, series_title: str, number: int | None) -> LoadR
             f"unchanged: {describe(same)} has this exact file "
             "(saved by another import run at the same time)",
         )
-    if number and Issue.objects.filter(series__title=series_title, number=number).exists():
+    numbered = Issue.objects.filter(series__title=series_title, volume=volume, number=number)
+    if number and numbered.exists():
         return LoadResult(
             "skipped",
             None,
@@ -343,6 +347,7 @@ def _write_issue(
         existing.key_figures.all().delete()
     issue.series = series
     issue.number = parsed.number or None
+    issue.volume = _clip(parsed.volume or "", Issue, "volume")
     issue.title = _clip(parsed.title, Issue, "title") or f"{series_title} issue"
     issue.publication_date = parsed.date
     issue.date_precision = parsed.date_precision if parsed.date else DatePrecision.DAY

@@ -8,7 +8,7 @@ its own BatchCache, so parsing, Python and the server overlap.
 
 What stays as with one process:
 - Reports come out in input order, one per file, whatever finishes first.
-- Files that are the same issue (same series and number, or the same bytes: see
+- Files that are the same issue (same series, volume and number, or the same bytes: see
   ``Pending.key``) go to the same loading process, in input order, so a later version
   still replaces an earlier one as it would one after the other.
 - Directory entries are added under a lock every writer takes (directory.lock_directory)

@@ -5,7 +5,7 @@ imports of one file stay one issue.
   key figures is refused (issue 10, item 6) unless the user says ``--replace``: a
   re-converted file holding two words must never silently replace a full draft.
 - Concurrent runs of one file: the unique constraint on ``Issue.source_hash`` (and the one
-  on series and number) lets only one of them save it; the loader turns the others'
+  on series, volume and number) lets only one of them save it; the loader turns the others'
   IntegrityError into "unchanged" (loader.load_issue). No lock is taken, so the common
   case pays no extra round trip: on PostgreSQL the second INSERT waits for the first
   transaction and then fails cleanly; on SQLite transactions begin IMMEDIATE

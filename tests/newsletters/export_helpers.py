@@ -130,6 +130,7 @@ def snapshot(issue: Issue) -> dict:
     return {
         "series": issue.series.title,
         "title": issue.title,
+        "volume": issue.volume,
         "number": issue.number,
         "date": issue.publication_date,
         "precision": issue.date_precision,

@@ -85,8 +85,22 @@ def test_duplicate_number_is_a_form_error_not_a_crash(staff_client):
     }  # fmt: skip
     response = staff_client.post(reverse("admin:newsletters_issue_add"), data)
     assert response.status_code == 200
-    assert "This series already has an issue with this number." in response.content.decode()
+    message = "This series already has an issue with this number and volume."
+    assert message in response.content.decode()
     assert not Issue.objects.filter(slug="clash").exists()
+
+
+def test_the_same_number_in_another_volume_is_saved(staff_client):
+    series = make_series()
+    make_issue(series=series, number=3)
+    data = {
+        "series": series.pk, "volume": "2", "number": "3", "title": "Volume two, no. 3",
+        "slug": "vol-2-no-3", "status": "draft", **management_form("sections"),
+        **management_form("key_figures"),
+    }  # fmt: skip
+    response = staff_client.post(reverse("admin:newsletters_issue_add"), data)
+    assert response.status_code == 302
+    assert Issue.objects.get(slug="vol-2-no-3").volume == "2"
 
 
 def test_section_page_edits_its_stories(staff_client):

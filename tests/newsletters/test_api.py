@@ -29,6 +29,7 @@ def test_issue_list_is_paginated_and_public_only(client):
         "slug": "issue-22",
         "title": "Issue 22",
         "series": "Regional Bulletin",
+        "volume": "",
         "number": 22,
         "date": "2021-01-22",
         "date_precision": "day",

@@ -100,6 +100,19 @@ def test_story_page_news_article_with_its_photo(client, issue):
     assert ld["author"]["name"] == "Newsletter archive"
 
 
+def test_an_issue_of_a_volume_is_part_of_the_volume_part_of_the_periodical(client):
+    issue = make_issue(number=2, volume="4", title="The Courier — Vol. 4, Issue 2")
+    make_story(issue, title="Ferry crews trained", body="Twelve crews learned the signs.")
+    _html, data, _meta, _canonical = read(client, issue.get_absolute_url())
+    (ld,) = data["json-ld"]
+    assert ld["issueNumber"] == "2"
+    assert ld["isPartOf"] == {
+        "@type": "PublicationVolume",
+        "volumeNumber": "4",
+        "isPartOf": {"@type": "Periodical", "name": issue.series.title},
+    }
+
+
 def test_story_without_photo_is_a_summary_card(client):
     issue = make_issue(title="Plain")
     story = make_story(issue, title="Words only", body="Just words, " * 60)

@@ -54,7 +54,7 @@ from .blocks import Block, join_lines, split_blocks
 from .boilerplate import drop_boilerplate
 from .classify import Item, classify_blocks, join_paragraphs, split_country_heading
 from .confidence import score
-from .dates import find_date, find_number, when_label
+from .dates import find_date, find_number, volume_key, when_label
 from .directory import (
     extract_directory,
     parse_hotline_sentence,
@@ -257,16 +257,6 @@ def _parse(
         raise ParseError(
             "no recognisable issue: no series, number or date found and no --series given"
         )
-    if meta.volume and meta.number is not None:
-        # The loader knows an issue by its series and number: issue 2 of volume 4 and
-        # issue 2 of volume 1 are one key. The loader refuses to write one over the
-        # other (decide.py); said here, so an editor sees why the volume is in the title.
-        warnings.append(
-            f"volume {meta.volume[0]} printed in the masthead ('{meta.volume[1]}'): the issue "
-            f"is stored as number {meta.number} of its series, the volume only in its "
-            f"title; an issue {meta.number} of another volume is not replaced by it (the "
-            "import refuses)"
-        )
     before = blocks
     blocks, directory = extract_directory(blocks, dropped)
     directory_blocks = _blocks_taken(before, blocks)
@@ -361,7 +351,7 @@ def _issue(meta, front, sections, figures, directory, warnings, dropped) -> Pars
         warnings=warnings,
         date_precision=precision,
         dropped=dropped,
-        volume=str(meta.volume[0]) if meta.volume else None,
+        volume=volume_key(meta.volume[0]) if meta.volume else None,
     )
     apply_front_matter(issue, front.extra)
     return issue

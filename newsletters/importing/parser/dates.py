@@ -121,6 +121,24 @@ def find_volume(text: str) -> tuple[str, str] | None:
     return (m.group("v"), m.group(0).strip(" ,-–—·|")) if m else None
 
 
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def volume_key(printed: str) -> str:
+    """The volume as the issue stores it: arabic digits, so that "Vol. IV" and
+    "Volume 4" are one volume ("IV" -> "4"); anything else as printed."""
+    text = printed.strip().upper()
+    if text.isdigit():
+        return str(int(text))
+    if not text or any(c not in _ROMAN for c in text):
+        return printed.strip()
+    total = 0
+    for k, c in enumerate(text):
+        value = _ROMAN[c]
+        total += -value if k + 1 < len(text) and _ROMAN[text[k + 1]] > value else value
+    return str(total)
+
+
 def _month(name: str) -> int:
     key = name.lower().rstrip(".")
     if key[:3] in RU_MONTHS:

@@ -100,8 +100,8 @@ class Metadata:
     title: str | None = None
     warnings: list[str] = field(default_factory=list)
     extra: FrontMatter = field(default_factory=FrontMatter)  # only read_front_matter sets it
-    # The model stores no volume: "Volume 4, Issue 2" keeps it for the title and a
-    # warning (find_volume: the volume, and the words printing it).
+    # "Volume 4, Issue 2": the volume (stored with the number) and the words printing it
+    # (find_volume).
     volume: tuple[str, str] | None = None
 
     def fill(self, other: Metadata) -> None:
@@ -143,7 +143,7 @@ EXPORT_FORMAT = "newsletter-issue/1"
 EXPORT_FORMAT_LINE = re.compile(r"^format:[ \t]*[\"']?newsletter-issue/1\b", re.M)
 PRECISIONS = ("day", "month", "quarter", "year")
 FRONT_MATTER_KEYS = {
-    "format", "series", "number", "title", "date", "date_precision", "summary",
+    "format", "series", "volume", "number", "title", "date", "date_precision", "summary",
     "key_figures", "photo_credits", "countries",
 }
 
@@ -215,6 +215,9 @@ def read_front_matter(lines: list[str], dropped: list[DroppedLine] | None = None
         if found is None:
             meta.warnings.append(f"front matter number '{number}' is not a number; ignored")
         meta.number = found
+    volume = scalar("volume")
+    if volume is not None and str(volume).strip():
+        meta.volume = (str(volume).strip(), f"volume: {volume}")
     if isinstance(when, datetime.datetime):
         meta.date = when.date()
     elif isinstance(when, datetime.date):

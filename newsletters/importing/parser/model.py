@@ -108,9 +108,9 @@ class ParsedIssue:
     confidence: float = 1.0
     confidence_reasons: list[str] = field(default_factory=list)
     summary: str = ""  # from front matter; the text archive has none
-    # The volume the masthead prints ("4" of "Volume 4, Issue 2"), in the title too: the
-    # loader knows an issue by series and number, and must not take issue 2 of volume 4
-    # for issue 2 of volume 1 (decide.py).
+    # The volume the masthead prints, in arabic digits ("4" of "Volume IV, Issue 2"; the
+    # title keeps it as printed): the loader knows an issue by series, volume and number,
+    # so issue 2 of volume 4 is not taken for issue 2 of volume 1 (decide.py).
     volume: str | None = None
 
     def to_dict(self) -> dict:

@@ -103,6 +103,7 @@ def test_confident_and_nothing_lost(parsed, name):
     issue = parsed[name]
     assert issue.confidence >= p.CONFIDENCE_THRESHOLD, issue.confidence_reasons
     assert issue.warnings == EXPECTED[name].get("warnings", [])
+    assert issue.volume == EXPECTED[name].get("volume")
     assert not [d for d in issue.dropped if d.reason == p.NOT_PLACED]
     # No story text in the dropped lines: every dropped line's words are not in a body.
     bodies = " ".join(st.body for s in issue.sections for st in s.stories)

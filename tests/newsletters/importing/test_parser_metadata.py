@@ -47,8 +47,8 @@ def test_masthead_with_volume_number_and_month():
     )
     assert (issue.series, issue.number, issue.date, issue.date_precision) == (
         "The Harbour Times", 14, D(1984, 1, 1), "month")
-    # The model stores no volume: it is kept in the title (and named in a warning).
-    assert issue.title == "The Harbour Times — Vol. II, Issue 14"
+    # The volume in arabic digits (stored with the number); the title as printed.
+    assert (issue.volume, issue.title) == ("2", "The Harbour Times — Vol. II, Issue 14")
     assert [(d.line, d.reason) for d in issue.dropped] == [(1, "masthead"), (2, "masthead")]
 
 
