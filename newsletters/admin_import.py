@@ -169,9 +169,11 @@ class ConfirmImportForm(forms.Form):
 
 
 class FileMetadataForm(forms.Form):
-    """Series, number, date and title of one previewed file, editable before confirming."""
+    """Series, volume, number, date and title of one previewed file, editable before
+    confirming."""
 
     series = forms.CharField(required=False, max_length=200)
+    volume = forms.CharField(required=False, max_length=12, help_text="4 or IV; empty: none")
     number = forms.CharField(required=False, max_length=6)
     date = forms.CharField(
         required=False, max_length=10, help_text="YYYY-MM-DD, YYYY-MM, YYYY-Qn or YYYY"
@@ -189,7 +191,7 @@ class FileMetadataForm(forms.Form):
     def changed_overrides(self, initial: dict) -> Overrides:
         """Only what the editor changed: untouched fields leave the file's own values."""
         given, changed = self.overrides, {}
-        for name in ("series", "number", "title", "date"):
+        for name in ("series", "volume", "number", "title", "date"):
             if (self.cleaned_data.get(name) or "").strip() != (initial.get(name) or ""):
                 changed[name] = getattr(given, name)
                 if name == "date":
@@ -200,6 +202,7 @@ class FileMetadataForm(forms.Form):
 def _metadata_initial(parsed) -> dict:
     return {
         "series": parsed.series or "",
+        "volume": parsed.volume or "",
         "number": str(parsed.number) if parsed.number else "",
         "date": period_text(parsed.date, parsed.date_precision),
         "title": parsed.title or "",

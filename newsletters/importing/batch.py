@@ -172,6 +172,7 @@ def parse_source(source: SourceText, batch: BatchOptions) -> ParsedIssue:
     parsed = parse(
         source.text,
         series=given.series or batch.series,
+        volume=given.volume,
         number=given.number,
         date=given.date,
         title=given.title,

@@ -1,7 +1,7 @@
 """Metadata a user gives for an issue, which beats whatever the file prints.
 
-From the command line (``--series``/``--number``/``--date``/``--title`` for the files
-named, ``--metadata FILE.csv`` for a batch) and from the admin preview (one small form per
+From the command line (``--series``/``--volume``/``--number``/``--date``/``--title`` for
+the files named, ``--metadata FILE.csv`` for a batch) and from the admin preview (one small form per
 file). A date is a day, a month or a quarter: ``2021-03-05``, ``2021-03``, ``2021-Q2``
 (or a bare year, ``2021``); a month or quarter is stored as its first day with the
 precision kept for display (``Issue.date_precision``).
@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from newsletters.models import DatePrecision
 
-METADATA_COLUMNS = ("file", "series", "number", "date", "title")
+METADATA_COLUMNS = ("file", "series", "volume", "number", "date", "title")
 # A batch's metadata sheet is a few lines per issue; a bigger file is not one.
 MAX_METADATA_BYTES = 2 * 1024 * 1024
 
@@ -53,6 +53,18 @@ def parse_period(text: str) -> tuple[datetime.date, str]:
         raise OverrideError(f"date {text!r} does not exist ({exc})") from exc
 
 
+def parse_volume(text: str) -> str:
+    """A volume as typed: arabic digits or a roman numeral ("4", "IV"), as the issue's
+    title will print it; stored in arabic digits (parser.dates.volume_key)."""
+    value = text.strip()
+    roman = value.upper()
+    if value.isascii() and value.isdigit() and 0 < int(value) < 10_000:
+        return str(int(value))
+    if 0 < len(roman) <= 12 and all(c in "IVXLC" for c in roman):
+        return roman
+    raise OverrideError(f"volume {text!r} is not a number (4) or a roman numeral (IV)")
+
+
 def parse_number(text: str) -> int:
     value = text.strip()
     if not value.isascii() or not value.isdigit() or not 0 < int(value) < 100_000:
@@ -65,17 +77,19 @@ class Overrides:
     """Explicit metadata for one issue; None leaves the file's own value."""
 
     series: str | None = None
+    volume: str | None = None
     number: int | None = None
     date: datetime.date | None = None
     date_precision: str | None = None
     title: str | None = None
 
     @classmethod
-    def from_text(cls, *, series="", number="", date="", title="") -> Overrides:
+    def from_text(cls, *, series="", volume="", number="", date="", title="") -> Overrides:
         """From strings as typed (empty: not given); raises OverrideError."""
         day, precision = parse_period(date) if (date or "").strip() else (None, None)
         return cls(
             series=(series or "").strip() or None,
+            volume=parse_volume(volume) if (volume or "").strip() else None,
             number=parse_number(number) if (number or "").strip() else None,
             date=day,
             date_precision=precision,
@@ -83,7 +97,8 @@ class Overrides:
         )
 
     def __bool__(self) -> bool:
-        return any(v is not None for v in (self.series, self.number, self.date, self.title))
+        values = (self.series, self.volume, self.number, self.date, self.title)
+        return any(v is not None for v in values)
 
     def merged(self, other: Overrides | None) -> Overrides:
         """These values, with ``other``'s where it gives one (other wins)."""
@@ -124,8 +139,8 @@ class MetadataTable:
 
 
 def read_metadata(path: str | Path) -> MetadataTable:
-    """Read a metadata CSV (header: file, series, number, date, title; UTF-8, with or
-    without BOM). Any problem raises OverrideError naming the file and line."""
+    """Read a metadata CSV (header: file and any of series, volume, number, date, title;
+    UTF-8, with or without BOM). Any problem raises OverrideError naming the file and line."""
     path = Path(path)
     try:
         raw = path.read_bytes()[: MAX_METADATA_BYTES + 1]
@@ -141,7 +156,8 @@ def read_metadata(path: str | Path) -> MetadataTable:
     header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
     if "file" not in header or not set(header) <= set(METADATA_COLUMNS) or len(header) < 2:
         raise OverrideError(
-            f"{path}: the first line must name the columns file, series, number, date, title "
+            f"{path}: the first line must name the columns file, series, volume, number, date, "
+            "title "
             f"(found: {', '.join(header) or 'nothing'})"
         )
     reader.fieldnames = header

@@ -166,10 +166,11 @@ def parse(
     title: str | None = None,
     filename: str | None = None,
     layout: str = "auto",
+    volume: str | None = None,
 ) -> ParsedIssue:
     """Parse the text of one issue. ``series`` is used when the text names none.
 
-    ``number``, ``date`` and ``title`` are explicit overrides (a user's word beats the
+    ``volume``, ``number``, ``date`` and ``title`` are explicit overrides (a user's word beats the
     text); then come YAML front matter, the masthead and running headers, and last the
     file name (``bulletin_09_2019-12.md``). ``layout`` is one of LAYOUTS: "one-story" puts
     all the text in one story, "sections" turns section detection off.
@@ -178,7 +179,7 @@ def parse(
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}")
     with _no_cyclic_gc():
-        return _parse(text, series, number, date, title, filename, layout)
+        return _parse(text, series, number, date, title, filename, layout, volume)
 
 
 @contextlib.contextmanager
@@ -204,10 +205,13 @@ def _parse(
     title: str | None,
     filename: str | None,
     layout: str,
+    volume: str | None = None,
 ) -> ParsedIssue:
     warnings: list[str] = []
     dropped: list[DroppedLine] = []
     meta = Metadata(number=number, date=date, title=title)
+    if volume:  # a user's word, as typed ("IV"): the title prints it so
+        meta.volume = (volume, volume)
     # An issue export keeps its text as written (tabs, no-break spaces, line-end spaces
     # included), so its front matter is looked for before any normalising.
     raw = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n")

@@ -55,6 +55,11 @@ class Command(BaseCommand):
             "paths", nargs="+", metavar="PATH", help="a .txt/.md file, a folder or a .zip archive"
         )
         parser.add_argument("--series", help="Series name for files that do not print one.")
+        parser.add_argument(
+            "--volume",
+            help="Volume (4 or IV) of the files named, for archives that number issues per "
+            "volume; beats the volume a file prints.",
+        )
         parser.add_argument("--number", help="Issue number, for the one file named.")
         parser.add_argument(
             "--date",
@@ -64,7 +69,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--metadata",
             metavar="FILE.csv",
-            help="CSV with columns file, series, number, date, title: metadata per file.",
+            help="CSV with columns file, series, volume, number, date, title (file and any "
+            "others): metadata per file.",
         )
         parser.add_argument(
             "--layout",
@@ -136,6 +142,7 @@ class Command(BaseCommand):
         try:
             overrides = Overrides.from_text(
                 series=options["series"] or "",
+                volume=options["volume"] or "",
                 number=options["number"] or "",
                 date=options["date"] or "",
                 title=options["title"] or "",
@@ -156,6 +163,7 @@ class Command(BaseCommand):
             # values are a user's word about the one file and beat what it prints.
             "series": series,
             "overrides": Overrides(
+                volume=overrides.volume,
                 number=overrides.number,
                 date=overrides.date,
                 date_precision=overrides.date_precision,

@@ -171,3 +171,32 @@ def test_a_bad_edited_value_shows_the_preview_again_and_writes_nothing(editor, c
     assert response.status_code == 302
     issue = Issue.objects.get()
     assert (issue.publication_date, issue.date_precision) == (datetime.date(2022, 2, 1), "month")
+
+
+def test_the_volume_is_editable_before_confirming(editor):
+    # Two files of one series, both "Issue 1": only their volumes tell them apart.
+    other = issue_text(1, story="Forty families found housing in Osh this spring.")
+    html = preview(editor, upload("a.md", issue_text(1)), upload("b.md", other)).content.decode()
+    assert 'name="file-0-volume"' in html and 'name="file-0-volume" value=' not in html
+    response = editor.post(CONFIRM_URL, {
+        "token": editor.session[SESSION_KEY]["token"],
+        "file-0-volume": "I", "file-1-volume": "2",
+    })  # fmt: skip
+    assert response.status_code == 302
+    assert sorted(Issue.objects.values_list("volume", "number", "title")) == [
+        ("1", 1, "Northwind Migration Digest — Vol. I, Issue 1"),
+        ("2", 1, "Northwind Migration Digest — Vol. 2, Issue 1"),
+    ]
+
+
+def test_a_volume_that_is_no_number_is_a_form_error(editor, counts):
+    preview(editor, upload("a.md", issue_text(1)))
+    before = counts()
+    response = editor.post(
+        CONFIRM_URL, {"token": editor.session[SESSION_KEY]["token"], "file-0-volume": "four"}
+    )
+    assert response.status_code == 400
+    assert "volume &#x27;four&#x27; is not a number (4) or a roman numeral (IV)" in (
+        response.content.decode()
+    )
+    assert counts() == before

@@ -229,7 +229,8 @@ def test_metadata_csv_sets_series_number_date_and_title_per_file(write_issue, tm
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("name,when\nx.md,2020\n", "the first line must name the columns file, series, number"),
+        ("name,when\nx.md,2020\n",
+         "the first line must name the columns file, series, volume, number"),
         ("file,date\n1.md,yesterday\n", "meta.csv line 2: date 'yesterday' is not YYYY-MM-DD"),
         ("file,number\n1.md,4\n1.md,5\n", "meta.csv line 3: '1.md' is already on line 2"),
         ("file,number\n1.md,4,extra\n", "meta.csv line 2: more values than columns"),

@@ -154,3 +154,44 @@ def test_the_next_issue_counts_on_within_its_volume():
     assert (draft.volume, draft.number, draft.title) == (
         "2", 4, "The Riverbank Courier — Vol. 2, Issue 4"
     )
+
+
+UNVOLUMED = """THE RIVERBANK COURIER
+Number 2 | March {year}
+
+
+NEWS FROM THE RIVER
+
+
+Ferry crews trained
+
+{story}
+"""
+
+
+def test_volume_on_the_command_line_and_in_a_metadata_sheet(tmp_path, capsys):
+    """Files that print no volume: the user says which one each belongs to."""
+    from django.core.management import call_command
+
+    first, second = tmp_path / "2021-2.txt", tmp_path / "2024-2.txt"
+    first.write_text(UNVOLUMED.format(year=2021, story=STORY), "utf-8")
+    second.write_text(UNVOLUMED.format(year=2024, story=STORY + " Again."), "utf-8")
+    call_command("import_newsletters", str(first), "--volume", "iv")
+    sheet = tmp_path / "meta.csv"
+    sheet.write_text("file,volume\n2024-2.txt,7\n", "utf-8")
+    call_command("import_newsletters", str(second), "--metadata", str(sheet))
+    assert stored() == [
+        ("4", 2, "The Riverbank Courier — Vol. IV, Issue 2", 2021),
+        ("7", 2, "The Riverbank Courier — Vol. 7, Issue 2", 2024),
+    ]
+
+
+def test_a_volume_that_is_no_number_is_refused_before_anything_is_read(tmp_path, counts):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "2021-2.txt"
+    path.write_text(UNVOLUMED.format(year=2021, story=STORY), "utf-8")
+    before = counts()
+    with pytest.raises(CommandError, match=r"volume 'fourth' is not a number \(4\) or a roman"):
+        call_command("import_newsletters", str(path), "--volume", "fourth")
+    assert counts() == before
