@@ -242,11 +242,15 @@ def _parse(
         printed.fill(from_header_line(repeated[0]))
     markup: list[int] = []  # setext underlines: markup of the heading above them
     blocks = split_blocks(lines, nos, markup)
+    read_from = len(blocks)
     blocks, mast = read_masthead(blocks, dropped)
+    warnings += mast.warnings
     printed.volume = mast.volume or printed.volume  # quoted as the masthead prints it
     printed.fill(mast)
     if printed.series is None and front.series is None and front.title is None:
-        blocks, printed.series = extract_masthead(blocks, dropped)
+        blocks, printed.series = extract_masthead(
+            blocks, dropped, below_masthead=len(blocks) < read_from
+        )
     else:
         blocks = drop_title_heading(blocks, front.title, dropped)
     meta.fill(printed)

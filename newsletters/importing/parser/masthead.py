@@ -7,12 +7,14 @@ from __future__ import annotations
 import re
 
 from .blocks import Block, drop_block
-from .dates import find_date, find_number, find_volume
+from .dates import find_number, find_volume, when_label
 from .listings import country_heading
 from .metadata import Metadata, is_single_top_heading
 from .model import DroppedLine
+from .numbering import date_start, day_span, masthead_date
 from .text import (
     GENERIC_PUBLICATION_WORDS,
+    KNOWN_SECTIONS,
     MASTHEAD_WORDS,
     _ends_sentence,
     _is_capital,
@@ -22,21 +24,25 @@ from .text import (
 
 
 def extract_masthead(
-    blocks: list[Block], dropped: list[DroppedLine] | None = None
+    blocks: list[Block], dropped: list[DroppedLine] | None = None, below_masthead: bool = False
 ) -> tuple[list[Block], str | None]:
     """A banner heading at the very top ("## IOM COUNTER-TRAFFICKING PROGRAMME IN CENTRAL
     ASIA") names the series when no running header does. It counts as a masthead when it
     says what kind of publication it is, when a deeper heading follows at once, or when it
-    is a Markdown file's single top heading (no other heading as shallow: the title)."""
+    is a Markdown file's single top heading (no other heading as shallow: the title). A
+    country is never the series; nor, ``below_masthead`` (read_masthead took the lines
+    above it: "# DIGEST, 15/03/2022"), is a heading of generic section words ("## NEWS",
+    "Events", "Новости"): that is the first section. (At the very top, "NEWS" over
+    "ISSUE 5, 14/03/2022" is the masthead.)"""
     if not blocks:
         return blocks, None
     first = blocks[0]
     is_heading = first.md_level is not None or (
         len(first.lines) == 1 and _is_capital(first.text) and first.blank_after >= 1
     )
-    if not is_heading or country_heading(first.heading_text):
-        return blocks, None
     text = first.heading_text
+    if not is_heading or country_heading(text) or (below_masthead and is_section_word(text)):
+        return blocks, None
     deeper_next = (
         len(blocks) > 1
         and first.md_level is not None
@@ -47,6 +53,22 @@ def extract_masthead(
         drop_block(dropped, first, "masthead")
         return blocks[1:], smart_title(text)
     return blocks, None
+
+
+# Headings that name a kind of content, never a publication: under a masthead ("# DIGEST,
+# 15/03/2022" then "## NEWS") they are the first section. Compared whole, casefolded.
+SECTION_WORDS = KNOWN_SECTIONS | {
+    "news", "latest news", "news in brief", "in brief", "briefly", "briefs", "updates",
+    "update", "latest updates", "events", "upcoming events", "news and events",
+    "news & events", "announcements", "highlights", "agenda", "calendar", "stories",
+    "features", "editorial", "feature", "in focus", "spotlight",
+    "кратко", "коротко", "новости и события", "анонс", "календарь",
+}
+
+
+def is_section_word(text: str) -> bool:
+    """"NEWS", "In brief:", "Новости": a generic section heading (SECTION_WORDS)."""
+    return " ".join(_plain(text).casefold().strip(" .:!").split()) in SECTION_WORDS
 
 
 # "май 2019 г.", "2019 года": the Russian year abbreviation ends a date, not a sentence.
@@ -73,8 +95,10 @@ def read_masthead(blocks: list[Block], dropped: list[DroppedLine] | None = None
     sentence, that print an issue number or a date ("Vol. I - No. 6 · March 2022",
     "Newsletter 7", "April - June 2014"). Such a block is the masthead, all of it: its
     lines go to ``dropped`` as "masthead"; its first line without a number or date names
-    the series. Nothing is read below the first sentence, so a date in a story never
-    becomes the issue's date."""
+    the series, unless that is an organisation over a publication's name printed with the
+    number ("Migration Bulletin · Issue 12"). A one-line tagline right under it, over a
+    heading, is masthead too. Nothing is read below the first sentence, so a date in a
+    story never becomes the issue's date."""
     meta = Metadata()
     title_block: int | None = None
     consumed: list[int] = []
@@ -83,7 +107,7 @@ def read_masthead(blocks: list[Block], dropped: list[DroppedLine] | None = None
         if len(block.lines) > 8 or not all(_is_banner_line(line) for line in block.lines):
             break
         numbers = [find_number(_plain(line)) for line in block.lines]
-        dates = [find_date(_plain(line)) for line in block.lines]
+        dates = [masthead_date(_plain(line)) for line in block.lines]
         if all(n is None for n in numbers) and not any(dates):
             if k == 0 and len(block.lines) == 1:
                 title_block = k  # "# The Courier" above "Vol. 2, No. 3"
@@ -96,6 +120,13 @@ def read_masthead(blocks: list[Block], dropped: list[DroppedLine] | None = None
                 meta.volume = find_volume(_plain(line))
             if when and meta.date is None:
                 meta.date, meta.precision = when
+                span = day_span(_plain(line))
+                if span is not None:
+                    meta.date, meta.precision = span[0], "day"
+                    meta.warnings.append(
+                        f"the masthead prints the span '{span[1]}': the issue is dated by its "
+                        f"first day, {when_label(span[0], 'day')}"
+                    )
             if (
                 number is None and not when and meta.series is None and _is_title_case(line)
                 and not EMAIL_HEADER_RE.match(line)
@@ -108,23 +139,48 @@ def read_masthead(blocks: list[Block], dropped: list[DroppedLine] | None = None
             meta.series = _series_name(blocks[title_block].heading_text) or meta.series
             consumed.append(title_block)
             title_block = None
-        if meta.series is None:
-            # The name printed before the number: "THE COURIER, Vol. 2, No. 3", or under a
-            # generic banner "Проект «Безопасная дорога» № 5, май 2019 г."; a saved e-mail's
-            # "From:" and "Date:" lines aside ("Subject: Bridges Newsletter - No. 31").
-            first = next((n for n, (line, num, when)
-                          in enumerate(zip(block.lines, numbers, dates, strict=True))
-                          if (num is not None or when) and not EMAIL_HEADER_RE.match(line)),
-                         None)
-            if first is not None and (
-                first == 0 or generic or EMAIL_HEADER_RE.match(block.lines[0])
-            ):
-                meta.series = _series_name(block.lines[first], strip_identity=True)
+        # The name printed before the number: "THE COURIER, Vol. 2, No. 3", or under a
+        # generic banner "Проект «Безопасная дорога» № 5, май 2019 г."; a saved e-mail's
+        # "From:" and "Date:" lines aside ("Subject: Bridges Newsletter - No. 31").
+        first = next((n for n, (line, num, when)
+                      in enumerate(zip(block.lines, numbers, dates, strict=True))
+                      if (num is not None or when) and not EMAIL_HEADER_RE.match(line)),
+                     None)
+        if first is not None and meta.series is None and (
+            first == 0 or generic or EMAIL_HEADER_RE.match(block.lines[0])
+        ):
+            meta.series = _series_name(block.lines[first], strip_identity=True)
+        elif first is not None and meta.series and not MASTHEAD_WORDS.search(meta.series):
+            # "SILK ROAD MIGRANT SUPPORT NETWORK" over "Migration Bulletin · Issue 12": the
+            # line above names the organisation; the publication is the one numbered.
+            named = _series_name(block.lines[first], strip_identity=True)
+            if named and MASTHEAD_WORDS.search(named) and not _is_generic(named):
+                meta.series = named
         consumed.append(k)
     meta.series = meta.series or generic
+    after = max(consumed) + 1 if consumed else 0
+    if consumed and after < len(blocks) and _is_tagline(blocks[after], blocks[after + 1:]):
+        consumed.append(after)
     for k in consumed:
         drop_block(dropped, blocks[k], "masthead")
     return [b for k, b in enumerate(blocks) if k not in consumed], meta
+
+
+def _is_tagline(block: Block, rest: list[Block]) -> bool:
+    """"News from our field offices in Central Asia" under the masthead: one short line in
+    mixed case, no sentence, no number or date, with a heading right after it (over text
+    it would be a story's title; in capitals, a section's)."""
+    if len(block.lines) != 1 or block.md_level is not None or not rest:
+        return False
+    plain = block.plain.strip()
+    if (
+        not plain or len(plain.split()) > 12 or _ends_sentence(plain) or _is_capital(plain)
+        or find_number(plain) is not None or masthead_date(plain)
+        or country_heading(plain) or is_section_word(plain)
+    ):
+        return False
+    after = rest[0]
+    return after.md_level is not None or (len(after.lines) == 1 and _is_capital(after.text))
 
 
 def _is_title_case(line: str) -> bool:
@@ -146,7 +202,9 @@ def _series_name(line: str, strip_identity: bool = False) -> str | None:
         m = re.search(
             r"[,\-–—|·•]?\s*(?:\bvol|\bissue|\bno\b|\bnumber|№|#|\bвып|\bтом\b)", text, re.I
         )
-        text = text[: m.start()] if m else ""
+        # No number printed: the name ends where the date starts ("NORTHWIND DIGEST,
+        # 15/03/2022"); a line that starts with its date names nothing.
+        text = text[: m.start() if m else date_start(text)]
         if not re.search(r"[^\W\d_]{3}", text) or not _is_title_case(text):
             return None
         # "Проект «Безопасная дорога»", "Project “Safe Road”": the project's name is the series.
