@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from .blocks import Block, drop_block
-from .dates import find_number, find_volume, when_label
+from .dates import NUMBER_RE, find_number, find_volume, when_label
 from .listings import country_heading
 from .metadata import Metadata, is_single_top_heading
 from .model import DroppedLine
@@ -150,12 +150,20 @@ def read_masthead(blocks: list[Block], dropped: list[DroppedLine] | None = None
             first == 0 or generic or EMAIL_HEADER_RE.match(block.lines[0])
         ):
             meta.series = _series_name(block.lines[first], strip_identity=True)
-        elif first is not None and meta.series and not MASTHEAD_WORDS.search(meta.series):
+        elif first is not None and meta.series:
             # "SILK ROAD MIGRANT SUPPORT NETWORK" over "Migration Bulletin · Issue 12": the
             # line above names the organisation; the publication is the one numbered.
             named = _series_name(block.lines[first], strip_identity=True)
             if named and MASTHEAD_WORDS.search(named) and not _is_generic(named):
-                meta.series = named
+                if not MASTHEAD_WORDS.search(meta.series):
+                    meta.series = named
+                elif named.casefold() != meta.series.casefold():
+                    # Two publications named ("HARBOUR HEALTH NEWS" over "Clinic Bulletin
+                    # · No. 7"): no rule tells which is the series; say so.
+                    meta.warnings.append(
+                        f"the masthead names two publications, '{meta.series}' and "
+                        f"'{named}': '{meta.series}' was taken as the series; check it"
+                    )
         consumed.append(k)
     meta.series = meta.series or generic
     after = max(consumed) + 1 if consumed else 0
@@ -202,8 +210,10 @@ def _series_name(line: str, strip_identity: bool = False) -> str | None:
         m = re.search(
             r"[,\-–—|·•]?\s*(?:\bvol|\bissue|\bno\b|\bnumber|№|#|\bвып|\bтом\b)", text, re.I
         )
-        # No number printed: the name ends where the date starts ("NORTHWIND DIGEST,
-        # 15/03/2022"); a line that starts with its date names nothing.
+        # Else the name ends where the number ("Newsletter 8": no name) or the date starts
+        # ("NORTHWIND DIGEST, 15/03/2022"); a line that starts with either names nothing.
+        if not m:
+            m = NUMBER_RE.search(text)
         text = text[: m.start() if m else date_start(text)]
         if not re.search(r"[^\W\d_]{3}", text) or not _is_title_case(text):
             return None

@@ -68,6 +68,7 @@ def test_a_series_name_ends_where_its_date_starts():
     )
     assert _series_name("Border Digest, March 2022", strip_identity=True) == "Border Digest"
     assert _series_name("May 2023", strip_identity=True) is None
+    assert _series_name("Newsletter 8, 14 June 2021", strip_identity=True) is None
     assert date_start("Digest, 15/03/2022") == 8 and date_start("no date") == 0
 
 
@@ -86,6 +87,17 @@ def test_an_organisation_line_over_the_numbered_publication(top, series):
     issue = p.parse(f"{top}\n\n\nFIELD NEWS\n\n\nA story\n\n{BODY}\n")
     assert issue.series == series
     assert len(_mast(issue)) == 2
+
+
+def test_two_publications_in_the_masthead_are_named_in_a_warning():
+    issue = p.parse(
+        "HARBOUR HEALTH NEWS\nClinic Bulletin · No. 7 · May 2023\n\n\n"
+        f"FIELD NEWS\n\n\nA story\n\n{BODY}\n"
+    )
+    assert issue.warnings == [
+        "the masthead names two publications, 'Harbour Health News' and 'Clinic Bulletin': "
+        "'Harbour Health News' was taken as the series; check it"
+    ]
 
 
 def test_a_tagline_under_the_masthead_over_a_heading_is_masthead():
