@@ -14,7 +14,7 @@ three-line string. ``parse`` is a small pipeline (module in brackets):
     strip_running_headers  "SERIES, ISSUE 6, 02/10/2020" -> series, number, date (headers)
     strip_repeated_headers other page headers, page numbers                    (headers)
     split_blocks           lines -> blocks; conversions without blank lines re-cut (blocks)
-    read_masthead, extract_masthead  banner, Vol./No., dates; the series       (metadata)
+    read_masthead, extract_masthead  banner, Vol./No., dates; the series       (masthead)
     extract_directory      contact block, hotline sentence, staff list, hotline table,
                            the part under a "Contacts"/"Directory" heading  (directory, contacts)
     reshape                e-mail footer and greeting, numbered and glued titles,
@@ -65,16 +65,15 @@ from .exported import countries_comment, read_export
 from .figures import canonical_label, extract_key_figures, figures_in_text
 from .headers import RUNNING_HEADER_RE, HeaderInfo, strip_repeated_headers, strip_running_headers
 from .html import looks_like_html, read_html
+from .masthead import extract_masthead, read_masthead
 from .metadata import (
     EXPORT_FORMAT,
     Metadata,
     apply_front_matter,
     drop_title_heading,
-    extract_masthead,
     from_filename,
     from_header_line,
     read_front_matter,
-    read_masthead,
 )
 from .model import (
     CONFIDENCE_THRESHOLD,
@@ -247,11 +246,15 @@ def _parse(
         printed.fill(from_header_line(repeated[0]))
     markup: list[int] = []  # setext underlines: markup of the heading above them
     blocks = split_blocks(lines, nos, markup)
+    read_from = len(blocks)
     blocks, mast = read_masthead(blocks, dropped)
+    warnings += mast.warnings
     printed.volume = mast.volume or printed.volume  # quoted as the masthead prints it
     printed.fill(mast)
     if printed.series is None and front.series is None and front.title is None:
-        blocks, printed.series = extract_masthead(blocks, dropped)
+        blocks, printed.series = extract_masthead(
+            blocks, dropped, below_masthead=len(blocks) < read_from
+        )
     else:
         blocks = drop_title_heading(blocks, front.title, dropped)
     meta.fill(printed)

@@ -1,6 +1,7 @@
-"""Issue identity: YAML front matter and the masthead banner at the top (the title made
-from them is titles.py's); and what else a front matter gives (an issue export's summary, key
-figures and photo credits: `FrontMatter`, applied by `apply_front_matter`)."""
+"""Issue identity: YAML front matter and the file name (the masthead banner at the top is
+masthead.py's, the title made from them titles.py's); and what else a front matter gives
+(an issue export's summary, key figures and photo credits: `FrontMatter`, applied by
+`apply_front_matter`)."""
 
 from __future__ import annotations
 
@@ -12,16 +13,7 @@ import yaml
 
 from .blocks import Block, drop_block
 from .dates import find_date, find_number, find_volume
-from .listings import country_heading
 from .model import DroppedLine, ParsedIssue, ParsedKeyFigure, ParseError
-from .text import (
-    GENERIC_PUBLICATION_WORDS,
-    MASTHEAD_WORDS,
-    _ends_sentence,
-    _is_capital,
-    _plain,
-    smart_title,
-)
 
 
 def is_single_top_heading(blocks: list[Block]) -> bool:
@@ -46,35 +38,6 @@ def drop_title_heading(blocks: list[Block], title: str | None,
         drop_block(dropped, blocks[0], "masthead")
         return blocks[1:]
     return blocks
-
-
-def extract_masthead(
-    blocks: list[Block], dropped: list[DroppedLine] | None = None
-) -> tuple[list[Block], str | None]:
-    """A banner heading at the very top ("## IOM COUNTER-TRAFFICKING PROGRAMME IN CENTRAL
-    ASIA") names the series when no running header does. It counts as a masthead when it
-    says what kind of publication it is, when a deeper heading follows at once, or when it
-    is a Markdown file's single top heading (no other heading as shallow: the title)."""
-    if not blocks:
-        return blocks, None
-    first = blocks[0]
-    is_heading = first.md_level is not None or (
-        len(first.lines) == 1 and _is_capital(first.text) and first.blank_after >= 1
-    )
-    if not is_heading or country_heading(first.heading_text):
-        return blocks, None
-    text = first.heading_text
-    deeper_next = (
-        len(blocks) > 1
-        and first.md_level is not None
-        and blocks[1].md_level is not None
-        and blocks[1].md_level > first.md_level
-    )
-    if MASTHEAD_WORDS.search(text) or deeper_next or is_single_top_heading(blocks):
-        drop_block(dropped, first, "masthead")
-        return blocks[1:], smart_title(text)
-    return blocks, None
-
 
 
 @dataclass
@@ -464,124 +427,3 @@ def from_filename(filename: str | None) -> Metadata:
     if n and (n.group("mark") or meta.date or re.match(r"[^\W\d_]", stem)):
         meta.number = int(n.group("n"))
     return meta
-
-
-# "май 2019 г.", "2019 года": the Russian year abbreviation ends a date, not a sentence.
-_YEAR_ABBR_END_RE = re.compile(r"\d{4}\s?(?:г|гг)\.$")
-
-
-def _is_banner_line(line: str) -> bool:
-    """Short and not a sentence: a masthead line, never story text."""
-    plain = _plain(line)
-    if _YEAR_ABBR_END_RE.search(plain):
-        plain = plain[:-1]
-    return len(plain) <= 100 and not (len(plain.split()) >= 8 and _ends_sentence(plain))
-
-
-def _is_generic(line: str) -> bool:
-    """"NEWSLETTER", "Информационный бюллетень": the kind of publication, not its name."""
-    words = _plain(line).lower().replace("·", " ").split()
-    return bool(words) and all(w.strip(".,:") in GENERIC_PUBLICATION_WORDS for w in words)
-
-
-def read_masthead(blocks: list[Block], dropped: list[DroppedLine] | None = None
-                  ) -> tuple[list[Block], Metadata]:
-    """A masthead at the top: up to four leading blocks of short lines, before any
-    sentence, that print an issue number or a date ("Vol. I - No. 6 · March 2022",
-    "Newsletter 7", "April - June 2014"). Such a block is the masthead, all of it: its
-    lines go to ``dropped`` as "masthead"; its first line without a number or date names
-    the series. Nothing is read below the first sentence, so a date in a story never
-    becomes the issue's date."""
-    meta = Metadata()
-    title_block: int | None = None
-    consumed: list[int] = []
-    generic: str | None = None  # "Информационный бюллетень": the series only if nothing else
-    for k, block in enumerate(blocks[:4]):
-        if len(block.lines) > 8 or not all(_is_banner_line(line) for line in block.lines):
-            break
-        numbers = [find_number(_plain(line)) for line in block.lines]
-        dates = [find_date(_plain(line)) for line in block.lines]
-        if all(n is None for n in numbers) and not any(dates):
-            if k == 0 and len(block.lines) == 1:
-                title_block = k  # "# The Courier" above "Vol. 2, No. 3"
-                continue
-            break
-        for line, number, when in zip(block.lines, numbers, dates, strict=True):
-            if number is not None and meta.number is None:
-                meta.number = number
-            if meta.volume is None:
-                meta.volume = find_volume(_plain(line))
-            if when and meta.date is None:
-                meta.date, meta.precision = when
-            if (
-                number is None and not when and meta.series is None and _is_title_case(line)
-                and not EMAIL_HEADER_RE.match(line)
-            ):
-                if _is_generic(line):
-                    generic = generic or _series_name(line)
-                else:
-                    meta.series = _series_name(line)
-        if title_block is not None:
-            meta.series = _series_name(blocks[title_block].heading_text) or meta.series
-            consumed.append(title_block)
-            title_block = None
-        if meta.series is None:
-            # The name printed before the number: "THE COURIER, Vol. 2, No. 3", or under a
-            # generic banner "Проект «Безопасная дорога» № 5, май 2019 г."; a saved e-mail's
-            # "From:" and "Date:" lines aside ("Subject: Bridges Newsletter - No. 31").
-            first = next((n for n, (line, num, when)
-                          in enumerate(zip(block.lines, numbers, dates, strict=True))
-                          if (num is not None or when) and not EMAIL_HEADER_RE.match(line)),
-                         None)
-            if first is not None and (
-                first == 0 or generic or EMAIL_HEADER_RE.match(block.lines[0])
-            ):
-                meta.series = _series_name(block.lines[first], strip_identity=True)
-        consumed.append(k)
-    meta.series = meta.series or generic
-    for k in consumed:
-        drop_block(dropped, blocks[k], "masthead")
-    return [b for k, b in enumerate(blocks) if k not in consumed], meta
-
-
-def _is_title_case(line: str) -> bool:
-    words = [w for w in _plain(line).split() if w[:1].isalpha()]
-    return bool(words) and sum(w[:1].isupper() for w in words) >= max(1, len(words) - 2)
-
-
-# An issue sent as an e-mail and saved with its subject line: "Subject: Bridges Newsletter".
-EMAIL_SUBJECT_RE = re.compile(r"^(?:(?:subject|fwd?|re)\s*:\s*)+", re.IGNORECASE)
-# The other header lines of a saved e-mail name a sender or a time, never the series.
-EMAIL_HEADER_RE = re.compile(r"^(?:from|to|cc|bcc|sent|date|reply-to)\s*:", re.IGNORECASE)
-
-
-def _series_name(line: str, strip_identity: bool = False) -> str | None:
-    """The series from a banner line, without the number and date printed beside it
-    ("THE COURIER, Vol. 2, No. 3" -> "The Courier" with ``strip_identity``)."""
-    text = EMAIL_SUBJECT_RE.sub("", _plain(line).strip(" #*_"))
-    if strip_identity:
-        m = re.search(
-            r"[,\-–—|·•]?\s*(?:\bvol|\bissue|\bno\b|\bnumber|№|#|\bвып|\bтом\b)", text, re.I
-        )
-        text = text[: m.start()] if m else ""
-        if not re.search(r"[^\W\d_]{3}", text) or not _is_title_case(text):
-            return None
-        # "Проект «Безопасная дорога»", "Project “Safe Road”": the project's name is the series.
-        named = PROJECT_NAME_RE.match(text.strip(" ,.:;-–—|·•"))
-        if named:
-            return named.group(1).strip()
-    text = re.split(r"\s[-–—|·•]\s|\s{2,}", text)[0].strip(" ,.:;-–—|·•")
-    quoted = QUOTED_NAME_RE.search(text)
-    if quoted and _is_generic(text[: quoted.start()] + " " + text[quoted.end():]):
-        # "«ҚАУІПСІЗ ЖОЛ» АҚПАРАТТЫҚ БЮЛЛЕТЕНІ": the words around the name only say it is
-        # a bulletin; the name in quotes is the series.
-        text = quoted.group(1).strip()
-    return smart_title(text) if text and len(text) <= 80 else None
-
-
-QUOTED_NAME_RE = re.compile(r"[«\"“„]([^«»\"“”„]{2,80})[»\"”“]")
-
-
-PROJECT_NAME_RE = re.compile(
-    r"^(?:проект|программа|project|programme|program)\s+[«\"“„]([^«»\"“”„]{2,80})[»\"”“]$", re.I
-)

@@ -58,6 +58,11 @@ SHAPES = {
     "unclosed tags in an HTML text": lambda: _fill("<a x", head="<p>a</p>\n" * 3),
     "an HTML comment left open": lambda: _fill("-", head="<p>a</p>\n" * 3 + "<!--"),
     "footnote markers and notes": lambda: _fill("a.[1] b.\u00b9\n[1] c\n\u00b9 d\n\n"),
+    # Masthead shapes (numbering.py): a day span, an issue's year, read on the masthead
+    # and on a tagline under it, which may be one huge line.
+    "masthead then day-span dashes": lambda: _fill("1–", head="Issue 1 · May 2023\n\n"),
+    "masthead then issue-year slashes": lambda: _fill("#1/", head="Issue 1\n\n"),
+    "masthead then date runs": lambda: _fill("1 June ", head="DIGEST, 15/03/2022\n\n"),
     "bilingual halves": lambda: _fill("Aa / Бб\n"),
     "one long unwrapped line each": lambda: _fill("a " * 120 + "end.\n"),
     "rules between lines": lambda: _fill("x\n\n* * *\n\n"),
