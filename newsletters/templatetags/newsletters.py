@@ -1,5 +1,6 @@
 """Template filters: `markdown` renders authored text through the one sanitising path;
-`jsonld` writes structured data as an escaped script block."""
+`jsonld` writes structured data as an escaped script block; `figure` writes a key
+figure's value and unit as printed."""
 
 import json
 
@@ -29,6 +30,14 @@ def jsonld_filter(data):
     payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
     payload = payload.translate(_json_script_escapes)
     return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308
+
+
+@register.filter(name="figure")
+def figure_filter(figure) -> str:
+    """A key figure (stored or parsed) as printed: "2,340 people", "37%"."""
+    from newsletters.figures import figure_with_unit
+
+    return figure_with_unit(figure.value, figure.unit or "")
 
 
 @register.filter(name="period_datetime")

@@ -200,3 +200,9 @@ def test_a_volume_that_is_no_number_is_a_form_error(editor, counts):
         response.content.decode()
     )
     assert counts() == before
+
+
+def test_key_figures_in_the_preview_read_as_printed(editor):
+    html = preview(editor, upload("a.md", issue_text(1, figure=2340))).content.decode()
+    items = re.findall(r"<h3>Key figures</h3>\s*<ul>(.*?)</ul>", html, re.S)
+    assert items and "2,340" in items[0] and "2340" not in items[0], items
