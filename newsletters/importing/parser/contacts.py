@@ -101,7 +101,7 @@ def read_contacts(
     is_country_heading: Callable[[Block], str | None],
     sentence_hotlines: Callable[[str, str | None], list[ParsedHotline]],
     dropped: list[DroppedLine] | None,
-    own_country_contacts: Callable[[str], list[ParsedHotline | ParsedOffice] | None]
+    own_country_contacts: Callable[[str], list[ParsedHotline | ParsedOffice | str] | None]
     = lambda line: None,
 ) -> ContactsPart:
     """Read the blocks under a directory heading (the heading not included).
@@ -130,6 +130,9 @@ def read_contacts(
                 kept.append((line, no))
             elif took == HEADING and dropped is not None:
                 dropped.append(DroppedLine(no, line, "directory heading"))
+            elif took == FOOTER and dropped is not None:
+                # A footer's street and web address: the directory has no field for them.
+                dropped.append(DroppedLine(no, line, "footer address"))
         if kept:
             lines, nos = [line for line, _ in kept], [no for _, no in kept]
             part.leftover.append(Block(lines, blank_after=block.blank_after, nos=nos))
@@ -156,13 +159,15 @@ def _is_hotline_text(plain: str, country: str | None) -> bool:
     return bool(PHONE_RE.search(plain)) and (country is not None or bool(mention_positions(plain)))
 
 
-ENTRY, HEADING = "entry", "heading"
+ENTRY, HEADING, FOOTER = "entry", "heading", "footer"
 
 
 class _Reader:
     """Reads the lines of a directory part one at a time; ``take`` says where a line
     went: ENTRY (into the directory), HEADING (a country line such as "Kazakhstan:", that
-    only says whose the next lines are) or None (no contact: it stays in the text)."""
+    only says whose the next lines are), FOOTER (a footer whose e-mail and phone went
+    into the directory, its street and web address to nowhere) or None (no contact: it
+    stays in the text)."""
 
     def __init__(self, part: ContactsPart, sentence_hotlines, own_country_contacts):
         self.part, self.sentence_hotlines = part, sentence_hotlines
@@ -198,12 +203,14 @@ class _Reader:
         if entries:
             self.finish()
             for entry in entries:
+                if isinstance(entry, str):  # a footer's street or web address
+                    continue
                 if isinstance(entry, ParsedHotline):
                     self.part.hotlines.append(entry)
                 else:
                     bucket = self.part.offices.setdefault(entry.country, [])
                     bucket += [e for e in entry.emails if e not in bucket]
-            return ENTRY
+            return FOOTER if any(isinstance(entry, str) for entry in entries) else ENTRY
         if not rest or country_code(rest):
             self.finish()  # an address or a country line: no longer about the person
             self.country = country_code(rest) if rest else self.country

@@ -1,0 +1,110 @@
+"""One-line contact footers that print a street and a web address beside the e-mail
+address and phone (parser/footer.py, directory.contact_pieces): the e-mail address and
+phone go to the directory under the country the line names, the street and web address
+to ``dropped`` as "footer address"; never "not placed". Invented text only."""
+
+import pytest
+
+from newsletters.importing import parser as p
+from newsletters.importing.parser.directory import contact_pieces
+from newsletters.importing.parser.footer import (
+    is_name_piece,
+    is_street_address,
+    is_web_piece,
+    phone_piece,
+)
+
+MAST = "NORTHWIND BULLETIN\nIssue 3, May 2021\n\n"
+STORY = (
+    "Shelter opens in Osh\n\nThe shelter opened on Monday in the city centre and will host "
+    "twenty women and children for up to three months.\n\n"
+)
+FOOTER = (
+    "Northwind Migration Centre · 12 Abay Ave, Almaty · info@northwind.example.org · "
+    "+7 727 255 0000 · www.northwind.example.org"
+)
+
+
+def _reasons(issue) -> dict[str, str]:
+    return {d.text: d.reason for d in issue.dropped}
+
+
+@pytest.mark.parametrize(
+    "above",
+    ["", "Contact us:\n", "Contacts\n\n", "CONTACT US\n\nKazakhstan: kz@northwind.example.org\n"],
+)
+def test_footer_with_street_and_web_address_files_email_and_phone(above):
+    issue = p.parse(f"{MAST}{STORY}{above}{FOOTER}\n")
+    d = issue.directory
+    assert "info@northwind.example.org" in d.offices[0].emails
+    assert d.offices[0].country == "KZ"
+    assert [(h.country, h.number, h.note) for h in d.hotlines] == [
+        ("KZ", "+7 727 255 0000", "office phone")
+    ]
+    assert _reasons(issue)[FOOTER] == "footer address"
+    assert not any(x.reason == p.NOT_PLACED for x in issue.dropped)
+    assert [s.title for s in issue.sections[0].stories] == ["Shelter opens in Osh"]
+    assert "Abay" not in issue.sections[0].stories[0].body
+
+
+def test_footer_country_from_the_phone_calling_code_when_no_place_is_named():
+    line = "Alai Legal Aid · info@alai.example.org · Tel. +996 312 445 566"
+    issue = p.parse(f"{MAST}{STORY}{line}\n")
+    assert [(o.country, o.emails) for o in issue.directory.offices] == [
+        ("KG", ["info@alai.example.org"])
+    ]
+    assert [h.number for h in issue.directory.hotlines] == ["+996 312 445 566"]
+
+
+def test_footer_of_no_known_country_stays_visible_with_its_address():
+    line = "info@harbour.example.org · 4 Quay Street, Port Ellis · www.harbour.example.org"
+    issue = p.parse(f"{MAST}{STORY}{line}\n")
+    assert issue.directory.offices == []
+    body = issue.sections[0].stories[-1].body
+    assert "info@harbour.example.org" in body and "4 Quay Street, Port Ellis" in body
+    assert "www.harbour.example.org" in body
+    assert any("info@harbour.example.org" in w and "add it by hand" in w for w in issue.warnings)
+    assert not any(x.reason == p.NOT_PLACED for x in issue.dropped)
+
+
+def test_pieces_of_a_footer():
+    pieces = contact_pieces(FOOTER)
+    assert [(x.kind, x.country) for x in pieces] == [
+        ("address", None),
+        ("address", "KZ"),
+        ("", None),
+        ("phone", None),
+        ("address", None),
+    ]
+    assert pieces[2].emails == ["info@northwind.example.org"]
+    assert pieces[3].number == "+7 727 255 0000"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Training in Osh · Shelter visits · Legal aid",  # no e-mail, no number
+        "Northwind Migration Centre · www.northwind.example.org",  # nothing for the directory
+        "We met in Osh · then wrote to info@northwind.example.org about it.",  # a sentence
+        "12 Abay Ave, Almaty",  # one piece
+    ],
+)
+def test_lines_that_are_no_footer(line):
+    assert contact_pieces(line) is None
+
+
+def test_footer_piece_tests():
+    assert phone_piece("+7 727 255 0000") == "+7 727 255 0000"
+    assert phone_piece("Тел.: +996 (312) 44-55-66") == "+996 (312) 44-55-66"
+    assert phone_piece("12 Abay") is None and phone_piece("1409") is None
+    assert is_web_piece("www.northwind.example.org")
+    assert is_web_piece("https://northwind.example.org/kz") and is_web_piece("Web: alai.kg")
+    assert not is_web_piece("northwind.example.org") and not is_web_piece("Saturday.")
+    assert is_street_address("12 Abay Ave", names_place=False)
+    assert is_street_address("ул. Токтогула 112", names_place=False)
+    assert is_street_address("Абай даңғылы 12", names_place=False)
+    assert is_street_address("Almaty", names_place=True)
+    assert not is_street_address("Legal aid", names_place=False)
+    assert not is_street_address("12 women came", names_place=False)
+    assert is_name_piece("Northwind Migration Centre")
+    assert not is_name_piece("call us today.") and not is_name_piece("Room 12")
