@@ -58,6 +58,13 @@ SHAPES = {
     "unclosed tags in an HTML text": lambda: _fill("<a x", head="<p>a</p>\n" * 3),
     "an HTML comment left open": lambda: _fill("-", head="<p>a</p>\n" * 3 + "<!--"),
     "footnote markers and notes": lambda: _fill("a.[1] b.\u00b9\n[1] c\n\u00b9 d\n\n"),
+    # Contact footers (footer.py): every line a footer, and pieces of digits and dots.
+    "footer lines": lambda: _fill(
+        "Alai Centre · 12 Abay Ave, Almaty · a@example.org · +7 727 255 0000 · www.a.kz\n"
+    ),
+    "footer pieces of digit groups": lambda: _fill("a@b.org · +7 " + "1 " * 120 + "x\n"),
+    "footer pieces of dotted words": lambda: _fill("a@b.org · www." + "a." * 120 + "\n"),
+    "bylines with a label": lambda: _fill("Title\nАвтор: Әсел Нұрланқызы\nText.\n\n"),
     "bilingual halves": lambda: _fill("Aa / Бб\n"),
     "one long unwrapped line each": lambda: _fill("a " * 120 + "end.\n"),
     "rules between lines": lambda: _fill("x\n\n* * *\n\n"),
@@ -164,7 +171,7 @@ PIECES = [
     "Tel: +7 727 000 00 00", "Word", "word", "WORD", "ёж", "١٢٣", "\u00a0", "\ufeff",
     "=====", "-----", "1. ", "Hello everyone,", "--", "Summer 2021", "37% ", "By Mira Tal",
     "<p>", "</p>", "<h2>", "&amp;", "<!--", " / ", "[1]", "\u00b9", "Қазан 2023", "ﬁ",
-    "**Bold title** — ", "ON THE FARMS",
+    "**Bold title** — ", "ON THE FARMS", " · ", "www.", "12 Abay Ave", "Автор: ",
 ]
 
 
