@@ -3,9 +3,12 @@ address and phone (parser/footer.py, directory.contact_pieces): the e-mail addre
 phone go to the directory under the country the line names, the street and web address
 to ``dropped`` as "footer address"; never "not placed". Invented text only."""
 
+from pathlib import Path
+
 import pytest
 
 from newsletters.importing import parser as p
+from newsletters.importing.reader import decode
 from newsletters.importing.parser.directory import contact_pieces
 from newsletters.importing.parser.footer import (
     is_name_piece,
@@ -13,6 +16,7 @@ from newsletters.importing.parser.footer import (
     is_web_piece,
     phone_piece,
 )
+from tests.fixtures.archive_styles.expected import EXPECTED
 
 MAST = "NORTHWIND BULLETIN\nIssue 3, May 2021\n\n"
 STORY = (
@@ -108,3 +112,23 @@ def test_footer_piece_tests():
     assert not is_street_address("12 women came", names_place=False)
     assert is_name_piece("Northwind Migration Centre")
     assert not is_name_piece("call us today.") and not is_name_piece("Room 12")
+
+
+# --- the corpus files with a directory: hotlines and people as written down first --------
+
+CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "archive_styles"
+DIRECTORY_FILES = [n for n in EXPECTED if "hotlines" in EXPECTED[n] or "people" in EXPECTED[n]]
+
+
+@pytest.mark.parametrize("name", DIRECTORY_FILES)
+def test_corpus_hotlines_and_people(name):
+    raw = (CORPUS / name).read_bytes()
+    text = decode(raw) if EXPECTED[name].get("encoding", "utf-8") != "utf-8" else raw.decode()
+    issue = p.parse(text, filename=name)
+    want = EXPECTED[name]
+    if "hotlines" in want:
+        got = [(h.country, h.number, h.note) for h in issue.directory.hotlines]
+        assert got == want["hotlines"]
+    if "people" in want:
+        got = [(x.name, x.role, x.country, x.phones, x.email) for x in issue.directory.people]
+        assert got == want["people"]
