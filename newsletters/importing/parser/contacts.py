@@ -12,7 +12,11 @@ numbers and people. Every line under it is read on its own:
 - "- Kazakhstan hotline: **1409** (free, 24/7)", "Kazakhstan office: kz@example.org",
   a list item or not, pieces parted by " | " -> hotlines with their notes and office
   addresses, when each piece names its country (directory.py's contact_pieces);
-- "Ms. Aliya Testova", then role, "Tel:" and e-mail lines -> a person;
+- "Ms. Aliya Testova" (or "Head of Office: Ms Aliya Testova"), then role, "Tel:" and
+  e-mail lines -> a person (its country the heading's, else its phone's calling code);
+- under a country, "Tel.: +7 …" -> the country's office phone (a hotline noted "office
+  phone"), "E-mail: …" -> its office address, and a street or web address ("45 Dostyk
+  Ave, Almaty", "Web: …", footer.py) -> ``dropped`` as "footer address";
 - a country heading ("### Kazakhstan", "KAZAKHSTAN") -> the country of the lines under
   it; it goes to ``dropped`` as "directory heading".
 
@@ -31,6 +35,7 @@ from dataclasses import dataclass, field
 from ..countries import mention_positions, normalise_phone, tidy_phone
 from .bilingual import country_code, halves
 from .blocks import Block
+from .footer import office_line
 from .model import DroppedLine, ParsedHotline, ParsedOffice, ParsedPerson
 from .text import EMAIL_RE, _plain
 
@@ -69,6 +74,26 @@ def is_person_line(plain: str) -> bool:
     return bool(m) and plain[m.end()].isupper()
 
 TEL_RE = re.compile(r"^(?:Tel|Phone|Mob(?:ile)?|Cell)\.?\s*:?\s*(.+)$", re.IGNORECASE)
+_EMAIL_LABEL_RE = re.compile(
+    r"e-?mail|эл\.?\s?почта|электрон(?:ная|дук)\s+почта|электрондық\s+пошта", re.IGNORECASE
+)
+
+
+def role_and_name(plain: str) -> tuple[str, str] | None:
+    """"Head of Office: Ms Dilnoza Karimova" -> ("Head of Office", "Ms Dilnoza Karimova"):
+    a job title of one to six words before the name, parted by a colon or a dash."""
+    for sep in (":", " – ", " — "):
+        role, found, name = plain.partition(sep)
+        if found:
+            break
+    else:
+        return None
+    role, name = role.strip(), name.strip()
+    if not name or not is_person_line(name):
+        return None
+    if not 1 <= len(role.split()) <= 6 or not role[:1].isupper():
+        return None
+    return (role, name) if not any(c.isdigit() for c in role) else None
 
 
 def is_directory_heading(block: Block) -> bool:
@@ -179,6 +204,10 @@ class _Reader:
     def finish(self) -> None:
         if self.person is not None:
             self.person.role = " ".join(self.roles)
+            if self.person.country is None:  # no country heading: the phone's code
+                from .listings import _country_of_phone  # listings imports this module
+
+                self.person.country = _country_of_phone(self.person.phones)
             self.part.people.append(self.person)
         self.person, self.roles = None, []
 
@@ -188,6 +217,12 @@ class _Reader:
             self.finish()
             self.person = ParsedPerson(plain, "", self.country, [], None)
             return ENTRY
+        role_name = role_and_name(plain) if ":" in plain or " –" in plain or " —" in plain else None
+        if role_name:  # "Head of Office: Ms Dilnoza Karimova"
+            self.finish()
+            self.person = ParsedPerson(role_name[1], "", self.country, [], None)
+            self.roles = [role_name[0]]
+            return ENTRY
         person = self.person
         tel = TEL_RE.match(plain)
         if person is not None and tel:
@@ -196,6 +231,8 @@ class _Reader:
             return ENTRY if numbers else None
         emails = EMAIL_RE.findall(plain)
         rest = EMAIL_RE.sub("", plain).strip(" /,;:.")
+        if emails and rest and _EMAIL_LABEL_RE.fullmatch(rest):
+            rest = ""  # "E-mail: kz@example.org": the label says only what follows
         if person is not None and emails and not rest and person.email is None:
             person.email = emails[0]
             return ENTRY
@@ -234,6 +271,16 @@ class _Reader:
         if not emails and _is_hotline_text(plain, self.country):
             self.finish()
             self.part.hotlines += self.sentence_hotlines(plain, self.country)
+            return ENTRY
+        office = office_line(plain) if self.country is not None else None
+        if office is not None:  # "Tel.: +7 …", "45 Dostyk Ave, Almaty", "Web: …"
+            if office[0] == "address":
+                return FOOTER  # no field for it in the directory
+            self.finish()
+            printed = tidy_phone(office[1], self.country)
+            self.part.hotlines.append(ParsedHotline(
+                self.country, printed, "office phone", normalise_phone(printed, self.country)
+            ))
             return ENTRY
         if (
             person is not None and not person.phones and person.email is None

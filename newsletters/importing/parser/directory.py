@@ -7,6 +7,7 @@ A footer may also print an office phone, a street and a web address and the
 organisation's name ("Northwind Centre · 12 Abay Ave, Almaty · info@… · +7 … · www…",
 footer.py): the phone is filed as the country's number (note "office phone"), the
 addresses, which the directory has no field for, go to ``dropped`` as "footer address".
+So do an office's "Tel.:", street and web address lines under "Contact our offices".
 
 The words it knows are English and Russian (with a little Kyrgyz): "Contact IOM missions"
 and "Контакты", "hotline" and "горячая линия" / "телефон доверия", "Tel." and "Тел.",
@@ -26,7 +27,7 @@ from ..countries import (
 from .bilingual import country_code
 from .blocks import Block, drop_block
 from .contacts import RU_CONTACT_START_RE, is_directory_heading, read_contacts
-from .footer import is_name_piece, is_street_address, is_web_piece, phone_piece
+from .footer import is_name_piece, is_street_address, is_web_piece, office_line, phone_piece
 from .listings import (
     _country_of_phone,
     country_heading,
@@ -38,7 +39,7 @@ from .listings import (
     parse_staff_list,
 )
 from .model import DroppedLine, ParsedDirectory, ParsedHotline, ParsedOffice
-from .text import EMAIL_RE, _plain
+from .text import EMAIL_RE, _plain, is_pipe_table
 
 CONTACT_START_RE = re.compile(r"^\W*contact\b.*\b(missions?|offices?|us)\b", re.IGNORECASE)
 TEAM_HEADING_RE = re.compile(
@@ -386,7 +387,8 @@ def extract_directory(
                 dropped.append(DroppedLine(block.nos[0], block.lines[0], "directory heading"))
             i += 1
             while i < len(blocks) and blocks[i].md_level is None and all(
-                _contact_line_code(ln)[0] or contact_pieces(ln) for ln in blocks[i].lines
+                _contact_line_code(ln)[0] or contact_pieces(ln) or office_line(_plain(ln))
+                for ln in blocks[i].lines
             ):
                 lines, nos = lines + blocks[i].lines, nos + blocks[i].nos
                 i += 1
@@ -404,7 +406,24 @@ def extract_directory(
                     elif dropped is not None:
                         dropped.append(DroppedLine(no, line, FOOTER_ADDRESS))
                     continue
-                _, code, emails = _contact_line_code(line)
+                is_contact, code, emails = _contact_line_code(line)
+                office = None if is_contact else office_line(_plain(line))
+                if office is not None:
+                    # "Tel.: +7 …", "45 Dostyk Ave, Almaty", "Web: …" in an office's
+                    # entry: the phone is its country's, the addresses have no field.
+                    where = current or next((c for c in codes[k + 1:] if c), None)
+                    if where is None:
+                        rest = Block([line.strip()], nos=[no])
+                        rest.kind = UNFILED
+                        kept.append(rest)
+                    elif office[0] == "phone":
+                        printed = tidy_phone(office[1], where)
+                        directory.hotlines.append(ParsedHotline(
+                            where, printed, OFFICE_PHONE, normalise_phone(printed, where)
+                        ))
+                    elif dropped is not None:
+                        dropped.append(DroppedLine(no, line, FOOTER_ADDRESS))
+                    continue
                 current = code or current
                 hotline = labelled_contact(line) if not emails else None
                 if hotline is not None and hotline.kind == "hotline":
@@ -458,6 +477,10 @@ def extract_directory(
                 if found and not _has_prose(blocks[i + 1:end]):
                     directory.hotlines += found
                     drop_block(dropped, block, "directory heading")
+                    for b in blocks[i + 1:end]:  # a pipe table's header and rule rows
+                        if dropped is not None and is_pipe_table(b.lines[:2]):
+                            dropped += [DroppedLine(no, ln, "directory heading")
+                                        for no, ln in zip(b.nos[:2], b.lines[:2], strict=True)]
                     i = end
                     continue
             if TEAM_HEADING_RE.search(text) and len(text.split()) <= 10:

@@ -80,3 +80,26 @@ def is_name_piece(plain: str) -> bool:
         and not plain.endswith((".", "!", "?", ","))
         and "@" not in plain
     )
+
+
+# "Address:", "Адрес:", Kyrgyz "Дарек:", Kazakh "Мекенжай:": what follows is a postal
+# address, whatever its words.
+ADDRESS_LABEL_RE = re.compile(r"(?:address|адрес|дарек|мекенжай|мекен-жай)\s?:", re.IGNORECASE)
+_TEL_LABEL_RE = re.compile(r"(?:tel|phone|ph|тел|телефон)\.?\s?:?\s?", re.IGNORECASE)
+
+
+def office_line(plain: str) -> tuple[str, str] | None:
+    """A line of an office's entry that is no e-mail address: ("phone", number) for
+    "Tel.: +7 727 300 1122", ("address", "") for a street address ("45 Dostyk Ave,
+    050010 Almaty", "Дарек: Токтогул көчөсү 112, Бишкек") or a web address ("Web: …",
+    "Сайт: www…"); None for any other line. Lines of 120 characters at most."""
+    if len(plain) > 120 or "@" in plain:
+        return None
+    if _TEL_LABEL_RE.match(plain):
+        number = phone_piece(plain)
+        return ("phone", number) if number else None
+    if is_web_piece(plain) or ADDRESS_LABEL_RE.match(plain):
+        return ("address", "")
+    if is_street_address(plain.rstrip("."), names_place=False):
+        return ("address", "")
+    return None

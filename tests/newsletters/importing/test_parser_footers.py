@@ -8,14 +8,18 @@ from pathlib import Path
 import pytest
 
 from newsletters.importing import parser as p
-from newsletters.importing.reader import decode
+from newsletters.importing.parser.blocks import Block
+from newsletters.importing.parser.contacts import role_and_name
 from newsletters.importing.parser.directory import contact_pieces
 from newsletters.importing.parser.footer import (
     is_name_piece,
     is_street_address,
     is_web_piece,
+    office_line,
     phone_piece,
 )
+from newsletters.importing.parser.listings import pipe_table_hotlines
+from newsletters.importing.reader import decode
 from tests.fixtures.archive_styles.expected import EXPECTED
 
 MAST = "NORTHWIND BULLETIN\nIssue 3, May 2021\n\n"
@@ -132,3 +136,101 @@ def test_corpus_hotlines_and_people(name):
     if "people" in want:
         got = [(x.name, x.role, x.country, x.phones, x.email) for x in issue.directory.people]
         assert got == want["people"]
+
+
+# --- an office's entry over several lines, a hotline table, job titles before names ----
+
+
+def test_office_line():
+    assert office_line("Tel.: +7 727 300 1122") == ("phone", "+7 727 300 1122")
+    assert office_line("Тел.: +996 312 66 77 88") == ("phone", "+996 312 66 77 88")
+    assert office_line("45 Dostyk Ave, 050010 Almaty") == ("address", "")
+    assert office_line("Дарек: Токтогул көчөсү 112, Бишкек") == ("address", "")
+    assert office_line("Web: www.silkroad.example.org/kz") == ("address", "")
+    assert office_line("Сайт: www.koopsuz.example.kg") == ("address", "")
+    assert office_line("Tel.: call us") is None
+    assert office_line("E-mail: kz@silkroad.example.org") is None
+    assert office_line("Twelve mahalla committees signed up.") is None
+
+
+OFFICE = "KAZAKHSTAN\n45 Dostyk Ave, Almaty\nTel.: +7 727 300 1122\nE-mail: kz@silk.example.org\n"
+
+
+@pytest.mark.parametrize("heading", ["CONTACT OUR OFFICES\n\n", "Contacts\n\n"])
+def test_office_entry_of_several_lines(heading):
+    issue = p.parse(f"{MAST}{STORY}{heading}{OFFICE}Web: www.silk.example.org\n")
+    d = issue.directory
+    assert [(o.country, o.emails) for o in d.offices] == [("KZ", ["kz@silk.example.org"])]
+    assert [(h.country, h.number, h.note) for h in d.hotlines] == [
+        ("KZ", "+7 727 300 1122", "office phone")
+    ]
+    reasons = _reasons(issue)
+    assert (
+        reasons["45 Dostyk Ave, Almaty"]
+        == reasons["Web: www.silk.example.org"]
+        == ("footer address")
+    )
+    assert not any(x.reason == p.NOT_PLACED for x in issue.dropped)
+    assert issue.confidence >= p.CONFIDENCE_THRESHOLD
+
+
+def test_office_phone_of_no_known_country_stays_in_the_text():
+    issue = p.parse(f"{MAST}{STORY}CONTACT US\n\nTel.: +44 20 7946 0000\n")
+    assert issue.directory.hotlines == []
+    assert "+44 20 7946 0000" in issue.sections[0].stories[-1].body
+
+
+TABLE = "| Country | Hotline | When |\n|---|---|---|\n| Kazakhstan | 1409 | free, 24/7 |\n"
+
+
+def test_hotline_table_under_a_hotline_heading():
+    text = f"# Bright Steps\n\n**No. 4 — June 2023**\n\n## News\n\n### {STORY}## Hotlines\n\n"
+    issue = p.parse(text + TABLE + "| Tajikistan | +992 900 800 800 | 24/7 |\n")
+    assert [(h.country, h.number, h.note) for h in issue.directory.hotlines] == [
+        ("KZ", "1409", "free, 24/7"),
+        ("TJ", "+992 900 800 800", "24/7"),
+    ]
+    assert {r for t, r in _reasons(issue).items() if "|" in t} == {"directory heading"}
+    assert [s.title for s in issue.sections] == ["News"]
+
+
+def test_pipe_table_hotlines_needs_a_country_and_a_number_in_every_row():
+    block = Block(TABLE.splitlines())
+    assert [h.number for h in pipe_table_hotlines(block)] == ["1409"]
+    assert pipe_table_hotlines(Block([*TABLE.splitlines(), "| Osh | 1899 | free |"])) is None
+    assert pipe_table_hotlines(Block([*TABLE.splitlines(), "| Kyrgyzstan | soon | |"])) is None
+
+
+@pytest.mark.parametrize(
+    "line, want",
+    [
+        ("Head of Office: Ms Dilnoza Karimova", ("Head of Office", "Ms Dilnoza Karimova")),
+        ("Project Officer – Mr Bekzod Yusupov", ("Project Officer", "Mr Bekzod Yusupov")),
+        ("Юрист: г-жа Айгүл Осмонова", ("Юрист", "г-жа Айгүл Осмонова")),
+        ("Tel: Ms Karimova", ("Tel", "Ms Karimova")),  # read so only where people are listed
+        ("Note: the office is closed on Fridays", None),
+        ("Room 12: Ms Dilnoza Karimova", None),
+        ("in the office: Ms Karimova", None),
+    ],
+)
+def test_role_and_name(line, want):
+    assert role_and_name(line) == want
+
+
+@pytest.mark.parametrize("heading", ["OUR TEAM\n\n\n", "Contacts\n\n"])
+def test_staff_with_job_titles_before_names(heading):
+    staff = (
+        "Head of Office: Ms Dilnoza Karimova\nTel: +998 74 223 4455\n"
+        "dilnoza.karimova@ferghana.example.org\n"
+    )
+    issue = p.parse(f"{MAST}{STORY}{heading}{staff}")
+    assert [(x.name, x.role, x.country, x.phones, x.email) for x in issue.directory.people] == [
+        (
+            "Ms Dilnoza Karimova",
+            "Head of Office",
+            "UZ",
+            ["+998 74 223 4455"],
+            "dilnoza.karimova@ferghana.example.org",
+        )
+    ]
+    assert not any(x.reason == p.NOT_PLACED for x in issue.dropped)

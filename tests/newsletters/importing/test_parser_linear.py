@@ -65,6 +65,16 @@ SHAPES = {
     "footer pieces of digit groups": lambda: _fill("a@b.org · +7 " + "1 " * 120 + "x\n"),
     "footer pieces of dotted words": lambda: _fill("a@b.org · www." + "a." * 120 + "\n"),
     "bylines with a label": lambda: _fill("Title\nАвтор: Әсел Нұрланқызы\nText.\n\n"),
+    "office entries under a contact heading": lambda: _fill(
+        "KAZAKHSTAN\n45 Dostyk Ave, Almaty\nTel.: +7 727 300 1122\nWeb: www.a.kz\n",
+        head="CONTACT OUR OFFICES\n\n",
+    ),
+    "a hotline table under a hotline heading": lambda: _fill(
+        "| Kazakhstan | 1409 | free, 24/7 |\n", head="## Hotlines\n\n| a | b | c |\n|---|---|---|\n"
+    ),
+    "job titles before names": lambda: _fill(
+        "Head of Office: Ms Dilnoza Karimova\nTel: +998 74 223 4455\n", head="OUR TEAM\n\n\n"
+    ),
     "bilingual halves": lambda: _fill("Aa / Бб\n"),
     "one long unwrapped line each": lambda: _fill("a " * 120 + "end.\n"),
     "rules between lines": lambda: _fill("x\n\n* * *\n\n"),
