@@ -30,11 +30,12 @@ WEB_PIECE_RE = re.compile(
 )
 _WEB_LABEL_RE = re.compile(r"(?:web(?:site)?|сайт|веб-сайт)\s?:", re.IGNORECASE)
 # A street word of English, Russian, Kazakh or Kyrgyz addresses ("Ave", "ул.",
-# "көшесі", "көчөсү"), or a post-office box.
+# "көшесі", "көчөсү"), or a post-office box. Not "office" or "офис": "Office hours:
+# 9:00–18:00" is no address.
 STREET_WORD_RE = re.compile(
     r"\b(?:street|st|ave|avenue|road|rd|blvd|boulevard|lane|square|sq|building|bldg|floor"
-    r"|suite|office|p\.?\s?o\.?\s?box|ул|улица|пр|просп|проспект|мкр|микрорайон|бульвар"
-    r"|пл|площадь|дом|д|офис|көшесі|даңғылы|көчөсү|проспектиси|кабинет)\b",
+    r"|suite|p\.?\s?o\.?\s?box|ул|улица|пр|просп|проспект|мкр|микрорайон|бульвар"
+    r"|пл|площадь|дом|д|көшесі|даңғылы|көчөсү|проспектиси)\b",
     re.IGNORECASE,
 )
 _NAME_MAX_WORDS = 6

@@ -151,6 +151,14 @@ def test_office_line():
     assert office_line("Tel.: call us") is None
     assert office_line("E-mail: kz@silkroad.example.org") is None
     assert office_line("Twelve mahalla committees signed up.") is None
+    assert office_line("Office hours: 9:00–18:00") is None
+    assert office_line("Офис: пн–пт, 9:00–18:00") is None
+
+
+def test_opening_hours_under_a_country_stay_in_the_text():
+    issue = p.parse(f"{MAST}{STORY}Contacts\n\n{OFFICE}Office hours: 9:00–18:00\n")
+    assert "Office hours: 9:00–18:00" in issue.sections[0].stories[-1].body
+    assert issue.directory.offices[0].emails == ["kz@silk.example.org"]
 
 
 OFFICE = "KAZAKHSTAN\n45 Dostyk Ave, Almaty\nTel.: +7 727 300 1122\nE-mail: kz@silk.example.org\n"
