@@ -268,6 +268,7 @@ def _glued_titles(blocks: list[Block]) -> list[Block]:
             and not _is_capital(block.lines[0])
             and (
                 is_byline(_plain(block.lines[1]))
+                or is_caption(_plain(block.lines[1]))  # "Фото: Айгүл Сейітова" under it
                 or _ends_sentence(block.lines[-1])
                 and len(block.lines[0]) < 0.6 * max(len(line) for line in block.lines[1:])
             )
@@ -281,6 +282,8 @@ def _glued_titles(blocks: list[Block]) -> list[Block]:
                 byline, rest = _split(rest, 1)
                 byline.kind, byline.blank_after, rest.kind = "para", 1, "para"
                 out.append(byline)
+            if rest.lines[0][:1] in _CAPTION_START and is_caption(_plain(rest.lines[0])):
+                rest.kind = None  # a photo credit: classify makes it the story's caption
             out.append(rest)
             continue
         out.append(block)

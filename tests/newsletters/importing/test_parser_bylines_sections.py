@@ -110,3 +110,12 @@ def test_capital_story_title_over_a_subtitle_is_no_empty_story():
     stories = [x for s in issue.sections for x in s.stories]
     assert [x.title for x in stories] == ["A new home for twenty women"]
     assert stories[0].body == BODY
+
+
+@pytest.mark.parametrize("byline", ["", "Автор: Қайрат Өмірбеков\n"])
+def test_photo_credit_right_under_a_title_is_a_caption_not_the_title(byline):
+    text = f"{KZ_MAST}Ұлытаудағы тренинг\n{byline}Фото: Айгүл Сейітова\n\n{KZ_BODY}\n"
+    [story] = p.parse(text, series="Қауіпсіз жол").sections[0].stories
+    assert story.title == "Ұлытаудағы тренинг"
+    assert [ph.caption for ph in story.photos] == ["Фото: Айгүл Сейітова"]
+    assert story.body == (f"{byline}\n" if byline else "") + KZ_BODY
