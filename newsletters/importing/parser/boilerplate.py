@@ -208,6 +208,7 @@ def _unfiled_warning(block: Block) -> str:
     contacts = [
         ", ".join(piece.emails) or piece.number
         for line in block.lines for piece in contact_pieces(line, single=True) or []
+        if piece.emails or piece.number
     ]
     return (
         f"contact line kept as story text: no country known for {', '.join(contacts[:5])}"

@@ -12,7 +12,11 @@ numbers and people. Every line under it is read on its own:
 - "- Kazakhstan hotline: **1409** (free, 24/7)", "Kazakhstan office: kz@example.org",
   a list item or not, pieces parted by " | " -> hotlines with their notes and office
   addresses, when each piece names its country (directory.py's contact_pieces);
-- "Ms. Aliya Testova", then role, "Tel:" and e-mail lines -> a person;
+- "Ms. Aliya Testova" (or "Head of Office: Ms Aliya Testova"), then role, "Tel:" and
+  e-mail lines -> a person (its country the heading's, else its phone's calling code);
+- under a country, "Tel.: +7 …" -> the country's office phone (a hotline noted "office
+  phone"), "E-mail: …" -> its office address, and a street or web address ("45 Dostyk
+  Ave, Almaty", "Web: …", footer.py) -> ``dropped`` as "footer address";
 - a country heading ("### Kazakhstan", "KAZAKHSTAN") -> the country of the lines under
   it; it goes to ``dropped`` as "directory heading".
 
@@ -31,6 +35,7 @@ from dataclasses import dataclass, field
 from ..countries import mention_positions, normalise_phone, tidy_phone
 from .bilingual import country_code, halves
 from .blocks import Block
+from .footer import office_line
 from .model import DroppedLine, ParsedHotline, ParsedOffice, ParsedPerson
 from .text import EMAIL_RE, _plain
 
@@ -69,6 +74,26 @@ def is_person_line(plain: str) -> bool:
     return bool(m) and plain[m.end()].isupper()
 
 TEL_RE = re.compile(r"^(?:Tel|Phone|Mob(?:ile)?|Cell)\.?\s*:?\s*(.+)$", re.IGNORECASE)
+_EMAIL_LABEL_RE = re.compile(
+    r"e-?mail|эл\.?\s?почта|электрон(?:ная|дук)\s+почта|электрондық\s+пошта", re.IGNORECASE
+)
+
+
+def role_and_name(plain: str) -> tuple[str, str] | None:
+    """"Head of Office: Ms Dilnoza Karimova" -> ("Head of Office", "Ms Dilnoza Karimova"):
+    a job title of one to six words before the name, parted by a colon or a dash."""
+    for sep in (":", " – ", " — "):
+        role, found, name = plain.partition(sep)
+        if found:
+            break
+    else:
+        return None
+    role, name = role.strip(), name.strip()
+    if not name or not is_person_line(name):
+        return None
+    if not 1 <= len(role.split()) <= 6 or not role[:1].isupper():
+        return None
+    return (role, name) if not any(c.isdigit() for c in role) else None
 
 
 def is_directory_heading(block: Block) -> bool:
@@ -101,7 +126,7 @@ def read_contacts(
     is_country_heading: Callable[[Block], str | None],
     sentence_hotlines: Callable[[str, str | None], list[ParsedHotline]],
     dropped: list[DroppedLine] | None,
-    own_country_contacts: Callable[[str], list[ParsedHotline | ParsedOffice] | None]
+    own_country_contacts: Callable[[str], list[ParsedHotline | ParsedOffice | str] | None]
     = lambda line: None,
 ) -> ContactsPart:
     """Read the blocks under a directory heading (the heading not included).
@@ -130,6 +155,9 @@ def read_contacts(
                 kept.append((line, no))
             elif took == HEADING and dropped is not None:
                 dropped.append(DroppedLine(no, line, "directory heading"))
+            elif took == FOOTER and dropped is not None:
+                # A footer's street and web address: the directory has no field for them.
+                dropped.append(DroppedLine(no, line, "footer address"))
         if kept:
             lines, nos = [line for line, _ in kept], [no for _, no in kept]
             part.leftover.append(Block(lines, blank_after=block.blank_after, nos=nos))
@@ -156,13 +184,15 @@ def _is_hotline_text(plain: str, country: str | None) -> bool:
     return bool(PHONE_RE.search(plain)) and (country is not None or bool(mention_positions(plain)))
 
 
-ENTRY, HEADING = "entry", "heading"
+ENTRY, HEADING, FOOTER = "entry", "heading", "footer"
 
 
 class _Reader:
     """Reads the lines of a directory part one at a time; ``take`` says where a line
     went: ENTRY (into the directory), HEADING (a country line such as "Kazakhstan:", that
-    only says whose the next lines are) or None (no contact: it stays in the text)."""
+    only says whose the next lines are), FOOTER (a footer whose e-mail and phone went
+    into the directory, its street and web address to nowhere) or None (no contact: it
+    stays in the text)."""
 
     def __init__(self, part: ContactsPart, sentence_hotlines, own_country_contacts):
         self.part, self.sentence_hotlines = part, sentence_hotlines
@@ -174,6 +204,10 @@ class _Reader:
     def finish(self) -> None:
         if self.person is not None:
             self.person.role = " ".join(self.roles)
+            if self.person.country is None:  # no country heading: the phone's code
+                from .listings import _country_of_phone  # listings imports this module
+
+                self.person.country = _country_of_phone(self.person.phones)
             self.part.people.append(self.person)
         self.person, self.roles = None, []
 
@@ -183,6 +217,12 @@ class _Reader:
             self.finish()
             self.person = ParsedPerson(plain, "", self.country, [], None)
             return ENTRY
+        role_name = role_and_name(plain) if ":" in plain or " –" in plain or " —" in plain else None
+        if role_name:  # "Head of Office: Ms Dilnoza Karimova"
+            self.finish()
+            self.person = ParsedPerson(role_name[1], "", self.country, [], None)
+            self.roles = [role_name[0]]
+            return ENTRY
         person = self.person
         tel = TEL_RE.match(plain)
         if person is not None and tel:
@@ -191,6 +231,8 @@ class _Reader:
             return ENTRY if numbers else None
         emails = EMAIL_RE.findall(plain)
         rest = EMAIL_RE.sub("", plain).strip(" /,;:.")
+        if emails and rest and _EMAIL_LABEL_RE.fullmatch(rest):
+            rest = ""  # "E-mail: kz@example.org": the label says only what follows
         if person is not None and emails and not rest and person.email is None:
             person.email = emails[0]
             return ENTRY
@@ -198,12 +240,14 @@ class _Reader:
         if entries:
             self.finish()
             for entry in entries:
+                if isinstance(entry, str):  # a footer's street or web address
+                    continue
                 if isinstance(entry, ParsedHotline):
                     self.part.hotlines.append(entry)
                 else:
                     bucket = self.part.offices.setdefault(entry.country, [])
                     bucket += [e for e in entry.emails if e not in bucket]
-            return ENTRY
+            return FOOTER if any(isinstance(entry, str) for entry in entries) else ENTRY
         if not rest or country_code(rest):
             self.finish()  # an address or a country line: no longer about the person
             self.country = country_code(rest) if rest else self.country
@@ -227,6 +271,16 @@ class _Reader:
         if not emails and _is_hotline_text(plain, self.country):
             self.finish()
             self.part.hotlines += self.sentence_hotlines(plain, self.country)
+            return ENTRY
+        office = office_line(plain) if self.country is not None else None
+        if office is not None:  # "Tel.: +7 …", "45 Dostyk Ave, Almaty", "Web: …"
+            if office[0] == "address":
+                return FOOTER  # no field for it in the directory
+            self.finish()
+            printed = tidy_phone(office[1], self.country)
+            self.part.hotlines.append(ParsedHotline(
+                self.country, printed, "office phone", normalise_phone(printed, self.country)
+            ))
             return ENTRY
         if (
             person is not None and not person.phones and person.email is None

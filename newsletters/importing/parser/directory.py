@@ -3,6 +3,11 @@
 ("Contact: info@example.org | Hotline (Tajikistan): 8 800 100 2020 (free)"): each piece
 under the country it names, or the only one its line names;
 what has no country stays in the text (marked UNFILED, warned about in boilerplate.py).
+A footer may also print an office phone, a street and a web address and the
+organisation's name ("Northwind Centre · 12 Abay Ave, Almaty · info@… · +7 … · www…",
+footer.py): the phone is filed as the country's number (note "office phone"), the
+addresses, which the directory has no field for, go to ``dropped`` as "footer address".
+So do an office's "Tel.:", street and web address lines under "Contact our offices".
 
 The words it knows are English and Russian (with a little Kyrgyz): "Contact IOM missions"
 and "Контакты", "hotline" and "горячая линия" / "телефон доверия", "Tel." and "Тел.",
@@ -22,7 +27,9 @@ from ..countries import (
 from .bilingual import country_code
 from .blocks import Block, drop_block
 from .contacts import RU_CONTACT_START_RE, is_directory_heading, read_contacts
+from .footer import is_name_piece, is_street_address, is_web_piece, office_line, phone_piece
 from .listings import (
+    _country_of_phone,
     country_heading,
     dedupe_hotlines,
     is_heading_like,
@@ -32,7 +39,7 @@ from .listings import (
     parse_staff_list,
 )
 from .model import DroppedLine, ParsedDirectory, ParsedHotline, ParsedOffice
-from .text import EMAIL_RE, _plain
+from .text import EMAIL_RE, _plain, is_pipe_table
 
 CONTACT_START_RE = re.compile(r"^\W*contact\b.*\b(missions?|offices?|us)\b", re.IGNORECASE)
 TEAM_HEADING_RE = re.compile(
@@ -141,39 +148,56 @@ UNFILED = "unfiled contact"
 
 @dataclass
 class ContactPiece:
-    """One piece of a contact line: an address or a hotline, and the country it names."""
+    """One piece of a contact line: an address or a hotline, and the country it names.
+    ``kind`` "phone" is an office phone with no hotline label (a footer's "+7 727 …"),
+    "address" a street or web address or the organisation's name (footer.py), which the
+    directory has no field for."""
 
     text: str  # as printed
     country: str | None
     emails: list[str] = field(default_factory=list)
     number: str = ""
     note: str = ""
+    kind: str = ""
+
+
+FOOTER_ADDRESS = "footer address"
+OFFICE_PHONE = "office phone"
 
 
 def contact_pieces(line: str, single: bool = False) -> list[ContactPiece] | None:
     """The pieces of a contact line ("Contact: info@example.org | Hotline (Tajikistan):
     8 800 100 2020 (free)", "Hotline in Kazakhstan: 1409"), or None when any part of the
-    line is something else (a sentence, a table row, an office's phone). A line of one
-    piece must be a hotline (an address alone on a line is left to the other readers)
-    unless ``single``."""
+    line is something else (a sentence, a table row). A line of one piece must be a
+    hotline (an address alone on a line is left to the other readers) unless ``single``.
+    A footer of two pieces or more may also print an office phone, a street address, a
+    web address and, first, the organisation's name (footer.py), when it gives an e-mail
+    address or a number too."""
     if len(line) > 300 or not _may_hold_contacts(line):
         return None
+    raws = [raw.strip() for raw in _PIECE_SEP_RE.split(line.strip())]
     pieces: list[ContactPiece] = []
-    for raw in _PIECE_SEP_RE.split(line.strip()):
-        piece = _contact_piece(raw.strip())
+    for k, raw in enumerate(raws):
+        piece = _contact_piece(raw)
+        if piece is None and len(raws) > 1:
+            piece = _footer_piece(raw, first=k == 0 and len(raws) >= 3)
         if piece is None:
             return None
         pieces.append(piece)
+    if not any(piece.emails or piece.number for piece in pieces):
+        return None
     if len(pieces) == 1 and not pieces[0].number and not single:
         return None
     return pieces
 
 
 def _may_hold_contacts(text: str) -> bool:
-    """Substring tests that every contact piece passes: an "@", or a word of
-    HOTLINE_LABEL_RE ("hotline", "help line", "горячая линия", "телефон доверия")."""
+    """Substring tests that every contact line passes: an "@", a word of
+    HOTLINE_LABEL_RE ("hotline", "help line", "горячая линия", "телефон доверия"), or a
+    footer's phone ("+7 …", "Tel.", "Тел.")."""
     low = text.lower()
-    return "@" in low or "line" in low or "лини" in low or "телефон" in low
+    return ("@" in low or "line" in low or "лини" in low or "телефон" in low
+            or "+" in low or "tel" in low or "тел" in low)
 
 
 def _contact_piece(text: str) -> ContactPiece | None:
@@ -194,16 +218,50 @@ def _contact_piece(text: str) -> ContactPiece | None:
     return ContactPiece(text, place_country(label) if label else None, emails=emails)
 
 
-def _own_country_contacts(line: str) -> list[ParsedHotline | ParsedOffice] | None:
+def _footer_piece(text: str, first: bool) -> ContactPiece | None:
+    """A footer's office phone, street or web address, or (``first``) its organisation's
+    name; None for anything else."""
+    plain = _BULLET_RE.sub("", _plain(text)).rstrip(";")
+    number = phone_piece(plain)
+    if number:
+        return ContactPiece(text, None, number=number, note=OFFICE_PHONE, kind="phone")
+    if is_web_piece(plain):
+        return ContactPiece(text, None, kind="address")
+    place = place_country(plain)
+    if is_street_address(plain, place is not None) or first and is_name_piece(plain):
+        return ContactPiece(text, place, kind="address")
+    return None
+
+
+def _line_country(pieces: list[ContactPiece]) -> str | None:
+    """The one country a contact line names (in any piece, a street address's city
+    too), else the one its office phones' calling codes give; None when none or two."""
+    named = {p.country for p in pieces if p.country}
+    if not named:
+        named = {_country_of_phone([p.number]) for p in pieces if p.kind == "phone"}
+        named.discard(None)
+    return next(iter(named)) if len(named) == 1 else None
+
+
+def _own_country_contacts(line: str) -> list[ParsedHotline | ParsedOffice | str] | None:
     """The hotlines and office addresses of a contact line whose every piece names its
     own country ("Kazakhstan hotline: **1409** (free, 24/7)", "Kazakhstan office:
-    kz@example.org"), the note in brackets kept; None for any other line."""
+    kz@example.org"), the note in brackets kept; None for any other line. A footer's
+    pieces take the one country its line names ("… · 12 Abay Ave, Almaty · info@… ·
+    +7 …"); its street and web addresses come back as their text."""
     pieces = contact_pieces(line, single=True)
-    if not pieces or not all(piece.country for piece in pieces):
+    if not pieces:
         return None
-    found: list[ParsedHotline | ParsedOffice] = []
+    footer = any(piece.kind for piece in pieces)
+    default = _line_country(pieces) if footer else None
+    if not all(piece.country or default or piece.kind == "address" for piece in pieces):
+        return None
+    found: list[ParsedHotline | ParsedOffice | str] = []
     for piece in pieces:
-        code = piece.country
+        code = piece.country or default
+        if piece.kind == "address":
+            found.append(piece.text)
+            continue
         assert code is not None
         if piece.number:
             printed = tidy_phone(piece.number, code)
@@ -215,7 +273,7 @@ def _own_country_contacts(line: str) -> list[ParsedHotline | ParsedOffice] | Non
 
 def _file_contact_pieces(
     block: Block, directory: ParsedDirectory, offices: dict[str, list[str]],
-    seen_emails: set[str],
+    seen_emails: set[str], dropped: list[DroppedLine] | None,
 ) -> list[Block] | None:
     """For a block of contact lines (contact_pieces), file each piece under its country:
     the one it names, or else the only one its line names ("Contact: pamir@example.org |
@@ -228,25 +286,16 @@ def _file_contact_pieces(
         return None
     kept_lines: list[str] = []
     kept_nos: list[int] = []
-    for pieces, no in zip(lines, block.nos, strict=False):
+    for pieces, line, no in zip(lines, block.lines, block.nos, strict=False):
         assert pieces is not None
-        named = {p.country for p in pieces if p.country}
-        default = next(iter(named)) if len(named) == 1 else None
-        unfiled = []
-        for piece in pieces:
-            code = piece.country or default
-            if code is None:
-                unfiled.append(piece.text)
-            elif piece.number:
-                printed = tidy_phone(piece.number, code)
-                directory.hotlines.append(
-                    ParsedHotline(code, printed, piece.note, normalise_phone(printed, code))
-                )
-            else:
-                _add_emails(offices, code, piece.emails, seen_emails)
+        unfiled = file_pieces(pieces, None, directory, offices, seen_emails)
         if unfiled:
             kept_lines.append(" | ".join(unfiled))
             kept_nos.append(no)
+        elif dropped is not None and any(piece.kind == "address" for piece in pieces):
+            # Its e-mail and phone are in the directory; its street and web address
+            # have no field there.
+            dropped.append(DroppedLine(no, line, FOOTER_ADDRESS))
     if not kept_lines:
         return []
     if kept_nos == block.nos and kept_lines == [ln.strip() for ln in block.lines]:
@@ -255,6 +304,33 @@ def _file_contact_pieces(
     rest = Block(kept_lines, blank_after=block.blank_after, nos=kept_nos)
     rest.kind = UNFILED
     return [rest]
+
+
+def file_pieces(
+    pieces: list[ContactPiece], current: str | None, directory: ParsedDirectory,
+    offices: dict[str, list[str]], seen_emails: set[str],
+) -> list[str]:
+    """File the pieces of one contact line, each under the country it names, else the
+    one its line names, else ``current`` (the country of the lines above). What is left
+    unfiled comes back as printed, with the line's street and web addresses beside it
+    (then they stay in the text with it); [] when everything was filed."""
+    default = _line_country(pieces) or current
+    printed_left, unfiled = [], False  # in the line's order
+    for piece in pieces:
+        code = piece.country or default
+        if piece.kind == "address":
+            printed_left.append(piece.text)
+        elif code is None:
+            printed_left.append(piece.text)
+            unfiled = True
+        elif piece.number:
+            printed = tidy_phone(piece.number, code)
+            directory.hotlines.append(
+                ParsedHotline(code, printed, piece.note, normalise_phone(printed, code))
+            )
+        else:
+            _add_emails(offices, code, piece.emails, seen_emails)
+    return printed_left if unfiled else []
 
 
 def _contact_line_code(line: str) -> tuple[bool, str | None, list[str]]:
@@ -297,7 +373,7 @@ def extract_directory(
     i = 0
     while i < len(blocks):
         block = blocks[i]
-        footer = _file_contact_pieces(block, directory, offices, seen_emails) if (
+        footer = _file_contact_pieces(block, directory, offices, seen_emails, dropped) if (
             block.md_level is None
         ) else None
         if footer is not None:  # "Contact: … | Hotline (Tajikistan): …"
@@ -306,18 +382,48 @@ def extract_directory(
             continue
         if block.md_level is None and _is_contact_start(block):
             current: str | None = None
-            lines = block.lines[1:]
+            lines, nos = block.lines[1:], block.nos[1:]
             if dropped is not None:
                 dropped.append(DroppedLine(block.nos[0], block.lines[0], "directory heading"))
             i += 1
             while i < len(blocks) and blocks[i].md_level is None and all(
-                _contact_line_code(ln)[0] for ln in blocks[i].lines
+                _contact_line_code(ln)[0] or contact_pieces(ln) or office_line(_plain(ln))
+                for ln in blocks[i].lines
             ):
-                lines += blocks[i].lines
+                lines, nos = lines + blocks[i].lines, nos + blocks[i].nos
                 i += 1
             codes = [_contact_line_code(line)[1] for line in lines]
-            for k, line in enumerate(lines):
-                _, code, emails = _contact_line_code(line)
+            for k, (line, no) in enumerate(zip(lines, nos, strict=False)):
+                pieces = contact_pieces(line)
+                if pieces and any(piece.kind for piece in pieces):
+                    # A footer ("… · 12 Abay Ave, Almaty · info@… · +7 …") under the
+                    # heading: its e-mail and phone filed, its addresses dropped or kept.
+                    left = file_pieces(pieces, current, directory, offices, seen_emails)
+                    if left:
+                        rest = Block([" | ".join(left)], nos=[no])
+                        rest.kind = UNFILED
+                        kept.append(rest)
+                    elif dropped is not None:
+                        dropped.append(DroppedLine(no, line, FOOTER_ADDRESS))
+                    continue
+                is_contact, code, emails = _contact_line_code(line)
+                office = None if is_contact else office_line(_plain(line))
+                if office is not None:
+                    # "Tel.: +7 …", "45 Dostyk Ave, Almaty", "Web: …" in an office's
+                    # entry: the phone is its country's, the addresses have no field.
+                    where = current or next((c for c in codes[k + 1:] if c), None)
+                    if where is None:
+                        rest = Block([line.strip()], nos=[no])
+                        rest.kind = UNFILED
+                        kept.append(rest)
+                    elif office[0] == "phone":
+                        printed = tidy_phone(office[1], where)
+                        directory.hotlines.append(ParsedHotline(
+                            where, printed, OFFICE_PHONE, normalise_phone(printed, where)
+                        ))
+                    elif dropped is not None:
+                        dropped.append(DroppedLine(no, line, FOOTER_ADDRESS))
+                    continue
                 current = code or current
                 hotline = labelled_contact(line) if not emails else None
                 if hotline is not None and hotline.kind == "hotline":
@@ -371,6 +477,10 @@ def extract_directory(
                 if found and not _has_prose(blocks[i + 1:end]):
                     directory.hotlines += found
                     drop_block(dropped, block, "directory heading")
+                    for b in blocks[i + 1:end]:  # a pipe table's header and rule rows
+                        if dropped is not None and is_pipe_table(b.lines[:2]):
+                            dropped += [DroppedLine(no, ln, "directory heading")
+                                        for no, ln in zip(b.nos[:2], b.lines[:2], strict=True)]
                     i = end
                     continue
             if TEAM_HEADING_RE.search(text) and len(text.split()) <= 10:

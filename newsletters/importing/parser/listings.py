@@ -5,9 +5,9 @@ directory.extract_directory (which finds where they are).
   continue to receive calls" -> one hotline per number, each under the country named
   nearest before it.
 - A hotline table: country headings or labels over numbers ("Kazakhstan" / "8 8000 1111
-  22 (landlines)").
+  22 (landlines)"), or a pipe table with a country and a number in every row.
 - A staff list: name, role, "Tel:" lines and an address per person, under country
-  headings.
+  headings; the role may come first ("Head of Office: Ms Dilnoza Karimova").
 Also the two block tests the directory stage and these readers share: a heading-like
 block, and the country a heading names."""
 
@@ -18,9 +18,9 @@ import re
 from ..countries import COUNTRIES, mention_positions, normalise_phone, tidy_phone
 from .bilingual import country_code
 from .blocks import Block, join_lines
-from .contacts import is_person_line
+from .contacts import is_person_line, role_and_name
 from .model import ParsedHotline, ParsedPerson
-from .text import EMAIL_RE, _is_capital, _plain
+from .text import EMAIL_RE, _is_capital, _plain, is_pipe_table, table_cells
 
 TEL_RE = re.compile(
     r"^(?:Tel|Phone|Mob(?:ile)?|Cell|Тел|Телефон|Моб(?:ильный)?|Сот(?:овый)?)\.?\s*:?\s*(.+)$",
@@ -101,10 +101,15 @@ def parse_hotline_sentence(text: str, default: str | None = None) -> list[Parsed
 
 def parse_hotline_table(blocks: list[Block]) -> list[ParsedHotline]:
     """Country headings, then lines like "189 (Bishkek)", "+ 99 312 463514;" or a number
-    with its "(landlines)" note on the next line."""
+    with its "(landlines)" note on the next line; or a pipe table of countries and
+    numbers (pipe_table_hotlines)."""
     hotlines: list[ParsedHotline] = []
     country: str | None = None
     for block in blocks:
+        table = pipe_table_hotlines(block) if block.lines[0][:1] == "|" else None
+        if table:
+            hotlines += table
+            continue
         code = country_heading(block.heading_text) if is_heading_like(block) else None
         if code:
             country = code
@@ -130,6 +135,30 @@ def parse_hotline_table(blocks: list[Block]) -> list[ParsedHotline]:
                     )
                 )
     return hotlines
+
+
+# A number alone in a table cell: "1409", "+992 900 800 800", "8-800-080-7777".
+_CELL_NUMBER_RE = re.compile(r"\+?\d[\d \-–]{1,20}\d")
+
+
+def pipe_table_hotlines(block: Block) -> list[ParsedHotline] | None:
+    """A hotline box printed as a pipe table ("| Kazakhstan | 1409 | free, 24/7 |"):
+    a hotline per row, from the cell naming a country and the cell that is a number; the
+    row's other cells are its note. None unless every row gives one."""
+    if not is_pipe_table(block.lines[:2]) or len(block.lines) < 3:
+        return None
+    found = []
+    for line in block.lines[2:]:
+        cells = [_plain(cell) for cell in table_cells(line)]
+        codes = [country_code(cell) if cell else None for cell in cells]
+        code = next((c for c in codes if c), None)
+        at = next((k for k, cell in enumerate(cells) if _CELL_NUMBER_RE.fullmatch(cell)), None)
+        if code is None or at is None:
+            return None
+        note = "; ".join(c for k, c in enumerate(cells) if c and k != at and not codes[k])
+        printed = tidy_phone(cells[at], code)
+        found.append(ParsedHotline(code, printed, note, normalise_phone(printed, code)))
+    return found
 
 
 def dedupe_hotlines(hotlines: list[ParsedHotline]) -> list[ParsedHotline]:
@@ -175,6 +204,11 @@ def parse_staff_list(blocks: list[Block]) -> list[ParsedPerson]:
         if is_person_line(plain) or _looks_like_name(plain) and person is None:
             finish()
             person, role_lines = ParsedPerson(plain, "", country, [], None), []
+            continue
+        role_name = role_and_name(plain) if ":" in plain or " –" in plain or " —" in plain else None
+        if role_name:  # "Head of Office: Ms Dilnoza Karimova": the job title first
+            finish()
+            person, role_lines = ParsedPerson(role_name[1], "", country, [], None), [role_name[0]]
             continue
         if person is None:
             continue

@@ -10,8 +10,8 @@ plain before it runs.
   line is the story's title (without its number), the lines under it its text.
 - A title line glued to its text (no blank line between, "Mobile clinic reaches twelve
   villages" over the story's lines, at most 60% as long as the longest, the last ending a
-  sentence; or over a "By Mira Tal" byline) is cut off as the story's title; the byline
-  stays the first line of the text.
+  sentence; or over a "By Mira Tal" or "Автор: Әсел Нұрланқызы" byline) is cut off as the
+  story's title; the byline stays the first line of the text, a paragraph of its own.
 - A short line right above such a title ("Lowland Province") is a sub-heading (a region,
   a district): it marks the story, as the first line of its text, instead of becoming an
   empty story of its own.
@@ -57,8 +57,16 @@ INTRO_MAX_WORDS = 30
 NUMBERED_RE = re.compile(r"^(\d{1,2})[.)]\s+(\S.{0,120})$")
 # "By Mira Tal", "Text by Өмүр Токтогулова": one to four names, each checked with
 # str.isupper in is_byline ([A-ZА-Я] missed Ә, Ғ, Қ, Ң, Ө, Ұ, Ү, Һ, І and Ё).
-BYLINE_RE = re.compile(r"^(?:by|text by|written by|report by)\s+([^\W\d_][\w.'’-]*(?: +\S+){0,3})$",
-                       re.I)
+# Also a label and a colon: "Author: …", "Text: …", Russian "Автор: …", "Текст: …",
+# "Подготовила: …" (prepared by), Kazakh "Мәтін: …" (text), "Дайындаған: …" (prepared by),
+# Kyrgyz "Даярдаган: …", "Автору: …". "Photo: …" / "Фото: …" credits a picture: a
+# caption (text.CAPTION_RE), never a byline.
+BYLINE_RE = re.compile(
+    r"^(?:(?:by|text by|written by|report by)\s+"
+    r"|(?:author|text|words|автор|текст|подготовил[аи]?|мәтін|дайындаған|даярдаган|автору)"
+    r"\s?:\s?)([^\W\d_][\w.'’-]*(?: +\S+){0,3})$",
+    re.I,
+)
 
 
 def is_byline(line: str) -> bool:
@@ -92,7 +100,11 @@ def reshape(blocks: list[Block], dropped: list[DroppedLine] | None = None) -> li
     if any(b.kind == "story" for b in blocks):  # the two steps below follow such titles
         blocks = _sub_headings(blocks)
         _capital_sections(blocks)
-    elif _capitals_over_titles(blocks) >= 2:
+    elif _capitals_over_titles(blocks) >= 1:
+        # One is enough: "FIELD NEWS" over "Shelter opens in Osh" and its text is a
+        # section with its story (the first rule asked for two, and a lone heading was
+        # an empty story); an ALL-CAPS title over a subtitle becomes a section over its
+        # story, never a story without text.
         _capital_sections(blocks)
     return blocks
 
@@ -256,13 +268,23 @@ def _glued_titles(blocks: list[Block]) -> list[Block]:
             and not _is_capital(block.lines[0])
             and (
                 is_byline(_plain(block.lines[1]))
+                or is_caption(_plain(block.lines[1]))  # "Фото: Айгүл Сейітова" under it
                 or _ends_sentence(block.lines[-1])
                 and len(block.lines[0]) < 0.6 * max(len(line) for line in block.lines[1:])
             )
         ):
             title, rest = _split(block, 1)
             title.kind, rest.kind = "story", "para"
-            out += [title, rest]
+            out.append(title)
+            if len(rest.lines) >= 2 and is_byline(_plain(rest.lines[0])):
+                # "By Mira Tal" / "Автор: …" glued to the text too: its own paragraph,
+                # as when a blank line follows it, not the opening words of the text.
+                byline, rest = _split(rest, 1)
+                byline.kind, byline.blank_after, rest.kind = "para", 1, "para"
+                out.append(byline)
+            if rest.lines[0][:1] in _CAPTION_START and is_caption(_plain(rest.lines[0])):
+                rest.kind = None  # a photo credit: classify makes it the story's caption
+            out.append(rest)
             continue
         out.append(block)
     return out

@@ -63,6 +63,23 @@ SHAPES = {
     "masthead then day-span dashes": lambda: _fill("1–", head="Issue 1 · May 2023\n\n"),
     "masthead then issue-year slashes": lambda: _fill("#1/", head="Issue 1\n\n"),
     "masthead then date runs": lambda: _fill("1 June ", head="DIGEST, 15/03/2022\n\n"),
+    # Contact footers (footer.py): every line a footer, and pieces of digits and dots.
+    "footer lines": lambda: _fill(
+        "Alai Centre · 12 Abay Ave, Almaty · a@example.org · +7 727 255 0000 · www.a.kz\n"
+    ),
+    "footer pieces of digit groups": lambda: _fill("a@b.org · +7 " + "1 " * 120 + "x\n"),
+    "footer pieces of dotted words": lambda: _fill("a@b.org · www." + "a." * 120 + "\n"),
+    "bylines with a label": lambda: _fill("Title\nАвтор: Әсел Нұрланқызы\nText.\n\n"),
+    "office entries under a contact heading": lambda: _fill(
+        "KAZAKHSTAN\n45 Dostyk Ave, Almaty\nTel.: +7 727 300 1122\nWeb: www.a.kz\n",
+        head="CONTACT OUR OFFICES\n\n",
+    ),
+    "a hotline table under a hotline heading": lambda: _fill(
+        "| Kazakhstan | 1409 | free, 24/7 |\n", head="## Hotlines\n\n| a | b | c |\n|---|---|---|\n"
+    ),
+    "job titles before names": lambda: _fill(
+        "Head of Office: Ms Dilnoza Karimova\nTel: +998 74 223 4455\n", head="OUR TEAM\n\n\n"
+    ),
     "bilingual halves": lambda: _fill("Aa / Бб\n"),
     "one long unwrapped line each": lambda: _fill("a " * 120 + "end.\n"),
     "rules between lines": lambda: _fill("x\n\n* * *\n\n"),
@@ -169,7 +186,7 @@ PIECES = [
     "Tel: +7 727 000 00 00", "Word", "word", "WORD", "ёж", "١٢٣", "\u00a0", "\ufeff",
     "=====", "-----", "1. ", "Hello everyone,", "--", "Summer 2021", "37% ", "By Mira Tal",
     "<p>", "</p>", "<h2>", "&amp;", "<!--", " / ", "[1]", "\u00b9", "Қазан 2023", "ﬁ",
-    "**Bold title** — ", "ON THE FARMS",
+    "**Bold title** — ", "ON THE FARMS", " · ", "www.", "12 Abay Ave", "Автор: ",
 ]
 
 
