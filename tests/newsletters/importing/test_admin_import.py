@@ -89,7 +89,7 @@ def test_upload_previews_then_confirm_imports(editor, media):
     assert "Northwind Migration Digest — Issue 1" in html
     assert "Direct Assistance" in html
     assert "A training for border officers" in html  # a story title
-    assert "1234" in html  # key figure
+    assert "1,234" in html  # key figure, as printed
     assert "northwind-kz@example.org" in html  # directory change, new
     assert "broken.txt" in html and "binary file" in html
     assert "Confirm import" in html
