@@ -233,7 +233,7 @@ def _parse(
     # What the account and the score read: each input line as the stages see it.
     seen, seen_text = source, text
     if "</" in text and looks_like_html(text):
-        lines, seen = read_html(lines, nos, dropped)
+        lines, seen = read_html(lines, nos, dropped, warnings)
         seen_text = "\n".join(seen)
     lines, header = strip_running_headers(lines, nos, dropped)
     warnings += header.warnings

@@ -298,11 +298,11 @@ def test_html_pasted_as_text_reads_as_markdown():
     assert (issue.series, issue.number) == ("The Courier", 2)
     assert _stories(issue) == [("Community", "Library & reading room")]
     assert _body(issue, "Library & reading room") == (
-        # <br> is a soft break: a Markdown paragraph's lines join.
-        f"{BODY}\n\nOpen from 9 am – see [the site](https://example.org/lib). Closed on "
+        # <br> is a line break: a Markdown hard break ("\\" at the line's end).
+        f"{BODY}\n\nOpen from 9 am – see [the site](https://example.org/lib).\\\nClosed on "
         "*Sundays*.\n\n- Tuesday: market\n- Thursday: hall")
-    assert [(d.line, d.reason) for d in issue.dropped if d.reason == "markup"] == [
-        (9, "markup"), (12, "markup"), (13, "markup")]
+    assert [(d.line, d.reason) for d in issue.dropped if d.reason in ("markup", "comment")] == [
+        (9, "markup"), (12, "markup"), (13, "comment")]
     assert not [d for d in issue.dropped if d.reason == p.NOT_PLACED]
     assert issue.confidence == 1.0, issue.confidence_reasons
 
