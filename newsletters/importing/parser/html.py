@@ -141,7 +141,7 @@ def _tokens(text: str) -> Iterator[tuple[str, str, str]]:
         elif text.startswith("<!", lt) or text.startswith("<?", lt):
             end = next_gt(lt)  # a doctype, Word's "<![if !supportLists]>"
             if end != -1 and not -1 < next_lt(lt + 1) < end:
-                yield "comment", text[lt : end + 1], ""
+                yield "tag", "!", text[lt + 2 : end]  # markup, no text
                 pos = end + 1
                 continue
         elif m := _NAME_RE.match(text, lt + 1):
@@ -221,7 +221,9 @@ class _Converter:
         if self.new or last is None:
             if not text.strip():
                 return
-            prefix = "> " * min(self.quote, MAX_DEPTH)
+            # A quote's paragraph: "> " on its first line (the next ones continue it).
+            starts = last is None
+            prefix = "> " * min(self.quote, MAX_DEPTH) if starts else ""
             self.lines.append([self.no, [prefix] if prefix else [], False])
             self.new = False
             last = self.lines[-1]
