@@ -32,8 +32,8 @@ _BLOCK_START_RE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 HTML_MIN_BLOCK_TAGS = 3
-# Nested lists and quotes are indented or marked at most this deep: a run of unclosed
-# "<blockquote>" would otherwise make each line longer than the last (quadratic output).
+# Nested quotes are marked at most this deep: a run of unclosed "<blockquote>" would
+# otherwise make each line longer than the last (quadratic output).
 MAX_DEPTH = 3
 # A tag's name after "<" or "</" ("o:p" is Word's), then what may follow a name.
 _NAME_RE = re.compile(r"(/?)([a-zA-Z][a-zA-Z0-9:-]{0,19})(?=[\s/>])")
@@ -265,7 +265,8 @@ class _Converter:
         for no, text in table.paragraphs():
             self.para()
             self.lines.append([no, [text], False])
-        self.new = open_cell is None  # the open cell's text goes on as it was
+        # The open cell's text, if it has any yet, goes on as it was.
+        self.new = open_cell is None or not open_cell.text()
 
     def end_table(self) -> None:
         table = self.tables.pop()
@@ -331,12 +332,13 @@ class _Converter:
         elif name == "li":
             self.line()
             if not closing:
+                # A nested list's items are items too, not indented: the paragraph join
+                # reads each list line stripped.
                 number = self.lists[-1][0] if self.lists else None
-                indent = "   " * min(MAX_DEPTH, max(0, len(self.lists) - 1))
                 if number is None:
-                    self.put(f"{indent}- ")
+                    self.put("- ")
                 else:
-                    self.put(f"{indent}{number}. ")
+                    self.put(f"{number}. ")
                     self.lists[-1][0] = number + 1
         elif name == "blockquote":
             self.para()
