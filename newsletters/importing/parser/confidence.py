@@ -11,7 +11,7 @@ from .model import CONFIDENCE_THRESHOLD, ParsedIssue
 STRUCTURAL_REASONS = {
     "running header", "page number", "masthead", "front matter", "directory heading",
     "continued on page", "key figure", "contents list", "e-mail footer", "e-mail greeting",
-    "rule", "markup", "comment", "style block", "script block",
+    "rule", "markup", "comment", "style block", "script block", "footnotes heading",
 }
 TINY_BODY_WORDS = 15
 NOT_PLACED = "not placed"  # account.py's reason (not imported: account imports this module's user)
