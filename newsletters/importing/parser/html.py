@@ -356,7 +356,11 @@ class _Converter:
                 self.put(f"]({self.href})")
                 self.href = None
             elif not closing:
+                # An anchor in the page ("#_ftn1", Word's footnote links) leads nowhere
+                # in a story: its text stays, without the link.
                 self.href = _attr(attrs, "href")
+                if self.href and self.href.startswith("#"):
+                    self.href = None
                 if self.href:
                     self.put("[")
         elif name == "img" and not closing:

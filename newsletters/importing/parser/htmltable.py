@@ -30,6 +30,7 @@ class Cell:
     head: bool  # a <th>
     no: int  # the input line index its text started on (-1 while it has none)
     pieces: list[str] = field(default_factory=list)
+    last: int = -1  # the input line index its text ended on
 
     def text(self) -> str:
         return " ".join("".join(self.pieces).split())
@@ -43,6 +44,9 @@ class Row:
     def first_no(self) -> int:
         """The line the row's text starts on: where it is placed and accounted for."""
         return next((c.no for c in self.cells if c.no >= 0), self.no)
+
+    def last_no(self) -> int:
+        return max((c.last for c in self.cells), default=self.no)
 
 
 @dataclass
@@ -72,8 +76,9 @@ class Table:
                 return
             self.start_cell(False, no)
             cell = self.cell()
-        if cell.no < 0 and text.strip():
-            cell.no = no
+        if text.strip():
+            cell.no = no if cell.no < 0 else cell.no
+            cell.last = no
         cell.pieces.append(text)
 
     def too_wide(self) -> bool:
@@ -96,12 +101,16 @@ class Table:
             return None
         texts = [[_escape(c.text()) for c in r.cells] for r in rows]
         texts = [t + [""] * (width - len(t)) for t in texts]
+        first = rows[0].first_no()
         if _is_header(rows[0], texts[0], len(rows)):
             head, body, body_rows = [_unbold(t) for t in texts[0]], texts[1:], rows[1:]
+            # The delimiter row carries the head row's last line: a head written a cell
+            # a line ("<th>Indicator</th>" over "<th>Value</th>") then has each of its
+            # lines in the table's lines (dropped with it when it is key figures).
+            rule = max(first, rows[0].last_no())
         else:  # a header of empty cells: the first row is data (a label and a figure)
-            head, body, body_rows = [""] * width, texts, rows
-        first = rows[0].first_no()
-        out = [(first, _pipe(head)), (first, "|" + "---|" * width)]
+            head, body, body_rows, rule = [""] * width, texts, rows, first
+        out = [(first, _pipe(head)), (rule, "|" + "---|" * width)]
         out += [(row.first_no(), _pipe(t)) for row, t in zip(body_rows, body, strict=True)]
         return out
 

@@ -213,3 +213,19 @@ def test_a_comment_over_lines_is_dropped_as_comment():
 def test_an_unclosed_comment_start_stays_text():
     issue = _parse("<p>Arrows <!-- mark nothing here.</p>\n")
     assert "<!-- mark nothing here." in _body(issue)
+
+
+def test_a_head_row_a_cell_a_line_is_dropped_whole_with_its_figures():
+    rows = ("<tr>\n<th>Indicator</th>\n<th>May 2024</th>\n</tr>\n"
+            "<tr><td>Calls to the hotline</td><td>1,250</td></tr>\n")
+    issue = _parse(FIGURES.format(rows=rows))
+    assert [(f.label, f.value, f.note) for f in issue.key_figures] == [
+        ("Calls to the hotline", 1250, "May 2024")]
+    assert [n for n, why in _reasons(issue) if why == "key figure"] == [6, 9, 10, 12]
+    assert not [d for d in issue.dropped if d.reason == p.NOT_PLACED]
+
+
+def test_a_link_to_an_anchor_in_the_page_keeps_only_its_text():
+    issue = _parse('<p>The shelter opened in May.<a href="#_ftn1">[1]</a></p>\n'
+                   '<p><a href="#_ftnref1">[1]</a> Shelter register.</p>\n')
+    assert _body(issue) == "The shelter opened in May.[1]\n\nNotes: [1] Shelter register."
