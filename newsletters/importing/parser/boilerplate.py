@@ -104,8 +104,9 @@ def drop_boilerplate(
     point at pictures we don't have, contents lists, page numbers. Each dropped line goes
     to ``dropped`` with its reason.
 
-    Footnotes written out ("[1] Source", "¹ Source") that the text refers to: with
-    ``kept_notes`` they go there, out of the flow, their markers stay in the text, and a
+    Footnotes written out ("[1] Source", "¹ Source") that the text refers to, and notes
+    in markup ("[^1]: Source", "<sup>1</sup> Source"): with ``kept_notes`` they go
+    there, out of the flow, their markers stay in the text, and a
     "Footnotes" heading over them is dropped as "footnotes heading" (notes.py puts each
     note at the end of the story citing it); without, they are dropped with a warning
     each, and so are their markers."""
@@ -147,7 +148,9 @@ def drop_boilerplate(
                 drop_block(dropped, blocks[i], "contents list")
                 i += 1
             continue
-        if block.md_level is None and FOOTNOTE_RE.match(block.lines[0]):
+        if block.md_level is None and FOOTNOTE_RE.match(block.lines[0]) and kept_notes is not None:
+            kept_notes.append(block)  # "[^1]: ..." or "<sup>1</sup> ...": notes.py reads it
+        elif block.md_level is None and FOOTNOTE_RE.match(block.lines[0]):
             warnings.append(f"footnote dropped: '{_shorten(plain)}'")
             drop_block(dropped, block, "footnote")
         elif FOLLOW_RE.match(plain) or CLICK_RE.match(plain):

@@ -2,12 +2,13 @@
 
 Word and PDF conversions print notes at the end of the issue ("[1] Repair log, 2023.",
 "¹ In 2011 only 40 households voted.") and markers in the text ("gas.[1]", "voted.¹").
-The boilerplate stage takes the note blocks out of the flow (boilerplate.py, when given
-a list for them); here, once sections and stories are known, each story that cites a
-note gets a last paragraph "Notes: [1] …" (several notes one a line), and its markers
-stay as printed. A note no story cites (its marker was in a heading, a caption, a key
-figure) is dropped as "footnote" with a warning, as every note used to be: it is never
-lost without a word.
+Notes in markup ("[^1]: Source", "<sup>1</sup> Source") are read so too, note and
+marker written "[1]". The boilerplate stage takes the note blocks out of the flow
+(boilerplate.py, when given a list for them); here, once sections and stories are
+known, each story that cites a note gets a last paragraph "Notes: [1] …" (several notes
+one a line), and its markers stay as printed. A note no story cites (its marker was in
+a heading, a caption, a key figure) is dropped as "footnote" with a warning, as every
+note used to be: it is never lost without a word.
 
 When two notes print the same marker (numbering started again for each article), a
 citation takes the first such note printed after it, or else the last one before it.
@@ -15,6 +16,7 @@ Linear: one pass over the note lines, one over the paragraphs."""
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -24,6 +26,11 @@ from .model import DroppedLine
 from .text import NOTE_LINE_RE, NOTE_REF_RE, _plain, _shorten
 
 _HEADINGS = frozenset({"section", "story", "country", "jump_out", "jump_in"})
+# Notes in markup: "[^1]: Source" (Markdown) or "<sup>1</sup> Source" (HTML pasted),
+# cited as "gas[^1]" or "gas<sup>1</sup>". Both read as "[1]", note and marker, when the
+# note is there ("km<sup>2</sup>" cites none and is left to clean_inline).
+_MARKUP_NOTE_RE = re.compile(r"^(?:<sup>\s*(\d{1,3})\s*</sup>|\[\^(\d{1,3})\]:?)\s*", re.I)
+_MARKUP_REF_RE = re.compile(r"<sup>\s*(\d{1,3})\s*</sup>|\[\^(\d{1,3})\](?!:)", re.I)
 
 
 @dataclass
@@ -42,7 +49,11 @@ def read_notes(blocks: list[Block]) -> list[Note]:
         for no, line in zip(block.nos, block.lines, strict=False):
             line = " ".join(line.split())
             m = NOTE_LINE_RE.match(line)
-            if m or not notes:
+            markup = None if m else _MARKUP_NOTE_RE.match(line)
+            if markup:
+                marker = markup.group(1) or markup.group(2)
+                notes.append(Note(marker, f"[{marker}] {line[markup.end() :]}", [no]))
+            elif m or not notes:
                 notes.append(Note((m.group(1) or m.group(2)) if m else "", line, [no]))
             else:
                 notes[-1].text += " " + line
@@ -79,8 +90,19 @@ def place_notes(
     for item in items:
         if item.kind in _HEADINGS:
             close_story()
-        elif item.kind == "para" and ("[" in item.text or not item.text.isascii()):
+        elif item.kind == "para" and (
+            "[" in item.text or not item.text.isascii() or "<" in item.text
+        ):
             at = item.nos[0] if item.nos else 0
+            if "<" in item.text or "^" in item.text:
+                item.text = _MARKUP_REF_RE.sub(
+                    lambda m: (
+                        f"[{m.group(1) or m.group(2)}]"
+                        if (m.group(1) or m.group(2)) in by_marker
+                        else m.group(0)
+                    ),
+                    item.text,
+                )
             for m in NOTE_REF_RE.finditer(item.text):
                 marker = m.group(1) or m.group(2)
                 if marker not in by_marker:
