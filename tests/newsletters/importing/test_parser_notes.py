@@ -81,4 +81,4 @@ def test_sup_footnotes_are_kept_and_a_sup_citing_no_note_is_left_alone():
     # "<sup>2</sup>" cites no note: left to clean_inline, which takes it for a marker
     # and removes it with a warning (as before).
     assert body == f"{LONG} in 40 m.[1]\n\nNotes: [1] Shelter register, 2023."
-    assert issue.warnings == ["leftover <sup> tags removed in story 'Shelter'"]
+    assert issue.warnings == ["leftover <sup> tags removed in story 'Shelter' in section 'News'"]
