@@ -63,6 +63,11 @@ def test_the_boilerplate_stage_alone_still_drops_notes_and_markers():
     ("one story citing many notes", lambda: HEAD + "".join(
         f"a.[{i}] " for i in range(1, 1000)) + "\n\n" + _fill("[7] note\n", size=200_000)),
     ("superscript markers and notes", lambda: _fill("a.\u00b9\n\n\u00b9 b\n", head=HEAD)),
+    ("Markdown notes and citations", lambda: _fill("a.[^1]\n\n[^1]: b\n\n", head=HEAD)),
+    ("<sup> notes and citations", lambda: _fill("a<sup>1</sup>\n\n<sup>1</sup> b\n\n",
+                                                head=HEAD)),
+    ("one paragraph of <sup> citations", lambda: _fill("a<sup>1</sup> ", head=HEAD,
+                                                       tail="\n\n<sup>1</sup> b\n")),
 ])
 def test_notes_in_linear_time(name, make):
     assert_linear(name, make())
