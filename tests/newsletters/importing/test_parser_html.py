@@ -66,44 +66,65 @@ FIGURES = (
 
 
 def test_a_label_and_value_table_under_key_figures_becomes_key_figures():
-    rows = ("<tr><th>Indicator</th><th>Value</th></tr>\n"
-            "<tr><td>Calls to the hotline</td><td>1,250</td></tr>\n"
-            "<tr><td>Share of women</td><td>58%</td></tr>\n")
+    rows = (
+        "<tr><th>Indicator</th><th>Value</th></tr>\n"
+        "<tr><td>Calls to the hotline</td><td>1,250</td></tr>\n"
+        "<tr><td>Share of women</td><td>58%</td></tr>\n"
+    )
     issue = _parse(FIGURES.format(rows=rows))
     assert [(f.label, f.value, f.unit) for f in issue.key_figures] == [
-        ("Calls to the hotline", 1250, ""), ("Share of women", 58, "%")]
+        ("Calls to the hotline", 1250, ""),
+        ("Share of women", 58, "%"),
+    ]
     assert [s.title for s in issue.sections] == ["News", "Partners"]
     # The heading and each row once, as "key figure"; the table tags as markup.
-    assert _reasons(issue) == [(6, "key figure"), (7, "markup"), (8, "key figure"),
-                               (9, "key figure"), (10, "key figure"), (11, "markup")]
+    assert _reasons(issue) == [
+        (6, "key figure"),
+        (7, "markup"),
+        (8, "key figure"),
+        (9, "key figure"),
+        (10, "key figure"),
+        (11, "markup"),
+    ]
     assert "|" not in _body(issue)
 
 
 def test_a_table_with_no_head_row_keeps_its_first_row_as_a_figure():
-    rows = ("<tr><td>Calls to the hotline</td><td>1,250</td></tr>\n"
-            "<tr><td>Families housed</td><td>14</td></tr>\n")
+    rows = (
+        "<tr><td>Calls to the hotline</td><td>1,250</td></tr>\n"
+        "<tr><td>Families housed</td><td>14</td></tr>\n"
+    )
     issue = _parse(FIGURES.format(rows=rows))
     assert [(f.label, f.value) for f in issue.key_figures] == [
-        ("Calls to the hotline", 1250), ("Families housed", 14)]
+        ("Calls to the hotline", 1250),
+        ("Families housed", 14),
+    ]
 
 
 def test_a_bold_first_row_heads_the_table():
-    out = _markdown("<table><tr><td><b>Town</b></td><td><b>Day</b></td></tr>"
-                    "<tr><td>Taraz</td><td>Monday</td></tr></table>")
+    out = _markdown(
+        "<table><tr><td><b>Town</b></td><td><b>Day</b></td></tr>"
+        "<tr><td>Taraz</td><td>Monday</td></tr></table>"
+    )
     assert out[:3] == ["| Town | Day |", "|---|---|", "| Taraz | Monday |"]
 
 
 def test_any_other_table_keeps_its_lines_in_the_story():
-    issue = _parse("<p>Consultations:</p>\n<table>\n<tr><td>Taraz</td><td>3 June</td></tr>\n"
-                   "<tr><td>Shu</td><td>10 June</td></tr>\n</table>\n<p>Come early.</p>\n")
-    assert _body(issue) == ("Consultations:\n\n| Taraz | 3 June |\n|---|---|\n"
-                            "| Shu | 10 June |\n\nCome early.")
+    issue = _parse(
+        "<p>Consultations:</p>\n<table>\n<tr><td>Taraz</td><td>3 June</td></tr>\n"
+        "<tr><td>Shu</td><td>10 June</td></tr>\n</table>\n<p>Come early.</p>\n"
+    )
+    assert _body(issue) == (
+        "Consultations:\n\n| Taraz | 3 June |\n|---|---|\n| Shu | 10 June |\n\nCome early."
+    )
     assert issue.key_figures == []
 
 
 def test_a_layout_table_is_read_as_paragraphs():
-    out = _markdown('<table width="600"><tr><td>\n<h2>News</h2>\n<p>First text.</p>\n'
-                    "</td></tr><tr><td><p>Second text.</p></td></tr></table>")
+    out = _markdown(
+        '<table width="600"><tr><td>\n<h2>News</h2>\n<p>First text.</p>\n'
+        "</td></tr><tr><td><p>Second text.</p></td></tr></table>"
+    )
     assert [line for line in out if line] == ["## News", "First text.", "Second text."]
     assert not any("|" in line for line in out)
 
@@ -133,8 +154,10 @@ def test_lists_numbered_and_nested():
 
 
 def test_blockquote_marks_the_first_line_of_its_paragraph():
-    issue = _parse("<blockquote><p>We slept in the station\nfor a week.</p></blockquote>\n"
-                   "<p>said a mother of three.</p>\n")
+    issue = _parse(
+        "<blockquote><p>We slept in the station\nfor a week.</p></blockquote>\n"
+        "<p>said a mother of three.</p>\n"
+    )
     assert _body(issue) == "> We slept in the station for a week.\n\nsaid a mother of three."
 
 
@@ -150,8 +173,9 @@ def test_a_tag_written_over_two_lines_is_one_tag():
 
 
 def test_word_tags_and_conditional_comments_leave_no_trace():
-    issue = _parse("<p class=MsoNormal><![if !supportLists]>1.<![endif]> The shelter"
-                   "<o:p></o:p></p>\n")
+    issue = _parse(
+        "<p class=MsoNormal><![if !supportLists]>1.<![endif]> The shelter<o:p></o:p></p>\n"
+    )
     assert _body(issue) == "1. The shelter"
 
 
@@ -159,21 +183,25 @@ def test_word_tags_and_conditional_comments_leave_no_trace():
 
 
 def test_an_img_is_a_markdown_image_of_its_story():
-    issue = _parse('<p>The shelter opened in May.</p>\n<img src="img/shelter.jpg" '
-                   'alt="The new shelter">\n')
+    issue = _parse(
+        '<p>The shelter opened in May.</p>\n<img src="img/shelter.jpg" alt="The new shelter">\n'
+    )
     story = next(st for s in issue.sections for st in s.stories)
     assert [(i.src, i.alt) for i in story.images] == [("img/shelter.jpg", "The new shelter")]
     assert "![" not in story.body
 
 
 def test_an_image_written_into_the_page_is_a_warning_not_an_image():
-    issue = _parse('<p>The shelter opened in May.</p>\n<img alt="The new shelter" '
-                   'src="data:image/png;base64,iVBORw0KGgo=">\n')
+    issue = _parse(
+        '<p>The shelter opened in May.</p>\n<img alt="The new shelter" '
+        'src="data:image/png;base64,iVBORw0KGgo=">\n'
+    )
     story = next(st for s in issue.sections for st in s.stories)
     assert story.images == []
     assert issue.warnings == [
         "image on line 6 is written into the HTML (a data: address) ('The new shelter'): "
-        "not imported"]
+        "not imported"
+    ]
     assert "base64" not in story.body
 
 
@@ -189,12 +217,19 @@ def test_corpus_images(name):
 
 
 def test_style_and_script_blocks_are_dropped_with_their_reason():
-    issue = _parse("<style>\np { color: red; }\n</style>\n<p>The shelter opened in May.</p>\n"
-                   "<script>\nvar tracked = 1;\n</script>\n")
+    issue = _parse(
+        "<style>\np { color: red; }\n</style>\n<p>The shelter opened in May.</p>\n"
+        "<script>\nvar tracked = 1;\n</script>\n"
+    )
     assert _body(issue) == "The shelter opened in May."
     assert _reasons(issue) == [
-        (5, "style block"), (6, "style block"), (7, "style block"),
-        (9, "script block"), (10, "script block"), (11, "script block")]
+        (5, "style block"),
+        (6, "style block"),
+        (7, "style block"),
+        (9, "script block"),
+        (10, "script block"),
+        (11, "script block"),
+    ]
     # Never story text, so they cost no confidence (the story is short: that does).
     assert issue.confidence_reasons == ["1 of 1 stories have fewer than 15 words"]
 
@@ -216,16 +251,21 @@ def test_an_unclosed_comment_start_stays_text():
 
 
 def test_a_head_row_a_cell_a_line_is_dropped_whole_with_its_figures():
-    rows = ("<tr>\n<th>Indicator</th>\n<th>May 2024</th>\n</tr>\n"
-            "<tr><td>Calls to the hotline</td><td>1,250</td></tr>\n")
+    rows = (
+        "<tr>\n<th>Indicator</th>\n<th>May 2024</th>\n</tr>\n"
+        "<tr><td>Calls to the hotline</td><td>1,250</td></tr>\n"
+    )
     issue = _parse(FIGURES.format(rows=rows))
     assert [(f.label, f.value, f.note) for f in issue.key_figures] == [
-        ("Calls to the hotline", 1250, "May 2024")]
+        ("Calls to the hotline", 1250, "May 2024")
+    ]
     assert [n for n, why in _reasons(issue) if why == "key figure"] == [6, 9, 10, 12]
     assert not [d for d in issue.dropped if d.reason == p.NOT_PLACED]
 
 
 def test_a_link_to_an_anchor_in_the_page_keeps_only_its_text():
-    issue = _parse('<p>The shelter opened in May.<a href="#_ftn1">[1]</a></p>\n'
-                   '<p><a href="#_ftnref1">[1]</a> Shelter register.</p>\n')
+    issue = _parse(
+        '<p>The shelter opened in May.<a href="#_ftn1">[1]</a></p>\n'
+        '<p><a href="#_ftnref1">[1]</a> Shelter register.</p>\n'
+    )
     assert _body(issue) == "The shelter opened in May.[1]\n\nNotes: [1] Shelter register."
