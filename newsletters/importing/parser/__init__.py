@@ -20,12 +20,13 @@ three-line string. ``parse`` is a small pipeline (module in brackets):
     reshape                e-mail footer and greeting, numbered and glued titles,
                            bilingual titles, region sub-headings, caption lines,
                            ALL-CAPS sections                                  (shapes, bilingual)
-    drop_boilerplate       "FOLLOW US", contents lists, footnotes and their
-                           markers, colophon                                  (boilerplate)
+    drop_boilerplate       "FOLLOW US", contents lists, colophon; footnotes
+                           out of the flow                                    (boilerplate)
     classify_blocks        sections, stories, country headings, captions, jumps (classify)
     join_paragraphs        paragraphs cut by page breaks, words cut by line-end hyphens
     extract_key_figures    prose, bold blocks and "N label" lines -> key figures (figures)
     apply_layout           the user's "one-story" or "sections" choice        (structure)
+    place_notes            each footnote at the end of the story citing it    (notes)
     build_sections         sections -> stories, images, continued jumps joined,
                            rules between stories dropped                      (sections)
     cap_body               a body over 50,000 characters cut at a paragraph end (bodylimit)
@@ -92,6 +93,7 @@ from .model import (
     ParseError,
 )
 from .normalise import normalise
+from .notes import place_notes
 from .sections import _mission_countries, build_sections, clean_inline
 from .shapes import contacts_left_in_text, reshape
 from .structure import apply_layout
@@ -236,7 +238,7 @@ def _parse(
     # What the account and the score read: each input line as the stages see it.
     seen, seen_text = source, text
     if "</" in text and looks_like_html(text):
-        lines, seen = read_html(lines, nos, dropped)
+        lines, seen = read_html(lines, nos, dropped, warnings)
         seen_text = "\n".join(seen)
     lines, header = strip_running_headers(lines, nos, dropped)
     warnings += header.warnings
@@ -268,11 +270,13 @@ def _parse(
     blocks, directory = extract_directory(blocks, dropped)
     directory_blocks = _blocks_taken(before, blocks)
     blocks = reshape(blocks, dropped)
-    blocks, notes = drop_boilerplate(blocks, dropped)
+    footnotes: list[Block] = []
+    blocks, notes = drop_boilerplate(blocks, dropped, footnotes)
     warnings += notes
     items = join_paragraphs(classify_blocks(blocks))
     items, figures = extract_key_figures(items, dropped)
     items = apply_layout(items, layout)
+    items = place_notes(items, footnotes, dropped, warnings)
     sections = build_sections(items, warnings, dropped, seen)
     if not any(s.stories for s in sections):
         warnings.append("no stories found")

@@ -232,6 +232,10 @@ def join_lines(lines: list[str]) -> str:
             # list items, "1,377 hotline calls" figure lines, table rows
             parts += ["\n", line]
             line_start, line_len = len(parts) - 1, len(line)
+        elif parts[-1][-1:] == "\\" and parts[-1][-2:] != "\\\\":
+            # A Markdown hard break ("\\" at the end, an HTML "<br>"): the line ends there.
+            parts += ["\n", line]
+            line_start, line_len = len(parts) - 1, len(line)
         else:
             cut, add = _joint(parts[-1], line, " ")
             if cut:

@@ -96,12 +96,20 @@ def _is_colophon(block: Block) -> bool:
 
 
 def drop_boilerplate(
-    blocks: list[Block], dropped: list[DroppedLine] | None = None
+    blocks: list[Block],
+    dropped: list[DroppedLine] | None = None,
+    kept_notes: list[Block] | None = None,
 ) -> tuple[list[Block], list[str]]:
     """Drop what is not story text: social-media calls, "click on the photo" notes that
-    point at pictures we don't have, contents lists, page numbers. Footnotes are dropped
-    with a warning because they may carry a source worth re-adding by hand. Each dropped
-    line goes to ``dropped`` with its reason."""
+    point at pictures we don't have, contents lists, page numbers. Each dropped line goes
+    to ``dropped`` with its reason.
+
+    Footnotes written out ("[1] Source", "¹ Source") that the text refers to, and notes
+    in markup ("[^1]: Source", "<sup>1</sup> Source"): with ``kept_notes`` they go
+    there, out of the flow, their markers stay in the text, and a
+    "Footnotes" heading over them is dropped as "footnotes heading" (notes.py puts each
+    note at the end of the story citing it); without, they are dropped with a warning
+    each, and so are their markers."""
     kept: list[Block] = []
     warnings: list[str] = []
     notes, markers = _written_notes(blocks)
@@ -109,6 +117,15 @@ def drop_boilerplate(
     while i < len(blocks):
         block = blocks[i]
         plain = block.plain
+        if kept_notes is not None and (i in notes or i + 1 in notes):
+            if i in notes:
+                kept_notes.append(block)
+                i += 1
+                continue
+            if _is_notes_heading(block):
+                drop_block(dropped, block, "footnotes heading")
+                i += 1
+                continue
         if i in notes or i + 1 in notes and _is_notes_heading(block):
             # "[1] Repair log ..." and "¹ In 2011 ...": a warning for each note; the
             # "Footnotes" heading over them goes with them, without one.
@@ -131,7 +148,9 @@ def drop_boilerplate(
                 drop_block(dropped, blocks[i], "contents list")
                 i += 1
             continue
-        if block.md_level is None and FOOTNOTE_RE.match(block.lines[0]):
+        if block.md_level is None and FOOTNOTE_RE.match(block.lines[0]) and kept_notes is not None:
+            kept_notes.append(block)  # "[^1]: ..." or "<sup>1</sup> ...": notes.py reads it
+        elif block.md_level is None and FOOTNOTE_RE.match(block.lines[0]):
             warnings.append(f"footnote dropped: '{_shorten(plain)}'")
             drop_block(dropped, block, "footnote")
         elif FOLLOW_RE.match(plain) or CLICK_RE.match(plain):
@@ -150,7 +169,7 @@ def drop_boilerplate(
         else:
             kept.append(block)
         i += 1
-    if markers:
+    if markers and kept_notes is None:
         _drop_markers(kept, markers)
     return kept, warnings
 

@@ -232,7 +232,10 @@ def extract_key_figures(
             # item of 10,000 lines, and re-reading its text for each line was quadratic.
             # (parse() puts each line's own input text in afterwards.)
             short = _shorten(item.text[:400], 200)
-            dropped.extend(DroppedLine(no, short, "key figure") for no in item.nos)
+            # Each line once: an HTML table's header and delimiter rows share a line.
+            dropped.extend(
+                DroppedLine(no, short, "key figure") for no in dict.fromkeys(item.nos)
+            )
 
     figures: list[ParsedKeyFigure] = []
     kept: list[Item] = []

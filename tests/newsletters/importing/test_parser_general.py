@@ -47,8 +47,8 @@ def test_a_line_a_stage_loses_is_listed_as_not_placed(monkeypatch):
     leaves its line in dropped as "not placed", with a warning and a low confidence."""
     real = p.drop_boilerplate
 
-    def lossy(blocks, dropped=None):
-        kept, notes = real(blocks, dropped)
+    def lossy(blocks, dropped=None, kept_notes=None):
+        kept, notes = real(blocks, dropped, kept_notes)
         return [b for b in kept if "Quay Street" not in b.text], notes
 
     monkeypatch.setattr(p, "drop_boilerplate", lossy)
@@ -67,8 +67,8 @@ def test_a_lost_heading_whose_words_stand_in_the_text_is_found_by_counting(monke
     the result, but fewer times than the kept lines print it."""
     real = p.drop_boilerplate
 
-    def lossy(blocks, dropped=None):
-        kept, notes = real(blocks, dropped)
+    def lossy(blocks, dropped=None, kept_notes=None):
+        kept, notes = real(blocks, dropped, kept_notes)
         return [b for b in kept if b.text != "SCHOOL GARDENS"], notes
 
     monkeypatch.setattr(p, "drop_boilerplate", lossy)

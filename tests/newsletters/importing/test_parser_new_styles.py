@@ -261,18 +261,19 @@ def test_numbered_story_titles_stay_stories():
     assert _stories(issue) == [("", "Heating upgrades"), ("", "The committee")]
 
 
-def test_bracketed_and_superscript_footnotes_go_with_their_markers():
+def test_bracketed_and_superscript_footnotes_are_kept_at_the_end_of_their_story():
     text = (f"{WORD_HEAD}New boilers\r\n\r\nThe boilers broke down twice.[1] The new ones use a "
             "third less gas.¹ Tenants are pleased.\r\n\r\nFootnotes\r\n\r\n[1] Repair log, "
             "2022–2023.\r\n¹ Gas bills of 2023.\r\n")
     issue = p.parse(text)
     assert _stories(issue) == [("", "New boilers")]
+    # The markers stay as printed; the notes, one a line (a Markdown hard break), last.
     assert _body(issue, "New boilers") == (
-        "The boilers broke down twice. The new ones use a third less gas. Tenants are pleased.")
-    assert [(d.line, d.reason) for d in issue.dropped if d.reason == "footnote"] == [
-        (8, "footnote"), (10, "footnote"), (11, "footnote")]
-    assert issue.warnings == ["footnote dropped: '[1] Repair log, 2022–2023.'",
-                              "footnote dropped: '¹ Gas bills of 2023.'"]
+        "The boilers broke down twice.[1] The new ones use a third less gas.¹ Tenants are "
+        "pleased.\n\nNotes: [1] Repair log, 2022–2023.\\\n¹ Gas bills of 2023.")
+    assert [(d.line, d.reason) for d in issue.dropped if "footnote" in d.reason] == [
+        (8, "footnotes heading")]
+    assert issue.warnings == []
     assert not [d for d in issue.dropped if d.reason == p.NOT_PLACED]
 
 
@@ -298,11 +299,11 @@ def test_html_pasted_as_text_reads_as_markdown():
     assert (issue.series, issue.number) == ("The Courier", 2)
     assert _stories(issue) == [("Community", "Library & reading room")]
     assert _body(issue, "Library & reading room") == (
-        # <br> is a soft break: a Markdown paragraph's lines join.
-        f"{BODY}\n\nOpen from 9 am – see [the site](https://example.org/lib). Closed on "
+        # <br> is a line break: a Markdown hard break ("\\" at the line's end).
+        f"{BODY}\n\nOpen from 9 am – see [the site](https://example.org/lib).\\\nClosed on "
         "*Sundays*.\n\n- Tuesday: market\n- Thursday: hall")
-    assert [(d.line, d.reason) for d in issue.dropped if d.reason == "markup"] == [
-        (9, "markup"), (12, "markup"), (13, "markup")]
+    assert [(d.line, d.reason) for d in issue.dropped if d.reason in ("markup", "comment")] == [
+        (9, "markup"), (12, "markup"), (13, "comment")]
     assert not [d for d in issue.dropped if d.reason == p.NOT_PLACED]
     assert issue.confidence == 1.0, issue.confidence_reasons
 
