@@ -7,7 +7,8 @@ plain before it runs.
   most INTRO_MAX_WORDS words) as "e-mail greeting". The introduction says nothing a
   reader of the issue page needs; a longer one is an editorial and stays a story.
 - Stories numbered "1. Title", "2. Title" (at least two, counting from 1): each number
-  line is the story's title (without its number), the lines under it its text.
+  line is the story's title (without its number), the lines under it its text. An
+  outline ("1. PROTECTION" over "1.1 Shelter …", "I." / "A." tops) is outline.py's.
 - A title line glued to its text (no blank line between, "Mobile clinic reaches twelve
   villages" over the story's lines, at most 60% as long as the longest, the last ending a
   sentence; or over a "By Mira Tal" byline) is cut off as the story's title; the byline
@@ -34,6 +35,7 @@ import re
 from .bilingual import halves, is_bilingual, two_scripts
 from .blocks import Block, drop_block
 from .model import DroppedLine
+from .outline import outline_titles
 from .text import (
     _CAPTION_START,
     EMAIL_RE,
@@ -87,6 +89,7 @@ def reshape(blocks: list[Block], dropped: list[DroppedLine] | None = None) -> li
         return blocks
     blocks = _split_captions(blocks)
     _bilingual_titles(blocks)
+    blocks = outline_titles(blocks)
     blocks = _numbered_titles(blocks)
     blocks = _glued_titles(blocks)
     if any(b.kind == "story" for b in blocks):  # the two steps below follow such titles

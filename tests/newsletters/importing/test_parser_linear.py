@@ -86,6 +86,12 @@ SHAPES = {
         f"{i % 99 + 1}. Title number {i}\nText of the story under it.\n\n"
         for i in range(SIZE // 50)
     )[:SIZE],
+    # outline.py: outline-numbered headings, in order and out of it, and their tops.
+    "outline headings": lambda: "".join(
+        f"{i // 99 % 99 + 1}.{i % 99 + 1} Title number {i}\nText of the story under it.\n\n"
+        for i in range(SIZE // 50)
+    )[:SIZE],
+    "roman and letter tops": lambda: _fill("IV. Ab cd\n\nB) Ef\n\n1.1.1.1 Gh\n\n"),
     "glued titles over long lines": lambda: _fill(
         "Short title line\n" + "a long line of story text that goes on and on, " * 2 + "\n"
         + "a long line of story text that goes on and on, " * 2 + "end.\n\n"
