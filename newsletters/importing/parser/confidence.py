@@ -11,7 +11,7 @@ from .model import CONFIDENCE_THRESHOLD, ParsedIssue
 STRUCTURAL_REASONS = {
     "running header", "page number", "masthead", "front matter", "directory heading",
     "continued on page", "key figure", "contents list", "e-mail footer", "e-mail greeting",
-    "rule", "markup",
+    "rule", "markup", "e-mail cover note", "e-mail header", "e-mail disclaimer",
 }
 TINY_BODY_WORDS = 15
 NOT_PLACED = "not placed"  # account.py's reason (not imported: account imports this module's user)

@@ -92,6 +92,15 @@ SHAPES = {
         for i in range(SIZE // 50)
     )[:SIZE],
     "roman and letter tops": lambda: _fill("IV. Ab cd\n\nB) Ef\n\n1.1.1.1 Gh\n\n"),
+    # forwarded.py and the disclaimer: quote marks on every line, "On … wrote" lines
+    # that never end in "wrote:", separators, header lines, a notice's words.
+    "quoted forward": lambda: _fill("> > a b\n>\n", head="Forwarding.\nOn x wrote:\n"),
+    "quote marks alone": lambda: _fill(">" * 60 + " \n"),
+    "wrote lines that never end": lambda: _fill("On " + "a " * 120 + "wrote\n"),
+    "forward separators and headers": lambda: _fill(
+        "-----Original Message-----\nFrom: a\nSubject: b\n\nDear all,\nThanks,\n"
+    ),
+    "disclaimer words": lambda: _fill("This e-mail and any attachments are x. "),
     "glued titles over long lines": lambda: _fill(
         "Short title line\n" + "a long line of story text that goes on and on, " * 2 + "\n"
         + "a long line of story text that goes on and on, " * 2 + "end.\n\n"
