@@ -11,6 +11,13 @@ start at "3.1"), the top level counted from 1 without a gap, each heading a shor
 title (not a sentence). A single "1.5 Million remittances" line, or "A. Smith" in a
 caption, is no outline. A file with only "1.", "2." headings is left to
 shapes._numbered_titles, which reads them already.
+
+A report's labelled headings are structure too (``labelled_titles``): "Section 2:
+Protection" (or "Part", "Chapter", "Раздел") on a line of its own is the section
+"Protection"; "Box 1: What a safe house offers" (or "Sidebar", "Врезка"), on its own
+line or over its text, is the story "What a safe house offers", a sidebar read as a
+short piece of its own.
+
 One pass over the blocks; every pattern is a bounded run of digits or letters.
 """
 
@@ -25,6 +32,15 @@ from .text import EMAIL_RE, _ends_sentence, _plain
 SUB_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(\S.{0,150})$")
 # "1. TITLE", "IV. Title", "B) Title": the top level.
 TOP_RE = re.compile(r"^(\d{1,2}|[IVX]{1,6}|[A-H])[.)]\s+(\S.{0,150})$")
+_LABEL_NUMBER = r"(?:\d{1,2}|[IVX]{1,6}|[A-H])"
+SECTION_LABEL_RE = re.compile(
+    rf"^(?:section|part|chapter|раздел|часть|глава) {_LABEL_NUMBER}\.? ?[:.—–-] ?(\S.{{0,150}})$",
+    re.IGNORECASE,
+)
+BOX_LABEL_RE = re.compile(
+    rf"^(?:box|sidebar|panel|inset|врезка)(?: {_LABEL_NUMBER})?\.? ?[:.—–-] ?(\S.{{0,150}})$",
+    re.IGNORECASE,
+)
 TITLE_MAX_WORDS = 12
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8,
           "IX": 9, "X": 10, "XI": 11, "XII": 12}
@@ -39,6 +55,35 @@ def _is_title(text: str) -> bool:
         and not _ends_sentence(plain) and not plain.endswith(",")
         and not EMAIL_RE.search(plain) and "://" not in plain
     )
+
+
+def labelled_titles(blocks: list[Block]) -> list[Block]:
+    """"Section 2: Protection" a section, "Box 1: What a safe house offers" a story, each
+    without its label (see the module's docstring)."""
+    out: list[Block] = []
+    for block in blocks:
+        first = block.lines[0]
+        if block.kind is not None or block.md_level is not None or first[:1] not in _LABELS:
+            out.append(block)
+            continue
+        section = SECTION_LABEL_RE.match(first) if len(block.lines) == 1 else None
+        box = BOX_LABEL_RE.match(first) if section is None else None
+        m = section or box
+        if m is None or not _is_title(m.group(1)):
+            out.append(block)
+            continue
+        head = Block([m.group(1).strip()], nos=block.nos[:1],
+                     blank_after=block.blank_after if len(block.lines) == 1 else 0)
+        head.kind = "section" if section else "story"
+        out.append(head)
+        if len(block.lines) > 1:
+            rest = Block(block.lines[1:], blank_after=block.blank_after, nos=block.nos[1:])
+            rest.kind = "para"
+            out.append(rest)
+    return out
+
+
+_LABELS = frozenset("SsPpCcBbIiРрЧчГгВв")  # first letters of the labels: others skip both
 
 
 def _top_value(marker: str, scheme: str) -> int | None:

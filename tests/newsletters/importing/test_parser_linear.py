@@ -91,6 +91,14 @@ SHAPES = {
         f"{i // 99 % 99 + 1}.{i % 99 + 1} Title number {i}\nText of the story under it.\n\n"
         for i in range(SIZE // 50)
     )[:SIZE],
+    "section and box labels": lambda: _fill("Section 1: Ab\n\nBox 2: Cd\nEf gh.\n\n"),
+    "labels that never end": lambda: _fill("Section " + "1 " * 80 + "\n\n"),
+    "trailers under glued titles": lambda: _fill(
+        "Short title\nText of the story goes on here.\nSource: x, 1 May 2023\n\n"
+    ),
+    "longer titles over one blank line": lambda: _fill(
+        "A title of some eight words over text\n\n" + "Text words " * 8 + "end.\n\n"
+    ),
     "roman and letter tops": lambda: _fill("IV. Ab cd\n\nB) Ef\n\n1.1.1.1 Gh\n\n"),
     # forwarded.py and the disclaimer: quote marks on every line, "On … wrote" lines
     # that never end in "wrote:", separators, header lines, a notice's words.

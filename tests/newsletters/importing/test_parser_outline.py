@@ -100,3 +100,58 @@ def test_a_decimal_figure_with_a_unit_word_is_still_a_key_figure():
     got = [(f.label, f.value) for f in p.parse(text).key_figures]
     assert got == [("Tonnes of flour delivered", Decimal("12.5")),
                    ("Returning workers counselled", 1250)]
+
+
+# A report's labels, story trailers and longer one-line titles (outline.py, shapes.py):
+# the shapes the invented report, press digest and "Read more" bulletin showed.
+
+def test_section_labels_and_boxes_lose_their_labels():
+    text = (f"{HEADER}\n\nSection 1: Protection\n\nShelter news\n{STORY}\n\n"
+            f"Box 1: What a shelter offers\n{STORY}\n\nSECTION 2 — PREVENTION\n\n"
+            f"Radio drama\n{STORY}\n")
+    issue = p.parse(text)
+    assert _titles(issue) == [
+        ("Protection", ["Shelter news", "What a shelter offers"]),
+        ("Prevention", ["Radio drama"]),
+    ]
+    assert _not_placed(issue) == []
+
+
+def test_a_label_inside_a_sentence_is_no_heading():
+    text = f"{HEADER}\n\nNews\n\n\nShelter news\n\nSection 3: the law says workers may leave.\n"
+    titles = [st.title for s in p.parse(text).sections for st in s.stories]
+    assert "the law says workers may leave" not in " ".join(titles).lower()
+
+
+def test_a_glued_title_over_a_clipping_that_ends_with_its_source():
+    clipping = ("Border crossing at Zhibek Zholy to work around the clock\n"
+                "The crossing on the road to Tashkent will stay open day and night during\n"
+                "the spring season, the border service said, to shorten the queues.\n"
+                "Source: Tengrinews, 14 March 2023\n")
+    issue = p.parse(f"{HEADER}\n\n{clipping}")
+    story = issue.sections[0].stories[0]
+    assert story.title == "Border crossing at Zhibek Zholy to work around the clock"
+    assert story.body.endswith("queues.\n\nSource: Tengrinews, 14 March 2023")
+
+
+def test_a_block_without_a_trailer_keeps_the_sixty_percent_rule():
+    text = (f"{HEADER}\n\nThe crossing on the road to Tashkent stays open\n"
+            "day and night during the spring season, the border service said today.\n")
+    issue = p.parse(text)
+    assert [st.title for s in issue.sections for st in s.stories] == [""]
+
+
+def test_a_longer_title_of_the_files_shape_after_a_finished_story():
+    long_story = STORY + " " + STORY
+    text = (f"{HEADER}\n\nShelter news\n\n{long_story}\n\nRead more: https://x.example.org/a\n\n"
+            f"A legal help desk at the bus station\n\n{long_story}\n\n"
+            f"Radio drama\n\n{long_story}\n")
+    assert _titles(p.parse(text)) == [
+        ("", ["Shelter news", "A legal help desk at the bus station", "Radio drama"]),
+    ]
+
+
+def test_a_longer_line_is_no_title_where_the_file_shows_no_such_titles():
+    text = f"{HEADER}\n\nA legal help desk at the bus station\n\n{STORY}\n"
+    titles = [st.title for s in p.parse(text).sections for st in s.stories]
+    assert "A legal help desk at the bus station" not in titles
