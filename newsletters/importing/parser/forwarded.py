@@ -8,7 +8,8 @@ masthead is read.
   alone) is dropped as "markup".
 - The cover note above a forward separator ("-----Original Message-----", "----------
   Forwarded message ---------", "Begin forwarded message:", "-------- Пересылаемое
-  сообщение --------", "On 4 April 2023, Ann wrote:"): the sender's header lines,
+  сообщение --------", "On 4 April 2023, Ann wrote:", Gmail's "ср, 12 апр. 2023 г. в
+  10:05, Name <address>:"): the sender's header lines,
   greeting, "Please find below …" and signature go to ``dropped`` as "e-mail cover
   note", the separator with them, when that part is short (FORWARD_MAX_LINES) and reads
   as an e-mail (a "From:"/"Subject:" line, a greeting, or a few words such as "sharing
@@ -41,6 +42,9 @@ SEPARATOR_RE = re.compile(
 # "On Tue, 4 Apr 2023 at 09:12, Ann Lee <ann@example.org> wrote:" (tested on lines of at
 # most 250 characters), "4 апр. 2023 г., в 09:12, Анна <…> написал(а):".
 WROTE_RE = re.compile(r"^(?:on\b.{4,240}\bwrote|.{4,240}\bнаписал(?:\(а\)|а)?):$", re.IGNORECASE)
+# Gmail's line over a quote in any language: "ср, 12 апр. 2023 г. в 10:05, Пресс-служба
+# <press@example.org>:" (a date, then the sender's address in brackets, then a colon).
+ADDRESSED_RE = re.compile(r"\d.{0,200}<[^<>@\s]{1,64}@[^<>\s]{1,200}>:$")
 # A mail client's header lines, English and Russian.
 HEADER_RE = re.compile(
     r"^(?:from|sent|date|to|cc|bcc|subject|reply-to|от|отправлено|дата|кому|копия|тема)"
@@ -49,7 +53,7 @@ HEADER_RE = re.compile(
 SUBJECT_RE = re.compile(r"^(?:subject|тема) ?:", re.IGNORECASE)
 GREETING_RE = re.compile(
     r"^(?:hello|hi|dear|greetings|good (?:morning|afternoon|day)|здравствуйте|добрый день"
-    r"|уважаемые)\b.{0,60}[,!]$",
+    r"|уважаемые|коллеги)\b.{0,60}[,!]$",
     re.IGNORECASE,
 )
 SIGNOFF_RE = re.compile(
@@ -69,7 +73,10 @@ QUOTE_RE = re.compile(r"^(?:> ?)+")  # each round takes one ">": no two ways to 
 
 def _is_separator(line: str) -> bool:
     return bool(SEPARATOR_RE.match(line)) or (
-        len(line) <= 250 and line.endswith(":") and WROTE_RE.match(line) is not None
+        len(line) <= 250 and line.endswith(":") and (
+            WROTE_RE.match(line) is not None
+            or line.endswith(">:") and ADDRESSED_RE.search(line) is not None
+        )
     )
 
 

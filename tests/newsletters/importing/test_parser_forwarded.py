@@ -127,3 +127,18 @@ def test_a_story_about_confidential_e_mail_keeps_its_text():
              "caller's e-mail may be shared with the police. " * 5)
     issue = p.parse(MASTHEAD + STORY + "\n" + story + "\n")
     assert not [d for d in issue.dropped if d.reason == "e-mail disclaimer"]
+
+
+def test_gmail_address_line_over_a_quote():
+    quoted = "".join(f"> {line}\n" if line else ">\n"
+                     for line in (MASTHEAD + STORY).rstrip("\n").split("\n"))
+    issue = p.parse("Коллеги, добрый день!\n\nПересылаю бюллетень.\n\n"
+                    "ср, 12 апр. 2023 г. в 10:05, Пресс-служба <press@example.org>:\n" + quoted)
+    _check_newsletter(issue)
+    assert [r for _, r in _reasons(issue)][:3] == ["e-mail cover note"] * 3
+
+
+def test_an_address_line_in_a_story_is_no_separator():
+    text = MASTHEAD + STORY + "\nWrite to the team, 24 hours a day, <team@example.org>:\n"
+    issue = p.parse(text)
+    assert not [d for d in issue.dropped if d.reason == "e-mail cover note"]

@@ -108,6 +108,7 @@ SHAPES = {
     "forward separators and headers": lambda: _fill(
         "-----Original Message-----\nFrom: a\nSubject: b\n\nDear all,\nThanks,\n"
     ),
+    "address lines that never end": lambda: _fill("1 " + "<a@b " * 40 + ">:\n"),
     "disclaimer words": lambda: _fill("This e-mail and any attachments are x. "),
     "glued titles over long lines": lambda: _fill(
         "Short title line\n" + "a long line of story text that goes on and on, " * 2 + "\n"
