@@ -95,6 +95,15 @@ def _top_value(marker: str, scheme: str) -> int | None:
     return ord(marker) - ord("A") + 1 if len(marker) == 1 and marker.isalpha() else None
 
 
+_TOP_LETTERS = frozenset("IVXABCDEFGH")
+
+
+def _mark_at(text: str, start: int, end: int) -> int:
+    """Where a marker's "." or ")" stands in ``text[start:end]`` (-1: nowhere)."""
+    dot = text.find(".", start, end)
+    return dot if dot >= 0 else text.find(")", start, end)
+
+
 def outline_titles(blocks: list[Block]) -> list[Block]:
     """The blocks with an outline's numbered headings made sections and stories (see the
     module's docstring); the blocks unchanged when the file holds no outline."""
@@ -102,8 +111,10 @@ def outline_titles(blocks: list[Block]) -> list[Block]:
     tops: dict[int, tuple[str, str]] = {}
     for i, block in enumerate(blocks):
         first = block.lines[0]
-        if block.kind is not None or block.md_level is not None or not first[:1].isalnum():
-            continue  # cheap test first: most blocks start with a letter of a sentence
+        if block.kind is not None or block.md_level is not None or not (
+            first[:1].isdigit() or first[:1] in _TOP_LETTERS and _mark_at(first, 1, 8) >= 0
+        ):
+            continue  # cheap test first: most blocks start with a word of a sentence
         has_text = len(block.lines) > 1 or i + 1 < len(blocks)
         m = SUB_RE.match(first) if first[:1].isdigit() else None
         if m and has_text and _is_title(m.group(2)):

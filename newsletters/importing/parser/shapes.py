@@ -290,12 +290,14 @@ SHORT_TITLE_WORDS = 6  # classify reads a line of up to this many words as a hea
 def _title_over_text(block: Block, nxt: Block | None) -> bool:
     """A one-line title over one blank line and a story's text (15 words or more, its
     last line, but for trailers, ending a sentence)."""
+    # Cheap tests first: this is asked of every block of a file.
     return (
         block.kind is None and block.md_level is None and len(block.lines) == 1
-        and block.blank_after == 1 and _is_title_line(block.lines[0])
-        and not _is_capital(block.text) and nxt is not None and nxt.kind is None
-        and nxt.md_level is None and nxt.lines[0][:1].isupper()
-        and not LIST_ITEM_RE.match(nxt.lines[0]) and len(nxt.plain.split()) >= 15
+        and block.blank_after == 1 and nxt is not None and nxt.kind is None
+        and nxt.md_level is None and nxt.plain.count(" ") >= 14
+        and nxt.lines[0][:1].isupper() and len(nxt.plain.split()) >= 15
+        and _is_title_line(block.lines[0]) and not _is_capital(block.text)
+        and not LIST_ITEM_RE.match(nxt.lines[0])
         and _ends_sentence(nxt.lines[_last_text_line(nxt.lines)])
     )
 

@@ -99,7 +99,10 @@ SHAPES = {
     "longer titles over one blank line": lambda: _fill(
         "A title of some eight words over text\n\n" + "Text words " * 8 + "end.\n\n"
     ),
-    "roman and letter tops": lambda: _fill("IV. Ab cd\n\nB) Ef\n\n1.1.1.1 Gh\n\n"),
+    # (Units of a few lines: a file of one-word blocks costs near the limit in any case.)
+    "roman and letter tops": lambda: _fill(
+        "IV. Ab cd\nText of the part.\n\nB) Ef\nText of the part.\n\n1.1.1.1 Gh\nText.\n\n"
+    ),
     # forwarded.py and the disclaimer: quote marks on every line, "On … wrote" lines
     # that never end in "wrote:", separators, header lines, a notice's words.
     "quoted forward": lambda: _fill("> > a b\n>\n", head="Forwarding.\nOn x wrote:\n"),
