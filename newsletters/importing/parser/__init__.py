@@ -11,6 +11,7 @@ three-line string. ``parse`` is a small pipeline (module in brackets):
                            an issue export's body is read as written instead  (exported)
     normalise              line endings, odd spaces, ligatures, BOM            (normalise)
     read_html              HTML pasted as text -> Markdown, tag-only lines dropped (html)
+    strip_forward          a forward's "> " quote marks, its cover note and headers (forwarded)
     strip_running_headers  "SERIES, ISSUE 6, 02/10/2020" -> series, number, date (headers)
     strip_repeated_headers other page headers, page numbers                    (headers)
     split_blocks           lines -> blocks; conversions without blank lines re-cut (blocks)
@@ -64,6 +65,7 @@ from .directory import (
 )
 from .exported import countries_comment, read_export
 from .figures import canonical_label, extract_key_figures, figures_in_text
+from .forwarded import strip_forward
 from .headers import RUNNING_HEADER_RE, HeaderInfo, strip_repeated_headers, strip_running_headers
 from .html import looks_like_html, read_html
 from .masthead import extract_masthead, read_masthead
@@ -240,6 +242,7 @@ def _parse(
     if "</" in text and looks_like_html(text):
         lines, seen = read_html(lines, nos, dropped, warnings)
         seen_text = "\n".join(seen)
+    lines, forwarded = strip_forward(lines, nos, dropped)
     lines, header = strip_running_headers(lines, nos, dropped)
     warnings += header.warnings
     lines, repeated = strip_repeated_headers(lines, nos, dropped)
@@ -260,6 +263,7 @@ def _parse(
     else:
         blocks = drop_title_heading(blocks, front.title, dropped)
     meta.fill(printed)
+    meta.fill(forwarded)  # the forward's subject line, below the newsletter's own masthead
     meta.fill(from_filename(filename))
     meta.fill(Metadata(series=series.strip() if series and series.strip() else None))
     if meta.series is None and meta.number is None and meta.date is None:

@@ -37,6 +37,14 @@ _MARKUP = re.compile(r"[\[*_<]").search  # what _plain takes out; other lines sk
 # bounded, so a line of digits and spaces costs linear time.
 _PHONE_RE = re.compile(r"\+?\d[\d \-]{4,30}\d")
 _NON_DIGIT = re.compile(r"\D")
+# An outline heading's number or a report's label ("1.1 ", "2.3.1. ", "IV. ", "B) ",
+# "Section 2: ", "Box 1: "): structure, not words the result must hold (outline.py takes
+# them off the title).
+OUTLINE_NUMBER_RE = re.compile(
+    r"^(?:\d{1,2}(?:\.\d{1,2}){1,3}\.?|[IVX]{1,6}[.)]|[A-H][.)]"
+    r"|(?i:section|part|chapter|box|sidebar|panel|inset|раздел|часть|глава|врезка)"
+    r"(?: (?:\d{1,2}|[IVX]{1,6}|[A-H]))?\.? ?[:.—–-])\s+"
+)
 
 
 def _words(text: str) -> list[str]:
@@ -223,6 +231,9 @@ def _line_words(line: str) -> list[str]:
         line = LATEX_RE.sub("", line)
     if line[:1].isdigit() or line[:1] in "-*•":
         line = LIST_ITEM_RE.sub("", line)  # "1. Title": the number is the list's markup
+        line = OUTLINE_NUMBER_RE.sub("", line)  # "1.1 Title": the outline's (outline.py)
+    elif line[:1].isalpha():
+        line = OUTLINE_NUMBER_RE.sub("", line)  # "IV. Title", "B) Title", "Section 2:"
     if _MARKUP(line):
         line = _plain(line)
     if "[" in line or not line.isascii():

@@ -6,11 +6,11 @@ import re
 
 from .model import DroppedLine
 from .text import (
-    FIGURE_LINE_RE,
     KEEP_HYPHEN_PREFIXES,
     LIST_ITEM_RE,
     _plain,
     aligned_row,
+    figure_line,
     is_pipe_table,
     is_table_row,
     plain_unescaped,
@@ -251,7 +251,7 @@ _LIST_OR_FIGURE_START = frozenset("-*•_0123456789[<|")
 
 
 def _is_figure_line(line: str) -> bool:
-    return len(line) <= 100 and bool(FIGURE_LINE_RE.match(_plain(line)))
+    return len(line) <= 100 and bool(figure_line(_plain(line)))
 
 
 # Letters of any script ([А-Яа-я] missed Ё, Ң, Ө, Ү): "Com-", "Жалал-".

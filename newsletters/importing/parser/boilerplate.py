@@ -1,7 +1,8 @@
 """Stage 6: what is not story text (social-media calls, contents lists, page numbers,
 footnotes and the markers that refer to them), and at the end of an issue its imprint and
-disclaimer ("colophon") and a mailing's "You receive this digest because … Unsubscribe"
-line ("e-mail footer").
+disclaimer ("colophon"), a mailing's "You receive this digest because … Unsubscribe"
+line ("e-mail footer") and a mail server's "This e-mail is confidential" notice ("e-mail
+disclaimer").
 
 Contact lines the directory stage could not file (no country, or more than one, for an
 address or a hotline: directory.UNFILED) stay story text, with a warning naming them."""
@@ -75,6 +76,21 @@ EMAIL_FOOTER_RE = re.compile(
     r"|^\W*(?:to )?unsubscribe\b|\bto stop receiving\b|\bmanage your subscription\b",
     re.IGNORECASE,
 )
+# A mail server's confidentiality notice under a forwarded or mailed issue ("This e-mail
+# and any attachments are confidential. If you received it by mistake, please delete
+# it."): only a short block among the last three, which says so in these words.
+DISCLAIMER_RE = re.compile(
+    r"\b(?:this|the) (?:e-?mail|message|communication)(?: and any (?:attachments?|files?))?"
+    r" (?:is|are|may be|contains?|may contain) (?:strictly |legally )?(?:confidential|privileged"
+    r"|intended)|\bif you (?:have )?received (?:this|it) (?:e-?mail |message )?"
+    r"(?:in error|by mistake)|\bintended (?:solely |only )?for the (?:use of the )?"
+    r"(?:named )?(?:addressee|recipient|individual)"
+    r"|\b(?:это|данное) (?:сообщение|письмо)(?: и (?:все |любые )?вложения)?"
+    r" (?:является |содержит )?конфиденциальн"
+    r"|\bесли вы получили (?:это|данное) (?:сообщение|письмо) по ошибке",
+    re.IGNORECASE,
+)
+DISCLAIMER_MAX_WORDS = 80
 UNSUBSCRIBE_LINK_RE = re.compile(r"\[[^\[\]]{0,40}unsubscribe[^\[\]]{0,40}\]\(", re.IGNORECASE)
 FOOTER_MAX_WORDS = 60
 
@@ -83,6 +99,12 @@ def _is_email_footer(block: Block) -> bool:
     if len(block.plain) > 600 or len(block.plain.split()) > FOOTER_MAX_WORDS:
         return False
     return bool(EMAIL_FOOTER_RE.search(block.plain) or UNSUBSCRIBE_LINK_RE.search(block.text))
+
+
+def _is_disclaimer(block: Block) -> bool:
+    return len(block.plain) <= 800 and len(block.plain.split()) <= DISCLAIMER_MAX_WORDS and bool(
+        DISCLAIMER_RE.search(block.plain)
+    )
 
 
 # Letters or digits in any script; a block with none is layout debris from a converter.
@@ -159,6 +181,8 @@ def drop_boilerplate(
             drop_block(dropped, block, "colophon")
         elif block.md_level is None and i >= len(blocks) - 3 and _is_email_footer(block):
             drop_block(dropped, block, "e-mail footer")
+        elif block.md_level is None and i >= len(blocks) - 3 and _is_disclaimer(block):
+            drop_block(dropped, block, "e-mail disclaimer")
         elif PAGE_NUMBER_RE.match(block.text):
             drop_block(dropped, block, "page number")
         elif not _HAS_WORD(plain) and not (len(block.lines) == 1 and RULE_RE.match(block.text)):

@@ -12,6 +12,7 @@ STRUCTURAL_REASONS = {
     "running header", "page number", "masthead", "front matter", "directory heading",
     "continued on page", "key figure", "contents list", "e-mail footer", "e-mail greeting",
     "rule", "markup", "comment", "style block", "script block", "footnotes heading",
+    "e-mail cover note", "e-mail header", "e-mail disclaimer",
 }
 # Never story text either, but information the result does not hold (the directory has no
 # field for an office's street and web address): set aside from the share of words in

@@ -20,7 +20,6 @@ from .classify import Item
 from .dates import find_date
 from .model import DroppedLine, ParsedKeyFigure
 from .text import (
-    FIGURE_LINE_RE,
     MONTHS,
     NUM,
     NUM_AT,
@@ -30,6 +29,7 @@ from .text import (
     _shorten,
     _to_int,
     aligned_row,
+    figure_line,
     is_pipe_table,
     is_table_row,
     next_sentence_start,
@@ -103,7 +103,7 @@ def bullet_figures(text: str) -> list[ParsedKeyFigure] | None:
     figures = []
     for line in lines:
         bullet = _BULLET_RE.match(line)
-        m = FIGURE_LINE_RE.match(_plain(line[bullet.end():])) if bullet else None
+        m = figure_line(_plain(line[bullet.end():])) if bullet else None
         if m is None:
             return None
         figures.append(_figure_line(m))
@@ -186,9 +186,9 @@ def figures_in_text(text: str) -> tuple[list[ParsedKeyFigure], bool]:
         label, unit = canonical_label("assisted")
         figures.append(ParsedKeyFigure(label, _to_int(m.group(1)), unit))
     lines = [_plain(ln) for ln in text.split("\n") if ln.strip()]
-    if not figures and lines and all(FIGURE_LINE_RE.match(ln) for ln in lines):
+    if not figures and lines and all(figure_line(ln) for ln in lines):
         for ln in lines:
-            m = FIGURE_LINE_RE.match(ln)
+            m = figure_line(ln)
             assert m is not None
             figures.append(_figure_line(m))
         return figures, True

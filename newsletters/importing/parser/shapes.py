@@ -7,11 +7,15 @@ plain before it runs.
   most INTRO_MAX_WORDS words) as "e-mail greeting". The introduction says nothing a
   reader of the issue page needs; a longer one is an editorial and stays a story.
 - Stories numbered "1. Title", "2. Title" (at least two, counting from 1): each number
-  line is the story's title (without its number), the lines under it its text.
+  line is the story's title (without its number), the lines under it its text. An
+  outline ("1. PROTECTION" over "1.1 Shelter …", "I." / "A." tops) is outline.py's.
 - A title line glued to its text (no blank line between, "Mobile clinic reaches twelve
   villages" over the story's lines, at most 60% as long as the longest, the last ending a
-  sentence; or over a "By Mira Tal" or "Автор: Әсел Нұрланқызы" byline) is cut off as the
-  story's title; the byline stays the first line of the text, a paragraph of its own.
+  sentence, but for "Source: …", "Read more: …", "Contact: …" lines after it; or over a
+  "By Mira Tal" or "Автор: Әсел Нұрланқызы" byline) is cut off as the story's title; the
+  byline stays the first line of the text, a paragraph of its own.
+- Where the file's titles are one line over one blank line, a longer one of that shape
+  (seven to twelve words) after a finished story is a title too.
 - A short line right above such a title ("Lowland Province") is a sub-heading (a region,
   a district): it marks the story, as the first line of its text, instead of becoming an
   empty story of its own.
@@ -34,6 +38,7 @@ import re
 from .bilingual import halves, is_bilingual, two_scripts
 from .blocks import Block, drop_block
 from .model import DroppedLine
+from .outline import labelled_titles, outline_titles
 from .text import (
     _CAPTION_START,
     EMAIL_RE,
@@ -95,8 +100,11 @@ def reshape(blocks: list[Block], dropped: list[DroppedLine] | None = None) -> li
         return blocks
     blocks = _split_captions(blocks)
     _bilingual_titles(blocks)
+    blocks = labelled_titles(blocks)
+    blocks = outline_titles(blocks)
     blocks = _numbered_titles(blocks)
     blocks = _glued_titles(blocks)
+    _long_titles(blocks)
     if any(b.kind == "story" for b in blocks):  # the two steps below follow such titles
         blocks = _sub_headings(blocks)
         _capital_sections(blocks)
@@ -269,8 +277,9 @@ def _glued_titles(blocks: list[Block]) -> list[Block]:
             and (
                 is_byline(_plain(block.lines[1]))
                 or is_caption(_plain(block.lines[1]))  # "Фото: Айгүл Сейітова" under it
-                or _ends_sentence(block.lines[-1])
-                and len(block.lines[0]) < 0.6 * max(len(line) for line in block.lines[1:])
+                or _ends_sentence(block.lines[_last_text_line(block.lines)])
+                and len(block.lines[0]) < _title_share(block.lines)
+                * max(len(line) for line in block.lines[1:])
             )
         ):
             title, rest = _split(block, 1)
@@ -284,10 +293,81 @@ def _glued_titles(blocks: list[Block]) -> list[Block]:
                 out.append(byline)
             if rest.lines[0][:1] in _CAPTION_START and is_caption(_plain(rest.lines[0])):
                 rest.kind = None  # a photo credit: classify makes it the story's caption
-            out.append(rest)
+                out.append(rest)
+                continue
+            end = _last_text_line(rest.lines) + 1
+            if end < len(rest.lines):  # "Source: …" a paragraph of its own, as printed
+                text, trailer = _split(rest, end)
+                text.blank_after, text.kind, trailer.kind = 1, "para", "para"
+                out += [text, trailer]
+            else:
+                out.append(rest)
             continue
         out.append(block)
     return out
+
+
+SHORT_TITLE_WORDS = 6  # classify reads a line of up to this many words as a heading
+
+
+def _title_over_text(block: Block, nxt: Block | None) -> bool:
+    """A one-line title over one blank line and a story's text (15 words or more, its
+    last line, but for trailers, ending a sentence)."""
+    # Cheap tests first: this is asked of every block of a file.
+    return (
+        block.kind is None and block.md_level is None and len(block.lines) == 1
+        and block.blank_after == 1 and nxt is not None and nxt.kind is None
+        and nxt.md_level is None and nxt.plain.count(" ") >= 14
+        and nxt.lines[0][:1].isupper() and len(nxt.plain.split()) >= 15
+        and _is_title_line(block.lines[0]) and not _is_capital(block.text)
+        and not LIST_ITEM_RE.match(nxt.lines[0])
+        and _ends_sentence(nxt.lines[_last_text_line(nxt.lines)])
+    )
+
+
+def _long_titles(blocks: list[Block]) -> None:
+    """Where the file's titles are one line over one blank line and their text (two at
+    least, of up to SHORT_TITLE_WORDS words, which classify reads as headings), a longer
+    line of that shape (up to TITLE_MAX_WORDS) after a finished story is a title too:
+    "A legal help desk at the bus station" is no paragraph of the story above it."""
+    shapes = [
+        (i, len(b.plain.split())) for i, b in enumerate(blocks)
+        if _title_over_text(b, blocks[i + 1] if i + 1 < len(blocks) else None)
+    ]
+    if sum(1 for _, words in shapes if words <= SHORT_TITLE_WORDS) < 2:
+        return
+    for i, words in shapes:
+        prev = blocks[i - 1] if i else None
+        if words > SHORT_TITLE_WORDS and (
+            prev is None or prev.kind is not None or _is_capital_line(prev)
+            or _ends_sentence(prev.text) or TRAILER_RE.match(prev.lines[-1])
+        ):
+            blocks[i].kind = "story"
+
+
+# The lines a story may end with after its last sentence: where it came from, where to
+# read on, whom to ask ("Source: Kazinform, 12 March 2023", "Read more: https://…",
+# "Contact: Dilnoza Rahimova, d.rahimova@…").
+TRAILER_RE = re.compile(
+    r"^(?:sources?|read more|more|full story|contacts?|links?|источник|подробнее|контакты?)"
+    r" ?:", re.IGNORECASE,
+)
+
+
+def _last_text_line(lines: list[str]) -> int:
+    """Where the last line before the story's trailer lines is (TRAILER_RE, three at
+    most)."""
+    k = len(lines) - 1
+    while k > 0 and k >= len(lines) - 3 and TRAILER_RE.match(lines[k]):
+        k -= 1
+    return k
+
+
+def _title_share(lines: list[str]) -> float:
+    """How long a glued title may be, as a share of the block's longest line: 60%, or
+    80% when the block ends with a trailer ("Source: …"): a block that holds a whole
+    story, title to source, says more surely that its first short line is a title."""
+    return 0.8 if _last_text_line(lines) < len(lines) - 1 else 0.6
 
 
 def _sub_headings(blocks: list[Block]) -> list[Block]:

@@ -233,6 +233,17 @@ FIGURE_LINE_RE = re.compile(
 )
 
 
+def figure_line(line: str) -> re.Match | None:
+    """FIGURE_LINE_RE's match, unless its "value" is an outline number over a title: a
+    decimal with no "%" before a capitalised word ("1.1 Shelter in Khujand doubles its
+    capacity", "2.2 School debates"). A decimal figure says what it counts in a unit or
+    scale word ("12.5 tonnes of flour", "1.2 million transfers"), or is a share ("12.5%")."""
+    m = FIGURE_LINE_RE.match(line)
+    if m and "." in m.group(1) and not m.group(2) and m.group(3)[:1].isupper():
+        return None
+    return m
+
+
 def _is_capital(text: str) -> bool:
     # Judged on the first 1,000 characters: headings are short, and a long block's case
     # is plain from its start (this keeps a 100 KB block from costing a loop per letter).

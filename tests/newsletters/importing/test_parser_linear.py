@@ -103,6 +103,33 @@ SHAPES = {
         f"{i % 99 + 1}. Title number {i}\nText of the story under it.\n\n"
         for i in range(SIZE // 50)
     )[:SIZE],
+    # outline.py: outline-numbered headings, in order and out of it, and their tops.
+    "outline headings": lambda: "".join(
+        f"{i // 99 % 99 + 1}.{i % 99 + 1} Title number {i}\nText of the story under it.\n\n"
+        for i in range(SIZE // 50)
+    )[:SIZE],
+    "section and box labels": lambda: _fill("Section 1: Ab\n\nBox 2: Cd\nEf gh.\n\n"),
+    "labels that never end": lambda: _fill("Section " + "1 " * 80 + "\n\n"),
+    "trailers under glued titles": lambda: _fill(
+        "Short title\nText of the story goes on here.\nSource: x, 1 May 2023\n\n"
+    ),
+    "longer titles over one blank line": lambda: _fill(
+        "A title of some eight words over text\n\n" + "Text words " * 8 + "end.\n\n"
+    ),
+    # (Units of a few lines: a file of one-word blocks costs near the limit in any case.)
+    "roman and letter tops": lambda: _fill(
+        "IV. Ab cd\nText of the part.\n\nB) Ef\nText of the part.\n\n1.1.1.1 Gh\nText.\n\n"
+    ),
+    # forwarded.py and the disclaimer: quote marks on every line, "On … wrote" lines
+    # that never end in "wrote:", separators, header lines, a notice's words.
+    "quoted forward": lambda: _fill("> > a b\n>\n", head="Forwarding.\nOn x wrote:\n"),
+    "quote marks alone": lambda: _fill(">" * 60 + " \n"),
+    "wrote lines that never end": lambda: _fill("On " + "a " * 120 + "wrote\n"),
+    "forward separators and headers": lambda: _fill(
+        "-----Original Message-----\nFrom: a\nSubject: b\n\nDear all,\nThanks,\n"
+    ),
+    "address lines that never end": lambda: _fill("1 " + "<a@b " * 40 + ">:\n"),
+    "disclaimer words": lambda: _fill("This e-mail and any attachments are x. "),
     "glued titles over long lines": lambda: _fill(
         "Short title line\n" + "a long line of story text that goes on and on, " * 2 + "\n"
         + "a long line of story text that goes on and on, " * 2 + "end.\n\n"
