@@ -46,7 +46,7 @@ from newsletters.models import (
     unique_slug,
 )
 
-from .bulk import Deferred, insert_returning_ids
+from .bulk import Deferred, history_row, insert_returning_ids
 from .decide import LoadResult, decide, describe, lookup, same_file
 from .directory import (
     KnownRows,
@@ -358,10 +358,18 @@ def _write_issue(
     issue.import_warnings = [*parsed.warnings, *plan.warnings]
     issue.directory_snapshot = _directory_dict(parsed)
     _front_matter_fields(issue, parsed)
-    issue.save()
+    created = issue._state.adding
+    # The revision simple-history's post_save would write at once goes in the deferred
+    # batch instead (history_row): one round trip and a tenth of the CPU time less.
+    issue.skip_history_when_saving = True
+    try:
+        issue.save()
+    finally:
+        del issue.skip_history_when_saving  # issue.publish() below records its own
+    defer = Deferred()
+    defer.add(*history_row(issue, created))
 
     countries = ensure_countries(plan)
-    defer = Deferred()
     stories = _write_contents(issue, parsed, countries, defer)
     if images:
         defer.flush()  # save_photos counts the caption-only photos of each story
