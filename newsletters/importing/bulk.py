@@ -10,12 +10,16 @@ NOTHING where asked); like bulk_create it sends no signals and runs no save().
 
 On PostgreSQL each round trip costs the importer more than the statement itself (the
 server parses a batch of small INSERTs in well under a millisecond): six of them per
-file became one (issue 10, item 8).
+file became one (issue 10, item 8). The rows whose ids others need (a new issue, its
+sections and stories) join them with keys taken ahead from their sequences
+(``KeyPool``), and the issue's revision with them (``history_row``): after its look-up
+a new file is one round trip of INSERTs between BEGIN and COMMIT.
 """
 
 from __future__ import annotations
 
 import functools
+from collections import defaultdict, deque
 
 from django.conf import settings
 from django.db import connections, models
@@ -76,61 +80,70 @@ class Deferred:
 
 
 def insert_returning_ids(
-    model: type[models.Model],
-    objs: list,
-    using: str = "default",
-    reserve: tuple[type[models.Model], int] | None = None,
-) -> list[int] | None:
+    model: type[models.Model], objs: list, using: str = "default"
+) -> None:
     """Write ``objs`` at once and set their primary keys, as bulk_create does (its rows
     come back in the order they were given: the same assumption bulk_create makes), in
-    one statement per batch, without the compiler's cost (see _insert_sql).
-
-    ``reserve=(Model, n)`` also takes n primary keys of Model from its sequence in the
-    same round trip, on PostgreSQL; they are returned (None elsewhere, or when there is
-    nothing to reserve)."""
+    one statement per batch, without the compiler's cost (see _insert_sql)."""
     connection = connections[using]
-    reserving = bool(reserve and reserve[1]) and connection.vendor == "postgresql"
-    if not objs and not reserving:
-        return None
+    if not objs:
+        return
     if not connection.features.can_return_rows_from_bulk_insert:
         model._base_manager.using(using).bulk_create(objs)
-        return None
+        return
     fields = _insert_fields(model)
     pk = model._meta.pk
     q = connection.ops.quote_name
-    batch = connection.ops.bulk_batch_size(fields, objs) or len(objs) or 1
-    chunks = [objs[start:start + batch] for start in range(0, len(objs), batch)]
-    reserved = None
+    batch = connection.ops.bulk_batch_size(fields, objs) or len(objs)
     with connection.cursor() as cursor:
-        for n, chunk in enumerate(chunks):
+        for start in range(0, len(objs), batch):
+            chunk = objs[start:start + batch]
             params = []
             for obj in chunk:
                 params += [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
             sql = f"{_insert_sql(connection, model, len(chunk), False)} RETURNING {q(pk.column)}"
-            last = n == len(chunks) - 1
-            if reserving and last:
-                sql, params = _with_reservation(connection, sql, params, *reserve)
             cursor.execute(sql, params)
             for obj, (value,) in zip(chunk, cursor.fetchall(), strict=True):
                 setattr(obj, pk.attname, value)
                 obj._state.adding, obj._state.db = False, using
-            if reserving and last:
-                cursor.nextset()
-                reserved = [value for (value,) in cursor.fetchall()]
-        if reserving and not chunks:
-            sql, params = _with_reservation(connection, "", [], *reserve)
-            cursor.execute(sql, params)
-            reserved = [value for (value,) in cursor.fetchall()]
-    return reserved
 
 
-def _with_reservation(connection, sql: str, params: list, model, count: int):
-    """``sql`` followed by the SELECT that takes ``count`` keys from ``model``'s
-    sequence (one statement more in the same execute)."""
-    table, column = model._meta.db_table, model._meta.pk.column
-    take = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)"
-    quoted = connection.ops.quote_name(table)
-    return (f"{sql};\n{take}" if sql else take), [*params, quoted, column, count]
+class KeyPool:
+    """Primary keys taken ahead from PostgreSQL's sequences, ``block`` more at a time:
+    rows given their keys here go in a file's deferred batch with the rest (their
+    children can name them), where an INSERT ... RETURNING would be a round trip of its
+    own. A key taken and never used is a gap in the sequence, as a rolled-back INSERT
+    leaves one. ``take`` returns None elsewhere (SQLite: the rows are inserted to learn
+    their keys)."""
+
+    def __init__(self, block: int = 64, using: str = "default"):
+        self.block = block
+        self.using = using
+        self.free: dict[type[models.Model], deque[int]] = defaultdict(deque)
+        self.refills = 0  # round trips taken, for the tests
+
+    def take(self, wanted: dict[type[models.Model], int]) -> dict[type, list[int]] | None:
+        """``{Model: n}`` -> ``{Model: [n keys, ascending]}``; one round trip when the
+        pool runs short of any (it then tops every wanted model up by ``block``)."""
+        connection = connections[self.using]
+        if connection.vendor != "postgresql":
+            return None
+        if any(len(self.free[model]) < n for model, n in wanted.items()):
+            short = {m: n + self.block - len(self.free[m]) for m, n in wanted.items()}
+            short = {m: n for m, n in short.items() if n > 0}
+            take = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)"
+            params = []
+            for model, count in short.items():
+                meta = model._meta
+                params += [connection.ops.quote_name(meta.db_table), meta.pk.column, count]
+            with connection.cursor() as cursor:
+                cursor.execute(";\n".join([take] * len(short)), params)
+                for n, model in enumerate(short):
+                    if n:
+                        cursor.nextset()
+                    self.free[model].extend(value for (value,) in cursor.fetchall())
+            self.refills += 1
+        return {m: [self.free[m].popleft() for _ in range(n)] for m, n in wanted.items()}
 
 
 @functools.cache
