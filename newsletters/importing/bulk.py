@@ -165,8 +165,17 @@ def _insert_sql(
 ) -> str:
     """INSERT ... VALUES (%s, ...), ... for ``rows`` rows, with the backend's own words
     for ON CONFLICT DO NOTHING. Built here rather than by Django's InsertQuery compiler:
-    for the handful of rows of one file the compiler cost 8% of the import's CPU time."""
-    ops, q = connection.ops, connection.ops.quote_name
+    for the handful of rows of one file the compiler cost 8% of the import's CPU time.
+    The same few shapes come back file after file: each is built once per process."""
+    alias, vendor = connection.alias, connection.vendor
+    return _insert_sql_of(alias, vendor, model, rows, ignore_conflicts, with_pk)
+
+
+@functools.lru_cache(maxsize=1024)
+def _insert_sql_of(alias, vendor, model, rows, ignore_conflicts, with_pk) -> str:
+    # vendor in the key: a test may point an alias at another database.
+    ops = connections[alias].ops
+    q = ops.quote_name
     fields = _insert_fields(model, with_pk)
     on_conflict = OnConflict.IGNORE if ignore_conflicts else None
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
