@@ -48,6 +48,14 @@ What was left per file on PostgreSQL before that (6 queries and BEGIN/COMMIT): t
 issue's INSERT with its history row and its contents-version UPDATE (signals of
 Issue.save, with two public-cache bumps: about a quarter of the importer's CPU time),
 the sections' INSERT with the stories' keys, and one round trip for the rest.
+
+Later that night (load average 4-7, 500 files, main at 2db9e88 and the loader branch
+alternately): PostgreSQL one process 58.0, 85.2, 79.5, 89.6 -> 96.6, 108.8, 121.3,
+105.8 files/s; 148-185 -> 226-235 files per CPU second; 5.1 -> 2.2 queries per file (a
+new issue, its sections, stories and revision in the file's one batch of INSERTs, with
+keys taken ahead: bulk.KeyPool). --jobs 2: 119.6, 77.9, 81.0 -> 141.0, 113.8, 87.9
+files/s; loading processes' peak RSS 80-81 MB at 500, 1,000 and 2,000 files (parsing
+process 100-102 MB).
 """
 
 import datetime
