@@ -79,9 +79,7 @@ class Deferred:
                     cursor.execute(sql, params)
 
 
-def insert_returning_ids(
-    model: type[models.Model], objs: list, using: str = "default"
-) -> None:
+def insert_returning_ids(model: type[models.Model], objs: list, using: str = "default") -> None:
     """Write ``objs`` at once and set their primary keys, as bulk_create does (its rows
     come back in the order they were given: the same assumption bulk_create makes), in
     one statement per batch, without the compiler's cost (see _insert_sql)."""
@@ -185,7 +183,6 @@ def _insert_sql_of(alias, vendor, model, rows, ignore_conflicts, with_pk) -> str
         f"({', '.join(q(f.column) for f in fields)}) VALUES {', '.join([row] * rows)}"
         + (f" {suffix}" if suffix else "")
     )
-
 
 
 def history_row(instance: models.Model, created: bool) -> tuple[type[models.Model], list]:
