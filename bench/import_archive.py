@@ -18,7 +18,8 @@ flat figures across sizes show the import streams. Targets: >= 100 files/s on SQ
     python bench/import_archive.py --worker DIR N JOBS   # (internal) one measured import
 
 Besides files/s (wall clock) each run prints files per CPU second of the importing
-process and queries per file (executes: one may carry several statements).
+process and queries per file (executes: one may carry several statements). With --jobs
+it prints the parsing process's peak RSS and each loading process's (LoaderMemory).
 
 Figures of 29 November 2026 (2-core machine shared with other sessions; 500 files a
 run, three runs each, medians; "before" is main at e34c155, "after" the importer branch
@@ -47,6 +48,14 @@ What was left per file on PostgreSQL before that (6 queries and BEGIN/COMMIT): t
 issue's INSERT with its history row and its contents-version UPDATE (signals of
 Issue.save, with two public-cache bumps: about a quarter of the importer's CPU time),
 the sections' INSERT with the stories' keys, and one round trip for the rest.
+
+Later that night (load average 4-7, 500 files, main at 2db9e88 and the loader branch
+alternately): PostgreSQL one process 58.0, 85.2, 79.5, 89.6 -> 96.6, 108.8, 121.3,
+105.8 files/s; 148-185 -> 226-235 files per CPU second; 5.1 -> 2.2 queries per file (a
+new issue, its sections, stories and revision in the file's one batch of INSERTs, with
+keys taken ahead: bulk.KeyPool). --jobs 2: 119.6, 77.9, 81.0 -> 141.0, 113.8, 87.9
+files/s; loading processes' peak RSS 80-81 MB at 500, 1,000 and 2,000 files (parsing
+process 100-102 MB).
 """
 
 import datetime
@@ -182,9 +191,51 @@ def _fresh_postgres(name: str) -> str:
     return database_url(name)
 
 
-def _rss_mb() -> float:
-    # ru_maxrss is in kilobytes on Linux.
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def _rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    # ru_maxrss is in kilobytes on Linux; RUSAGE_CHILDREN: the largest waited-for child.
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+class LoaderMemory:
+    """Peak RSS (VmHWM) of each child process of this one, the loading processes of
+    --jobs, read from /proc every 50 ms while they live (VmHWM only grows, so the last
+    reading is their peak but for what the last 50 ms added; ru_maxrss of
+    RUSAGE_CHILDREN gives the largest exact peak once they are gone)."""
+
+    def __init__(self):
+        import threading
+
+        self.peaks: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _children(self) -> set[int]:
+        found = set()
+        for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+            try:
+                found.update(int(pid) for pid in (task / "children").read_text().split())
+            except OSError:
+                continue
+        return found
+
+    def _watch(self) -> None:
+        while not self._stop.wait(0.05):
+            for pid in self._children():
+                try:
+                    status = Path(f"/proc/{pid}/status").read_text()
+                except OSError:
+                    continue  # gone meanwhile
+                for line in status.splitlines():
+                    if line.startswith("VmHWM:"):
+                        kb = int(line.split()[1])
+                        self.peaks[pid] = max(self.peaks.get(pid, 0), kb / 1024)
+
+    def stop(self) -> list[float]:
+        """The peaks seen, largest first."""
+        self._stop.set()
+        self._thread.join()
+        return sorted(self.peaks.values(), reverse=True)
 
 
 def worker(root: Path, size: int, jobs: int = 1) -> None:
@@ -211,6 +262,7 @@ def worker(root: Path, size: int, jobs: int = 1) -> None:
         executes += 1
         return execute(sql, params, many, context)
 
+    memory = LoaderMemory() if jobs > 1 else None
     start, cpu_start = time.perf_counter(), time.process_time()
     with connection.execute_wrapper(count):
         for report in import_sources(sources, jobs=jobs):
@@ -219,6 +271,7 @@ def worker(root: Path, size: int, jobs: int = 1) -> None:
             if report.error and first_error is None:
                 first_error = f"{report.path}: {report.error}"
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    loaders = memory.stop() if memory else []
     files = sum(counts.values())
     print(json.dumps({
         "files": files, "seconds": seconds, "files_per_second": files / seconds,
@@ -227,6 +280,9 @@ def worker(root: Path, size: int, jobs: int = 1) -> None:
         "executes_per_file": executes / files if jobs == 1 else None, "jobs": jobs,
         "rss_before_mb": rss_before, "peak_rss_mb": _rss_mb(), "outcomes": counts,
         "first_error": first_error,
+        # --jobs: each loading process's peak, and the largest exactly (getrusage).
+        "loader_peak_rss_mb": loaders,
+        "largest_loader_rss_mb": _rss_mb(resource.RUSAGE_CHILDREN) if jobs > 1 else None,
     }))  # fmt: skip
 
 
@@ -276,8 +332,17 @@ def run(postgres: str | None = None, sizes: tuple[int, ...] = SIZES, jobs: int =
                 f"({figures['seconds']:.1f} s; {figures['files_per_cpu_second']:.1f} files per "
                 f"CPU second of the {'parsing' if jobs > 1 else 'importing'} process), "
                 + (f"{queries:.1f} queries per file, " if queries is not None else "")
+                + ("parsing process " if jobs > 1 else "")
                 + f"peak RSS {figures['peak_rss_mb']:.0f} MB "
-                f"(before import {figures['rss_before_mb']:.0f} MB), outcomes {figures['outcomes']}"
+                f"(before import {figures['rss_before_mb']:.0f} MB), "
+                + (
+                    "loading processes' peak RSS "
+                    + ", ".join(f"{mb:.0f}" for mb in figures["loader_peak_rss_mb"])
+                    + f" MB (largest {figures['largest_loader_rss_mb']:.0f} MB), "
+                    if jobs > 1
+                    else ""
+                )
+                + f"outcomes {figures['outcomes']}"
             )
     slowest = min(r["files_per_second"] for r in results)
     verdict = "met" if slowest >= target else "NOT met"

@@ -10,15 +10,23 @@ NOTHING where asked); like bulk_create it sends no signals and runs no save().
 
 On PostgreSQL each round trip costs the importer more than the statement itself (the
 server parses a batch of small INSERTs in well under a millisecond): six of them per
-file became one (issue 10, item 8).
+file became one (issue 10, item 8). The rows whose ids others need (a new issue, its
+sections and stories) join them with keys taken ahead from their sequences
+(``KeyPool``), and the issue's revision with them (``history_row``): after its look-up
+a new file is one round trip of INSERTs between BEGIN and COMMIT.
 """
 
 from __future__ import annotations
 
 import functools
+from collections import defaultdict, deque
 
+from django.conf import settings
 from django.db import connections, models
 from django.db.models.constants import OnConflict
+from django.utils import timezone
+from simple_history.signals import pre_create_historical_record
+from simple_history.utils import get_change_reason_from_object
 
 
 class Deferred:
@@ -71,62 +79,69 @@ class Deferred:
                     cursor.execute(sql, params)
 
 
-def insert_returning_ids(
-    model: type[models.Model],
-    objs: list,
-    using: str = "default",
-    reserve: tuple[type[models.Model], int] | None = None,
-) -> list[int] | None:
+def insert_returning_ids(model: type[models.Model], objs: list, using: str = "default") -> None:
     """Write ``objs`` at once and set their primary keys, as bulk_create does (its rows
     come back in the order they were given: the same assumption bulk_create makes), in
-    one statement per batch, without the compiler's cost (see _insert_sql).
-
-    ``reserve=(Model, n)`` also takes n primary keys of Model from its sequence in the
-    same round trip, on PostgreSQL; they are returned (None elsewhere, or when there is
-    nothing to reserve)."""
+    one statement per batch, without the compiler's cost (see _insert_sql)."""
     connection = connections[using]
-    reserving = bool(reserve and reserve[1]) and connection.vendor == "postgresql"
-    if not objs and not reserving:
-        return None
+    if not objs:
+        return
     if not connection.features.can_return_rows_from_bulk_insert:
         model._base_manager.using(using).bulk_create(objs)
-        return None
+        return
     fields = _insert_fields(model)
     pk = model._meta.pk
     q = connection.ops.quote_name
-    batch = connection.ops.bulk_batch_size(fields, objs) or len(objs) or 1
-    chunks = [objs[start:start + batch] for start in range(0, len(objs), batch)]
-    reserved = None
+    batch = connection.ops.bulk_batch_size(fields, objs) or len(objs)
     with connection.cursor() as cursor:
-        for n, chunk in enumerate(chunks):
+        for start in range(0, len(objs), batch):
+            chunk = objs[start:start + batch]
             params = []
             for obj in chunk:
                 params += [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
             sql = f"{_insert_sql(connection, model, len(chunk), False)} RETURNING {q(pk.column)}"
-            last = n == len(chunks) - 1
-            if reserving and last:
-                sql, params = _with_reservation(connection, sql, params, *reserve)
             cursor.execute(sql, params)
             for obj, (value,) in zip(chunk, cursor.fetchall(), strict=True):
                 setattr(obj, pk.attname, value)
                 obj._state.adding, obj._state.db = False, using
-            if reserving and last:
-                cursor.nextset()
-                reserved = [value for (value,) in cursor.fetchall()]
-        if reserving and not chunks:
-            sql, params = _with_reservation(connection, "", [], *reserve)
-            cursor.execute(sql, params)
-            reserved = [value for (value,) in cursor.fetchall()]
-    return reserved
 
 
-def _with_reservation(connection, sql: str, params: list, model, count: int):
-    """``sql`` followed by the SELECT that takes ``count`` keys from ``model``'s
-    sequence (one statement more in the same execute)."""
-    table, column = model._meta.db_table, model._meta.pk.column
-    take = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)"
-    quoted = connection.ops.quote_name(table)
-    return (f"{sql};\n{take}" if sql else take), [*params, quoted, column, count]
+class KeyPool:
+    """Primary keys taken ahead from PostgreSQL's sequences, ``block`` more at a time:
+    rows given their keys here go in a file's deferred batch with the rest (their
+    children can name them), where an INSERT ... RETURNING would be a round trip of its
+    own. A key taken and never used is a gap in the sequence, as a rolled-back INSERT
+    leaves one. ``take`` returns None elsewhere (SQLite: the rows are inserted to learn
+    their keys)."""
+
+    def __init__(self, block: int = 64, using: str = "default"):
+        self.block = block
+        self.using = using
+        self.free: dict[type[models.Model], deque[int]] = defaultdict(deque)
+        self.refills = 0  # round trips taken, for the tests
+
+    def take(self, wanted: dict[type[models.Model], int]) -> dict[type, list[int]] | None:
+        """``{Model: n}`` -> ``{Model: [n keys, ascending]}``; one round trip when the
+        pool runs short of any (it then tops every wanted model up by ``block``)."""
+        connection = connections[self.using]
+        if connection.vendor != "postgresql":
+            return None
+        if any(len(self.free[model]) < n for model, n in wanted.items()):
+            short = {m: n + self.block - len(self.free[m]) for m, n in wanted.items()}
+            short = {m: n for m, n in short.items() if n > 0}
+            take = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)"
+            params = []
+            for model, count in short.items():
+                meta = model._meta
+                params += [connection.ops.quote_name(meta.db_table), meta.pk.column, count]
+            with connection.cursor() as cursor:
+                cursor.execute(";\n".join([take] * len(short)), params)
+                for n, model in enumerate(short):
+                    if n:
+                        cursor.nextset()
+                    self.free[model].extend(value for (value,) in cursor.fetchall())
+            self.refills += 1
+        return {m: [self.free[m].popleft() for _ in range(n)] for m, n in wanted.items()}
 
 
 @functools.cache
@@ -148,8 +163,17 @@ def _insert_sql(
 ) -> str:
     """INSERT ... VALUES (%s, ...), ... for ``rows`` rows, with the backend's own words
     for ON CONFLICT DO NOTHING. Built here rather than by Django's InsertQuery compiler:
-    for the handful of rows of one file the compiler cost 8% of the import's CPU time."""
-    ops, q = connection.ops, connection.ops.quote_name
+    for the handful of rows of one file the compiler cost 8% of the import's CPU time.
+    The same few shapes come back file after file: each is built once per process."""
+    alias, vendor = connection.alias, connection.vendor
+    return _insert_sql_of(alias, vendor, model, rows, ignore_conflicts, with_pk)
+
+
+@functools.lru_cache(maxsize=1024)
+def _insert_sql_of(alias, vendor, model, rows, ignore_conflicts, with_pk) -> str:
+    # vendor in the key: a test may point an alias at another database.
+    ops = connections[alias].ops
+    q = ops.quote_name
     fields = _insert_fields(model, with_pk)
     on_conflict = OnConflict.IGNORE if ignore_conflicts else None
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
@@ -159,3 +183,38 @@ def _insert_sql(
         f"({', '.join(q(f.column) for f in fields)}) VALUES {', '.join([row] * rows)}"
         + (f" {suffix}" if suffix else "")
     )
+
+
+def history_row(instance: models.Model, created: bool) -> tuple[type[models.Model], list]:
+    """(the history model, [the revision django-simple-history's post_save writes for
+    ``instance``]), unsaved, for ``Deferred.add``; its post_save is skipped with
+    ``skip_history_when_saving``. The same fields, date, user (the instance's
+    ``_history_user``, else the request's) and change reason, built as its
+    create_historical_record builds them, and its pre_create_historical_record signal is
+    sent. post_create_historical_record is not (the row has no key yet): nothing here
+    listens to it for the imported models. No row when history is off."""
+    model, tracked = _history_of(type(instance))
+    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return model, []
+    history_date = getattr(instance, "_history_date", timezone.now())
+    history_user = model.get_default_history_user(instance)
+    reason = get_change_reason_from_object(instance)
+    row = model(
+        history_date=history_date, history_type="+" if created else "~",
+        history_user=history_user, history_change_reason=reason,
+        **{f.attname: getattr(instance, f.attname) for f in tracked},
+    )  # fmt: skip
+    pre_create_historical_record.send(
+        sender=model, instance=instance, history_date=history_date,
+        history_user=history_user, history_change_reason=reason, history_instance=row,
+        using=None,
+    )  # fmt: skip
+    return model, [row]
+
+
+@functools.cache
+def _history_of(model: type[models.Model]) -> tuple[type[models.Model], list]:
+    """The history model of ``model`` and the fields it records. Once per process: each
+    ``Model.history`` builds a manager class (a third of create_historical_record's time)."""
+    manager = getattr(model, model._meta.simple_history_manager_attribute)
+    return manager.model, list(manager.model.tracked_fields)
