@@ -22,6 +22,7 @@ from ..countries import (
 from .bilingual import country_code
 from .blocks import Block, drop_block
 from .contacts import RU_CONTACT_START_RE, is_directory_heading, read_contacts
+from .languages import APOSTROPHE_CLASS, HOTLINE_PHRASE_RE, HOTLINE_SUBSTRINGS, PLACE_PREPOSITIONS
 from .listings import (
     country_heading,
     dedupe_hotlines,
@@ -39,19 +40,26 @@ TEAM_HEADING_RE = re.compile(
     r"\b(team|staff|contacts|our people|сотрудники|команда|контактные лица)\b", re.IGNORECASE
 )
 HOTLINE_HEADING_RE = re.compile(
-    r"\bhotlines?\b|\bгоряч(?:ая|ие|их)\s+лини(?:я|и)\b|\bтелефоны?\s+доверия\b", re.IGNORECASE
+    r"\bhotlines?\b|\bгоряч(?:ая|ие|их)\s+лини(?:я|и)\b|\bтелефоны?\s+доверия\b"
+    # Uzbek "ISHONCH TELEFONLARI", Tajik "ТЕЛЕФОНҲОИ БОВАРӢ", Turkmen "YNAM TELEFONLARY",
+    # Kyrgyz "ИШЕНИМ ТЕЛЕФОНДОРУ" ... (languages.py).
+    rf"|(?<!\w)(?:{HOTLINE_PHRASE_RE})(?!\w)",
+    re.IGNORECASE,
 )
 # "Горячая линия: 189 (бесплатно)", "Телефон доверия: 0 800 ...", "Hotline: 1899 (free)".
 HOTLINE_LABEL_RE = re.compile(
     # "Kazakhstan hotline:", "Kazakhstan's hotline:": a place (or any word) before it.
-    r"^(?:[^\W\d_]{2,30}(?:['’]s)?\s+)?"
+    # Uzbek "O‘zbekiston ishonch telefoni:": the word may hold an apostrophe.
+    rf"^(?:[^\W\d_](?:[^\W\d_]|{APOSTROPHE_CLASS}){{1,29}}(?:['’]s)?\s+)?"
     r"(?:национальная\s+|national\s+)?(?:горяч(?:ая|ей|ую)\s+лини(?:я|и|ю)"
     r"|телефон\s+доверия|линия\s+доверия|ишеним\s+телефону|hot\s?line|help\s?line"
     # Kazakh "сенім телефоны" (helpline), "жедел желі" (hotline).
-    r"|сенім\s+телефоны|жедел\s+желі)"
+    r"|сенім\s+телефоны|жедел\s+желі"
+    # Uzbek, Tajik, Turkmen, Kyrgyz: "ishonch telefoni", "телефони боварӣ" (languages.py).
+    rf"|{HOTLINE_PHRASE_RE})"
     # "Горячая линия в Казахстане:", "Hotline in Tajikistan:", "Hotline (Tajikistan):",
     # "Hotline, Tajikistan:": a place before the colon.
-    r"(?:\s(?:в|во|по|in|for)\s[^\W\d_]{2,30}(?:\s[^\W\d_]{2,30})?"
+    rf"(?:\s(?:в|во|по|in|for|{PLACE_PREPOSITIONS})\s[^\W\d_]{{2,30}}(?:\s[^\W\d_]{{2,30}})?"
     r"|\s?\([^\W\d_]{2,30}(?:\s[^\W\d_]{2,30})?\)|,\s[^\W\d_]{2,30}(?:\s[^\W\d_]{2,30})?)?"
     r"\s*[:–—-]\s*",
     re.IGNORECASE,
@@ -126,6 +134,17 @@ def labelled_contact(line: str) -> LabelledContact | None:
     return None
 
 
+def _labelled_hotline(line: str) -> ParsedHotline | None:
+    """A hotline label line that names its country ("Hotline in Tajikistan: 1899",
+    "Телефони боварӣ дар Ӯзбекистон: 1176"), else None."""
+    found = labelled_contact(line)
+    if found is None or found.kind != "hotline" or found.country is None:
+        return None
+    printed = tidy_phone(found.number, found.country)
+    return ParsedHotline(found.country, printed, found.note,
+                         normalise_phone(printed, found.country))
+
+
 _BULLET_RE = re.compile(r"^[-*•]\s+")
 # A contact footer's pieces are parted by " | ", " • " or " · ".
 _PIECE_SEP_RE = re.compile(r"\s[|•·]\s")
@@ -173,7 +192,9 @@ def _may_hold_contacts(text: str) -> bool:
     """Substring tests that every contact piece passes: an "@", or a word of
     HOTLINE_LABEL_RE ("hotline", "help line", "горячая линия", "телефон доверия")."""
     low = text.lower()
-    return "@" in low or "line" in low or "лини" in low or "телефон" in low
+    return "@" in low or "line" in low or "лини" in low or "телефон" in low or any(
+        word in low for word in HOTLINE_SUBSTRINGS
+    )
 
 
 def _contact_piece(text: str) -> ContactPiece | None:
@@ -367,7 +388,7 @@ def extract_directory(
             text = block.heading_text
             if HOTLINE_HEADING_RE.search(text) and len(text.split()) <= 10:
                 end = _directory_region_end(blocks, i)
-                found = parse_hotline_table(blocks[i + 1:end])
+                found = parse_hotline_table(blocks[i + 1:end], _labelled_hotline)
                 if found and not _has_prose(blocks[i + 1:end]):
                     directory.hotlines += found
                     drop_block(dropped, block, "directory heading")

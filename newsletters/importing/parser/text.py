@@ -6,6 +6,8 @@ from __future__ import annotations
 import functools
 import re
 
+from . import languages
+
 MONTHS = {
     m: i
     for i, m in enumerate(
@@ -90,11 +92,15 @@ KNOWN_SECTIONS = {
     # Russian and Kyrgyz section names the Central Asian bulletins print.
     "новости", "новости проекта", "события", "анонсы", "объявления", "партнёры", "партнеры",
     "жаңылыктар", "жаңылыктар / новости", "кабарлар",
+    # Uzbek, Tajik, Turkmen and Kyrgyz ones: languages.py.
+    *languages.SECTION_NAMES,
 }
 MASTHEAD_WORDS = re.compile(
     r"\b(report|programme|program|bulletin|newsletter|digest|update|review|news"
     r"|бюллетень|бюллетеня|вестник|дайджест|обзор|отч[её]т|газета|информационный"
-    r"|бюллетени|маалымат|бюллетені|хабаршысы|жаршысы)\b", re.I
+    r"|бюллетени|маалымат|бюллетені|хабаршысы|жаршысы"
+    # Uzbek, Tajik, Turkmen ("axborotnomasi", "ахборотномаи", "habarnama"): languages.py.
+    rf"|{languages.MASTHEAD_WORDS_RE})\b", re.I
 )
 # A banner line made only of such words ("NEWSLETTER", "Информационный бюллетень") says
 # what kind of publication it is, not which: it names no series by itself.
@@ -104,6 +110,8 @@ GENERIC_PUBLICATION_WORDS = {
     "ежемесячный", "ежеквартальный", "маалымат", "бюллетени", "·", "/", "|", "-", "–", "—",
     # Kazakh: "ақпараттық бюллетені" (information bulletin), "хабаршысы" (herald).
     "ақпараттық", "бюллетені", "хабаршысы", "жаршысы",
+    # Uzbek, Tajik, Turkmen: "axborotnomasi", "ахборотномаи", "habarnama" (languages.py).
+    *languages.GENERIC_PUBLICATION_WORDS,
 }
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
 _LETTER_RE = re.compile(r"[^\W\d_]")

@@ -1,0 +1,139 @@
+"""Word tables for the region's other languages: Uzbek (Latin and Cyrillic), Tajik,
+Turkmen and Kyrgyz, as the missions' newsletters print them. English, Russian and Kazakh
+words stay where they were (dates.py, text.py, directory.py ...); the stages that read
+those import these tables beside them.
+
+Pure data and small regex fragments, importing nothing from the parser, so any stage may
+use them. Country names are in countries.py (LOCAL_NAMES), which the parser imports.
+Each fragment is a fixed alternation of words, so nothing here can backtrack.
+
+Uzbek Latin writes o‘ and g‘ with whatever apostrophe the keyboard gives: ' ’ ‘ ʻ ʼ `.
+APOSTROPHES lists them; FOLD_APOSTROPHES turns them all into "'" (one character for
+one, so offsets in the folded text are those of the original)."""
+
+from __future__ import annotations
+
+APOSTROPHES = "'’‘ʻʼ`"
+FOLD_APOSTROPHES = str.maketrans({c: "'" for c in APOSTROPHES[1:]})
+APOSTROPHE_CLASS = "['’‘ʻʼ`]"
+
+
+def _months(*rows: tuple[str, ...]) -> dict[str, int]:
+    """{form: month number} from twelve rows of forms, January first."""
+    assert len(rows) == 12
+    return {form: n for n, forms in enumerate(rows, start=1) for form in forms}
+
+
+# Month names written without Russian endings, and with the endings these languages add.
+# Uzbek Latin: "mart", "2022-yil 15-mart", "martda", "mart oyi" (oyi: "month of").
+UZ_LATIN_MONTHS = _months(
+    ("yanvar", "yanvarda"), ("fevral", "fevralda"), ("mart", "martda"),
+    ("aprel", "aprelda"), ("may", "mayda"), ("iyun", "iyunda"), ("iyul", "iyulda"),
+    ("avgust", "avgustda"), ("sentabr", "sentyabr", "sentabrda", "sentyabrda"),
+    ("oktabr", "oktyabr", "oktabrda", "oktyabrda"), ("noyabr", "noyabrda"),
+    ("dekabr", "dekabrda"),
+)
+# Uzbek Cyrillic ("январ", "декабр": no soft sign), Tajik (the same stems, and the
+# genitive "-и": "июни соли 2021", "15 марти"), Kyrgyz possessive ("10-апрели", "марты",
+# "июну"). Russian forms ("января", "мае") are dates.py's RU_MONTH_RE.
+CYRILLIC_MONTHS = _months(
+    ("январ", "январи", "январы", "январда"),
+    ("феврал", "феврали", "февралы", "февралда"),
+    ("марти", "марты", "мартда", "мартта"),
+    ("апрел", "апрели", "апрелда"),
+    ("майи", "майы", "майда"),
+    ("июн", "июни", "июну", "июнда"),
+    ("июл", "июли", "июлу", "июлда"),
+    ("августи", "августу", "августда"),
+    ("сентябр", "сентябри", "сентябры", "сентябрда"),
+    ("октябр", "октябри", "октябры", "октябрда"),
+    ("ноябр", "ноябри", "ноябры", "ноябрда"),
+    ("декабр", "декабри", "декабры", "декабрда"),
+)
+# Turkmen Latin, and the possessive "-y/-i" a date puts on them ("15-nji marty").
+TM_MONTHS = _months(
+    ("ýanwar", "ýanwary"), ("fewral", "fewraly"), ("mart", "marty"), ("aprel", "apreli"),
+    ("maý", "maýy"), ("iýun", "iýuny"), ("iýul", "iýuly"), ("awgust", "awgusty"),
+    ("sentýabr", "sentýabry"), ("oktýabr", "oktýabry"), ("noýabr", "noýabry"),
+    ("dekabr", "dekabry"),
+)
+LOCAL_MONTHS: dict[str, int] = {**UZ_LATIN_MONTHS, **CYRILLIC_MONTHS, **TM_MONTHS}
+# Longest first, so "марти" is tried before "март" would stop short of a \b.
+LOCAL_MONTH_RE = "|".join(sorted(LOCAL_MONTHS, key=len, reverse=True))
+# "mart oyi", "март ойи" (Uzbek), "март айы" (Kyrgyz), "mart aýy" (Turkmen), "моҳи март"
+# (Tajik, before the month): the word "month" printed with the name.
+MONTH_WORD_AFTER = "oyi|ойи|айы|aýy|айында|aýynda|oyida|ойида"
+# The word "year" after the year: Uzbek "2022-yil", "2022 йил"; Turkmen "2022-nji ýyl",
+# "ýylyň"; Kyrgyz "2024-жыл", "жылдын", "жылы". (Kazakh "жылғы" has its own forms.)
+YEAR_WORD_AFTER = "yil|yili|yilning|йил|йили|йилнинг|ýyl|ýylyň|ýyly|жыл|жылы|жылдын"
+# Tajik puts "year" before it: "соли 2021" ("of the year 2021").
+YEAR_WORD_BEFORE = "соли"
+# Ordinal endings after a numeral: Turkmen "15-nji", "3-nji"; Kyrgyz "10-чу" rarely.
+ORDINAL_SUFFIX = "nji|njy|nju|njü|чи|чы|чу|чү"
+
+# The issue number: a word before it ("Шумораи 4", "Sany 3") or after it ("12-son",
+# "9-сон", "6-чыгарылыш", "3-nji sany").
+NUMBER_WORDS_BEFORE = "шумора|шумораи|sany|sanı|сон"
+NUMBER_WORDS_AFTER = "son|soni|сон|сони|sany|чыгарылыш|шумора"
+
+# Section names these bulletins print, compared whole and in lower case (text.py's
+# KNOWN_SECTIONS takes them).
+SECTION_NAMES = frozenset({
+    # Uzbek Latin and Cyrillic: news, events, announcements.
+    "yangiliklar", "tadbirlar", "e'lonlar", "янгиликлар", "тадбирлар", "эълонлар",
+    # Tajik: news, events, announcements.
+    "хабарҳо", "навигариҳо", "чорабиниҳо", "эълонҳо",
+    # Turkmen: news, events.
+    "täzelikler", "habarlar", "çäreler",
+    # Kyrgyz: events, announcements ("жаңылыктар", "кабарлар" are in text.py).
+    "иш-чаралар", "кулактандыруулар",
+})
+# Words that say a line is a publication's banner: "bulletin", "newsletter" (MASTHEAD_WORDS
+# in text.py), and those that say only that, naming no series (GENERIC_PUBLICATION_WORDS).
+MASTHEAD_WORDS_RE = (
+    "axborotnoma|axborotnomasi|xabarnoma|xabarnomasi|byulleten|byulleteni"
+    "|ахборотнома|ахборотномаси|ахборотномаи|хабарнома|хабарномаси|бюллетен"
+    "|habarnama|habarnamasy|býulleten|býulleteni"
+)
+GENERIC_PUBLICATION_WORDS = frozenset({
+    "axborotnoma", "axborotnomasi", "xabarnoma", "xabarnomasi", "axborot", "byulleten",
+    "byulleteni", "ахборотнома", "ахборотномаси", "ахборотномаи", "ахборот", "хабарнома",
+    "хабарномаси", "ахборотӣ", "бюллетен", "habarnama", "habarnamasy", "maglumat",
+    "býulleten", "býulleteni",
+})
+
+# Hotline phrases, singular and plural, as regex fragments (lower case; searched with
+# re.IGNORECASE). Uzbek "ishonch telefoni" (trust line), "qaynoq liniya" (hot line);
+# Tajik "телефони боварӣ", "хатти боварӣ" (Ӣ often printed И); Turkmen "ynam telefony",
+# "gyzgyn liniýa"; Kyrgyz "ишеним телефону", "ысык линия".
+HOTLINE_PHRASES = (
+    r"ishonch\s+telefon(?:i|lari)",
+    r"ishonch\s+liniya(?:si|lari)?",
+    r"qaynoq\s+liniya(?:si|lar|lari)?",
+    r"ишонч\s+телефон(?:и|лари)",
+    r"қайноқ\s+линия(?:си|лар|лари)?",
+    r"телефон(?:и|ҳои)\s+бовар[ӣи]",
+    r"хат(?:т)?(?:и|ҳои)\s+бовар[ӣи]",
+    r"ynam\s+telefon(?:y|lary)",
+    r"ynam\s+liniýa(?:sy|lary)?",
+    r"gyzgyn\s+liniýa(?:sy|lary)?",
+    r"ишеним\s+телефон(?:у|дору)",
+    r"ысык\s+линия(?:сы|лар|лары)?",
+)
+HOTLINE_PHRASE_RE = "|".join(HOTLINE_PHRASES)
+# Substrings one of HOTLINE_PHRASES holds (in lower case): a cheap test before the regex.
+HOTLINE_SUBSTRINGS = ("telefon", "liniya", "liniý", "бовар", "ишонч", "ишеним", "ысык")
+# "in" before a place in a hotline label: Tajik "Телефони боварӣ дар Тоҷикистон: 511".
+PLACE_PREPOSITIONS = "дар"
+# Words of a sentence that invites a call: Uzbek "qo‘ng‘iroq" (call), "bepul" (free);
+# Tajik "занг" (call), "ройгон" (free); Turkmen "jaň" (call), "mugt" (free); Kyrgyz
+# "чалыңыз" (call), "акысыз" (free).
+CALL_WORDS_RE = (
+    rf"qo{APOSTROPHE_CLASS}?ng{APOSTROPHE_CLASS}?iroq|bepul|қўнғироқ|бепул|\bзанг|ройгон"
+    r"|\bjaň|\bmugt|\bчал[ыу]|акысыз"
+)
+# The phrases a hotline's note quotes from its sentence (listings.py's _HOTLINE_NOTES).
+HOTLINES_IN_NOTES = (
+    "ishonch telefoni", "qaynoq liniya", "ишонч телефони", "телефони боварӣ",
+    "хатти боварӣ", "ynam telefony", "ишеним телефону",
+)
