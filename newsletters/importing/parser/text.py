@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import re
 
+from ..countries import country_code
 from . import languages
 
 MONTHS = {
@@ -160,6 +161,8 @@ def smart_title(text: str) -> str:
         )
     if not text.isascii() and is_cyrillic(text):  # isascii: a C check, no regex
         return _sentence_case(text)
+    if is_uzbek_or_turkmen_latin(text):
+        return _sentence_case(text)  # "ÝAŞLAR ÜÇIN HABARNAMA" -> "Ýaşlar üçin habarnama"
     words = text.split()
     out = []
     for i, word in enumerate(words):
@@ -180,12 +183,34 @@ def smart_title(text: str) -> str:
     return " ".join(out)
 
 
+# Uzbek and Turkmen Latin write titles in sentence case, as Russian does. A line is
+# theirs when it holds a letter only Turkmen uses (Ň, Ý), an Uzbek "ʻ", a g‘ (G and an
+# apostrophe, then a letter), or an o‘ inside a word ("BO‘YICHA"; "O'BRIEN" starts one).
+_UZ_TM_LATIN_RE = re.compile(
+    rf"[ŇÝňýʻ]|[Gg]{languages.APOSTROPHE_CLASS}(?=[^\W\d_])"
+    rf"|(?<=[^\W\d_])[Oo]{languages.APOSTROPHE_CLASS}(?=[^\W\d_])"
+)
+
+
+def is_uzbek_or_turkmen_latin(text: str) -> bool:
+    """Whether ``text`` reads as Uzbek or Turkmen in Latin letters (see above); plain
+    ASCII without an apostrophe never does (a C check first)."""
+    if text.isascii() and "'" not in text and "`" not in text:
+        return False
+    return _UZ_TM_LATIN_RE.search(text) is not None
+
+
 def _sentence_case(text: str) -> str:
     out = []
     for word in text.split():
         core = re.sub(r"[^\w]", "", word).upper()
         if core in RU_ACRONYMS or core in ACRONYMS:
             out.append(word.upper())
+        elif out and country_code(word.strip(",.:;!?«»\"“”()")):
+            # A country keeps its capital in every language: "Новости Казахстана".
+            low = word.lower()
+            idx = next((k for k, ch in enumerate(low) if ch.isalpha()), 0)
+            out.append(low[:idx] + low[idx:idx + 1].upper() + low[idx + 1:])
         elif not out:
             low = word.lower()
             idx = next((k for k, ch in enumerate(low) if ch.isalpha()), None)
