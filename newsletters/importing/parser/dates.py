@@ -63,11 +63,12 @@ _M = (
     rf"(?:{_MONTH_RE}|{MONTH_ABBR}|{RU_MONTH_RE}|{RU_MONTH_ABBR}|{KZ_MONTH_RE}"
     rf"|{LOCAL_MONTH_RE})\.?"
 )
-# Uzbek, Tajik, Turkmen and Kyrgyz: a month (its name ends at a word end, so "iyun" is
-# not read in "iyunda"'s place), optionally with the word "month" after it ("mart oyi",
-# "март айы"); a day as "15-mart", "15-nji marty", "10-апрели" or "15 марти"; a year
-# with its word after it ("2022-yil", "2024-жылдын") or, Tajik, before it ("соли 2021").
-_LM = rf"(?P<mn>{LOCAL_MONTH_RE})\b(?: (?:{MONTH_WORD_AFTER})\b)?"
+# Uzbek, Tajik, Turkmen and Kyrgyz: a month, theirs or in a Russian form (its name ends
+# at a word end, so "iyun" is not read in "iyunda"'s place), with the word "month" after
+# it or not ("mart oyi", "март айы"); a day as "15-mart", "15-nji marty", "10-апрели" or
+# "15 марти"; a year with its word after it ("2022-yil", "2024-жылдын") or, Tajik, before
+# it ("соли 2021"). Each part is a fixed word list or a bounded run: no backtracking.
+_LM = rf"(?P<mn>{LOCAL_MONTH_RE}|{RU_MONTH_RE})\b(?: (?:{MONTH_WORD_AFTER})\b)?"
 _LD = rf"(?P<d>\d{{1,2}})(?:-(?:{ORDINAL_SUFFIX}))?[- ]"
 _LY_AFTER = rf"(?P<y>\d{{4}})(?:-(?:{ORDINAL_SUFFIX}))?[- ]?(?:{YEAR_WORD_AFTER})\b"
 # Each form is a bounded sequence of tokens: nothing here can backtrack more than a few

@@ -47,10 +47,12 @@ HOTLINE_HEADING_RE = re.compile(
     re.IGNORECASE,
 )
 # "Горячая линия: 189 (бесплатно)", "Телефон доверия: 0 800 ...", "Hotline: 1899 (free)".
+# A place's name in a label, in any script; Uzbek ones hold apostrophes ("Qozog‘iston").
+_PLACE = rf"[^\W\d_](?:[^\W\d_]|{APOSTROPHE_CLASS}){{1,29}}"
 HOTLINE_LABEL_RE = re.compile(
-    # "Kazakhstan hotline:", "Kazakhstan's hotline:": a place (or any word) before it.
-    # Uzbek "O‘zbekiston ishonch telefoni:": the word may hold an apostrophe.
-    rf"^(?:[^\W\d_](?:[^\W\d_]|{APOSTROPHE_CLASS}){{1,29}}(?:['’]s)?\s+)?"
+    # "Kazakhstan hotline:", "Kazakhstan's hotline:": a place (or any word) before it,
+    # "O‘zbekiston ishonch telefoni:".
+    rf"^(?:{_PLACE}(?:['’]s)?\s+)?"
     r"(?:национальная\s+|national\s+)?(?:горяч(?:ая|ей|ую)\s+лини(?:я|и|ю)"
     r"|телефон\s+доверия|линия\s+доверия|ишеним\s+телефону|hot\s?line|help\s?line"
     # Kazakh "сенім телефоны" (helpline), "жедел желі" (hotline).
@@ -58,9 +60,9 @@ HOTLINE_LABEL_RE = re.compile(
     # Uzbek, Tajik, Turkmen, Kyrgyz: "ishonch telefoni", "телефони боварӣ" (languages.py).
     rf"|{HOTLINE_PHRASE_RE})"
     # "Горячая линия в Казахстане:", "Hotline in Tajikistan:", "Hotline (Tajikistan):",
-    # "Hotline, Tajikistan:": a place before the colon.
-    rf"(?:\s(?:в|во|по|in|for|{PLACE_PREPOSITIONS})\s[^\W\d_]{{2,30}}(?:\s[^\W\d_]{{2,30}})?"
-    r"|\s?\([^\W\d_]{2,30}(?:\s[^\W\d_]{2,30})?\)|,\s[^\W\d_]{2,30}(?:\s[^\W\d_]{2,30})?)?"
+    # "Hotline, Tajikistan:", "Телефони боварӣ дар Тоҷикистон:": a place before the colon.
+    rf"(?:\s(?:в|во|по|in|for|{PLACE_PREPOSITIONS})\s{_PLACE}(?:\s{_PLACE})?"
+    rf"|\s?\({_PLACE}(?:\s{_PLACE})?\)|,\s{_PLACE}(?:\s{_PLACE})?)?"
     r"\s*[:–—-]\s*",
     re.IGNORECASE,
 )
