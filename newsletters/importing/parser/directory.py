@@ -22,7 +22,12 @@ from ..countries import (
 from .bilingual import country_code
 from .blocks import Block, drop_block
 from .contacts import RU_CONTACT_START_RE, is_directory_heading, read_contacts
-from .languages import APOSTROPHE_CLASS, HOTLINE_PHRASE_RE, HOTLINE_SUBSTRINGS, PLACE_PREPOSITIONS
+from .languages import (
+    APOSTROPHE_CLASS,
+    HOTLINE_PHRASE_RE,
+    PLACE_PREPOSITIONS,
+    may_name_hotline,
+)
 from .listings import (
     country_heading,
     dedupe_hotlines,
@@ -194,8 +199,9 @@ def _may_hold_contacts(text: str) -> bool:
     """Substring tests that every contact piece passes: an "@", or a word of
     HOTLINE_LABEL_RE ("hotline", "help line", "горячая линия", "телефон доверия")."""
     low = text.lower()
-    return "@" in low or "line" in low or "лини" in low or "телефон" in low or any(
-        word in low for word in HOTLINE_SUBSTRINGS
+    return (
+        "@" in low or "line" in low or "лини" in low or "телефон" in low
+        or may_name_hotline(low) is not None
     )
 
 

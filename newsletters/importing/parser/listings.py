@@ -20,7 +20,7 @@ from ..countries import COUNTRIES, mention_positions, normalise_phone, tidy_phon
 from .bilingual import country_code
 from .blocks import Block, join_lines
 from .contacts import COUNTRY_NUMBER_RE, is_person_line
-from .languages import CALL_WORDS_RE, HOTLINE_PHRASE_RE, HOTLINE_SUBSTRINGS, HOTLINES_IN_NOTES
+from .languages import CALL_WORDS_RE, HOTLINE_PHRASE_RE, HOTLINES_IN_NOTES, may_name_hotline
 from .model import ParsedHotline, ParsedPerson
 from .text import EMAIL_RE, _is_capital, _plain
 
@@ -54,8 +54,9 @@ _CALL_WORD_RE = re.compile(rf"receive calls|call|звон|бесплатн|{CALL
 
 def is_hotline_sentence(text: str) -> bool:
     low = text.lower()  # substring tests first: this runs on every block of the file
-    if "hotline" not in low and "горяч" not in low and "доверия" not in low and not any(
-        word in low for word in HOTLINE_SUBSTRINGS
+    if (
+        "hotline" not in low and "горяч" not in low and "доверия" not in low
+        and may_name_hotline(low) is None
     ):
         return False
     if not _HOTLINE_WORD_RE.search(text):
