@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from ..countries import mention_positions, normalise_phone, tidy_phone
 from .bilingual import country_code, halves
 from .blocks import Block
-from .languages import CALL_WORDS_RE, HOTLINE_PHRASE_RE
+from .languages import CALL_WORDS_RE, CONTACT_HEADING_RE, HOTLINE_PHRASE_RE
 from .model import DroppedLine, ParsedHotline, ParsedOffice, ParsedPerson
 from .text import EMAIL_RE, _plain
 
@@ -48,7 +48,9 @@ RU_CONTACT_START_RE = re.compile(
     r"^\W*(?:(?:наши\s+)?контакты|контактная\s+информация|свяжитесь\s+с\s+нами"
     r"|как\s+с\s+нами\s+связаться|байланыш(?:\s+үчүн)?"
     # Kazakh "Байланыс" (contact), "Байланыс ақпараты" (contact information).
-    r"|байланыс(?:\s+ақпараты|\s+үшін)?)\W*$",
+    r"|байланыс(?:\s+ақпараты|\s+үшін)?"
+    # Uzbek, Tajik, Turkmen: "Aloqa", "Тамос", "Habarlaşmak üçin" (languages.py).
+    rf"|{CONTACT_HEADING_RE})\W*$",
     re.IGNORECASE,
 )
 HOTLINE_WORD_RE = re.compile(

@@ -26,6 +26,7 @@ from .languages import (
     APOSTROPHE_CLASS,
     HOTLINE_PHRASE_RE,
     PLACE_PREPOSITIONS,
+    may_name_contacts,
     may_name_hotline,
 )
 from .listings import (
@@ -464,7 +465,10 @@ def _add_emails(offices: dict[str, list[str]], code: str, emails, seen: set[str]
 def _is_contact_start(block: Block) -> bool:
     first = block.lines[0]
     low = first.lower()
-    if "контакт" in low or "связ" in low or "байланы" in low:
+    if (
+        "контакт" in low or "связ" in low or "байланы" in low
+        or may_name_contacts(low) is not None  # Uzbek, Tajik, Turkmen (languages.py)
+    ):
         return bool(RU_CONTACT_START_RE.match(_plain(first)))
     return "contact" in low and bool(CONTACT_START_RE.match(_plain(first)))
 

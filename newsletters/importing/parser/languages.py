@@ -128,6 +128,20 @@ HOTLINE_SUBSTRINGS = ("telefon", "liniya", "liniý", "бовар", "ишонч",
 # One search for all of them: asked of every block of a file (a generator over the tuple
 # made long files a third slower).
 may_name_hotline = re.compile("|".join(HOTLINE_SUBSTRINGS)).search
+# A contacts heading, the whole line (contacts.py's RU_CONTACT_START_RE takes it): Uzbek
+# "Aloqa" / "Алоқа" (contact), "Biz bilan bog‘laning" (contact us), "Kontaktlar"; Tajik
+# "Тамос" (contact), "Тамос бо мо", "Барои тамос"; Turkmen "Habarlaşmak üçin" (to get
+# in touch), "Aragatnaşyk" (contact), "Kontaktlar".
+CONTACT_HEADING_RE = (
+    rf"aloqa(?:\s+uchun)?|biz\s+bilan\s+bog{APOSTROPHE_CLASS}?laning|kontaktlar|алоқа"
+    r"(?:\s+учун)?|биз\s+билан\s+боғланинг|контактлар|тамос(?:\s+бо\s+мо)?|барои\s+тамос"
+    r"|habarlaşmak\s+üçin|aragatnaşyk"
+)
+# Substrings of those (lower case), tested before the pattern on every block.
+CONTACT_HEADING_SUBSTRINGS = ("aloqa", "bog", "kontakt", "алоқа", "боғлан", "контакт",
+                              "тамос", "habarlaş", "aragatnaşyk")
+may_name_contacts = re.compile("|".join(CONTACT_HEADING_SUBSTRINGS)).search
+
 # "in" before a place in a hotline label: Tajik "Телефони боварӣ дар Тоҷикистон: 511".
 PLACE_PREPOSITIONS = "дар"
 # Words of a sentence that invites a call: Uzbek "qo‘ng‘iroq" (call), "bepul" (free);

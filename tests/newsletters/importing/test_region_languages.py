@@ -278,3 +278,28 @@ def test_section_words_are_sections_over_one_blank_line(section, want):
 def test_a_name_in_quotes_beside_a_generic_bulletin_word_is_the_series(banner, series):
     issue = p.parse(f"{banner}\n№ 4, 2022\n\nXABARLAR\n\n\nMarkaz\n\nMatn.\n", filename="x.txt")
     assert issue.series == series
+
+
+@pytest.mark.parametrize(("heading", "office", "hotline", "code"), [
+    ("ALOQA", "O‘zbekiston: info@example.uz", "Ishonch telefoni: 1176 (bepul)", "UZ"),
+    ("Biz bilan bog‘laning", "O'zbekiston: info@example.uz", "Qaynoq liniya: 1176 (bepul)",
+     "UZ"),
+    ("АЛОҚА", "Ўзбекистон: info@example.uz", "Ишонч телефони: 1176 (bepul)", "UZ"),
+    ("ТАМОС", "Тоҷикистон: info@example.tj", "Телефони боварӣ: 1176 (bepul)", "TJ"),
+    ("Habarlaşmak üçin", "Türkmenistan: info@example.tm", "Ynam telefony: 1176 (bepul)", "TM"),
+])  # fmt: skip
+def test_a_contacts_heading_files_the_office_and_hotline_under_it(heading, office, hotline,
+                                                                  code):
+    issue = p.parse(
+        "AXBOROTNOMA\n3-son\n\n\nYANGILIKLAR\n\n\nMarkaz ochildi\n\n"
+        "Markaz chet elga ketayotgan fuqarolarga bepul huquqiy maslahat beradi va har kuni "
+        f"ishlaydi.\n\n\n{heading}\n\n\n{office}\n{hotline}\n",
+        filename="x.txt",
+    )
+    assert [(o.country, o.emails) for o in issue.directory.offices] == [
+        (code, [office.split(": ")[1]])
+    ]
+    assert [(h.country, h.number, h.note) for h in issue.directory.hotlines] == [
+        (code, "1176", "bepul")
+    ]
+    assert [d.text for d in issue.dropped if d.reason == "directory heading"] == [heading]
