@@ -104,6 +104,14 @@ GENERIC_PUBLICATION_WORDS = frozenset({
     "býulleten", "býulleteni",
 })
 
+# Words that mark a Latin line as Uzbek or Turkmen when no letter does ("XAVFSIZ
+# MIGRATSIYA AXBOROTNOMASI"): the bulletin and section words above, and "for"/"with".
+UZ_TM_LATIN_WORDS = frozenset({
+    "axborotnoma", "axborotnomasi", "xabarnoma", "xabarnomasi", "byulleteni", "yangiliklar",
+    "tadbirlar", "uchun", "bilan", "habarnama", "habarnamasy", "täzelikler", "habarlar",
+    "üçin", "bilen",
+})
+
 # Hotline phrases, singular and plural, as regex fragments (lower case; searched with
 # re.IGNORECASE). Uzbek "ishonch telefoni" (trust line), "qaynoq liniya" (hot line);
 # Tajik "телефони боварӣ", "хатти боварӣ" (Ӣ often printed И); Turkmen "ynam telefony",

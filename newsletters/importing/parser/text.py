@@ -185,7 +185,8 @@ def smart_title(text: str) -> str:
 
 # Uzbek and Turkmen Latin write titles in sentence case, as Russian does. A line is
 # theirs when it holds a letter only Turkmen uses (Ň, Ý), an Uzbek "ʻ", a g‘ (G and an
-# apostrophe, then a letter), or an o‘ inside a word ("BO‘YICHA"; "O'BRIEN" starts one).
+# apostrophe, then a letter), an o‘ inside a word ("BO‘YICHA"; "O'BRIEN" starts one), or
+# one of their bulletin or section words (languages.UZ_TM_LATIN_WORDS: "AXBOROTNOMASI").
 _UZ_TM_LATIN_RE = re.compile(
     rf"[ŇÝňýʻ]|[Gg]{languages.APOSTROPHE_CLASS}(?=[^\W\d_])"
     rf"|(?<=[^\W\d_])[Oo]{languages.APOSTROPHE_CLASS}(?=[^\W\d_])"
@@ -193,11 +194,12 @@ _UZ_TM_LATIN_RE = re.compile(
 
 
 def is_uzbek_or_turkmen_latin(text: str) -> bool:
-    """Whether ``text`` reads as Uzbek or Turkmen in Latin letters (see above); plain
-    ASCII without an apostrophe never does (a C check first)."""
-    if text.isascii() and "'" not in text and "`" not in text:
-        return False
-    return _UZ_TM_LATIN_RE.search(text) is not None
+    """Whether ``text`` reads as Uzbek or Turkmen in Latin letters (see above)."""
+    if not (text.isascii() and "'" not in text and "`" not in text) and (
+        _UZ_TM_LATIN_RE.search(text) is not None
+    ):
+        return True
+    return not languages.UZ_TM_LATIN_WORDS.isdisjoint(text.lower().split())
 
 
 def _sentence_case(text: str) -> str:

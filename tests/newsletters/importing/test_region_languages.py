@@ -239,9 +239,12 @@ def test_capitals_of_the_regions_alphabets_are_capitals(text):
     ("O'ZBEKISTON VA QOZOG'ISTON YANGILIKLARI", "O'zbekiston va Qozog'iston yangiliklari"),
     ("АХБОРОТНОМАИ МУҲОҶИРАТИ БЕХАТАР", "Ахборотномаи муҳоҷирати бехатар"),
     ("НОВОСТИ ИЗ КАЗАХСТАНА", "Новости из Казахстана"),
-    # English and plain-ASCII lines as before: title case.
-    ("XAVFSIZ MIGRATSIYA AXBOROTNOMASI", "Xavfsiz Migratsiya Axborotnomasi"),
+    # No letter of theirs, but a bulletin word or "for" of theirs.
+    ("XAVFSIZ MIGRATSIYA AXBOROTNOMASI", "Xavfsiz migratsiya axborotnomasi"),
+    ("YOSHLAR UCHUN MASLAHAT", "Yoshlar uchun maslahat"),
+    # English lines as before: title case.
     ("O'BRIEN FUND NEWS", "O'brien Fund News"),
+    ("SAFE MIGRATION BULLETIN", "Safe Migration Bulletin"),
 ])  # fmt: skip
 def test_uzbek_and_turkmen_capitals_take_sentence_case(text, title):
     assert smart_title(text) == title
@@ -251,6 +254,7 @@ def test_what_reads_as_uzbek_or_turkmen_latin():
     assert is_uzbek_or_turkmen_latin("BO'YICHA")
     assert is_uzbek_or_turkmen_latin("Ýaşlar")
     assert not is_uzbek_or_turkmen_latin("O'BRIEN")
+    assert is_uzbek_or_turkmen_latin("Xavfsiz migratsiya axborotnomasi")
     assert not is_uzbek_or_turkmen_latin("Safe migration")
 
 
@@ -303,3 +307,13 @@ def test_a_contacts_heading_files_the_office_and_hotline_under_it(heading, offic
         (code, "1176", "bepul")
     ]
     assert [d.text for d in issue.dropped if d.reason == "directory heading"] == [heading]
+
+
+@pytest.mark.parametrize(("series", "title"), [
+    ("Xavfsiz yo‘l axborotnomasi", "Xavfsiz yo‘l axborotnomasi — № 12"),
+    ("Ýaşlar üçin habarnama", "Ýaşlar üçin habarnama — № 12"),
+    ("Роҳи бехатар", "Роҳи бехатар — № 12"),
+    ("Safe Roads Bulletin", "Safe Roads Bulletin — Issue 12"),
+])  # fmt: skip
+def test_an_uzbek_or_turkmen_series_titles_its_number_with_the_number_sign(series, title):
+    assert p.make_title(series, 12, None) == title
