@@ -61,9 +61,10 @@ HOTLINE_WORD_RE = re.compile(
 )
 PHONE_RE = re.compile(r"\+\s?\d[\d \-]{5,}\d|\b\d{3,6}\b")
 # "Kyrgyzstan: 1899" or "Kyrgyzstan – +996 312 333 444 (landlines)"; bounded pieces only.
-# The name in any script, with Uzbek apostrophes: "Тоҷикистон: 511", "O‘zbekiston: 1176".
+# The name in any script, with Uzbek apostrophes: "Тоҷикистон: 511", "O‘zbekiston: 1176";
+# or in two ("O'zbekiston / Узбекистан: 1176": bilingual.country_code reads both halves).
 COUNTRY_NUMBER_RE = re.compile(
-    r"^([^\W\d_](?:[^\W\d_]|[’‘ʻʼ`' ]){3,29}?)\s*[:–-]\s*(\+?\s?\d[\d \-]{1,20}\d)\s*"
+    r"^([^\W\d_](?:[^\W\d_]|[’‘ʻʼ`' /]){3,29}?)\s*[:–-]\s*(\+?\s?\d[\d \-]{1,20}\d)\s*"
     r"(?:\(([^()]{0,80})\))?[.;]?$"
 )
 # "Ms. Aliya", "Dr Ivanov"; Russian "г-н" (Mr), "г-жа" (Mrs), "д-р". The name's first

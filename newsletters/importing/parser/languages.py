@@ -105,11 +105,13 @@ GENERIC_PUBLICATION_WORDS = frozenset({
 })
 
 # Words that mark a Latin line as Uzbek or Turkmen when no letter does ("XAVFSIZ
-# MIGRATSIYA AXBOROTNOMASI"): the bulletin and section words above, and "for"/"with".
+# MIGRATSIYA AXBOROTNOMASI"): the bulletin and section words above, "for"/"with", and
+# the words of the bulletins' themes ("xavfsiz migratsiya": safe migration; "ishonch",
+# "ynam": trust, as in a helpline's name).
 UZ_TM_LATIN_WORDS = frozenset({
     "axborotnoma", "axborotnomasi", "xabarnoma", "xabarnomasi", "byulleteni", "yangiliklar",
-    "tadbirlar", "uchun", "bilan", "habarnama", "habarnamasy", "täzelikler", "habarlar",
-    "üçin", "bilen",
+    "tadbirlar", "uchun", "bilan", "xavfsiz", "migratsiya", "ishonch", "habarnama",
+    "habarnamasy", "täzelikler", "habarlar", "üçin", "bilen", "howpsuz", "ynam",
 })
 
 # Hotline phrases, singular and plural, as regex fragments (lower case; searched with

@@ -178,6 +178,9 @@ def test_a_country_heading_in_the_regions_languages(name, code):
      [("TM", "8 800 222 3333", "mugt")]),
     ("ИШЕНИМ ТЕЛЕФОНДОРУ", "Кыргызстан: 1899 (акысыз)", [("KG", "1899", "акысыз")]),
     ("QAYNOQ LINIYALAR", "Tojikiston: 511", [("TJ", "511", "")]),
+    # A country named in two languages.
+    ("ISHONCH TELEFONLARI / ТЕЛЕФОНЫ ДОВЕРИЯ", "O'zbekiston / Узбекистан: 1176",
+     [("UZ", "1176", "")]),
     # English, read the same way now: a "country: number" line under a hotline heading.
     ("HOTLINES", "Tajikistan: 511", [("TJ", "511", "")]),
 ])  # fmt: skip
@@ -242,6 +245,7 @@ def test_capitals_of_the_regions_alphabets_are_capitals(text):
     # No letter of theirs, but a bulletin word or "for" of theirs.
     ("XAVFSIZ MIGRATSIYA AXBOROTNOMASI", "Xavfsiz migratsiya axborotnomasi"),
     ("YOSHLAR UCHUN MASLAHAT", "Yoshlar uchun maslahat"),
+    ("ISHONCH TELEFONLARI / ТЕЛЕФОНЫ ДОВЕРИЯ", "Ishonch telefonlari / Телефоны доверия"),
     # English lines as before: title case.
     ("O'BRIEN FUND NEWS", "O'brien Fund News"),
     ("SAFE MIGRATION BULLETIN", "Safe Migration Bulletin"),
