@@ -321,3 +321,15 @@ def test_a_contacts_heading_files_the_office_and_hotline_under_it(heading, offic
 ])  # fmt: skip
 def test_an_uzbek_or_turkmen_series_titles_its_number_with_the_number_sign(series, title):
     assert p.make_title(series, 12, None) == title
+
+
+@pytest.mark.parametrize(("masthead", "number", "year"), [
+    ("5-son · 2022-yil", 5, 2022),
+    ("Шумораи 2, соли 2021", 2, 2021),
+    ("6-чыгарылыш, 2024-жыл", 6, 2024),
+    ("Sany 3 · 2021-nji ýyl", 3, 2021),
+])  # fmt: skip
+def test_a_masthead_year_with_its_word_dates_the_issue_by_its_year(masthead, number, year):
+    issue = p.parse(f"AXBOROTNOMA\n{masthead}\n\nYANGILIKLAR\n\n\nMarkaz\n\nMatn.\n",
+                    filename="x.txt")
+    assert (issue.number, issue.date, issue.date_precision) == (number, D(year, 1, 1), "year")
