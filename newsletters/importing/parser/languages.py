@@ -138,6 +138,11 @@ HOTLINE_SUBSTRINGS = ("telefon", "liniya", "liniý", "бовар", "ишонч",
 # One search for all of them: asked of every block of a file (a generator over the tuple
 # made long files a third slower).
 may_name_hotline = re.compile("|".join(HOTLINE_SUBSTRINGS)).search
+# "Photo" at the start of a caption: Uzbek and Turkmen "Surat", "Foto"; Uzbek Cyrillic
+# and Tajik "Сурат", Tajik "Акс"; Kyrgyz "Сүрөт" (text.py's CAPTION_RE, before a colon).
+PHOTO_WORDS = ("Surat", "Foto", "Сурат", "Акс", "Сүрөт")
+PHOTO_WORDS_RE = "|".join(PHOTO_WORDS)
+
 # A contacts heading, the whole line (contacts.py's RU_CONTACT_START_RE takes it): Uzbek
 # "Aloqa" / "Алоқа" (contact), "Biz bilan bog‘laning" (contact us), "Kontaktlar"; Tajik
 # "Тамос" (contact), "Тамос бо мо", "Барои тамос"; Turkmen "Habarlaşmak üçin" (to get

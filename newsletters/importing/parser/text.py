@@ -39,9 +39,13 @@ SUP_RE = re.compile(r"</?sup>", re.IGNORECASE)
 SUP_REF_RE = re.compile(r"(?<!^)<sup>\s*\d+\s*</sup>", re.IGNORECASE | re.MULTILINE)
 CAPTION_RE = re.compile(
     r"^(?:\*\*)?(?:Photos?|Фото)\b\s*(?:\d+(?:\s*[-–]\s*\d+)?\s*[.:]|of\b|by\b|from\b|above\b"
-    r"|below\b|:|credit)",
+    r"|below\b|:|credit)"
+    # Uzbek and Turkmen "Surat:", "Foto:", Tajik "Сурат:", "Акс:", Kyrgyz "Сүрөт:" (photo),
+    # with a colon or a number only: "Surat 3:" (languages.py).
+    rf"|^(?:\*\*)?(?:{languages.PHOTO_WORDS_RE})\s*(?:\d+(?:\s*[-–]\s*\d+)?\s*)?:",
 )
-_CAPTION_START = frozenset("*PФ")  # how CAPTION_RE's lines start: others skip the pattern
+# How CAPTION_RE's lines start: others skip the pattern.
+_CAPTION_START = frozenset("*PФ") | {word[0] for word in languages.PHOTO_WORDS}
 
 
 def is_caption(plain: str) -> bool:

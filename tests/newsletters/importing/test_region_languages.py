@@ -333,3 +333,28 @@ def test_a_masthead_year_with_its_word_dates_the_issue_by_its_year(masthead, num
     issue = p.parse(f"AXBOROTNOMA\n{masthead}\n\nYANGILIKLAR\n\n\nMarkaz\n\nMatn.\n",
                     filename="x.txt")
     assert (issue.number, issue.date, issue.date_precision) == (number, D(year, 1, 1), "year")
+
+
+# ------------------------------------------------------------------------------ captions
+
+
+def _items(text: str) -> list[tuple[str, str]]:
+    blocks = p.split_blocks(p.normalise(text).split("\n"))
+    return [(i.kind, i.text) for i in p.join_paragraphs(p.classify_blocks(blocks))]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Surat: Namangandagi maslahat kuni", [("caption", "Surat: Namangandagi maslahat kuni")]),
+    ("Сурат: Маркази нав дар Бохтар. Дар моҳи аввал 96 нафар омаданд.",
+     [("caption", "Сурат: Маркази нав дар Бохтар."),
+      ("para", "Дар моҳи аввал 96 нафар омаданд.")]),
+    ("Сүрөт 2: Таластагы жолугушуу", [("caption", "Сүрөт 2: Таластагы жолугушуу")]),
+    # A Tajik initial ends no sentence: the credit stays in the caption.
+    ("Акс: Маркази нав, муаллиф Ҳ. Раҳимов",
+     [("caption", "Акс: Маркази нав, муаллиф Ҳ. Раҳимов")]),
+    # Without a colon the word is a story's first word, not a caption.
+    ("Surat chizish to‘garagi ochildi va unga 30 bola qatnashmoqda.",
+     [("para", "Surat chizish to‘garagi ochildi va unga 30 bola qatnashmoqda.")]),
+])  # fmt: skip
+def test_captions_in_the_regions_languages(text, expected):
+    assert _items(text) == expected
