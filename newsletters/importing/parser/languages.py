@@ -104,6 +104,14 @@ GENERIC_PUBLICATION_WORDS = frozenset({
     "býulleten", "býulleteni",
 })
 
+# Acronyms kept in capitals when a heading is put in sentence case (text.py): IOM, UN,
+# NGO and the interior ministry in Uzbek (XMT, BMT, NNT, IIV; ХМТ ...), Tajik (СБМ, СММ,
+# ТҒД, ВКД), Kyrgyz (ЭМУ, БУУ, ӨЭУ, ИИМ) and Turkmen (HGG, BMG).
+ACRONYMS = frozenset({
+    "XMT", "BMT", "NNT", "IIV", "ХМТ", "БМТ", "ННТ", "ИИВ", "СБМ", "СММ", "ТҒД", "ВКД",
+    "ЭМУ", "БУУ", "ӨЭУ", "ИИМ", "HGG", "BMG",
+})
+
 # Words that mark a Latin line as Uzbek or Turkmen when no letter does ("XAVFSIZ
 # MIGRATSIYA AXBOROTNOMASI"): the bulletin and section words above, "for"/"with", and
 # the words of the bulletins' themes ("xavfsiz migratsiya": safe migration; "ishonch",

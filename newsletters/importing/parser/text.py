@@ -210,7 +210,7 @@ def _sentence_case(text: str) -> str:
     out = []
     for word in text.split():
         core = re.sub(r"[^\w]", "", word).upper()
-        if core in RU_ACRONYMS or core in ACRONYMS:
+        if core in RU_ACRONYMS or core in ACRONYMS or core in languages.ACRONYMS:
             out.append(word.upper())
         elif out and country_code(word.strip(",.:;!?«»\"“”()")):
             # A country keeps its capital in every language: "Новости Казахстана".

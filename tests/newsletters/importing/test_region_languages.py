@@ -242,6 +242,11 @@ def test_capitals_of_the_regions_alphabets_are_capitals(text):
     ("O'ZBEKISTON VA QOZOG'ISTON YANGILIKLARI", "O'zbekiston va Qozog'iston yangiliklari"),
     ("АХБОРОТНОМАИ МУҲОҶИРАТИ БЕХАТАР", "Ахборотномаи муҳоҷирати бехатар"),
     ("НОВОСТИ ИЗ КАЗАХСТАНА", "Новости из Казахстана"),
+    # Their acronyms stay in capitals (IOM, UN, NGO).
+    ("XMT VA NNT BILAN TRENING", "XMT va NNT bilan trening"),
+    ("ЭМУ ЖАНА БУУ ЖАҢЫЛЫКТАРЫ", "ЭМУ жана БУУ жаңылыктары"),
+    ("ҲАМКОРИИ СБМ ВА ТҒД", "Ҳамкории СБМ ва ТҒД"),
+    ("HGG BILEN DUŞUŞYK", "HGG bilen duşuşyk"),
     # No letter of theirs, but a bulletin word or "for" of theirs.
     ("XAVFSIZ MIGRATSIYA AXBOROTNOMASI", "Xavfsiz migratsiya axborotnomasi"),
     ("YOSHLAR UCHUN MASLAHAT", "Yoshlar uchun maslahat"),
