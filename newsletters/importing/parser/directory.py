@@ -7,7 +7,9 @@ what has no country stays in the text (marked UNFILED, warned about in boilerpla
 The words it knows are English and Russian (with a little Kyrgyz): "Contact IOM missions"
 and "Контакты", "hotline" and "горячая линия" / "телефон доверия", "Tel." and "Тел.",
 "office" and "офис" / "эл. почта"; an office's country is named in its line, as a
-country or as a city ("г. Бишкек")."""
+country or as a city ("г. Бишкек"). Uzbek, Tajik, Turkmen and Kyrgyz hotline and
+contacts words ("ishonch telefoni", "телефони боварӣ", "Aloqa", "Тамос") are
+languages.py's."""
 
 from __future__ import annotations
 
