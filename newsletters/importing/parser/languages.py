@@ -146,6 +146,10 @@ HOTLINE_SUBSTRINGS = ("telefon", "liniya", "liniý", "бовар", "ишонч",
 # One search for all of them: asked of every block of a file (a generator over the tuple
 # made long files a third slower).
 may_name_hotline = re.compile("|".join(HOTLINE_SUBSTRINGS)).search
+# "Page" in a page number or a running footer: Uzbek "3-bet", "sahifa 3"; Tajik "саҳифаи
+# 3"; Turkmen "sahypa 3", "3-nji sahypa"; Kyrgyz and Kazakh "3-бет" (headers.py).
+PAGE_WORDS_RE = r"bet|sahifa|саҳифаи|саҳифа|sahypa|бет"
+
 # "Photo" at the start of a caption: Uzbek and Turkmen "Surat", "Foto"; Uzbek Cyrillic
 # and Tajik "Сурат", Tajik "Акс"; Kyrgyz "Сүрөт" (text.py's CAPTION_RE, before a colon).
 PHOTO_WORDS = ("Surat", "Foto", "Сурат", "Акс", "Сүрөт")

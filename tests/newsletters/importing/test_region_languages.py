@@ -363,3 +363,22 @@ def _items(text: str) -> list[tuple[str, str]]:
 ])  # fmt: skip
 def test_captions_in_the_regions_languages(text, expected):
     assert _items(text) == expected
+
+
+@pytest.mark.parametrize("page", ["3-bet", "Sahifa 3", "саҳифаи 3", "Sahypa 3", "3-nji sahypa",
+                                  "3-бет", "- 3-bet -"])
+def test_page_numbers_in_the_regions_languages_are_dropped(page):
+    text = ("AXBOROTNOMA\n5-son\n\nYANGILIKLAR\n\n\nMarkaz ochildi\n\n"
+            f"Markaz chet elga ketayotgan fuqarolarga\n\n{page}\n\nbepul maslahat beradi.\n")
+    issue = p.parse(text, filename="x.txt")
+    assert [(d.text, d.reason) for d in issue.dropped if d.reason == "page number"] == [
+        (page, "page number")
+    ]
+    assert "bepul maslahat beradi." in issue.sections[0].stories[0].body
+
+
+def test_bet_inside_a_word_names_no_page():
+    from newsletters.importing.parser.headers import _names_page
+
+    assert not _names_page("between # and #")
+    assert _names_page("xavfsiz yo'l · #-bet")
