@@ -106,6 +106,10 @@ SHAPES = {
     ),
     "a hotline label then apostrophes": lambda: _fill("'", head="O‘zbekiston ishonch telefoni"),
     "Cyrillic hotline words": lambda: _fill("телефони боварӣ дар Тоҷикистон "),
+    "caption words and digits": lambda: _fill(" 1-", head="Surat "),
+    "page words on every line": lambda: _fill("3-bet\nsahifa 4\n3-nji sahypa\n"),
+    "initials after a caption word": lambda: _fill("Ҳ. ", head="Акс: a. "),
+    "Uzbek and Turkmen capital lines": lambda: _fill("XAVFSIZ YO‘L AXBOROTNOMASI ÝAŞLAR\n\n"),
 }
 
 
