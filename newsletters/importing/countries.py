@@ -188,8 +188,8 @@ _LOCAL_NAME_RE = re.compile(
 # text with Cyrillic letters.
 _LOCAL_LATIN_MARKS = ("iston", "ystan", "gistan", "türkmen")
 # Uzbek apostrophes folded to "'": one character for one, so match offsets stay the
-# text's own. (languages.py has the same table; the parser imports this module, so this
-# one does not import the parser.)
+# text's own. (The same forms as parser/languages.py's APOSTROPHE_CLASS; the parser
+# imports this module, so this one does not import the parser.)
 _FOLD = str.maketrans({c: "'" for c in "’‘ʻʼ`"})
 
 

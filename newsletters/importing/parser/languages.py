@@ -8,15 +8,13 @@ use them. Country names are in countries.py (LOCAL_NAMES), which the parser impo
 Each fragment is a fixed alternation of words, so nothing here can backtrack.
 
 Uzbek Latin writes o‘ and g‘ with whatever apostrophe the keyboard gives: ' ’ ‘ ʻ ʼ `.
-APOSTROPHES lists them; FOLD_APOSTROPHES turns them all into "'" (one character for
-one, so offsets in the folded text are those of the original)."""
+APOSTROPHE_CLASS matches any of them in the patterns here; countries.py folds them all
+into "'" before it looks a name up."""
 
 from __future__ import annotations
 
 import re
 
-APOSTROPHES = "'’‘ʻʼ`"
-FOLD_APOSTROPHES = str.maketrans({c: "'" for c in APOSTROPHES[1:]})
 APOSTROPHE_CLASS = "['’‘ʻʼ`]"
 
 
