@@ -75,13 +75,65 @@ RU_NAMES: dict[str, tuple[str, ...]] = {
         "Республики Узбекистан", "Республике Узбекистан", "Ўзбекистон",
     ),
 }
+# The region's other languages, with the case endings a sentence puts on the name (in a
+# tuple of their own, as the Russian ones). Uzbek Latin writes o‘ and g‘ with any
+# apostrophe: the names here have "'", and text is folded to it before matching
+# (_FOLD). "O'zbekistonda" (in), "-ga" (to), "-dan" (from), "-ning" (of), "-dagi" (in,
+# as an adjective); OCR often loses the apostrophe ("Ozbekiston").
+_UZ_ENDINGS = ("", "da", "ga", "dan", "ning", "ni", "dagi")
+_UZ_CYR_ENDINGS = ("", "да", "га", "дан", "нинг", "ни", "даги")
+# Tajik: "Тоҷикистон", "Тоҷикистони" (izofa: "Тоҷикистони азиз"), "Тоҷикистонро".
+_TJ_ENDINGS = ("", "и", "ро")
+# Turkmen (back vowels in every name): "Türkmenistanda", "-dan", "-yň" (of), "-a" (to).
+_TM_ENDINGS = ("", "da", "dan", "yň", "a", "y", "daky")
+# Kyrgyz: "Кыргызстанда" (in), "-дан" (from), "-га" (to), "-дын" (of), "-дагы".
+_KY_ENDINGS = ("", "да", "дан", "га", "дын", "ды", "дагы")
+
+
+def _forms(endings: tuple[str, ...], *names: str) -> tuple[str, ...]:
+    return tuple(f"{name}{e}" for name in names for e in endings)
+
+
+LOCAL_NAMES: dict[str, tuple[str, ...]] = {
+    "KZ": (
+        *_forms(_UZ_ENDINGS, "Qozog'iston", "Qozogiston"),
+        *_forms(_UZ_CYR_ENDINGS, "Қозоғистон"), *_forms(_TJ_ENDINGS, "Қазоқистон"),
+        *_forms(_TM_ENDINGS, "Gazagystan"), *_forms(_KY_ENDINGS, "Казакстан"),
+    ),
+    "KG": (
+        *_forms(_UZ_ENDINGS, "Qirg'iziston", "Qirgiziston"),
+        *_forms(_UZ_CYR_ENDINGS, "Қирғизистон"), *_forms(_TJ_ENDINGS, "Қирғизистон"),
+        *_forms(_TM_ENDINGS, "Gyrgyzystan"), *_forms(_KY_ENDINGS, "Кыргызстан"),
+        "Қырғызстан",
+    ),
+    "TJ": (
+        *_forms(_UZ_ENDINGS, "Tojikiston"), *_forms(_UZ_CYR_ENDINGS, "Тожикистон"),
+        *_forms(_TJ_ENDINGS, "Тоҷикистон"), *_forms(_TM_ENDINGS, "Täjigistan"),
+        *_forms(_KY_ENDINGS, "Тажикстан"), "Тәжікстан",
+    ),
+    "TM": (
+        *_forms(_UZ_ENDINGS, "Turkmaniston"), *_forms(_UZ_CYR_ENDINGS, "Туркманистон"),
+        *_forms(_TJ_ENDINGS, "Туркманистон"), *_forms(_TM_ENDINGS, "Türkmenistan"),
+        *_forms(_KY_ENDINGS, "Түркмөнстан"), "Түрікменстан",
+    ),
+    "UZ": (
+        *_forms(_UZ_ENDINGS, "O'zbekiston", "Ozbekiston"),
+        *_forms(_UZ_CYR_ENDINGS, "Ўзбекистон"), *_forms(_TJ_ENDINGS, "Ӯзбекистон"),
+        *_forms(_TM_ENDINGS, "Özbegistan"), *_forms(_KY_ENDINGS, "Өзбекстан"),
+    ),
+}
+# Kyrgyz "Кыргызстан" (and its endings) was a Russian name already.
+for _code, _names in LOCAL_NAMES.items():
+    LOCAL_NAMES[_code] = tuple(dict.fromkeys(n for n in _names if n not in RU_NAMES[_code]))
+
+
 def _flat_ru() -> list[str]:
     return [n for names in RU_NAMES.values() for n in names]
 
 
 COUNTRIES = tuple(
-    Country(c.code, c.name, c.calling_code, c.trunk_prefix, (*c.names, *RU_NAMES[c.code]),
-            c.adjectives)
+    Country(c.code, c.name, c.calling_code, c.trunk_prefix,
+            (*c.names, *RU_NAMES[c.code], *LOCAL_NAMES[c.code]), c.adjectives)
     for c in COUNTRIES
 )
 
@@ -96,7 +148,10 @@ for _c in COUNTRIES:
 # a pattern of their own, tried only on text that has Cyrillic letters: in one alternation
 # they made every search of English text half as fast again.
 _RU_SPELLINGS = {n.lower() for names in RU_NAMES.values() for n in names}
-_ALL_SPELLINGS = sorted(set(_NAME_TO_CODE) - _RU_SPELLINGS, key=len, reverse=True)
+_LOCAL_SPELLINGS = {n.lower() for names in LOCAL_NAMES.values() for n in names}
+_ALL_SPELLINGS = sorted(
+    set(_NAME_TO_CODE) - _RU_SPELLINGS - _LOCAL_SPELLINGS, key=len, reverse=True
+)
 _MENTION_RE = re.compile(
     r"\b(" + "|".join(re.escape(s) for s in _ALL_SPELLINGS) + r")(?:['’]s)?\b",
     re.IGNORECASE,
@@ -105,7 +160,8 @@ _NAME_ONLY_RE = re.compile(
     r"\b("
     + "|".join(
         re.escape(n)
-        for n in sorted({n for c in COUNTRIES for n in c.names} - set(_flat_ru()), key=len,
+        for n in sorted({n for c in COUNTRIES for n in c.names} - set(_flat_ru())
+                        - {n for names in LOCAL_NAMES.values() for n in names}, key=len,
                         reverse=True)
     )
     + r")(?:['’]s)?\b",
@@ -117,21 +173,53 @@ _RU_NAME_RE = re.compile(
     re.IGNORECASE,
 )
 _HAS_CYRILLIC = re.compile(r"[\u0400-\u04ff]").search
+# The other languages' names: a pattern of their own too, tried on text that may hold
+# one (_may_name_local), so English text pays one substring scan for them.
+# The lookahead of first letters comes first: one class test rejects most positions of a
+# text before the hundred-odd names are tried there (ten times faster on long text).
+_LOCAL_FIRST = "".join(sorted({ch for n in _LOCAL_SPELLINGS for ch in (n[0], n[0].upper())}))
+_LOCAL_NAME_RE = re.compile(
+    rf"(?=[{re.escape(_LOCAL_FIRST)}])(?<!\w)("
+    + "|".join(re.escape(n) for n in sorted(_LOCAL_SPELLINGS, key=len, reverse=True))
+    + r")(?!\w)",
+    re.IGNORECASE,
+)
+# Every Latin name above holds one of these (lower case); the Cyrillic ones are tried on
+# text with Cyrillic letters.
+_LOCAL_LATIN_MARKS = ("iston", "ystan", "gistan", "türkmen")
+# Uzbek apostrophes folded to "'": one character for one, so match offsets stay the
+# text's own. (The same forms as parser/languages.py's APOSTROPHE_CLASS; the parser
+# imports this module, so this one does not import the parser.)
+_FOLD = str.maketrans({c: "'" for c in "’‘ʻʼ`"})
+
+
+def _may_name_local(text: str) -> bool:
+    if not text.isascii() and _HAS_CYRILLIC(text):
+        return True
+    low = text.lower()
+    return any(mark in low for mark in _LOCAL_LATIN_MARKS)
 
 
 def _mentions(regex: re.Pattern, text: str) -> list[re.Match]:
-    """Matches of ``regex`` and, in text with Cyrillic letters, of the Russian names, in
-    the order they stand in the text."""
+    """Matches of ``regex`` and, in text with Cyrillic letters, of the Russian names, and
+    of the other languages' names where the text may hold one, in the order they stand
+    in the text."""
     found = list(regex.finditer(text))
+    more: list[re.Match] = []
     if not text.isascii() and _HAS_CYRILLIC(text):
-        found = sorted(found + list(_RU_NAME_RE.finditer(text)), key=lambda m: m.start())
-    return found
+        more += _RU_NAME_RE.finditer(text)
+    if _may_name_local(text):
+        more += _LOCAL_NAME_RE.finditer(text if text.isascii() else text.translate(_FOLD))
+    return sorted(found + more, key=lambda m: m.start()) if more else found
 
 
 def country_code(word: str) -> str | None:
     """Alpha-2 code for a country name, typo or adjective ("TAJKISTAN", "Kazakhstan's")."""
     key = re.sub(r"['’]s$", "", word.strip().strip(":*.,").strip()).lower()
-    return _NAME_TO_CODE.get(key)
+    code = _NAME_TO_CODE.get(key)
+    if code is None and (not key.isascii() or "`" in key):  # Uzbek o‘ and g‘, any apostrophe
+        code = _NAME_TO_CODE.get(key.translate(_FOLD))
+    return code
 
 
 def find_countries(text: str, *, adjectives: bool = False) -> list[str]:

@@ -248,7 +248,14 @@ CONTINUED_ANY_RE = re.compile(
 )
 
 
-_INITIAL_END = re.compile(r"(?:^|[\s(])[A-ZА-Я]\.$").search
+_INITIAL_RE = re.compile(r"(?:^|[\s(])([^\W\d_])\.$")
+
+
+def _INITIAL_END(text: str) -> bool:
+    """"(Credit: A. Ronn", "Сурат: Ҳ.": a capital initial of any script ends the text
+    ([A-ZА-Я] missed Ҳ, Ӯ, Ş ...)."""
+    m = _INITIAL_RE.search(text)
+    return m is not None and m.group(1).isupper()
 
 
 def _caption_items(block: Block) -> list[Item]:

@@ -36,6 +36,7 @@ from ..countries import mention_positions, normalise_phone, tidy_phone
 from .bilingual import country_code, halves
 from .blocks import Block
 from .footer import office_line
+from .languages import CALL_WORDS_RE, CONTACT_HEADING_RE, HOTLINE_PHRASE_RE
 from .model import DroppedLine, ParsedHotline, ParsedOffice, ParsedPerson
 from .text import EMAIL_RE, _plain
 
@@ -52,16 +53,24 @@ RU_CONTACT_START_RE = re.compile(
     r"^\W*(?:(?:наши\s+)?контакты|контактная\s+информация|свяжитесь\s+с\s+нами"
     r"|как\s+с\s+нами\s+связаться|байланыш(?:\s+үчүн)?"
     # Kazakh "Байланыс" (contact), "Байланыс ақпараты" (contact information).
-    r"|байланыс(?:\s+ақпараты|\s+үшін)?)\W*$",
+    r"|байланыс(?:\s+ақпараты|\s+үшін)?"
+    # Uzbek, Tajik, Turkmen: "Aloqa", "Тамос", "Habarlaşmak üçin" (languages.py).
+    rf"|{CONTACT_HEADING_RE})\W*$",
     re.IGNORECASE,
 )
 HOTLINE_WORD_RE = re.compile(
-    r"\b(?:hot\s?lines?|help\s?lines?|call|calls|dial|toll[- ]free|free of charge)\b", re.I
+    r"\b(?:hot\s?lines?|help\s?lines?|call|calls|dial|toll[- ]free|free of charge"
+    # Uzbek, Tajik, Turkmen, Kyrgyz hotline and call words (languages.py).
+    rf"|{HOTLINE_PHRASE_RE}|{CALL_WORDS_RE})\b",
+    re.I,
 )
 PHONE_RE = re.compile(r"\+\s?\d[\d \-]{5,}\d|\b\d{3,6}\b")
 # "Kyrgyzstan: 1899" or "Kyrgyzstan – +996 312 333 444 (landlines)"; bounded pieces only.
+# The name in any script, with Uzbek apostrophes: "Тоҷикистон: 511", "O‘zbekiston: 1176";
+# or in two ("O'zbekiston / Узбекистан: 1176": bilingual.country_code reads both halves).
 COUNTRY_NUMBER_RE = re.compile(
-    r"^([A-Za-z’' ]{4,30}?)\s*[:–-]\s*(\+?\s?\d[\d \-]{1,20}\d)\s*(?:\(([^()]{0,80})\))?[.;]?$"
+    r"^([^\W\d_](?:[^\W\d_]|[’‘ʻʼ`' /]){3,29}?)\s*[:–-]\s*(\+?\s?\d[\d \-]{1,20}\d)\s*"
+    r"(?:\(([^()]{0,80})\))?[.;]?$"
 )
 # "Ms. Aliya", "Dr Ivanov"; Russian "г-н" (Mr), "г-жа" (Mrs), "д-р". The name's first
 # letter is checked with str.isupper (is_person_line): [A-ZА-Я] missed Ё, Ө, Ү, Ұ ...

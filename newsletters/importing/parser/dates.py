@@ -5,13 +5,26 @@
 Russian too, as the Central Asian archives print it: month names in any grammatical case
 ("май 2019 г.", "15 мая 2019 года", "апрель – июнь 2014"), quarters ("I квартал 2020",
 "2-й квартал 2021 г."), and "Выпуск 3", "Вып. 3", "№ 5" as issue numbers; Kazakh month
-names ("Қазан 2023", "2023 жылғы 15 қазан")."""
+names ("Қазан 2023", "2023 жылғы 15 қазан"). Uzbek, Tajik, Turkmen and Kyrgyz
+(languages.py's tables): "2022-yil, mart", "2023-yil 15-aprel", "15 марти соли 2022",
+"Sentýabr, 2021", "2024-жылдын 10-апрели"; "12-son", "Шумораи 4", "Sany 3",
+"6-чыгарылыш"."""
 
 from __future__ import annotations
 
 import datetime
 import re
 
+from .languages import (
+    LOCAL_MONTH_RE,
+    LOCAL_MONTHS,
+    MONTH_WORD_AFTER,
+    NUMBER_WORDS_AFTER,
+    NUMBER_WORDS_BEFORE,
+    ORDINAL_SUFFIX,
+    YEAR_WORD_AFTER,
+    YEAR_WORD_BEFORE,
+)
 from .text import _MONTH_RE, MONTHS
 
 MONTH_ABBR = r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
@@ -46,7 +59,18 @@ KZ_MONTH_NAMES = (
 )
 KZ_MONTH_RE = "|".join(KZ_MONTH_NAMES)
 KZ_MONTHS = {name[:3]: n for n, name in enumerate(KZ_MONTH_NAMES, start=1)}
-_M = rf"(?:{_MONTH_RE}|{MONTH_ABBR}|{RU_MONTH_RE}|{RU_MONTH_ABBR}|{KZ_MONTH_RE})\.?"
+_M = (
+    rf"(?:{_MONTH_RE}|{MONTH_ABBR}|{RU_MONTH_RE}|{RU_MONTH_ABBR}|{KZ_MONTH_RE}"
+    rf"|{LOCAL_MONTH_RE})\.?"
+)
+# Uzbek, Tajik, Turkmen and Kyrgyz: a month, theirs or in a Russian form (its name ends
+# at a word end, so "iyun" is not read in "iyunda"'s place), with the word "month" after
+# it or not ("mart oyi", "март айы"); a day as "15-mart", "15-nji marty", "10-апрели" or
+# "15 марти"; a year with its word after it ("2022-yil", "2024-жылдын") or, Tajik, before
+# it ("соли 2021"). Each part is a fixed word list or a bounded run: no backtracking.
+_LM = rf"(?P<mn>{LOCAL_MONTH_RE}|{RU_MONTH_RE})\b(?: (?:{MONTH_WORD_AFTER})\b)?"
+_LD = rf"(?P<d>\d{{1,2}})(?:-(?:{ORDINAL_SUFFIX}))?[- ]"
+_LY_AFTER = rf"(?P<y>\d{{4}})(?:-(?:{ORDINAL_SUFFIX}))?[- ]?(?:{YEAR_WORD_AFTER})\b"
 # Each form is a bounded sequence of tokens: nothing here can backtrack more than a few
 # characters, whatever the line holds.
 DATE_FORMS = [
@@ -73,6 +97,17 @@ DATE_FORMS = [
         rf"\b(?P<y>\d{{4}}) жылғы (?P<d>\d{{1,2}}) (?P<mn>{KZ_MONTH_RE})\b", re.I
     )),
     ("month", re.compile(rf"\b(?P<y>\d{{4}}) жылғы (?P<mn>{KZ_MONTH_RE})\b", re.I)),
+    # "2023-yil 15-aprel", "2024-жылдын 10-апрели", "2021 йил, декабр", "2022-yil, mart".
+    ("day", re.compile(rf"\b{_LY_AFTER},? {{1,2}}{_LD}{_LM}", re.I)),
+    ("month", re.compile(rf"\b{_LY_AFTER},? {{1,2}}{_LM}", re.I)),
+    # "15-mart, 2022-yil", "15 марти соли 2022", "15-nji marty 2022"; "июни соли 2021",
+    # "mart oyi, 2022", "Sentýabr, 2021".
+    ("day", re.compile(
+        rf"(?<!\w){_LD}{_LM},? {{1,2}}(?:{YEAR_WORD_BEFORE} )?(?P<y>\d{{4}})\b", re.I
+    )),
+    ("month", re.compile(
+        rf"(?<!\w){_LM},? {{1,2}}(?:{YEAR_WORD_BEFORE} )?(?P<y>\d{{4}})\b", re.I
+    )),
     ("month", re.compile(rf"\b(?P<mn>{_M})\s+(?P<y>\d{{4}})\b", re.I)),
     ("month", re.compile(r"\b(?P<season>spring|summer|autumn|fall|winter)\s+(?P<y>\d{4})\b",
                          re.I)),
@@ -90,9 +125,13 @@ _QUARTER_WORDS = {
 SEASON_MONTHS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 # "Issue 9", "No. 6", "Vol. I - No. 6", "Volume 1, Number 6", "Newsletter 7", "№4", "#12";
 # Russian "Выпуск 3", "Вып. 3", "Номер 4", Kyrgyz "Чыгарылыш 2".
+# Uzbek, Tajik, Turkmen and Kyrgyz (languages.py): "Шумораи 4", "Sany 3"; after the
+# number "12-son", "9-сон", "6-чыгарылыш", "3-nji sany" (group "n2").
 NUMBER_RE = re.compile(
-    r"(?:\b(?:issue|no|number|newsletter|bulletin|edition|nr|выпуск|вып|номер|чыгарылыш)\b\.?"
-    r"|№|#)\s*(?P<n>\d{1,4})\b",
+    r"(?:\b(?:issue|no|number|newsletter|bulletin|edition|nr|выпуск|вып|номер|чыгарылыш"
+    rf"|{NUMBER_WORDS_BEFORE})\b\.?"
+    r"|№|#)\s*(?P<n>\d{1,4})\b"
+    rf"|\b(?P<n2>\d{{1,4}})-(?:(?:{ORDINAL_SUFFIX}) )?(?:{NUMBER_WORDS_AFTER})\b",
     re.I,
 )
 # "Vol. I", "Volume 2", Russian "Том 2", "Т. 2": a volume number is never the issue's.
@@ -141,6 +180,8 @@ def volume_key(printed: str) -> str:
 
 def _month(name: str) -> int:
     key = name.lower().rstrip(".")
+    if key in LOCAL_MONTHS:  # whole words: Uzbek "iyun" and "iyul" share three letters
+        return LOCAL_MONTHS[key]
     if key[:3] in RU_MONTHS:
         return RU_MONTHS[key[:3]]
     if key[:3] in KZ_MONTHS:
@@ -195,7 +236,7 @@ def find_date(text: str) -> tuple[datetime.date, str] | None:
 def find_number(text: str) -> int | None:
     """The issue number printed in ``text`` ("Vol. I - No. 6" -> 6, "Issue 9" -> 9)."""
     m = NUMBER_RE.search(VOLUME_RE.sub(" ", text) if _HAS_VOLUME(text) else text)
-    return int(m.group("n")) if m else None
+    return int(m.group("n") or m.group("n2")) if m else None
 
 
 def when_label(date: datetime.date, precision: str, lang: str = "en") -> str:

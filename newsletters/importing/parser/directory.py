@@ -12,7 +12,9 @@ So do an office's "Tel.:", street and web address lines under "Contact our offic
 The words it knows are English and Russian (with a little Kyrgyz): "Contact IOM missions"
 and "Контакты", "hotline" and "горячая линия" / "телефон доверия", "Tel." and "Тел.",
 "office" and "офис" / "эл. почта"; an office's country is named in its line, as a
-country or as a city ("г. Бишкек")."""
+country or as a city ("г. Бишкек"). Uzbek, Tajik, Turkmen and Kyrgyz hotline and
+contacts words ("ishonch telefoni", "телефони боварӣ", "Aloqa", "Тамос") are
+languages.py's."""
 
 from __future__ import annotations
 
@@ -28,6 +30,13 @@ from .bilingual import country_code
 from .blocks import Block, drop_block
 from .contacts import RU_CONTACT_START_RE, is_directory_heading, read_contacts
 from .footer import is_name_piece, is_street_address, is_web_piece, office_line, phone_piece
+from .languages import (
+    APOSTROPHE_CLASS,
+    HOTLINE_PHRASE_RE,
+    PLACE_PREPOSITIONS,
+    may_name_contacts,
+    may_name_hotline,
+)
 from .listings import (
     _country_of_phone,
     country_heading,
@@ -46,20 +55,29 @@ TEAM_HEADING_RE = re.compile(
     r"\b(team|staff|contacts|our people|сотрудники|команда|контактные лица)\b", re.IGNORECASE
 )
 HOTLINE_HEADING_RE = re.compile(
-    r"\bhotlines?\b|\bгоряч(?:ая|ие|их)\s+лини(?:я|и)\b|\bтелефоны?\s+доверия\b", re.IGNORECASE
+    r"\bhotlines?\b|\bгоряч(?:ая|ие|их)\s+лини(?:я|и)\b|\bтелефоны?\s+доверия\b"
+    # Uzbek "ISHONCH TELEFONLARI", Tajik "ТЕЛЕФОНҲОИ БОВАРӢ", Turkmen "YNAM TELEFONLARY",
+    # Kyrgyz "ИШЕНИМ ТЕЛЕФОНДОРУ" ... (languages.py).
+    rf"|(?<!\w)(?:{HOTLINE_PHRASE_RE})(?!\w)",
+    re.IGNORECASE,
 )
 # "Горячая линия: 189 (бесплатно)", "Телефон доверия: 0 800 ...", "Hotline: 1899 (free)".
+# A place's name in a label, in any script; Uzbek ones hold apostrophes ("Qozog‘iston").
+_PLACE = rf"[^\W\d_](?:[^\W\d_]|{APOSTROPHE_CLASS}){{1,29}}"
 HOTLINE_LABEL_RE = re.compile(
-    # "Kazakhstan hotline:", "Kazakhstan's hotline:": a place (or any word) before it.
-    r"^(?:[^\W\d_]{2,30}(?:['’]s)?\s+)?"
+    # "Kazakhstan hotline:", "Kazakhstan's hotline:": a place (or any word) before it,
+    # "O‘zbekiston ishonch telefoni:".
+    rf"^(?:{_PLACE}(?:['’]s)?\s+)?"
     r"(?:национальная\s+|national\s+)?(?:горяч(?:ая|ей|ую)\s+лини(?:я|и|ю)"
     r"|телефон\s+доверия|линия\s+доверия|ишеним\s+телефону|hot\s?line|help\s?line"
     # Kazakh "сенім телефоны" (helpline), "жедел желі" (hotline).
-    r"|сенім\s+телефоны|жедел\s+желі)"
+    r"|сенім\s+телефоны|жедел\s+желі"
+    # Uzbek, Tajik, Turkmen, Kyrgyz: "ishonch telefoni", "телефони боварӣ" (languages.py).
+    rf"|{HOTLINE_PHRASE_RE})"
     # "Горячая линия в Казахстане:", "Hotline in Tajikistan:", "Hotline (Tajikistan):",
-    # "Hotline, Tajikistan:": a place before the colon.
-    r"(?:\s(?:в|во|по|in|for)\s[^\W\d_]{2,30}(?:\s[^\W\d_]{2,30})?"
-    r"|\s?\([^\W\d_]{2,30}(?:\s[^\W\d_]{2,30})?\)|,\s[^\W\d_]{2,30}(?:\s[^\W\d_]{2,30})?)?"
+    # "Hotline, Tajikistan:", "Телефони боварӣ дар Тоҷикистон:": a place before the colon.
+    rf"(?:\s(?:в|во|по|in|for|{PLACE_PREPOSITIONS})\s{_PLACE}(?:\s{_PLACE})?"
+    rf"|\s?\({_PLACE}(?:\s{_PLACE})?\)|,\s{_PLACE}(?:\s{_PLACE})?)?"
     r"\s*[:–—-]\s*",
     re.IGNORECASE,
 )
@@ -133,6 +151,17 @@ def labelled_contact(line: str) -> LabelledContact | None:
     return None
 
 
+def _labelled_hotline(line: str) -> ParsedHotline | None:
+    """A hotline label line that names its country ("Hotline in Tajikistan: 1899",
+    "Телефони боварӣ дар Ӯзбекистон: 1176"), else None."""
+    found = labelled_contact(line)
+    if found is None or found.kind != "hotline" or found.country is None:
+        return None
+    printed = tidy_phone(found.number, found.country)
+    return ParsedHotline(found.country, printed, found.note,
+                         normalise_phone(printed, found.country))
+
+
 _BULLET_RE = re.compile(r"^[-*•]\s+")
 # A contact footer's pieces are parted by " | ", " • " or " · ".
 _PIECE_SEP_RE = re.compile(r"\s[|•·]\s")
@@ -196,8 +225,11 @@ def _may_hold_contacts(text: str) -> bool:
     HOTLINE_LABEL_RE ("hotline", "help line", "горячая линия", "телефон доверия"), or a
     footer's phone ("+7 …", "Tel.", "Тел.")."""
     low = text.lower()
-    return ("@" in low or "line" in low or "лини" in low or "телефон" in low
-            or "+" in low or "tel" in low or "тел" in low)
+    return (
+        "@" in low or "line" in low or "лини" in low or "телефон" in low
+        or "+" in low or "tel" in low or "тел" in low
+        or may_name_hotline(low) is not None
+    )
 
 
 def _contact_piece(text: str) -> ContactPiece | None:
@@ -473,7 +505,7 @@ def extract_directory(
             text = block.heading_text
             if HOTLINE_HEADING_RE.search(text) and len(text.split()) <= 10:
                 end = _directory_region_end(blocks, i)
-                found = parse_hotline_table(blocks[i + 1:end])
+                found = parse_hotline_table(blocks[i + 1:end], _labelled_hotline)
                 if found and not _has_prose(blocks[i + 1:end]):
                     directory.hotlines += found
                     drop_block(dropped, block, "directory heading")
@@ -545,7 +577,10 @@ def _add_emails(offices: dict[str, list[str]], code: str, emails, seen: set[str]
 def _is_contact_start(block: Block) -> bool:
     first = block.lines[0]
     low = first.lower()
-    if "контакт" in low or "связ" in low or "байланы" in low:
+    if (
+        "контакт" in low or "связ" in low or "байланы" in low
+        or may_name_contacts(low) is not None  # Uzbek, Tajik, Turkmen (languages.py)
+    ):
         return bool(RU_CONTACT_START_RE.match(_plain(first)))
     return "contact" in low and bool(CONTACT_START_RE.match(_plain(first)))
 

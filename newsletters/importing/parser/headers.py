@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from .dates import find_date, find_number
+from .languages import PAGE_WORDS_RE
 from .model import DroppedLine
 from .text import _MONTH_RE, MONTHS, smart_title
 
@@ -99,14 +100,23 @@ def strip_running_headers(
 
 
 PAGE_LINE_RE = re.compile(
-    r"^\W{0,3}(?:page|p\.|страница|стр\.|бет)?\s*\d{1,3}(?:\s*(?:of|из|/)\s*\d{1,3})?\W{0,3}$",
+    rf"^\W{{0,3}}(?:page|p\.|страница|стр\.|бет|{PAGE_WORDS_RE})?\s*\d{{1,3}}"
+    # "3-bet", "3-бет", "3-nji sahypa": the region's page word after the number.
+    rf"(?:-(?:nji |njy )?(?:{PAGE_WORDS_RE}))?"
+    r"(?:\s*(?:of|из|/)\s*\d{1,3})?\W{0,3}$",
     re.I,
 )
+# The region's page words as words ("bet" is in "between"): languages.py.
+_LOCAL_PAGE_WORD = re.compile(rf"(?<!\w)(?:{PAGE_WORDS_RE})(?!\w)").search
 
 
 def _names_page(key: str) -> bool:
-    """"Page 3", "p. 3", Russian "стр. 3", "Страница 3 из 8", Kyrgyz "3-бет"."""
-    return "page" in key or "p." in key or "стр" in key or "бет" in key
+    """"Page 3", "p. 3", Russian "стр. 3", "Страница 3 из 8", Kyrgyz "3-бет"; Uzbek
+    "3-bet", Tajik "саҳифаи 3", Turkmen "sahypa 3"."""
+    return (
+        "page" in key or "p." in key or "стр" in key or "бет" in key
+        or _LOCAL_PAGE_WORD(key) is not None
+    )
 _DIGITS_RE = re.compile(r"\d+")
 _HAS_DIGIT = re.compile(r"\d").search
 

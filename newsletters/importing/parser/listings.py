@@ -14,11 +14,13 @@ block, and the country a heading names."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ..countries import COUNTRIES, mention_positions, normalise_phone, tidy_phone
 from .bilingual import country_code
 from .blocks import Block, join_lines
-from .contacts import is_person_line, role_and_name
+from .contacts import COUNTRY_NUMBER_RE, is_person_line, role_and_name
+from .languages import CALL_WORDS_RE, HOTLINE_PHRASE_RE, HOTLINES_IN_NOTES, may_name_hotline
 from .model import ParsedHotline, ParsedPerson
 from .text import EMAIL_RE, _is_capital, _plain, is_pipe_table, table_cells
 
@@ -44,13 +46,18 @@ def country_heading(text: str) -> str | None:
 
 
 
-_HOTLINE_WORD_RE = re.compile(r"hotline|горяч\w{0,3}\s+лини|телефон\w{0,2}\s+доверия", re.I)
-_CALL_WORD_RE = re.compile(r"receive calls|call|звон|бесплатн", re.I)
+_HOTLINE_WORD_RE = re.compile(
+    rf"hotline|горяч\w{{0,3}}\s+лини|телефон\w{{0,2}}\s+доверия|{HOTLINE_PHRASE_RE}", re.I
+)
+_CALL_WORD_RE = re.compile(rf"receive calls|call|звон|бесплатн|{CALL_WORDS_RE}", re.I)
 
 
 def is_hotline_sentence(text: str) -> bool:
     low = text.lower()  # substring tests first: this runs on every block of the file
-    if "hotline" not in low and "горяч" not in low and "доверия" not in low:
+    if (
+        "hotline" not in low and "горяч" not in low and "доверия" not in low
+        and may_name_hotline(low) is None
+    ):
         return False
     if not _HOTLINE_WORD_RE.search(text):
         return False
@@ -65,7 +72,7 @@ def is_hotline_sentence(text: str) -> bool:
 
 _HOTLINE_NOTES = (
     "national hotline", "emergency cell number", "cell number", "hotline",
-    "национальная горячая линия", "горячая линия", "телефон доверия",
+    "национальная горячая линия", "горячая линия", "телефон доверия", *HOTLINES_IN_NOTES,
 )
 
 
@@ -99,10 +106,15 @@ def parse_hotline_sentence(text: str, default: str | None = None) -> list[Parsed
     return hotlines
 
 
-def parse_hotline_table(blocks: list[Block]) -> list[ParsedHotline]:
+def parse_hotline_table(
+    blocks: list[Block], labelled: Callable[[str], ParsedHotline | None] = lambda line: None
+) -> list[ParsedHotline]:
     """Country headings, then lines like "189 (Bishkek)", "+ 99 312 463514;" or a number
-    with its "(landlines)" note on the next line; or a pipe table of countries and
-    numbers (pipe_table_hotlines)."""
+    with its "(landlines)" note on the next line; a pipe table of countries and numbers
+    (pipe_table_hotlines); or lines that name their country with the number, in any of
+    the region's languages ("Tajikistan: 511", "O‘zbekiston: 1176 (bepul)",
+    "Тоҷикистон: 511 (ройгон)"), or in a hotline label (``labelled``: directory.py's
+    reader of "Телефони боварӣ дар Ӯзбекистон: 1176")."""
     hotlines: list[ParsedHotline] = []
     country: str | None = None
     for block in blocks:
@@ -114,10 +126,14 @@ def parse_hotline_table(blocks: list[Block]) -> list[ParsedHotline]:
         if code:
             country = code
             continue
-        if country is None:
-            continue
         for line in block.lines:
             line = _plain(line)
+            own = _country_number(line) or labelled(line)
+            if own is not None:
+                hotlines.append(own)
+                continue
+            if country is None:
+                continue
             note_only = re.fullmatch(r"\(([^)]*)\)[;,.]?", line)
             if note_only:
                 if hotlines and not hotlines[-1].note:
@@ -159,6 +175,16 @@ def pipe_table_hotlines(block: Block) -> list[ParsedHotline] | None:
         printed = tidy_phone(cells[at], code)
         found.append(ParsedHotline(code, printed, note, normalise_phone(printed, code)))
     return found
+
+
+def _country_number(line: str) -> ParsedHotline | None:
+    """"Kyrgyzstan: 1899 (free)", "Тоҷикистон: 511": a hotline of the country named."""
+    m = COUNTRY_NUMBER_RE.match(line)
+    code = country_code(m.group(1)) if m else None
+    if not code:
+        return None
+    printed = tidy_phone(m.group(2), code)
+    return ParsedHotline(code, printed, (m.group(3) or "").strip(), normalise_phone(printed, code))
 
 
 def dedupe_hotlines(hotlines: list[ParsedHotline]) -> list[ParsedHotline]:

@@ -1,6 +1,7 @@
 """How a masthead prints its issue's date beyond dates.py's forms: a fortnightly's span of
 days ("1–15 June 2023", "June 1–15, 2023", "29 May – 11 June 2023"), the year an issue
-number counts in ("Issue 3/2021", "№ 3/2021"); and where a line's date starts, which
+number counts in ("Issue 3/2021", "№ 3/2021"), a year with the word "year" ("2022-yil",
+"соли 2021"); and where a line's date starts, which
 ends the series name printed before it ("NORTHWIND DIGEST, 15/03/2022").
 
 Read on masthead lines only (short), never on story text. Every pattern is a bounded
@@ -12,6 +13,7 @@ import datetime
 import re
 
 from .dates import _M, DATE_FORMS, _month, find_date
+from .languages import ORDINAL_SUFFIX, YEAR_WORD_AFTER, YEAR_WORD_BEFORE
 
 # "1–15 June 2023", "1st-15th June 2023"; "June 1–15, 2023"; "29 May – 11 June 2023".
 _DAY = r"(?P<d1>\d{1,2})(?:st|nd|rd|th)?"
@@ -31,6 +33,15 @@ DAY_SPAN_FORMS = (
 # "Issue 3/2021": issue 3 of the year 2021 (the year is the date, as precise as printed).
 ISSUE_YEAR_RE = re.compile(
     r"(?:\b(?:issue|no|number|nr|выпуск|вып)\b\.?|№|#) ?\d{1,4} ?/ ?(?P<y>(?:18|19|20)\d\d)\b",
+    re.I,
+)
+
+
+# A year printed with the word "year" and no month: Uzbek "2022-yil", Kyrgyz "2024-жыл",
+# Turkmen "2021-nji ýyl", Tajik "соли 2021" (languages.py). The issue's year.
+YEAR_WORD_RE = re.compile(
+    rf"\b(?P<y>(?:18|19|20)\d\d)(?:-(?:{ORDINAL_SUFFIX}))?[- ]?(?:{YEAR_WORD_AFTER})\b"
+    rf"|\b(?:{YEAR_WORD_BEFORE}) (?P<y2>(?:18|19|20)\d\d)\b",
     re.I,
 )
 
@@ -60,12 +71,16 @@ def day_span(text: str) -> tuple[datetime.date, str] | None:
 
 def masthead_date(text: str) -> tuple[datetime.date, str] | None:
     """The date a masthead line prints (find_date), or the year its issue number counts
-    in ("Issue 3/2021" -> 2021, precision "year")."""
+    in ("Issue 3/2021" -> 2021, precision "year"), or a year printed with its word
+    ("5-son · 2022-yil", "Шумораи 2, соли 2021": precision "year")."""
     found = find_date(text)
     if found:
         return found
     m = ISSUE_YEAR_RE.search(text)
-    return (datetime.date(int(m.group("y")), 1, 1), "year") if m else None
+    if m:
+        return datetime.date(int(m.group("y")), 1, 1), "year"
+    m = YEAR_WORD_RE.search(text)
+    return (datetime.date(int(m.group("y") or m.group("y2")), 1, 1), "year") if m else None
 
 
 def date_start(text: str) -> int:

@@ -6,6 +6,9 @@ from __future__ import annotations
 import functools
 import re
 
+from ..countries import country_code
+from . import languages
+
 MONTHS = {
     m: i
     for i, m in enumerate(
@@ -36,9 +39,13 @@ SUP_RE = re.compile(r"</?sup>", re.IGNORECASE)
 SUP_REF_RE = re.compile(r"(?<!^)<sup>\s*\d+\s*</sup>", re.IGNORECASE | re.MULTILINE)
 CAPTION_RE = re.compile(
     r"^(?:\*\*)?(?:Photos?|Фото)\b\s*(?:\d+(?:\s*[-–]\s*\d+)?\s*[.:]|of\b|by\b|from\b|above\b"
-    r"|below\b|:|credit)",
+    r"|below\b|:|credit)"
+    # Uzbek and Turkmen "Surat:", "Foto:", Tajik "Сурат:", "Акс:", Kyrgyz "Сүрөт:" (photo),
+    # with a colon or a number only: "Surat 3:" (languages.py).
+    rf"|^(?:\*\*)?(?:{languages.PHOTO_WORDS_RE})\s*(?:\d+(?:\s*[-–]\s*\d+)?\s*)?:",
 )
-_CAPTION_START = frozenset("*PФ")  # how CAPTION_RE's lines start: others skip the pattern
+# How CAPTION_RE's lines start: others skip the pattern.
+_CAPTION_START = frozenset("*PФ") | {word[0] for word in languages.PHOTO_WORDS}
 
 
 def is_caption(plain: str) -> bool:
@@ -90,11 +97,15 @@ KNOWN_SECTIONS = {
     # Russian and Kyrgyz section names the Central Asian bulletins print.
     "новости", "новости проекта", "события", "анонсы", "объявления", "партнёры", "партнеры",
     "жаңылыктар", "жаңылыктар / новости", "кабарлар",
+    # Uzbek, Tajik, Turkmen and Kyrgyz ones: languages.py.
+    *languages.SECTION_NAMES,
 }
 MASTHEAD_WORDS = re.compile(
     r"\b(report|programme|program|bulletin|newsletter|digest|update|review|news"
     r"|бюллетень|бюллетеня|вестник|дайджест|обзор|отч[её]т|газета|информационный"
-    r"|бюллетени|маалымат|бюллетені|хабаршысы|жаршысы)\b", re.I
+    r"|бюллетени|маалымат|бюллетені|хабаршысы|жаршысы"
+    # Uzbek, Tajik, Turkmen ("axborotnomasi", "ахборотномаи", "habarnama"): languages.py.
+    rf"|{languages.MASTHEAD_WORDS_RE})\b", re.I
 )
 # A banner line made only of such words ("NEWSLETTER", "Информационный бюллетень") says
 # what kind of publication it is, not which: it names no series by itself.
@@ -104,6 +115,8 @@ GENERIC_PUBLICATION_WORDS = {
     "ежемесячный", "ежеквартальный", "маалымат", "бюллетени", "·", "/", "|", "-", "–", "—",
     # Kazakh: "ақпараттық бюллетені" (information bulletin), "хабаршысы" (herald).
     "ақпараттық", "бюллетені", "хабаршысы", "жаршысы",
+    # Uzbek, Tajik, Turkmen: "axborotnomasi", "ахборотномаи", "habarnama" (languages.py).
+    *languages.GENERIC_PUBLICATION_WORDS,
 }
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
 _LETTER_RE = re.compile(r"[^\W\d_]")
@@ -152,6 +165,8 @@ def smart_title(text: str) -> str:
         )
     if not text.isascii() and is_cyrillic(text):  # isascii: a C check, no regex
         return _sentence_case(text)
+    if is_uzbek_or_turkmen_latin(text):
+        return _sentence_case(text)  # "ÝAŞLAR ÜÇIN HABARNAMA" -> "Ýaşlar üçin habarnama"
     words = text.split()
     out = []
     for i, word in enumerate(words):
@@ -172,12 +187,36 @@ def smart_title(text: str) -> str:
     return " ".join(out)
 
 
+# Uzbek and Turkmen Latin write titles in sentence case, as Russian does. A line is
+# theirs when it holds a letter only Turkmen uses (Ň, Ý), an Uzbek "ʻ", a g‘ (G and an
+# apostrophe, then a letter), an o‘ inside a word ("BO‘YICHA"; "O'BRIEN" starts one), or
+# one of their bulletin or section words (languages.UZ_TM_LATIN_WORDS: "AXBOROTNOMASI").
+_UZ_TM_LATIN_RE = re.compile(
+    rf"[ŇÝňýʻ]|[Gg]{languages.APOSTROPHE_CLASS}(?=[^\W\d_])"
+    rf"|(?<=[^\W\d_])[Oo]{languages.APOSTROPHE_CLASS}(?=[^\W\d_])"
+)
+
+
+def is_uzbek_or_turkmen_latin(text: str) -> bool:
+    """Whether ``text`` reads as Uzbek or Turkmen in Latin letters (see above)."""
+    if not (text.isascii() and "'" not in text and "`" not in text) and (
+        _UZ_TM_LATIN_RE.search(text) is not None
+    ):
+        return True
+    return not languages.UZ_TM_LATIN_WORDS.isdisjoint(text.lower().split())
+
+
 def _sentence_case(text: str) -> str:
     out = []
     for word in text.split():
         core = re.sub(r"[^\w]", "", word).upper()
-        if core in RU_ACRONYMS or core in ACRONYMS:
+        if core in RU_ACRONYMS or core in ACRONYMS or core in languages.ACRONYMS:
             out.append(word.upper())
+        elif out and country_code(word.strip(",.:;!?«»\"“”()")):
+            # A country keeps its capital in every language: "Новости Казахстана".
+            low = word.lower()
+            idx = next((k for k, ch in enumerate(low) if ch.isalpha()), 0)
+            out.append(low[:idx] + low[idx:idx + 1].upper() + low[idx + 1:])
         elif not out:
             low = word.lower()
             idx = next((k for k, ch in enumerate(low) if ch.isalpha()), None)

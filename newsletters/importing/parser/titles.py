@@ -7,7 +7,7 @@ import datetime
 
 from .dates import when_label
 from .model import ParsedSection
-from .text import is_cyrillic
+from .text import is_cyrillic, is_uzbek_or_turkmen_latin
 
 
 def make_title(
@@ -18,7 +18,8 @@ def make_title(
     """"Series — Issue 6", "Series — March 2022", "Issue 6, 1 March 2022" ... Only what
     identifies the issue goes in: never a date read in a story. A series named in Cyrillic
     gets its title in Russian: "Безопасная дорога — № 5", "Вестник — май 2019". A volume
-    printed in the masthead comes first: "Series — Vol. 4, Issue 2" ("Том 4, № 2")."""
+    printed in the masthead comes first: "Series — Vol. 4, Issue 2" ("Том 4, № 2"). An
+    Uzbek or Turkmen series in Latin letters takes "№" for "Issue" too."""
     if series and is_cyrillic(series):
         when = when_label(date, precision, "ru") if date else None
         vol = f"Том {volume}, " if volume else ""
@@ -28,7 +29,9 @@ def make_title(
     when = when_label(date, precision) if date else None
     vol = f"Vol. {volume}, " if volume else ""
     if series and number is not None:
-        return f"{series} — {vol}Issue {number}"
+        # An Uzbek or Turkmen series: "№ 12", as the region prints it, not English "Issue".
+        word = "№" if is_uzbek_or_turkmen_latin(series) else "Issue"
+        return f"{series} — {vol}{word} {number}"
     if series and when:
         return f"{series} — {vol}{when}"
     if series:

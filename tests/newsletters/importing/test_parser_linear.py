@@ -138,6 +138,22 @@ SHAPES = {
     "caption lines inside a paragraph": lambda: _fill("Text ends here.\nPhoto: a b c.\n"),
     "bold lines": lambda: _fill("**Bold title of a story**\n\n"),
     "words cut by hyphens over blank lines": lambda: _fill("word com-\n\nbined\n\n"),
+    # The region's other languages (languages.py, countries.LOCAL_NAMES): their date,
+    # number, country and hotline patterns over long runs of their pieces.
+    "Uzbek year words and day dashes": lambda: _fill("2022-yil 15-", head="XABARNOMA\n"),
+    "Tajik genitive months and soli": lambda: _fill("15 марти соли ", head="№ 7, "),
+    "Turkmen ordinals": lambda: _fill("5-nji ", head="Sany 3 · "),
+    "number-then-word runs": lambda: _fill("12-son 9-"),
+    "Uzbek apostrophes and country endings": lambda: _fill("Qozog‘istondan o'g'"),
+    "country lines under a hotline heading": lambda: _fill(
+        "O‘zbekiston: 1176 (bepul)\n", head="ISHONCH TELEFONLARI\n\n"
+    ),
+    "a hotline label then apostrophes": lambda: _fill("'", head="O‘zbekiston ishonch telefoni"),
+    "Cyrillic hotline words": lambda: _fill("телефони боварӣ дар Тоҷикистон "),
+    "caption words and digits": lambda: _fill(" 1-", head="Surat "),
+    "page words on every line": lambda: _fill("3-bet\nsahifa 4\n3-nji sahypa\n"),
+    "initials after a caption word": lambda: _fill("Ҳ. ", head="Акс: a. "),
+    "Uzbek and Turkmen capital lines": lambda: _fill("XAVFSIZ YO‘L AXBOROTNOMASI ÝAŞLAR\n\n"),
 }
 
 
@@ -214,6 +230,8 @@ PIECES = [
     "=====", "-----", "1. ", "Hello everyone,", "--", "Summer 2021", "37% ", "By Mira Tal",
     "<p>", "</p>", "<h2>", "&amp;", "<!--", " / ", "[1]", "\u00b9", "Қазан 2023", "ﬁ",
     "**Bold title** — ", "ON THE FARMS", " · ", "www.", "12 Abay Ave", "Автор: ",
+    "2022-yil, mart", "5-son", "Шумораи 4", "марти соли 2021", "Sentýabr, 2021", "O‘zbekiston",
+    "ISHONCH TELEFONLARI", "Тоҷикистон: 511", "ХАБАРҲО", "2024-жылдын 10-апрели",
 ]
 
 
