@@ -326,15 +326,16 @@ def _title_over_text(block: Block, nxt: Block | None) -> bool:
 
 
 def _long_titles(blocks: list[Block]) -> None:
-    """Where the file's titles are one line over one blank line and their text (two at
-    least, of up to SHORT_TITLE_WORDS words, which classify reads as headings), a longer
-    line of that shape (up to TITLE_MAX_WORDS) after a finished story is a title too:
-    "A legal help desk at the bus station" is no paragraph of the story above it."""
+    """Where the file's titles are one line over one blank line and their text (one at
+    least of up to SHORT_TITLE_WORDS words, which classify reads as a heading), a longer
+    line of that shape (up to TITLE_MAX_WORDS) after a finished story or under a section
+    heading in capitals is a title too: "A legal help desk at the bus station" is no
+    paragraph of the story above it, nor the first line of an untitled story."""
     shapes = [
         (i, len(b.plain.split())) for i, b in enumerate(blocks)
         if _title_over_text(b, blocks[i + 1] if i + 1 < len(blocks) else None)
     ]
-    if sum(1 for _, words in shapes if words <= SHORT_TITLE_WORDS) < 2:
+    if not any(words <= SHORT_TITLE_WORDS for _, words in shapes):
         return
     for i, words in shapes:
         prev = blocks[i - 1] if i else None

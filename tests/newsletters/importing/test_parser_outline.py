@@ -155,3 +155,13 @@ def test_a_longer_line_is_no_title_where_the_file_shows_no_such_titles():
     text = f"{HEADER}\n\nA legal help desk at the bus station\n\n{STORY}\n"
     titles = [st.title for s in p.parse(text).sections for st in s.stories]
     assert "A legal help desk at the bus station" not in titles
+
+
+def test_one_short_title_is_enough_to_show_the_files_shape():
+    # Under a section heading in capitals: a seven-word title first, a short one after.
+    long_story = STORY + " " + STORY
+    text = (f"{HEADER}\n\nFIELD NEWS\n\n\nA legal help desk at the bus station\n\n"
+            f"{long_story}\n\nRadio drama\n\n{long_story}\n")
+    assert _titles(p.parse(text)) == [
+        ("Field News", ["A legal help desk at the bus station", "Radio drama"]),
+    ]
