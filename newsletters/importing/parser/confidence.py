@@ -98,6 +98,21 @@ def score(issue: ParsedIssue, text: str, layout: str = "auto") -> tuple[float, l
     return max(0.0, round(value, 2)), reasons
 
 
+TITLE_MAX_WORDS = 12
+_SENTENCE_END = ".!?:;,…»\"'”)"
+
+
+def _opens_with_title(story) -> bool:
+    """The body's first paragraph is one line of 2 to TITLE_MAX_WORDS words, starting
+    with a capital and ending with no punctuation, and more text follows it."""
+    first, sep, rest = story.body.partition("\n\n")
+    line = first.strip()
+    return bool(
+        sep and rest.strip() and "\n" not in line and line[:1].isupper()
+        and line[-1:] not in _SENTENCE_END and 2 <= len(line.split()) <= TITLE_MAX_WORDS
+    )
+
+
 def _clip(text: str, n: int = 60) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
@@ -129,6 +144,17 @@ def _structure_penalties(issue: ParsedIssue, stories: list, reasons: list[str]) 
         penalty += min(0.4, 0.2 * len(headless))
         reasons.append(f"{len(headless)} untitled story(ies) with no section heading "
                        "above them either")
+    # ...unless it opens with what reads as a title ("Shelter opens in Osh" alone on its
+    # line, then the text): more likely a title the parser did not see than an intro.
+    titled_intros = [
+        s.stories[0] for s in issue.sections
+        if s.title and s.stories and not s.stories[0].title and _opens_with_title(s.stories[0])
+    ]
+    if titled_intros:
+        penalty += min(0.4, 0.2 * len(titled_intros))
+        first = titled_intros[0].body.split("\n", 1)[0]
+        reasons.append(f"{len(titled_intros)} untitled story(ies) opening with a line that "
+                       f"reads as a title, the first: '{_clip(first)}'")
     blind = [s for s in issue.sections if len(s.stories) > 1
              and not any(st.title for st in s.stories)]
     if blind:

@@ -382,3 +382,23 @@ def test_figure_lines_with_a_share_or_a_fraction():
     assert [s.title for s in issue.sections] == ["News"]  # no empty "Key Figures"
     data = json.loads(json.dumps(issue.to_dict()))
     assert [f["value"] for f in data["key_figures"]] == [1250, 37, "12.5"]
+
+
+def test_a_sections_untitled_first_story_opening_with_a_title_line_costs_confidence():
+    text = ("Forty families found housing in Osh this spring with help from the city. "
+            "The programme runs until the end of the year and takes new applications.")
+    titled_line = ParsedStory("", [], f"Families find housing in Osh\n\n{text}")
+    value, reasons = score(_issue([ParsedSection("News", [titled_line])]), text)
+    assert value == 0.8
+    assert reasons == [
+        "1 untitled story(ies) opening with a line that reads as a title, the first: "
+        "'Families find housing in Osh'"
+    ]
+    # A section's introduction (the seeds' way) opens with a sentence: no cost.
+    intro = ParsedStory("", [], f"This month we report from the south.\n\n{text}")
+    assert score(_issue([ParsedSection("News", [intro])]), text) == (1.0, [])
+    # Nor does a one-line first paragraph that ends a sentence, or a lone paragraph.
+    for body in (f"A short note from Osh.\n\n{text}", "Families find housing in Osh"):
+        story = ParsedStory("", [], body)
+        assert "reads as a title" not in " ".join(score(_issue([ParsedSection("News", [story])]),
+                                                        text)[1])
