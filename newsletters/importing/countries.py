@@ -316,3 +316,50 @@ def tidy_phone(number_as_printed: str, country_code: str | None) -> str:
         rest.append(g[need:])
         need = 0
     return "+" + cc + " " + " ".join(rest)
+
+
+# Cities that name their country: an office's address ("г. Бишкек", "12 Abay Ave,
+# Almaty") and a story about a place ("Shelter opens in Osh") say where without naming
+# the country. Only cities in one country: not the Ferghana valley, not "Talas" (a town
+# and a district on both sides of a border), not "Mary" (an English name too). Russian
+# in the cases an address or a dateline puts them in.
+CITY_COUNTRIES: dict[str, tuple[str, ...]] = {
+    "KG": ("Bishkek", "Бишкек", "Бишкеке", "Бишкека", "Osh", "Ош", "Оше", "Оша",
+           "Karakol", "Каракол", "Караколе", "Jalal-Abad", "Джалал-Абад", "Джалал-Абаде",
+           "Naryn", "Нарын", "Нарыне", "Batken", "Баткен", "Баткене", "Tokmok", "Токмок"),
+    "KZ": ("Almaty", "Алматы", "Astana", "Астана", "Астане", "Астаны", "Nur-Sultan",
+           "Нур-Султан", "Нур-Султане", "Shymkent", "Шымкент", "Шымкенте", "Karaganda",
+           "Караганда", "Караганде", "Aktau", "Актау", "Atyrau", "Атырау", "Taraz", "Тараз",
+           "Таразе", "Pavlodar", "Павлодар", "Павлодаре", "Semey", "Семей", "Kostanay",
+           "Костанай", "Костанае", "Aktobe", "Актобе", "Oral", "Uralsk", "Уральск",
+           "Уральске"),
+    "TJ": ("Dushanbe", "Душанбе", "Khujand", "Худжанд", "Худжанде", "Kulob", "Kulyab",
+           "Куляб", "Кулябе", "Bokhtar", "Бохтар", "Бохтаре", "Khorog", "Хорог", "Хороге"),
+    "UZ": ("Tashkent", "Ташкент", "Ташкенте", "Ташкента", "Samarkand", "Samarqand",
+           "Самарканд", "Самарканде", "Bukhara", "Бухара", "Бухаре", "Namangan", "Наманган",
+           "Намангане", "Andijan", "Андижан", "Андижане", "Nukus", "Нукус", "Нукусе",
+           "Termez", "Термез", "Термезе"),
+    "TM": ("Ashgabat", "Ашхабад", "Ашхабаде", "Ашгабат", "Ашгабате", "Turkmenabat",
+           "Туркменабат", "Dashoguz", "Дашогуз", "Balkanabat", "Балканабат"),
+}
+_CITY_CODE = {name.lower(): code for code, names in CITY_COUNTRIES.items() for name in names}
+# One alternation of literal names between word edges: no quantifier to backtrack on.
+_CITY_RE = re.compile(
+    r"(?<![\w-])(" + "|".join(re.escape(n) for n in sorted(_CITY_CODE, key=len, reverse=True))
+    + r")(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+def find_cities(text: str, *, capitalised: bool = False) -> list[str]:
+    """Codes of the countries whose cities ``text`` names, in order of first mention.
+    ``capitalised``: only names written with a capital ("Osh", not "osh"), for running
+    text, where a lower-case word is no city."""
+    found: list[str] = []
+    for m in _CITY_RE.finditer(text):
+        if capitalised and not m.group(1)[:1].isupper():
+            continue
+        code = _CITY_CODE[m.group(1).lower()]
+        if code not in found:
+            found.append(code)
+    return found

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..countries import (
+    find_cities,
     find_countries,
     normalise_phone,
     tidy_phone,
@@ -87,32 +88,13 @@ OFFICE_LABEL_RE = re.compile(
     r"|e-?mail|office|кеңсе)\s*[:–—-]\s*",
     re.IGNORECASE,
 )
-# Cities that name an office's country ("г. Бишкек", "Almaty"), in the Russian cases an
-# address puts them in.
-CITY_COUNTRIES = {
-    "KG": ("Бишкек", "Бишкеке", "Бишкека", "Ош", "Оше", "Оша", "Bishkek", "Osh"),
-    "KZ": ("Алматы", "Астана", "Астане", "Астаны", "Нур-Султан", "Нур-Султане", "Almaty",
-           "Astana", "Nur-Sultan", "Шымкент", "Shymkent"),
-    "TJ": ("Душанбе", "Худжанд", "Худжанде", "Dushanbe", "Khujand"),
-    "UZ": ("Ташкент", "Ташкенте", "Ташкента", "Самарканд", "Самарканде", "Tashkent",
-           "Samarkand"),
-    "TM": ("Ашхабад", "Ашхабаде", "Ашгабат", "Ашгабате", "Ashgabat"),
-}
-_CITY_CODE = {name.lower(): code for code, names in CITY_COUNTRIES.items() for name in names}
-_CITY_RE = re.compile(
-    r"(?<![\w-])(" + "|".join(re.escape(n) for n in sorted(_CITY_CODE, key=len, reverse=True))
-    + r")(?![\w-])",
-    re.IGNORECASE,
-)
-
-
 def place_country(text: str) -> str | None:
     """The country a line names, as a country ("Казахстан") or a city ("г. Бишкек")."""
     named = find_countries(text)
     if named:
         return named[0]
-    m = _CITY_RE.search(text)
-    return _CITY_CODE[m.group(1).lower()] if m else None
+    cities = find_cities(text)
+    return cities[0] if cities else None
 
 
 @dataclass

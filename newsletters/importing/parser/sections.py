@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..countries import country_code, find_countries
+from ..countries import country_code, find_cities, find_countries
 from .blocks import _joint
 from .bodylimit import MAX_BODY_CHARS, cap_body
 from .classify import Item, _continues
@@ -42,7 +42,8 @@ def clean_inline(text: str, where: str, warnings: list[str]) -> str:
 def _mission_countries(title: str, body: str) -> list[str]:
     """Countries a story is about: named in its title, or the missions acting in it ("IOM
     Kazakhstan"), or, failing both, the countries its text names if there are one or two
-    (a story naming all five is regional, not about each of them)."""
+    (a story naming all five is regional, not about each of them); failing all, the
+    countries of the cities it names ("Osh", "Душанбе"), one or two."""
     codes = find_countries(title)
     # "IOM Kazakhstan", "МОМ Казахстан": the word after the name, in any script.
     for m in re.finditer(r"\b(?:IOM|МОМ)[\s-]+([^\W\d_]+)", body):
@@ -52,6 +53,10 @@ def _mission_countries(title: str, body: str) -> list[str]:
     if not codes:
         named = find_countries(body)
         codes = named if len(named) <= 2 else []
+    if not codes:
+        # No country named: the cities it names say where ("Shelter opens in Osh").
+        cities = find_cities(title, capitalised=True) or find_cities(body, capitalised=True)
+        codes = cities if len(cities) <= 2 else []
     return codes
 
 

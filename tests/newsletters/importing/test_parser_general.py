@@ -402,3 +402,24 @@ def test_a_sections_untitled_first_story_opening_with_a_title_line_costs_confide
         story = ParsedStory("", [], body)
         assert "reads as a title" not in " ".join(score(_issue([ParsedSection("News", [story])]),
                                                         text)[1])
+
+
+# ----------------------------------------------------------------- story countries
+
+
+@pytest.mark.parametrize(("title", "body", "countries"), [
+    # No country named: the city says where, from the title first.
+    ("Shelter opens in Osh", "Twelve beds are ready for returning families.", ["KG"]),
+    ("A new desk at the station", "Travellers in Душанбе can ask for advice.", ["TJ"]),
+    ("Round tables", "Partners met in Almaty and then in Tashkent.", ["KZ", "UZ"]),
+    # A named country wins over a city elsewhere in the text.
+    ("Round table", "Partners from Kyrgyzstan met in Almaty.", ["KG"]),
+    # Three countries' cities: a regional story, as with three country names.
+    ("Tour", "The bus went from Osh to Almaty, Tashkent and Dushanbe.", []),
+    # Lower case is no city in running text; a word that contains one is no city either.
+    ("Notes", "The kosh and the oshibka are not places; neither is Bishkeks.", []),
+])
+def test_a_story_with_no_country_named_takes_its_cities_country(title, body, countries):
+    from newsletters.importing.parser.sections import _mission_countries
+
+    assert _mission_countries(title, body) == countries
