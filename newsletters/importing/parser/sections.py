@@ -19,6 +19,7 @@ from .text import (
     _ends_sentence,
     _plain,
     _shorten,
+    is_spaced_table,
 )
 
 
@@ -35,8 +36,16 @@ def clean_inline(text: str, where: str, warnings: list[str]) -> str:
         warnings.append(f"leftover <sup> tags removed in {where}")
         text = SUP_RE.sub("", SUP_REF_RE.sub("", text))
     text = re.sub(r"(?m)^(https?://\S+)$", r"<\1>", text)
-    text = re.sub(r"[ ]{2,}", " ", text)
-    return re.sub(r" +([,.;:])", r"\1", text).strip()
+    if "  " in text:
+        # Runs of spaces are conversion noise, except in a table whose columns they align.
+        text = "\n\n".join(
+            part if is_spaced_table(part.split("\n")) else re.sub(r"[ ]{2,}", " ", part)
+            for part in text.split("\n\n")
+        )
+        text = re.sub(r"(?<! ) +([,.;:])", r"\1", text)
+    else:
+        text = re.sub(r" +([,.;:])", r"\1", text)
+    return text.strip()
 
 
 def _mission_countries(title: str, body: str) -> list[str]:

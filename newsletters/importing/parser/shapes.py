@@ -36,7 +36,8 @@ from __future__ import annotations
 import re
 
 from .bilingual import halves, is_bilingual, two_scripts
-from .blocks import Block, drop_block
+from .blocks import Block, drop_block, entry_starts
+from .classify import country_code
 from .model import DroppedLine
 from .outline import labelled_titles, outline_titles
 from .text import (
@@ -163,12 +164,17 @@ def _starts_story(block: Block) -> bool:
     return block.md_level is not None or bool(NUMBERED_RE.match(block.lines[0]))
 
 
+_QUOTES = "\"“«„‘'"
+_QUOTED_RE = re.compile(r'^(?:"[^"]+"|“[^“”]+”|«[^«»]+»|„[^„“]+“)$')
+
+
 def _is_title_line(line: str) -> bool:
     """Short, capitalised, not a sentence, a list item, a caption, an address or a link."""
     plain = _plain(line)
     words = plain.split()
     return (
-        1 <= len(words) <= TITLE_MAX_WORDS and plain[:1].isupper() and not _ends_sentence(plain)
+        1 <= len(words) <= TITLE_MAX_WORDS and plain.lstrip(_QUOTES)[:1].isupper()
+        and not _ends_sentence(plain)
         and not plain.endswith(",") and not is_caption(plain)
         and not EMAIL_RE.search(plain) and "://" not in plain
     )
@@ -271,15 +277,20 @@ def _glued_titles(blocks: list[Block]) -> list[Block]:
         if (
             block.kind is None and len(block.lines) >= 2 and _is_title_line(block.lines[0])
             and not LIST_ITEM_RE.match(block.lines[0]) and block.lines[1][:1].isupper()
-            and (prev is None or prev.kind is not None or len(prev.lines) == 1
-                 or _ends_sentence(prev.text))
             and not _is_capital(block.lines[0])
             and (
-                is_byline(_plain(block.lines[1]))
-                or is_caption(_plain(block.lines[1]))  # "Фото: Айгүл Сейітова" under it
-                or _ends_sentence(block.lines[_last_text_line(block.lines)])
-                and len(block.lines[0]) < _title_share(block.lines)
-                * max(len(line) for line in block.lines[1:])
+                (prev is None or prev.kind is not None or len(prev.lines) == 1
+                 or _ends_sentence(prev.text))
+                and (
+                    is_byline(_plain(block.lines[1]))
+                    or is_caption(_plain(block.lines[1]))  # "Фото: Айгүл Сейітова" under it
+                    or _ends_sentence(block.lines[_last_text_line(block.lines)])
+                    and len(block.lines[0]) < _title_share(block.lines)
+                    * max(len(line) for line in block.lines[1:])
+                )
+                # "Past issues" over "No. 11 — March 2023: …" lines: the list's heading,
+                # whatever stands above it (a contents list not yet dropped).
+                or len(entry_starts(block.lines)) == len(block.lines) - 1
             )
         ):
             title, rest = _split(block, 1)
@@ -334,6 +345,12 @@ def _long_titles(blocks: list[Block]) -> None:
         (i, len(b.plain.split())) for i, b in enumerate(blocks)
         if _title_over_text(b, blocks[i + 1] if i + 1 < len(blocks) else None)
     ]
+    for i, _ in shapes:
+        if blocks[i].text[:1] in _QUOTES and _QUOTED_RE.match(blocks[i].text):
+            # A headline wholly in quotes over its text ('"Nobody told me the job did not
+            # exist"'), as an interview is titled: a title in any file. A pull quote ends
+            # its sentence inside the quotes and is no such line.
+            blocks[i].kind = "story"
     if sum(1 for _, words in shapes if words <= SHORT_TITLE_WORDS) < 2:
         return
     for i, words in shapes:
@@ -382,6 +399,7 @@ def _sub_headings(blocks: list[Block]) -> list[Block]:
             and len(block.lines) == 1 and block.blank_after < 2
             and _is_title_line(block.lines[0]) and len(block.plain.split()) <= 5
             and not _is_capital(block.text)
+            and not country_code(block.text)  # "Tajikistan update": tags the stories below
         ):
             block.kind = "para"
             out += [nxt, block]

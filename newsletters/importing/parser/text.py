@@ -332,3 +332,20 @@ def table_cells(line: str) -> list[str]:
     inner = inner[1:] if inner.startswith("|") else inner
     inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
     return [cell.strip() for cell in inner.split("|")]
+
+
+def spaced_cells(line: str) -> list[str]:
+    """The cells of a line aligned by runs of two or more spaces:
+    "Kazakhstan    112    140" -> ["Kazakhstan", "112", "140"]. One split: linear."""
+    return [cell.strip() for cell in line.strip().split("  ") if cell.strip()]
+
+
+def is_spaced_table(lines: list[str]) -> bool:
+    """A plain-text table: two or more rows, each of three or more cells parted by runs
+    of spaces ("Country   Q1 2023   Q2 2023" over "Kazakhstan   112   140"). Joined into
+    one line a table is destroyed; two cells a line is not enough (a label and its value,
+    or two columns of text side by side, which other rules read)."""
+    rows = [line for line in lines if line.strip()]
+    return len(rows) >= 2 and all(
+        "  " in row.strip() and len(spaced_cells(row)) >= 3 for row in rows
+    )
