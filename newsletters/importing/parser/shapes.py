@@ -38,6 +38,7 @@ import re
 from .bilingual import halves, is_bilingual, two_scripts
 from .blocks import Block, drop_block, entry_starts
 from .classify import country_code
+from .forwarded import SIGNOFF_RE
 from .model import DroppedLine
 from .outline import labelled_titles, outline_titles
 from .text import (
@@ -48,6 +49,7 @@ from .text import (
     _is_capital,
     _plain,
     is_caption,
+    is_spaced_table,
 )
 
 # "-- " (the signature line), or a long rule such as mailing services print above their
@@ -106,6 +108,8 @@ def reshape(blocks: list[Block], dropped: list[DroppedLine] | None = None) -> li
     blocks = _numbered_titles(blocks)
     blocks = _glued_titles(blocks)
     _long_titles(blocks)
+    _table_titles(blocks)
+    _signatures(blocks)
     if any(b.kind == "story" for b in blocks):  # the two steps below follow such titles
         blocks = _sub_headings(blocks)
         _capital_sections(blocks)
@@ -360,6 +364,40 @@ def _long_titles(blocks: list[Block]) -> None:
             or _ends_sentence(prev.text) or TRAILER_RE.match(prev.lines[-1])
         ):
             blocks[i].kind = "story"
+
+
+SIGNATURE_MAX_LINES = 4
+SIGNATURE_MAX_WORDS = 8
+
+
+def _signatures(blocks: list[Block]) -> None:
+    """The lines under a letter's sign-off ("With warm regards," over "Jonathan Mbeki" and
+    "Chief of Mission"): a name and a post, each on its own line as signed, never run
+    together into one line of text."""
+    for block, nxt in zip(blocks, blocks[1:], strict=False):
+        if (
+            len(block.lines) <= 2 and SIGNOFF_RE.match(block.lines[-1].strip())
+            and nxt.kind is None and 2 <= len(nxt.lines) <= SIGNATURE_MAX_LINES
+            and all(len(line.split()) <= SIGNATURE_MAX_WORDS and not _ends_sentence(line)
+                    for line in nxt.lines)
+        ):
+            nxt.text = "\n".join(line.strip() for line in nxt.lines)
+            nxt.plain = _plain(nxt.text)
+            nxt.kind = "para"
+
+
+def _table_titles(blocks: list[Block]) -> None:
+    """A title line right over a table of columns parted by spaces ("Returns assisted by
+    country and quarter, 2023" over "Country   Q1 2023   Q2 2023 …"): the table's title,
+    and the title of the story holding it, not a paragraph over it."""
+    for block, nxt in zip(blocks, blocks[1:], strict=False):
+        if (
+            block.kind is None and len(block.lines) == 1 and block.blank_after == 1
+            and nxt.kind is None and len(nxt.lines) >= 2 and "  " in nxt.lines[0].strip()
+            and _is_title_line(block.lines[0]) and not _is_capital(block.text)
+            and is_spaced_table(nxt.lines)
+        ):
+            block.kind = "story"
 
 
 # The lines a story may end with after its last sentence: where it came from, where to
