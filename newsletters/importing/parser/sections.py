@@ -153,12 +153,19 @@ def build_sections(
     jumped: list[ParsedStory] = []  # stories "continued on page N", waiting for their rest
     target: ParsedStory | None = None  # where the text after "continued from" goes
     resume = False  # the next paragraph may finish the sentence cut by the jump
+    # Text right under a country heading, with no title of its own, is that country's
+    # story, never the end of the story above ("TAJIKISTAN" over a paragraph).
+    country_text = False
 
     def story() -> ParsedStory:
+        nonlocal country_text
         if target is not None:
             return target
         if not sections:
             sections.append(ParsedSection(""))
+        if country_text:
+            country_text = False
+            sections[-1].stories.append(ParsedStory("", [country] if country else [], ""))
         if not sections[-1].stories:
             sections[-1].stories.append(ParsedStory("", [country] if country else [], ""))
         return sections[-1].stories[-1]
@@ -181,6 +188,7 @@ def build_sections(
             continue
         if item.kind in ("section", "story", "country"):
             target = None
+            country_text = item.kind == "country" and bool(item.text)
         if item.kind == "country":
             country = item.text
             continue
