@@ -256,7 +256,9 @@ def join_lines(lines: list[str]) -> str:
 
 # A speaker's turn in an interview: "Q:", "Aigerim:", "Dr Karimova:" and the words said.
 SPEAKER_RE = re.compile(r"^([A-ZА-ЯЁ][\w'’.-]{0,24}(?: [A-ZА-ЯЁ][\w'’.-]{0,24}){0,2}):\s")
-QA_LABELS = frozenset({"Q", "A", "Q.", "A.", "Question", "Answer", "В", "О", "Вопрос", "Ответ"})
+QA_LABELS = frozenset({"Q", "A", "Question", "Answer", "В", "О", "Вопрос", "Ответ"})
+# "Q. How many …" / "A. About …": the question and answer marks written with a full stop.
+QA_DOT_RE = re.compile(r"^(Q|A)\.\s")  # (Cyrillic "В." and "О." are initials too)
 # An entry of a calendar or register: a date first ("12 March 2025 — Round table",
 # "March 12:", "12.03.2025"), or "No. 11 —" as an index of issues prints it.
 ENTRY_DATE_RE = re.compile(
@@ -284,7 +286,9 @@ def entry_starts(lines: list[str]) -> frozenset[int]:
         words = [m.group(1) for _, row in entries if (m := ENTRY_NUMBER_RE.match(row))]
         if len(words) == len(entries) >= 2 and len(set(words)) == 1 and words[0][:1].isupper():
             return frozenset(i for i, _ in entries)
-    turns = [(i, m.group(1)) for i, row in rows if (m := SPEAKER_RE.match(row))]
+    turns = [
+        (i, m.group(1)) for i, row in rows if (m := SPEAKER_RE.match(row) or QA_DOT_RE.match(row))
+    ]
     speakers = {name for _, name in turns}
     if len(speakers) >= 2 and (len(turns) > len(speakers) or speakers <= QA_LABELS):
         return frozenset(i for i, _ in turns)

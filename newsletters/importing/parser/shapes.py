@@ -110,6 +110,7 @@ def reshape(blocks: list[Block], dropped: list[DroppedLine] | None = None) -> li
     _long_titles(blocks)
     _table_titles(blocks)
     _signatures(blocks)
+    _signed_lines(blocks)
     if any(b.kind == "story" for b in blocks):  # the two steps below follow such titles
         blocks = _sub_headings(blocks)
         _capital_sections(blocks)
@@ -384,6 +385,29 @@ def _signatures(blocks: list[Block]) -> None:
             nxt.text = "\n".join(line.strip() for line in nxt.lines)
             nxt.plain = _plain(nxt.text)
             nxt.kind = "para"
+
+
+# "Jonathan Mbeki, Chief of Mission": a name of two to four capitalised words, a comma,
+# a post. Bounded parts with a space between each: one pass.
+SIGNED_RE = re.compile(r"^(?:[A-ZА-ЯЁ][\w'’.-]{0,30} ){1,3}[A-ZА-ЯЁ][\w'’-]{0,30}, \S")
+
+
+def _signed_lines(blocks: list[Block]) -> None:
+    """A letter ("Dear colleagues," at its top) ends with its signer's name and post on
+    one line: that line is the letter's, not a heading over the next part (over two
+    blank lines it was read as an empty section)."""
+    letter = False
+    for prev, block in zip(blocks, blocks[1:], strict=False):
+        if block.kind is not None or _is_capital_line(block):
+            letter = False
+        elif GREETING_RE.match(block.text):
+            letter = True
+        elif (
+            letter and len(block.lines) == 1 and len(block.plain.split()) <= SIGNATURE_MAX_WORDS
+            and _ends_sentence(prev.text) and SIGNED_RE.match(block.text)
+        ):
+            block.kind = "para"
+            letter = False
 
 
 def _table_titles(blocks: list[Block]) -> None:

@@ -36,9 +36,10 @@ SUP_RE = re.compile(r"</?sup>", re.IGNORECASE)
 SUP_REF_RE = re.compile(r"(?<!^)<sup>\s*\d+\s*</sup>", re.IGNORECASE | re.MULTILINE)
 CAPTION_RE = re.compile(
     r"^(?:\*\*)?(?:Photos?|Фото)\b\s*(?:\d+(?:\s*[-–]\s*\d+)?\s*[.:]|of\b|by\b|from\b|above\b"
-    r"|below\b|:|credit)",
+    r"|below\b|:|credit)"
+    r"|^(?:\*\*)?(?:Caption|Подпись) ?:",  # a photo essay's "Caption: Drivers wait at …"
 )
-_CAPTION_START = frozenset("*PФ")  # how CAPTION_RE's lines start: others skip the pattern
+_CAPTION_START = frozenset("*PФCП")  # how CAPTION_RE's lines start: others skip the pattern
 
 
 def is_caption(plain: str) -> bool:

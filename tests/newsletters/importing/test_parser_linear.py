@@ -153,6 +153,12 @@ SHAPES = {
     "labels that never end a turn": lambda: _fill("Ab" * 20 + " "),
     "quoted headlines": lambda: _fill('"A quoted title"\n\n' + "Text words " * 8 + "end.\n\n"),
     "a quote never closed": lambda: _fill("a ", head='"', tail='"\n\n' + "b " * 20 + "c.\n"),
+    "letters signed on one line": lambda: _fill(
+        "Dear all,\n\nText of it.\n\nAb Cd Ef, Gh of ij\n\n\n"
+    ),
+    "capitalised words that never reach a comma": lambda: _fill(
+        "Ab " * 3000 + "\n\n", head="Dear all,\n\nText of it.\n\n"
+    ),
     "sign-offs over signatures": lambda: _fill("With warm regards,\n\nAb Cd\nEf gh\n\n"),
     "country headings in words": lambda: _fill(
         "IN KAZAKHSTAN\n\nTitle of a story\nText of the story.\n\nTajikistan update\n\n"

@@ -106,6 +106,8 @@ def test_interview_turns_keep_their_lines():
     )
     qa = ["Q: Which route?", "A: Osh to Sary-Tash."]
     assert join_lines(qa) == "\n".join(qa)
+    qa = ["Q. How many cross here?", "A. About two thousand."]
+    assert join_lines(qa) == "\n".join(qa)
     # One label, or two that never take turns, is no interview: the paragraph joins.
     assert join_lines(["The office says", "Source: Kazinform"]) == (
         "The office says Source: Kazinform"
@@ -167,3 +169,40 @@ def test_a_signature_under_a_sign_off_keeps_its_lines():
         "With warm regards,\n\nJonathan Mbeki\nChief of Mission\n"
     )
     assert _stories(issue)[0][3].endswith("With warm regards,\n\nJonathan Mbeki\nChief of Mission")
+
+
+def test_caption_lines_of_a_photo_essay_are_captions():
+    issue = p.parse(
+        "S\nIssue 5 · November 2023\n\nWinter on the pass\nThe team kept working through "
+        "the first snow of the year.\n\nCaption: Drivers wait at the checkpoint.\n\n"
+        "The team brought tea and leaflets to the queue.\n"
+    )
+    (story,) = [st for s in issue.sections for st in s.stories]
+    assert [ph.caption for ph in story.photos] == ["Caption: Drivers wait at the checkpoint."]
+    assert "Drivers" not in story.body
+
+
+def test_a_table_of_several_figure_columns_under_in_numbers_stays_a_table():
+    rows = ["Country        Returns   Referrals   Hotline calls",
+            "Kazakhstan        112          14             530",
+            "Tajikistan        111          16             618"]
+    issue = p.parse(
+        "S\nIssue 7, 15 April 2024\n\nThe quarter in brief\nOur partners helped 310 people "
+        "return home safely in the first quarter of\nthe year, most of them from Russia.\n\n\n"
+        "IN NUMBERS\n\n" + "\n".join(rows) + "\n"
+    )
+    assert [(st[0], st[1], st[3]) for st in _stories(issue)][1] == (
+        "In Numbers", "", "\n".join(rows),
+    )
+    assert issue.key_figures == [] and issue.directory.hotlines == []
+
+
+def test_a_letters_signed_line_is_no_section():
+    issue = p.parse(
+        "S\nIssue 4, June 2022\n\n\nFROM THE DIRECTOR\n\nDear colleagues,\n\n"
+        "Spring brought the first returns of the season.\n\nJonathan Mbeki, Chief of Mission"
+        "\n\n\nNEWS\n\nCouncils sign agreements\nThe councils of three districts agreed to "
+        "hold a monthly meeting with\nfamilies of migrant workers.\n"
+    )
+    assert [s.title for s in issue.sections] == ["From the Director", "News"]
+    assert _stories(issue)[0][3].endswith("season.\n\nJonathan Mbeki, Chief of Mission")
