@@ -23,6 +23,10 @@ plain before it runs.
   lines) is a title, whatever its length (bilingual.py).
 - A caption line inside a paragraph ("Photo: The repaired dormitory. (Credit: …)") is a
   block of its own, so it becomes the story's photo caption as in the seeds.
+- A headline wholly in quotes over its text is a title; so is a title line over a table
+  of spaced columns, and a heading glued over dated or numbered entries ("Past issues").
+- A letter's signature stays its text: the name and post under "With warm regards,"
+  keep their lines, and "Name, Post" after a "Dear …," letter is no heading.
 - Where the file uses no blank-line rule for sections (no heading over two blank lines)
   but has titles like the above, its short ALL-CAPS lines ("FROM THE DIRECTOR",
   "KEY FIGURES") are the section headings.
