@@ -14,6 +14,8 @@ three-line string. ``parse`` is a small pipeline (module in brackets):
     strip_forward          a forward's "> " quote marks, its cover note and headers (forwarded)
     strip_running_headers  "SERIES, ISSUE 6, 02/10/2020" -> series, number, date (headers)
     strip_repeated_headers other page headers, page numbers                    (headers)
+    split_columns          two columns side by side (pdftotext -layout): left, then right
+                                                                              (columns)
     split_blocks           lines -> blocks; conversions without blank lines re-cut (blocks)
     read_masthead, extract_masthead  banner, Vol./No., dates; the series       (masthead)
     extract_directory      contact block, hotline sentence, staff list, hotline table,
@@ -55,6 +57,7 @@ from .account import NOT_PLACED, account_lines, not_placed_warning
 from .blocks import Block, join_lines, split_blocks
 from .boilerplate import drop_boilerplate
 from .classify import Item, classify_blocks, join_paragraphs, split_country_heading
+from .columns import split_columns
 from .confidence import score
 from .dates import find_date, find_number, volume_key, when_label
 from .directory import (
@@ -246,6 +249,7 @@ def _parse(
     lines, header = strip_running_headers(lines, nos, dropped)
     warnings += header.warnings
     lines, repeated = strip_repeated_headers(lines, nos, dropped)
+    lines = split_columns(lines, nos, warnings)
     printed = Metadata(series=header.series, number=header.number, date=header.date)
     if repeated:
         printed.fill(from_header_line(repeated[0]))

@@ -6,12 +6,14 @@ import re
 
 from .model import DroppedLine
 from .text import (
+    _MONTH_RE,
     KEEP_HYPHEN_PREFIXES,
     LIST_ITEM_RE,
     _plain,
     aligned_row,
     figure_line,
     is_pipe_table,
+    is_spaced_table,
     is_table_row,
     plain_unescaped,
 )
@@ -206,24 +208,31 @@ def join_lines(lines: list[str]) -> str:
     """Join the lines of one paragraph: soft breaks become spaces, a word split by a
     line-end hyphen is mended ("Com-" + "bating"), real hyphens stay ("Jalal-" + "Abad"),
     list items keep their own lines, and so do the rows of a table (a Markdown pipe
-    table, or label-and-figure rows aligned with dot leaders or spaces): joined into one
-    line a table is destroyed."""
+    table, label-and-figure rows aligned with dot leaders or spaces, or rows of three or
+    more cells parted by spaces): joined into one line a table is destroyed."""
     # Pieces joined once at the end, and only the last piece is looked at: building the
     # string line by line and re-reading it made a block of many short lines quadratic.
     if len(lines) == 1:
         return lines[0].strip()
     if is_pipe_table(lines):  # "a | b" over "--- | ---": rows without a leading pipe too
         return "\n".join(line.strip() for line in lines if line.strip())
+    if lines and "  " in lines[0].strip() and is_spaced_table(lines):
+        # Columns parted by spaces: each row a line, its spaces kept (they align the
+        # columns), the indent the rows share taken off.
+        rows = [line.rstrip() for line in lines if line.strip()]
+        indent = min(len(row) - len(row.lstrip()) for row in rows)
+        return "\n".join(row[indent:] for row in rows)
     parts: list[str] = []
     line_start, line_len = 0, 0  # where the output's last line starts in parts, its length
-    for raw in lines:
+    entries = entry_starts(lines)
+    for i, raw in enumerate(lines):
         line = raw.strip()
         if not line:
             continue
         if not parts:
             parts.append(line)
             line_len = len(line)
-        elif line[0] in _LIST_OR_FIGURE_START and (LIST_ITEM_RE.match(line) or (
+        elif i in entries or line[0] in _LIST_OR_FIGURE_START and (LIST_ITEM_RE.match(line) or (
             _is_figure_line(line) and line_len <= 100
             and _is_figure_line("".join(parts[line_start:]))
         )) or (line[0] == "|" and is_table_row(line)) or (
@@ -243,6 +252,47 @@ def join_lines(lines: list[str]) -> str:
             parts.append(add)
             line_len += len(add) - cut
     return "".join(parts)
+
+
+# A speaker's turn in an interview: "Q:", "Aigerim:", "Dr Karimova:" and the words said.
+SPEAKER_RE = re.compile(r"^([A-ZА-ЯЁ][\w'’.-]{0,24}(?: [A-ZА-ЯЁ][\w'’.-]{0,24}){0,2}):\s")
+QA_LABELS = frozenset({"Q", "A", "Question", "Answer", "В", "О", "Вопрос", "Ответ"})
+# "Q. How many …" / "A. About …": the question and answer marks written with a full stop.
+QA_DOT_RE = re.compile(r"^(Q|A)\.\s")  # (Cyrillic "В." and "О." are initials too)
+# An entry of a calendar or register: a date first ("12 March 2025 — Round table",
+# "March 12:", "12.03.2025"), or "No. 11 —" as an index of issues prints it.
+ENTRY_DATE_RE = re.compile(
+    rf"^(?:\d{{1,2}}(?:st|nd|rd|th)?[ -](?:{_MONTH_RE})\b|(?:{_MONTH_RE}) \d{{1,2}}\b"
+    r"|\d{1,2}[./]\d{1,2}[./]\d{2,4}\b)",
+    re.IGNORECASE,
+)
+ENTRY_NUMBER_RE = re.compile(r"^([^\W\d_]{1,8}\.?) ?\d{1,4}\b")
+
+
+def entry_starts(lines: list[str]) -> frozenset[int]:
+    """The lines of a block that start an entry of their own and keep their line: each
+    speaker's turn of an interview (two speakers at least, one speaking twice, or "Q:"
+    and "A:"), or every line when all of them (but for a first, a heading) are dated
+    entries ("12 March 2025 — Round table, Osh") or numbered alike ("No. 11 — March
+    2023: …"). Joined into one line, a
+    calendar or an interview is unreadable. One look at each line's start: linear."""
+    if len(lines) < 2:
+        return frozenset()
+    rows = [(i, line.strip()) for i, line in enumerate(lines) if line.strip()]
+    # The entries may stand under a heading glued to them ("Past issues" over the index).
+    for entries in (rows, rows[1:]):
+        if len(entries) >= 2 and all(ENTRY_DATE_RE.match(row) for _, row in entries):
+            return frozenset(i for i, _ in entries)
+        words = [m.group(1) for _, row in entries if (m := ENTRY_NUMBER_RE.match(row))]
+        if len(words) == len(entries) >= 2 and len(set(words)) == 1 and words[0][:1].isupper():
+            return frozenset(i for i, _ in entries)
+    turns = [
+        (i, m.group(1)) for i, row in rows if (m := SPEAKER_RE.match(row) or QA_DOT_RE.match(row))
+    ]
+    speakers = {name for _, name in turns}
+    if len(speakers) >= 2 and (len(turns) > len(speakers) or speakers <= QA_LABELS):
+        return frozenset(i for i, _ in turns)
+    return frozenset()
 
 
 # A list item or a figure line ("**1,377** calls") starts with one of these; other lines

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .bilingual import country_code
+from .bilingual import country_code as _country_code
 from .blocks import Block, _joint, join_lines
 from .text import (
     EMAIL_RE,
@@ -30,6 +30,28 @@ class Item:
     text: str
     countries: list[str] = field(default_factory=list)
     nos: list[int] = field(default_factory=list)  # input line numbers it came from
+
+
+# A country heading as people write it: "IN KAZAKHSTAN", "From Kyrgyzstan", "News from
+# Tajikistan", "Uzbekistan update". The words around the name say only "this country's".
+_COUNTRY_PREFIXES = ("news from ", "updates from ", "update from ", "focus on ", "in ", "from ")
+_COUNTRY_SUFFIXES = (" update", " updates", " news", " in brief", " round-up", " roundup")
+
+
+def country_code(text: str) -> str | None:
+    """The country a heading names: "Kazakhstan", "КАЗАХСТАН", "Kazakhstan / Казахстан",
+    or the name with a heading's words around it ("IN KAZAKHSTAN", "Tajikistan update")."""
+    code = _country_code(text)
+    if code is not None or " " not in text.strip():
+        return code
+    low = text.strip().strip(":*.").strip().lower()
+    for prefix in _COUNTRY_PREFIXES:
+        if low.startswith(prefix):
+            return _country_code(low[len(prefix):])
+    for suffix in _COUNTRY_SUFFIXES:
+        if low.endswith(suffix):
+            return _country_code(low[: -len(suffix)])
+    return None
 
 
 # Only the "COUNTRY:" prefix is a pattern; the rest is trimmed with str methods, because

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from .columns import COLUMNS_WARNING
 from .model import CONFIDENCE_THRESHOLD, ParsedIssue
 
 # Dropped for what they are, not lost: these lines never were story text.
@@ -89,6 +90,10 @@ def score(issue: ParsedIssue, text: str, layout: str = "auto") -> tuple[float, l
         reasons.append(f"{len(issue.warnings)} warning(s), the first: {first}")
     if layout != "one-story":
         value -= _structure_penalties(issue, stories, reasons)
+    if any(COLUMNS_WARNING in w for w in issue.warnings):
+        # Columns read apart: their order and titles are a guess a person must check.
+        value = min(value, CONFIDENCE_THRESHOLD - 0.05)
+        reasons.append("two columns side by side were read apart: check the stories")
     not_placed = [d for d in issue.dropped if d.reason == NOT_PLACED]
     if not_placed:
         # Text the parser could not place is never a confident parse, whatever else holds.

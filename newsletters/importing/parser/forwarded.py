@@ -57,7 +57,8 @@ GREETING_RE = re.compile(
     re.IGNORECASE,
 )
 SIGNOFF_RE = re.compile(
-    r"^(?:(?:best|kind|warm|with best|many thanks and best) regards|regards|best wishes"
+    r"^(?:(?:with )?(?:best|kind|kindest|warm|warmest|many thanks and best) regards|regards"
+    r"|(?:with )?best wishes"
     r"|(?:yours )?sincerely|many thanks|thank you|thanks|cheers|с уважением"
     r"|с наилучшими пожеланиями|всего доброго)[,.!]?$",
     re.IGNORECASE,

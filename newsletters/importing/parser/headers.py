@@ -69,6 +69,7 @@ def strip_running_headers(
     kept: list[str] = []
     kept_nos: list[int] = []
     numbers = nos if nos is not None else range(1, len(lines) + 1)
+    filled = 0  # non-blank lines seen, while the first paragraph of the file lasts
     for no, line in zip(numbers, lines, strict=True):
         stripped = line.strip()
         m = (
@@ -76,6 +77,11 @@ def strip_running_headers(
             if len(stripped) <= HEADER_MAX_CHARS and "issue" in stripped.lower()
             else None
         )
+        if m and filled == 1 and not m.group("series"):
+            # "CASPIAN RETURNS MONITOR" over "Issue 6, 15 January 2024": the banner's
+            # second line, read with its series by the masthead, no page header.
+            m = None
+        filled = filled + 1 if stripped and filled >= 0 else (-1 if filled else 0)
         if not m:
             kept.append(line)
             kept_nos.append(no)

@@ -22,7 +22,7 @@ from .blocks import Block, join_lines
 from .contacts import COUNTRY_NUMBER_RE, is_person_line, role_and_name
 from .languages import CALL_WORDS_RE, HOTLINE_PHRASE_RE, HOTLINES_IN_NOTES, may_name_hotline
 from .model import ParsedHotline, ParsedPerson
-from .text import EMAIL_RE, _is_capital, _plain, is_pipe_table, table_cells
+from .text import EMAIL_RE, _is_capital, _plain, is_pipe_table, is_spaced_table, table_cells
 
 TEL_RE = re.compile(
     r"^(?:Tel|Phone|Mob(?:ile)?|Cell|Тел|Телефон|Моб(?:ильный)?|Сот(?:овый)?)\.?\s*:?\s*(.+)$",
@@ -64,6 +64,8 @@ def is_hotline_sentence(text: str) -> bool:
     plain = _plain(text)
     if len(plain.split()) > 60:
         return False
+    if "  " in text and is_spaced_table(text.split("\n")):
+        return False  # "Country   Returns   Hotline calls" over rows: a table of figures
     numbers = len(PHONE_IN_TEXT_RE.findall(plain))
     if not numbers or not mention_positions(plain):
         return False  # "Hotline calls received" in a figure block is no directory entry

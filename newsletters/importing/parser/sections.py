@@ -19,6 +19,7 @@ from .text import (
     _ends_sentence,
     _plain,
     _shorten,
+    is_spaced_table,
 )
 
 
@@ -35,8 +36,16 @@ def clean_inline(text: str, where: str, warnings: list[str]) -> str:
         warnings.append(f"leftover <sup> tags removed in {where}")
         text = SUP_RE.sub("", SUP_REF_RE.sub("", text))
     text = re.sub(r"(?m)^(https?://\S+)$", r"<\1>", text)
-    text = re.sub(r"[ ]{2,}", " ", text)
-    return re.sub(r" +([,.;:])", r"\1", text).strip()
+    if "  " in text:
+        # Runs of spaces are conversion noise, except in a table whose columns they align.
+        text = "\n\n".join(
+            part if is_spaced_table(part.split("\n")) else re.sub(r"[ ]{2,}", " ", part)
+            for part in text.split("\n\n")
+        )
+        text = re.sub(r"(?<! ) +([,.;:])", r"\1", text)
+    else:
+        text = re.sub(r" +([,.;:])", r"\1", text)
+    return text.strip()
 
 
 def _mission_countries(title: str, body: str) -> list[str]:
@@ -149,12 +158,19 @@ def build_sections(
     jumped: list[ParsedStory] = []  # stories "continued on page N", waiting for their rest
     target: ParsedStory | None = None  # where the text after "continued from" goes
     resume = False  # the next paragraph may finish the sentence cut by the jump
+    # Text right under a country heading, with no title of its own, is that country's
+    # story, never the end of the story above ("TAJIKISTAN" over a paragraph).
+    country_text = False
 
     def story() -> ParsedStory:
+        nonlocal country_text
         if target is not None:
             return target
         if not sections:
             sections.append(ParsedSection(""))
+        if country_text:
+            country_text = False
+            sections[-1].stories.append(ParsedStory("", [country] if country else [], ""))
         if not sections[-1].stories:
             sections[-1].stories.append(ParsedStory("", [country] if country else [], ""))
         return sections[-1].stories[-1]
@@ -177,6 +193,7 @@ def build_sections(
             continue
         if item.kind in ("section", "story", "country"):
             target = None
+            country_text = item.kind == "country" and bool(item.text)
         if item.kind == "country":
             country = item.text
             continue

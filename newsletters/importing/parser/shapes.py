@@ -23,6 +23,10 @@ plain before it runs.
   lines) is a title, whatever its length (bilingual.py).
 - A caption line inside a paragraph ("Photo: The repaired dormitory. (Credit: …)") is a
   block of its own, so it becomes the story's photo caption as in the seeds.
+- A headline wholly in quotes over its text is a title; so is a title line over a table
+  of spaced columns, and a heading glued over dated or numbered entries ("Past issues").
+- A letter's signature stays its text: the name and post under "With warm regards,"
+  keep their lines, and "Name, Post" after a "Dear …," letter is no heading.
 - Where the file uses no blank-line rule for sections (no heading over two blank lines)
   but has titles like the above, its short ALL-CAPS lines ("FROM THE DIRECTOR",
   "KEY FIGURES") are the section headings.
@@ -36,7 +40,9 @@ from __future__ import annotations
 import re
 
 from .bilingual import halves, is_bilingual, two_scripts
-from .blocks import Block, drop_block
+from .blocks import Block, drop_block, entry_starts
+from .classify import country_code
+from .forwarded import SIGNOFF_RE
 from .model import DroppedLine
 from .outline import labelled_titles, outline_titles
 from .text import (
@@ -47,6 +53,7 @@ from .text import (
     _is_capital,
     _plain,
     is_caption,
+    is_spaced_table,
 )
 
 # "-- " (the signature line), or a long rule such as mailing services print above their
@@ -105,6 +112,9 @@ def reshape(blocks: list[Block], dropped: list[DroppedLine] | None = None) -> li
     blocks = _numbered_titles(blocks)
     blocks = _glued_titles(blocks)
     _long_titles(blocks)
+    _table_titles(blocks)
+    _signatures(blocks)
+    _signed_lines(blocks)
     if any(b.kind == "story" for b in blocks):  # the two steps below follow such titles
         blocks = _sub_headings(blocks)
         _capital_sections(blocks)
@@ -163,12 +173,17 @@ def _starts_story(block: Block) -> bool:
     return block.md_level is not None or bool(NUMBERED_RE.match(block.lines[0]))
 
 
+_QUOTES = "\"“«„‘'"
+_QUOTED_RE = re.compile(r'^(?:"[^"]+"|“[^“”]+”|«[^«»]+»|„[^„“]+“)$')
+
+
 def _is_title_line(line: str) -> bool:
     """Short, capitalised, not a sentence, a list item, a caption, an address or a link."""
     plain = _plain(line)
     words = plain.split()
     return (
-        1 <= len(words) <= TITLE_MAX_WORDS and plain[:1].isupper() and not _ends_sentence(plain)
+        1 <= len(words) <= TITLE_MAX_WORDS and plain.lstrip(_QUOTES)[:1].isupper()
+        and not _ends_sentence(plain)
         and not plain.endswith(",") and not is_caption(plain)
         and not EMAIL_RE.search(plain) and "://" not in plain
     )
@@ -271,15 +286,20 @@ def _glued_titles(blocks: list[Block]) -> list[Block]:
         if (
             block.kind is None and len(block.lines) >= 2 and _is_title_line(block.lines[0])
             and not LIST_ITEM_RE.match(block.lines[0]) and block.lines[1][:1].isupper()
-            and (prev is None or prev.kind is not None or len(prev.lines) == 1
-                 or _ends_sentence(prev.text))
             and not _is_capital(block.lines[0])
             and (
-                is_byline(_plain(block.lines[1]))
-                or is_caption(_plain(block.lines[1]))  # "Фото: Айгүл Сейітова" under it
-                or _ends_sentence(block.lines[_last_text_line(block.lines)])
-                and len(block.lines[0]) < _title_share(block.lines)
-                * max(len(line) for line in block.lines[1:])
+                (prev is None or prev.kind is not None or len(prev.lines) == 1
+                 or _ends_sentence(prev.text))
+                and (
+                    is_byline(_plain(block.lines[1]))
+                    or is_caption(_plain(block.lines[1]))  # "Фото: Айгүл Сейітова" under it
+                    or _ends_sentence(block.lines[_last_text_line(block.lines)])
+                    and len(block.lines[0]) < _title_share(block.lines)
+                    * max(len(line) for line in block.lines[1:])
+                )
+                # "Past issues" over "No. 11 — March 2023: …" lines: the list's heading,
+                # whatever stands above it (a contents list not yet dropped).
+                or len(entry_starts(block.lines)) == len(block.lines) - 1
             )
         ):
             title, rest = _split(block, 1)
@@ -335,6 +355,12 @@ def _long_titles(blocks: list[Block]) -> None:
         (i, len(b.plain.split())) for i, b in enumerate(blocks)
         if _title_over_text(b, blocks[i + 1] if i + 1 < len(blocks) else None)
     ]
+    for i, _ in shapes:
+        if blocks[i].text[:1] in _QUOTES and _QUOTED_RE.match(blocks[i].text):
+            # A headline wholly in quotes over its text ('"Nobody told me the job did not
+            # exist"'), as an interview is titled: a title in any file. A pull quote ends
+            # its sentence inside the quotes and is no such line.
+            blocks[i].kind = "story"
     if not any(words <= SHORT_TITLE_WORDS for _, words in shapes):
         return
     for i, words in shapes:
@@ -344,6 +370,63 @@ def _long_titles(blocks: list[Block]) -> None:
             or _ends_sentence(prev.text) or TRAILER_RE.match(prev.lines[-1])
         ):
             blocks[i].kind = "story"
+
+
+SIGNATURE_MAX_LINES = 4
+SIGNATURE_MAX_WORDS = 8
+
+
+def _signatures(blocks: list[Block]) -> None:
+    """The lines under a letter's sign-off ("With warm regards," over "Jonathan Mbeki" and
+    "Chief of Mission"): a name and a post, each on its own line as signed, never run
+    together into one line of text."""
+    for block, nxt in zip(blocks, blocks[1:], strict=False):
+        if (
+            len(block.lines) <= 2 and SIGNOFF_RE.match(block.lines[-1].strip())
+            and nxt.kind is None and 2 <= len(nxt.lines) <= SIGNATURE_MAX_LINES
+            and all(len(line.split()) <= SIGNATURE_MAX_WORDS and not _ends_sentence(line)
+                    for line in nxt.lines)
+        ):
+            nxt.text = "\n".join(line.strip() for line in nxt.lines)
+            nxt.plain = _plain(nxt.text)
+            nxt.kind = "para"
+
+
+# "Jonathan Mbeki, Chief of Mission": a name of two to four capitalised words, a comma,
+# a post. Bounded parts with a space between each: one pass.
+SIGNED_RE = re.compile(r"^(?:[A-ZА-ЯЁ][\w'’.-]{0,30} ){1,3}[A-ZА-ЯЁ][\w'’-]{0,30}, \S")
+
+
+def _signed_lines(blocks: list[Block]) -> None:
+    """A letter ("Dear colleagues," at its top) ends with its signer's name and post on
+    one line: that line is the letter's, not a heading over the next part (over two
+    blank lines it was read as an empty section)."""
+    letter = False
+    for prev, block in zip(blocks, blocks[1:], strict=False):
+        if block.kind is not None or _is_capital_line(block):
+            letter = False
+        elif GREETING_RE.match(block.text):
+            letter = True
+        elif (
+            letter and len(block.lines) == 1 and len(block.plain.split()) <= SIGNATURE_MAX_WORDS
+            and _ends_sentence(prev.text) and SIGNED_RE.match(block.text)
+        ):
+            block.kind = "para"
+            letter = False
+
+
+def _table_titles(blocks: list[Block]) -> None:
+    """A title line right over a table of columns parted by spaces ("Returns assisted by
+    country and quarter, 2023" over "Country   Q1 2023   Q2 2023 …"): the table's title,
+    and the title of the story holding it, not a paragraph over it."""
+    for block, nxt in zip(blocks, blocks[1:], strict=False):
+        if (
+            block.kind is None and len(block.lines) == 1 and block.blank_after == 1
+            and nxt.kind is None and len(nxt.lines) >= 2 and "  " in nxt.lines[0].strip()
+            and _is_title_line(block.lines[0]) and not _is_capital(block.text)
+            and is_spaced_table(nxt.lines)
+        ):
+            block.kind = "story"
 
 
 # The lines a story may end with after its last sentence: where it came from, where to
@@ -383,6 +466,7 @@ def _sub_headings(blocks: list[Block]) -> list[Block]:
             and len(block.lines) == 1 and block.blank_after < 2
             and _is_title_line(block.lines[0]) and len(block.plain.split()) <= 5
             and not _is_capital(block.text)
+            and not country_code(block.text)  # "Tajikistan update": tags the stories below
         ):
             block.kind = "para"
             out += [nxt, block]

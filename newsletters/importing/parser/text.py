@@ -42,10 +42,11 @@ CAPTION_RE = re.compile(
     r"|below\b|:|credit)"
     # Uzbek and Turkmen "Surat:", "Foto:", Tajik "Сурат:", "Акс:", Kyrgyz "Сүрөт:" (photo),
     # with a colon or a number only: "Surat 3:" (languages.py).
-    rf"|^(?:\*\*)?(?:{languages.PHOTO_WORDS_RE})\s*(?:\d+(?:\s*[-–]\s*\d+)?\s*)?:",
+    rf"|^(?:\*\*)?(?:{languages.PHOTO_WORDS_RE})\s*(?:\d+(?:\s*[-–]\s*\d+)?\s*)?:"
+    r"|^(?:\*\*)?(?:Caption|Подпись) ?:",  # a photo essay's "Caption: Drivers wait at …"
 )
 # How CAPTION_RE's lines start: others skip the pattern.
-_CAPTION_START = frozenset("*PФ") | {word[0] for word in languages.PHOTO_WORDS}
+_CAPTION_START = frozenset("*PФCП") | {word[0] for word in languages.PHOTO_WORDS}
 
 
 def is_caption(plain: str) -> bool:
@@ -371,3 +372,20 @@ def table_cells(line: str) -> list[str]:
     inner = inner[1:] if inner.startswith("|") else inner
     inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
     return [cell.strip() for cell in inner.split("|")]
+
+
+def spaced_cells(line: str) -> list[str]:
+    """The cells of a line aligned by runs of two or more spaces:
+    "Kazakhstan    112    140" -> ["Kazakhstan", "112", "140"]. One split: linear."""
+    return [cell.strip() for cell in line.strip().split("  ") if cell.strip()]
+
+
+def is_spaced_table(lines: list[str]) -> bool:
+    """A plain-text table: two or more rows, each of three or more cells parted by runs
+    of spaces ("Country   Q1 2023   Q2 2023" over "Kazakhstan   112   140"). Joined into
+    one line a table is destroyed; two cells a line is not enough (a label and its value,
+    or two columns of text side by side, which other rules read)."""
+    rows = [line for line in lines if line.strip()]
+    return len(rows) >= 2 and all(
+        "  " in row.strip() and len(spaced_cells(row)) >= 3 for row in rows
+    )

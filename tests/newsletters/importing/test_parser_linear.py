@@ -154,6 +154,31 @@ SHAPES = {
     "page words on every line": lambda: _fill("3-bet\nsahifa 4\n3-nji sahypa\n"),
     "initials after a caption word": lambda: _fill("Ҳ. ", head="Акс: a. "),
     "Uzbek and Turkmen capital lines": lambda: _fill("XAVFSIZ YO‘L AXBOROTNOMASI ÝAŞLAR\n\n"),
+    # The "archives not met yet" probe: columns, tables, entries, turns, quoted titles.
+    "two columns side by side": lambda: _fill(
+        "Left column words go here       Right column words go here\n"
+    ),
+    "runs of spaces in one line": lambda: _fill("a   "),
+    "one huge gap then words": lambda: _fill(" ", head="a b c", tail="d e f\nx\n"),
+    "rows of cells parted by spaces": lambda: _fill("Kazakhstan   112   140   98\n"),
+    "dated entries": lambda: _fill("12 March 2025 — Round table, Osh\n"),
+    "numbered entries under a heading": lambda: _fill(
+        "No. 11 — March 2023: a b\n", head="Past issues\n"
+    ),
+    "speaker turns": lambda: _fill("Aigerim: How did you find it?\nNurlan: A friend.\n"),
+    "labels that never end a turn": lambda: _fill("Ab" * 20 + " "),
+    "quoted headlines": lambda: _fill('"A quoted title"\n\n' + "Text words " * 8 + "end.\n\n"),
+    "a quote never closed": lambda: _fill("a ", head='"', tail='"\n\n' + "b " * 20 + "c.\n"),
+    "letters signed on one line": lambda: _fill(
+        "Dear all,\n\nText of it.\n\nAb Cd Ef, Gh of ij\n\n\n"
+    ),
+    "capitalised words that never reach a comma": lambda: _fill(
+        "Ab " * 3000 + "\n\n", head="Dear all,\n\nText of it.\n\n"
+    ),
+    "sign-offs over signatures": lambda: _fill("With warm regards,\n\nAb Cd\nEf gh\n\n"),
+    "country headings in words": lambda: _fill(
+        "IN KAZAKHSTAN\n\nTitle of a story\nText of the story.\n\nTajikistan update\n\n"
+    ),
 }
 
 
