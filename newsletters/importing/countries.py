@@ -343,12 +343,11 @@ CITY_COUNTRIES: dict[str, tuple[str, ...]] = {
            "Туркменабат", "Dashoguz", "Дашогуз", "Balkanabat", "Балканабат"),
 }
 _CITY_CODE = {name.lower(): code for code, names in CITY_COUNTRIES.items() for name in names}
-# One alternation of literal names between word edges: no quantifier to backtrack on.
-_CITY_RE = re.compile(
-    r"(?<![\w-])(" + "|".join(re.escape(n) for n in sorted(_CITY_CODE, key=len, reverse=True))
-    + r")(?![\w-])",
-    re.IGNORECASE,
-)
+# A city is a whole token of letters, digits and hyphens ("Jalal-Abad", not the "Osh" of
+# "Oshkosh"): the text is cut into such tokens once and each is looked up, in one pass
+# (an alternation of a hundred names tried at every position cost a quarter of a 1 MB
+# file's parse).
+_TOKEN_RE = re.compile(r"[\w-]+")
 
 
 def find_cities(text: str, *, capitalised: bool = False) -> list[str]:
@@ -356,10 +355,9 @@ def find_cities(text: str, *, capitalised: bool = False) -> list[str]:
     ``capitalised``: only names written with a capital ("Osh", not "osh"), for running
     text, where a lower-case word is no city."""
     found: list[str] = []
-    for m in _CITY_RE.finditer(text):
-        if capitalised and not m.group(1)[:1].isupper():
+    for token in _TOKEN_RE.findall(text):
+        code = _CITY_CODE.get(token.lower())
+        if code is None or code in found or (capitalised and not token[:1].isupper()):
             continue
-        code = _CITY_CODE[m.group(1).lower()]
-        if code not in found:
-            found.append(code)
+        found.append(code)
     return found
