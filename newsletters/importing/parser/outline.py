@@ -72,15 +72,21 @@ def labelled_titles(blocks: list[Block]) -> list[Block]:
         if m is None or not _is_title(m.group(1)):
             out.append(block)
             continue
-        head = Block([m.group(1).strip()], nos=block.nos[:1],
-                     blank_after=block.blank_after if len(block.lines) == 1 else 0)
-        head.kind = "section" if section else "story"
-        out.append(head)
-        if len(block.lines) > 1:
-            rest = Block(block.lines[1:], blank_after=block.blank_after, nos=block.nos[1:])
-            rest.kind = "para"
-            out.append(rest)
+        out += _heading_and_text(block, m.group(1).strip(), "section" if section else "story")
     return out
+
+
+def _heading_and_text(block: Block, title: str, kind: str) -> list[Block]:
+    """``block`` as a heading of ``kind`` titled ``title`` (its first line, without the
+    label or number) and, when it has more lines, the paragraph they make."""
+    head = Block([title], blank_after=0 if len(block.lines) > 1 else block.blank_after,
+                 nos=block.nos[:1])
+    head.kind = kind
+    if len(block.lines) == 1:
+        return [head]
+    rest = Block(block.lines[1:], blank_after=block.blank_after, nos=block.nos[1:])
+    rest.kind = "para"
+    return [head, rest]
 
 
 _LABELS = frozenset("SsPpCcBbIiРрЧчГгВв")  # first letters of the labels: others skip both
@@ -151,14 +157,7 @@ def outline_titles(blocks: list[Block]) -> list[Block]:
             block.kind = "para"
             out.append(block)
             continue
-        head = Block([title], blank_after=0 if len(block.lines) > 1 else block.blank_after,
-                     nos=block.nos[:1])
-        head.kind = kind
-        out.append(head)
-        if len(block.lines) > 1:
-            rest = Block(block.lines[1:], blank_after=block.blank_after, nos=block.nos[1:])
-            rest.kind = "para"
-            out.append(rest)
+        out += _heading_and_text(block, title, kind)
     return out
 
 

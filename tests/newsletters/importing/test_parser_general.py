@@ -25,14 +25,10 @@ from newsletters.importing.parser.model import (
     ParsedStory,
 )
 
+from .parsing import HEADER, STORY, section_titles
+
 CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "archive_styles"
-HEADER = "MEADOWLAND GAZETTE, ISSUE 4, 01/03/2021"
-STORY = ("The choir met in the village hall every Thursday and sang for the families "
-         "who came to the harvest market.")
-
-
-def _titles(issue):
-    return [(s.title, [st.title for st in s.stories]) for s in issue.sections]
+_titles = section_titles
 
 
 def _not_placed(issue):

@@ -7,13 +7,9 @@ from decimal import Decimal
 from newsletters.importing import parser as p
 from newsletters.importing.parser.text import figure_line
 
-HEADER = "MEADOWLAND GAZETTE, ISSUE 4, 01/03/2021"
-STORY = ("The choir met in the village hall every Thursday and sang for the families "
-         "who came to the harvest market.")
+from .parsing import HEADER, STORY, section_titles
 
-
-def _titles(issue):
-    return [(s.title, [st.title for st in s.stories]) for s in issue.sections]
+_titles = section_titles
 
 
 def _not_placed(issue):
