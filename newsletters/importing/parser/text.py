@@ -386,6 +386,14 @@ def is_spaced_table(lines: list[str]) -> bool:
     one line a table is destroyed; two cells a line is not enough (a label and its value,
     or two columns of text side by side, which other rules read)."""
     rows = [line for line in lines if line.strip()]
-    return len(rows) >= 2 and all(
-        "  " in row.strip() and len(spaced_cells(row)) >= 3 for row in rows
-    )
+    return len(rows) >= 2 and all(_spaced_row(row) for row in rows)
+
+
+def _spaced_row(row: str) -> bool:
+    """Three or more cells, and no more than one (a row's label) starting in lower case:
+    justified prose from OCR parts every word by two spaces, and its "cells" are the
+    words of a sentence ("The  new  clinic  in  the  port")."""
+    if "  " not in row.strip():
+        return False
+    cells = spaced_cells(row)
+    return len(cells) >= 3 and sum(1 for cell in cells if cell[:1].islower()) <= 1

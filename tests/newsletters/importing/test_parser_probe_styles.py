@@ -206,3 +206,21 @@ def test_a_letters_signed_line_is_no_section():
     )
     assert [s.title for s in issue.sections] == ["From the Director", "News"]
     assert _stories(issue)[0][3].endswith("season.\n\nJonathan Mbeki, Chief of Mission")
+
+
+def test_justified_prose_with_two_spaces_between_words_is_no_table():
+    # OCR of justified columns parts every word by two spaces: a paragraph, not a table
+    # of one-word cells; its lines are joined and its spaces made single.
+    prose = ["The  new  clinic  in  the  port  district  opened  on  Monday  with  two",
+             "nurses  and  a  midwife.  It  will  see  seafarers  and  their  families."]
+    assert not is_spaced_table(prose)
+    issue = p.parse("HARBOUR HEALTH NEWS\nIssue 3, June 2022\n\nClinic  opens  in  the  port\n"
+                    + "\n".join(prose) + "\n")
+    assert _stories(issue)[0][1:] == ("Clinic opens in the port", [], (
+        "The new clinic in the port district opened on Monday with two nurses and a "
+        "midwife. It will see seafarers and their families."
+    ))
+    # A statistics table keeps its rows: one label cell in lower case at most.
+    assert is_spaced_table(["Country        Q1 2023   Q2 2023",
+                            "Kazakhstan        112       140",
+                            "people assisted    87        95"])
