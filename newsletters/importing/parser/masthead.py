@@ -89,6 +89,19 @@ def _is_generic(line: str) -> bool:
     return bool(words) and all(w.strip(".,:") in GENERIC_PUBLICATION_WORDS for w in words)
 
 
+# A press release's release line ("FOR IMMEDIATE RELEASE", "Press release", "Пресс-релиз"):
+# masthead, but it says how the text may be used, never what the publication is called.
+RELEASE_MARKERS = {
+    "for immediate release", "immediate release", "press release", "news release",
+    "media release", "for release", "пресс-релиз", "пресс релиз",
+    "для немедленного распространения",
+}
+
+
+def is_release_marker(line: str) -> bool:
+    return " ".join(_plain(line).casefold().strip(" .:!*#_-–—").split()) in RELEASE_MARKERS
+
+
 def read_masthead(blocks: list[Block], dropped: list[DroppedLine] | None = None
                   ) -> tuple[list[Block], Metadata]:
     """A masthead at the top: up to four leading blocks of short lines, before any
@@ -109,6 +122,9 @@ def read_masthead(blocks: list[Block], dropped: list[DroppedLine] | None = None
         numbers = [find_number(_plain(line)) for line in block.lines]
         dates = [masthead_date(_plain(line)) for line in block.lines]
         if all(n is None for n in numbers) and not any(dates):
+            if k == 0 and len(block.lines) == 1 and is_release_marker(block.lines[0]):
+                consumed.append(k)  # "FOR IMMEDIATE RELEASE" over the organisation's name
+                continue
             if k == 0 and len(block.lines) == 1:
                 title_block = k  # "# The Courier" above "Vol. 2, No. 3"
                 continue
@@ -129,7 +145,7 @@ def read_masthead(blocks: list[Block], dropped: list[DroppedLine] | None = None
                     )
             if (
                 number is None and not when and meta.series is None and _is_title_case(line)
-                and not EMAIL_HEADER_RE.match(line)
+                and not EMAIL_HEADER_RE.match(line) and not is_release_marker(line)
             ):
                 if _is_generic(line):
                     generic = generic or _series_name(line)

@@ -179,3 +179,23 @@ def test_numbers_and_years_a_masthead_prints(text, number, date, precision):
 def test_an_issue_year_is_read_only_after_an_issue_number():
     assert masthead_date("Issue 3/2021") == (D(2021, 1, 1), "year")
     assert masthead_date("3/2021") is None and masthead_date("Page 3/2021") is None
+
+
+@pytest.mark.parametrize("marker", ["FOR IMMEDIATE RELEASE", "Press Release", "ПРЕСС-РЕЛИЗ"])
+@pytest.mark.parametrize("one_block", [False, True])
+def test_a_press_releases_release_line_is_masthead_but_never_the_series(marker, one_block):
+    gap = "\n" if one_block else "\n\n"
+    issue = p.parse(
+        f"{marker}{gap}Steppe Migrant Rights Centre\nPress release No. 4 · 18 December 2023"
+        f"\n\nCentre Opens Its Doors\n\n{BODY}\n"
+    )
+    assert (issue.series, issue.number, issue.date) == (
+        "Steppe Migrant Rights Centre", 4, D(2023, 12, 18)
+    )
+    assert [d.text for d in issue.dropped if d.reason == "masthead"][0] == marker
+    assert _sections(issue) == [("", ["Centre Opens Its Doors"])]
+
+
+def test_a_release_line_alone_names_no_series():
+    with pytest.raises(p.ParseError):
+        p.parse(f"FOR IMMEDIATE RELEASE\n\nCentre Opens Its Doors\n\n{BODY}\n")
