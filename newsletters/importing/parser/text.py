@@ -268,8 +268,11 @@ def _to_int(number: str) -> int:
 
 # "1,250 returning workers counselled", "37% of calls came from women", "12.5% ...",
 # "140 консультаций": the number, its "%" if any, a label of letters in any script.
+# "1 200 мигрантов": a space (a no-break or thin space before normalise) parts thousands
+# too; at the start of a line that is only "N label" it cannot be two numbers.
 FIGURE_LINE_RE = re.compile(
-    rf"^({NUM}(?:\.\d{{1,4}})?)( ?%)?\s+([^\W\d_](?:[^\W\d_]|['’ \-]){{2,60}})$"
+    rf"^((?:\d{{1,3}}(?: \d{{3}})+|{NUM})(?:\.\d{{1,4}})?)( ?%)?"
+    rf"\s+([^\W\d_](?:[^\W\d_]|['’ \-]){{2,60}})$"
 )
 
 

@@ -28,6 +28,11 @@ SHAPES = {
         "## Numbers of the month 2024\n\n- 1 a\n" + "Some story text of a paragraph. " * 8
         + "\n\n"
     ),
+    # "1 200 мигрантов": thousands parted by spaces; a line of digit groups is no figure.
+    "space-parted figures under a figures heading": lambda: _fill(
+        "- 1 200 мигрантов получили помощь\n", head="В цифрах\n\n"
+    ),
+    "one line of space-parted digit groups": lambda: _fill("200 ", head="В цифрах\n\n- 1 "),
     "contact footers in one block": lambda: _fill(FOOTER),
     "contact footers, one per paragraph": lambda: _fill(FOOTER + "\n"),
     "distinct contact footers": lambda: "".join(

@@ -13,10 +13,11 @@ from django.core.management import call_command
 from newsletters.figures import parse_figure
 from newsletters.importing import parser as p
 from newsletters.importing.parser.figures import is_key_figure_heading, table_figures
-from newsletters.importing.parser.text import aligned_row, parse_figure_value
+from newsletters.importing.parser.text import aligned_row, figure_line, parse_figure_value
 from newsletters.markdown import render_markdown
 from newsletters.models import Issue, KeyFigure, Story
 from tests.fixtures.archive_styles.expected import EXPECTED
+from tests.newsletters.importing.parsing import HEADER, STORY
 
 CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "archive_styles"
 HEAD = "# Crossroads Digest — Issue 8 (October 2022)\n\n"
@@ -252,3 +253,21 @@ def test_a_pipe_table_without_outer_pipes_is_a_table_too():
     assert [(f.label, f.value, f.unit) for f in figures.key_figures] == [
         ("Calls", 10000, ""), ("Share of women", 61, "%")
     ]
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u2009", "\u202f", " "])
+def test_thousands_parted_by_a_space_are_one_figure(space):
+    issue = p.parse(
+        f"{HEADER}\n\nNews\n\n{STORY}\n\nВ цифрах\n\n- 1{space}200 мигрантов получили помощь\n"
+        f"- 3{space}450 консультаций\n- 37 школ\n"
+    )
+    assert [(f.label, f.value) for f in issue.key_figures] == [
+        ("Мигрантов получили помощь", 1200), ("Консультаций", 3450), ("Школ", 37),
+    ]
+
+
+def test_digit_groups_of_other_lengths_are_no_thousands():
+    # "12 2024 people" or "1 20 people": not one number, so no figure line either.
+    assert figure_line("1 20 people") is None
+    assert figure_line("12 2024 people") is None
+    assert figure_line("12 204 people").group(1) == "12 204"
