@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .model import DroppedLine
 from .text import (
@@ -51,8 +52,24 @@ class Block:
     @property
     def heading_text(self) -> str:
         if self._heading is None:
-            self._heading = plain_unescaped(self.text.lstrip("#").strip()).strip()
+            heading = plain_unescaped(self.text.lstrip("#").strip()).strip()
+            self._heading = strip_emoji_marker(heading)
         return self._heading
+
+
+def strip_emoji_marker(text: str) -> str:
+    """"📌 News", "☎️ Hotlines": a wiki export's section marker is decoration; the heading
+    is the words after it (so "News" reads as a section word). Only pictographs (from the
+    arrows block on, not "№") and their joiners, at the start and before a space."""
+    k = 0
+    while k < len(text) and (
+        text[k] in "\ufe0f\u200d\u20e3"
+        or ord(text[k]) >= 0x2190 and unicodedata.category(text[k]) in ("So", "Sk")
+    ):
+        k += 1
+    if k and text[k:k + 1] == " " and text[k:].strip():
+        return text[k:].strip()
+    return text
 
 
 def drop_block(dropped: list[DroppedLine] | None, block: Block, reason: str) -> None:

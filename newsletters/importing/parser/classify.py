@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from .bilingual import country_code as _country_code
-from .blocks import Block, _joint, join_lines
+from .blocks import Block, _joint, join_lines, strip_emoji_marker
 from .text import (
     EMAIL_RE,
     FUNCTION_WORDS,
@@ -78,7 +78,7 @@ def split_country_heading(text: str) -> tuple[str, str] | None:
 
 
 def _is_plain_heading(block: Block, prev: Block | None, nxt: Block | None) -> bool:
-    plain = block.plain
+    plain = strip_emoji_marker(block.plain)
     if nxt is not None and nxt.text[:1].islower():
         return False  # a heading is never followed by the rest of a sentence
     if len(plain.split(None, 31)) > 31:
@@ -220,6 +220,7 @@ def classify_blocks(blocks: list[Block]) -> list[Item]:
         if country and len(plain.split()) <= 25:
             items.append(Item("story", country[1], [country[0]], nos=block.nos))
         elif _is_plain_heading(block, prev, nxt):
+            plain = strip_emoji_marker(plain)  # "☎️ Hotlines": the words are the heading
             title = smart_title(plain).rstrip(".")
             is_section = len(block.lines) == 1 and len(plain.split()) <= 6 and (
                 block.blank_after >= 2 or plain.lower() in KNOWN_SECTIONS
