@@ -21,8 +21,9 @@ three-line string. ``parse`` is a small pipeline (module in brackets):
     extract_directory      contact block, hotline sentence, staff list, hotline table,
                            the part under a "Contacts"/"Directory" heading  (directory, contacts)
     reshape                e-mail footer and greeting, numbered and glued titles,
+                           outline numbering ("1.", "1.1"), "Section 2:"/"Box 1:",
                            bilingual titles, region sub-headings, caption lines,
-                           ALL-CAPS sections                                  (shapes, bilingual)
+                           ALL-CAPS sections                     (shapes, outline, bilingual)
     drop_boilerplate       "FOLLOW US", contents lists, colophon; footnotes
                            out of the flow                                    (boilerplate)
     classify_blocks        sections, stories, country headings, captions, jumps (classify)
