@@ -164,8 +164,40 @@ def canonical_label(raw: str, covid: bool = False) -> tuple[str, str]:
         return "Migrants and victims of trafficking assisted", "people"
     label = " ".join(raw.strip(" .:*").split())
     label = label[:1].upper() + label[1:]
-    unit = "calls" if "call" in low else "cases" if "case" in low else "people"
-    return label, unit
+    return label, _unit_of(low)
+
+
+# Word stems that make a counted label a count of people ("Drivers trained", "Мигрантов
+# получили помощь", "Учеников на занятиях"). A label that counts anything else ("Школ",
+# "Referrals to shelters") gets no unit rather than a wrong one: the public page would
+# print "37 people" beside "Schools".
+PEOPLE_STEMS = (
+    "people", "person", "migrant", "worker", "victim", "survivor", "patient", "driver",
+    "passenger", "student", "pupil", "child", "women", "woman", "men ", "girl", "boy",
+    "youth", "young ", "participant", "trainee", "officer", "guard", "official", "staff",
+    "teacher", "journalist", "returnee", "resident", "refugee", "citizen", "volunteer",
+    "nurse", "doctor", "lawyer", "inspector", "beneficiar", "applicant", "job seeker",
+    "traveller", "traveler", "visitor", "listener", "viewer", "reader", "member",
+    "client", "parent", "mother", "father", "farmer", "employee", "labourer", "laborer",
+    "seafarer", "crew", "guest", "attendee", "individual", "adult", "pensioner",
+    "человек", "люд", "мигрант", "пострадавш", "жертв", "учени", "учащ", "студент", "дет",
+    "ребен", "женщин", "мужчин", "работник", "водител", "пассажир", "участник",
+    "сотрудник", "граждан", "волонт", "беженц", "специалист", "путешеств", "слушател",
+    "посетител", "родител", "клиент", "член", "фермер", "пенсионер",
+)
+
+
+def _unit_of(low: str) -> str:
+    """The unit a counted label implies (``low``: the label in lower case): calls, cases,
+    consultations, people, or "" when it counts something else."""
+    if "call" in low or "звон" in low:
+        return "calls"
+    if "consultation" in low or "консультац" in low:
+        return "consultations"
+    if "case" in low or "случа" in low:
+        return "cases"
+    padded = low + " "
+    return "people" if any(stem in padded for stem in PEOPLE_STEMS) else ""
 
 
 _HAS_DIGIT = re.compile(r"\d").search

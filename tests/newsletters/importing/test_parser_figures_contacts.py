@@ -83,7 +83,7 @@ def test_bulleted_figure_lines_under_a_figures_heading_are_key_figures(head, bul
     issue = _parse(text)
     assert _figures(issue) == [
         ("Travellers informed at crossings", 2340, "people", ""),
-        ("Referrals to shelters", 118, "people", ""),
+        ("Referrals to shelters", 118, "", ""),
         ("Officers trained", 36, "people", ""),
     ]
     assert "2,340" not in _bodies(issue) and "Key figures" not in _titles(issue)

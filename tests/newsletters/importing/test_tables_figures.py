@@ -271,3 +271,24 @@ def test_digit_groups_of_other_lengths_are_no_thousands():
     assert figure_line("1 20 people") is None
     assert figure_line("12 2024 people") is None
     assert figure_line("12 204 people").group(1) == "12 204"
+
+
+@pytest.mark.parametrize(("label", "unit"), [
+    ("Drivers trained", "people"),
+    ("Travellers informed at crossings", "people"),
+    ("Мигрантов получили помощь", "people"),
+    ("Учеников на занятиях", "people"),
+    ("Calls to the hotline", "calls"),
+    ("Звонков на горячую линию", "calls"),
+    ("Консультаций по телефону", "consultations"),
+    ("Cases referred to the police", "cases"),
+    # Counts of things: no unit rather than "people" beside them.
+    ("Школ", ""),
+    ("Schools visited", ""),
+    ("Leaflets handed out", ""),
+    ("Referrals to shelters", ""),
+])
+def test_a_counted_labels_unit_is_what_it_counts(label, unit):
+    from newsletters.importing.parser.figures import canonical_label
+
+    assert canonical_label(label) == (label, unit)
