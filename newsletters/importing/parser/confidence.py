@@ -7,6 +7,7 @@ import re
 
 from .columns import COLUMNS_WARNING
 from .model import CONFIDENCE_THRESHOLD, ParsedIssue
+from .text import TITLE_MAX_WORDS
 
 # Dropped for what they are, not lost: these lines never were story text.
 STRUCTURAL_REASONS = {
@@ -103,8 +104,9 @@ def score(issue: ParsedIssue, text: str, layout: str = "auto") -> tuple[float, l
     return max(0.0, round(value, 2)), reasons
 
 
-TITLE_MAX_WORDS = 12
-_SENTENCE_END = ".!?:;,…»\"'”)"
+# Any closing mark, not only a sentence's end (text._ends_sentence): a line ending in
+# "…", "," or a closing quote is not read as a bare title.
+_CLOSING_MARKS = ".!?:;,…»\"'”)"
 
 
 def _opens_with_title(story) -> bool:
@@ -114,7 +116,7 @@ def _opens_with_title(story) -> bool:
     line = first.strip()
     return bool(
         sep and rest.strip() and "\n" not in line and line[:1].isupper()
-        and line[-1:] not in _SENTENCE_END and 2 <= len(line.split()) <= TITLE_MAX_WORDS
+        and line[-1:] not in _CLOSING_MARKS and 2 <= len(line.split()) <= TITLE_MAX_WORDS
     )
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 
 from .blocks import Block
-from .text import EMAIL_RE, _ends_sentence, _plain
+from .text import EMAIL_RE, TITLE_MAX_WORDS, _ends_sentence, _plain
 
 # "1.1 Title", "2.3.1 Title", "1.1. Title": two to four levels of numbers.
 SUB_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(\S.{0,150})$")
@@ -41,7 +41,6 @@ BOX_LABEL_RE = re.compile(
     rf"^(?:box|sidebar|panel|inset|врезка)(?: {_LABEL_NUMBER})?\.? ?[:.—–-] ?(\S.{{0,150}})$",
     re.IGNORECASE,
 )
-TITLE_MAX_WORDS = 12
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8,
           "IX": 9, "X": 10, "XI": 11, "XII": 12}
 

@@ -49,6 +49,7 @@ from .text import (
     _CAPTION_START,
     EMAIL_RE,
     LIST_ITEM_RE,
+    TITLE_MAX_WORDS,
     _ends_sentence,
     _is_capital,
     _plain,
@@ -85,7 +86,6 @@ def is_byline(line: str) -> bool:
     m = BYLINE_RE.match(line)
     return bool(m) and all(word[:1].isupper() for word in m.group(1).split())
 
-TITLE_MAX_WORDS = 12
 _HAS_WORD = re.compile(r"[^\W_]").search
 
 

@@ -298,6 +298,9 @@ def _is_capital(text: str) -> bool:
 
 
 _SENTENCE_END_RE = re.compile(r"[.!?:;][\"”’»)\]*]*$")
+# The most words a heading line may have and still be a story's title (shapes, outline,
+# and the confidence score's look for titles left in a body).
+TITLE_MAX_WORDS = 12
 
 
 def _ends_sentence(text: str) -> bool:
